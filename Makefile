@@ -1,0 +1,68 @@
+# LoyaltyQMS: every set-up step is a target; `make help` lists them.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# uv may not download interpreters: the machine's python3 (3.11+) is the one to use.
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+UV = $(PYTHON) -m uv
+# Development targets run with DEBUG on unless the caller says otherwise.
+DEV_ENV = DEBUG=$${DEBUG:-true}
+PYTEST_ARGS ?=
+
+.PHONY: help install run test test-fast lint fmt migrate demo worker beat bench browser-deps
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+install: ## Install uv if missing and create the virtualenv from uv.lock
+	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --user uv \
+		|| $(PYTHON) -m pip install --quiet --user --break-system-packages uv
+	@$(UV) sync --frozen --python $(PYTHON) --quiet
+
+browser-deps: ## Install Debian's chromium for the browser tests (when missing)
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "Installing Debian's chromium for the browser tests..."; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+run: install migrate demo ## Install, migrate, load demo data, start web + worker + beat
+	@echo ""
+	@echo "  LoyaltyQMS is starting at http://127.0.0.1:$${WEB_PORT:-8000}/  (Ctrl-C stops everything)"
+	@echo ""
+	@$(DEV_ENV) PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f loyaltyqms/Procfile.dev -d .
+
+test: install browser-deps ## Run the whole suite (PostgreSQL/Redis when DATABASE_URL/CELERY_BROKER_URL say so)
+	@# pytest exits 5 when it collected no test: that is a failure too, as is any other non-zero.
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test-fast: install ## Run the suite without the browser tests
+	$(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
+
+lint: install ## ruff check, ruff format --check and mypy
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	@# The django-stubs plugin loads the settings, which need DEBUG (or a SECRET_KEY).
+	$(DEV_ENV) $(BIN)/mypy .
+
+fmt: install ## Fix what ruff can fix and format the code
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+migrate: install ## Apply database migrations
+	@$(DEV_ENV) $(BIN)/python manage.py migrate --no-input
+
+demo: install ## Load the demo organisation (idempotent) and print the logins
+	@$(DEV_ENV) $(BIN)/python manage.py demo
+
+worker: install ## Start a Celery worker
+	$(DEV_ENV) $(BIN)/celery -A loyaltyqms worker --loglevel=INFO
+
+beat: install ## Start the Celery beat scheduler
+	$(DEV_ENV) $(BIN)/celery -A loyaltyqms beat --loglevel=INFO
+
+bench: ## Measure the figures the issues ask for (time from a fresh clone to a served page, ...)
+	@bash tests/bench/fresh_clone_first_page.sh

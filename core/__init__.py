@@ -1,0 +1,1 @@
+"""Shared infrastructure: roles, business errors, navigation, health, demo data."""

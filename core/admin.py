@@ -1,0 +1,1 @@
+"""Admin registrations owned by core (core has no models; auth's own admin is used)."""

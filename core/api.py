@@ -1,0 +1,58 @@
+"""API pieces owned by core: the error handler and the signed-in user's profile."""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from .exceptions import ApplicationError
+from .roles import user_roles
+
+
+def exception_handler(error: Exception, context: dict[str, Any]) -> Response | None:
+    """Turn business-rule and model validation errors into 400 responses with a clear message."""
+    if isinstance(error, ApplicationError):
+        return Response(
+            {"detail": error.message, "extra": error.extra}, status=status.HTTP_400_BAD_REQUEST
+        )
+    if isinstance(error, DjangoValidationError):
+        detail = error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages}
+        return Response(detail, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(error, PermissionDenied):
+        return Response({"detail": str(error)}, status=status.HTTP_403_FORBIDDEN)
+    return drf_exception_handler(error, context)
+
+
+class MeSerializer(serializers.Serializer):
+    """The signed-in user's identity and roles."""
+
+    username = serializers.CharField()
+    full_name = serializers.CharField()
+    email = serializers.EmailField()
+    roles = serializers.ListField(child=serializers.CharField())
+    is_administrator = serializers.BooleanField()
+
+
+class MeView(APIView):
+    """Return who the caller is and which roles they hold (integrations check their token)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=MeSerializer)
+    def get(self, request: Request) -> Response:
+        user = request.user
+        data = {
+            "username": user.get_username(),
+            "full_name": user.get_full_name(),  # type: ignore[union-attr]
+            "email": user.email,  # type: ignore[union-attr]
+            "roles": sorted(role.value for role in user_roles(user)),
+            "is_administrator": user.is_superuser,
+        }
+        return Response(MeSerializer(data).data)

@@ -1,0 +1,7 @@
+"""API routes owned by core; every app adds its own under /api/v1/."""
+
+from django.urls import path
+
+from .api import MeView
+
+urlpatterns = [path("me/", MeView.as_view(), name="api-me")]

@@ -1,0 +1,20 @@
+"""App configuration for core."""
+
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    """Shared infrastructure every app may use."""
+
+    name = "core"
+    verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from . import home_panels, navigation, roles
+
+        # Permissions exist only after every app has migrated, so role groups are synced then.
+        post_migrate.connect(roles.sync_after_migrate, dispatch_uid="core.sync_roles")
+        navigation.register_core_items()
+        home_panels.register_core_panels()

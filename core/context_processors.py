@@ -1,0 +1,29 @@
+"""Template context shared by every page."""
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from . import navigation
+from .roles import user_roles
+
+
+def navigation_context(request: HttpRequest) -> dict[str, Any]:
+    """Return the menu entries and roles of the current user."""
+    user = request.user
+    items = navigation.items_for(user)
+    path = request.path
+    active = None
+    for item in items:
+        prefixes = item.active_prefixes or (item.url,)
+        if any(path.startswith(prefix) for prefix in prefixes) and (
+            active is None or len(item.url) > len(active.url)
+        ):
+            active = item
+    if path == "/":
+        active = next((item for item in items if item.url_name == "home"), active)
+    return {
+        "nav_items": items,
+        "nav_active": active,
+        "user_role_names": sorted(role.value for role in user_roles(user)),
+    }

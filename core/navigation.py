@@ -1,0 +1,84 @@
+"""The navigation registry: each app registers its menu entries in its AppConfig.ready().
+
+An entry is shown to a user who holds its permission (if any) and one of its roles (if any);
+superusers see every entry. The lower apps never import the upper ones: they register here.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from .roles import Role, has_role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """One menu entry."""
+
+    label: str | Promise
+    url_name: str
+    icon: str
+    order: int
+    permission: str | None = None
+    roles: tuple[Role, ...] = ()
+    superuser_only: bool = False
+    active_prefixes: tuple[str, ...] = field(default=())
+
+    def visible_to(self, user: Any) -> bool:
+        """Return whether the user may see this entry."""
+        if not user.is_authenticated:
+            return False
+        if user.is_superuser:
+            return True
+        if self.superuser_only:
+            return False
+        if self.permission and not user.has_perm(self.permission):
+            return False
+        return not self.roles or has_role(user, *self.roles)
+
+    @property
+    def url(self) -> str:
+        """Return the entry's URL."""
+        return reverse(self.url_name)
+
+
+_registry: dict[str, NavItem] = {}
+
+
+def register(*items: NavItem) -> None:
+    """Add entries to the menu (registering the same URL name again replaces the entry)."""
+    for item in items:
+        _registry[item.url_name] = item
+
+
+def items_for(user: Any) -> list[NavItem]:
+    """Return the entries the user may see, in menu order."""
+    return sorted(
+        (item for item in _registry.values() if item.visible_to(user)),
+        key=lambda item: item.order,
+    )
+
+
+def register_core_items() -> None:
+    """Register the entries core owns."""
+    register(
+        NavItem(label=_("Home"), url_name="home", icon="house", order=0),
+        NavItem(
+            label=_("API"),
+            url_name="api-docs",
+            icon="braces",
+            order=900,
+            roles=(Role.QUALITY_MANAGER,),
+            active_prefixes=("/api/",),
+        ),
+        NavItem(
+            label=_("Administration"),
+            url_name="admin:index",
+            icon="gear",
+            order=1000,
+            superuser_only=True,
+        ),
+    )

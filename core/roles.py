@@ -1,0 +1,98 @@
+"""Roles: the three staff groups and the model permissions each one holds.
+
+`ROLE_PERMISSIONS` is the single table in code; the README's role table mirrors it and the test
+suite checks that the README, this table and the database groups agree. Superusers are
+administrators and hold every permission.
+"""
+
+import enum
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group, Permission
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(enum.StrEnum):
+    """A staff role; its value is the name of its auth group."""
+
+    FRONTLINE = "Frontline staff"
+    QUALITY_MANAGER = "Quality manager"
+    EXECUTIVE = "Executive"
+
+
+ROLE_DESCRIPTIONS = {
+    Role.FRONTLINE: _(
+        "Log complaints and improvement ideas in seconds, follow what became of them and "
+        "receive recognition."
+    ),
+    Role.QUALITY_MANAGER: _(
+        "Map journeys and owners, triage complaints against SLAs, run PDCA cycles, define "
+        "indicators and read system-health dashboards."
+    ),
+    Role.EXECUTIVE: _(
+        "Review the monthly loyalty-health report, see the stakeholder balance at a glance and "
+        "take part as a mystery shopper."
+    ),
+}
+
+# "app_label.codename" per role; each issue that adds models adds its rows here and in the README.
+ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
+    Role.FRONTLINE: frozenset({"auth.view_user"}),
+    Role.QUALITY_MANAGER: frozenset({"auth.view_user", "auth.view_group"}),
+    Role.EXECUTIVE: frozenset({"auth.view_user"}),
+}
+
+User = AbstractBaseUser | AnonymousUser
+
+
+def user_roles(user: Any) -> frozenset[Role]:
+    """Return the roles of a user (cached on the user object for the request)."""
+    if not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_loyaltyqms_roles", None)
+    if cached is None:
+        names = set(user.groups.values_list("name", flat=True))
+        cached = frozenset(role for role in Role if role.value in names)
+        user._loyaltyqms_roles = cached
+    return cached
+
+
+def has_role(user: Any, *roles: Role) -> bool:
+    """Return whether the user holds any of the roles; superusers hold them all."""
+    if not user.is_authenticated:
+        return False
+    return bool(user.is_superuser or user_roles(user) & set(roles))
+
+
+def permissions_for(codes: Iterable[str]) -> list[Permission]:
+    """Return the Permission rows for "app_label.codename" strings, refusing unknown ones."""
+    wanted = set(codes)
+    if not wanted:
+        return []
+    query = Q()
+    for code in wanted:
+        app_label, codename = code.split(".", 1)
+        query |= Q(content_type__app_label=app_label, codename=codename)
+    found = list(Permission.objects.filter(query).select_related("content_type"))
+    missing = wanted - {f"{p.content_type.app_label}.{p.codename}" for p in found}
+    if missing:
+        raise LookupError(f"Unknown permissions in ROLE_PERMISSIONS: {sorted(missing)}")
+    return found
+
+
+def sync_roles() -> None:
+    """Create the role groups if missing and give each exactly the permissions of its row."""
+    for role, codes in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=role.value)
+        group.permissions.set(permissions_for(codes))
+
+
+def sync_after_migrate(sender: Any, **kwargs: Any) -> None:
+    """Sync roles once, after the last app's post_migrate (all permissions exist by then)."""
+    from django.apps import apps
+
+    last_app = list(apps.get_app_configs())[-1]
+    if sender.name == last_app.name:
+        sync_roles()

@@ -1,0 +1,1 @@
+"""Voice of customer and employee: complaints, ideas, surveys, insights, recognition."""

@@ -1,0 +1,1 @@
+"""PDCA cycles and corrective / preventive actions."""

@@ -1,0 +1,1 @@
+"""Customer journeys, stages, touchpoints, handoffs, failure points and quality objectives."""

@@ -1,0 +1,1 @@
+"""Leading and lagging indicators, snapshots, control charts and trends."""

@@ -1,0 +1,1 @@
+"""System-health dashboard, partner scorecards and executive reports."""

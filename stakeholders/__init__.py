@@ -1,0 +1,1 @@
+"""Stakeholder groups, departments, partners, customer segments and customers."""

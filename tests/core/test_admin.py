@@ -1,0 +1,40 @@
+"""The Django admin covers every model and is reserved for administrators."""
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.urls import reverse
+
+# Models Django's own apps keep internal on purpose.
+INTERNAL_MODELS = {
+    "contenttypes.contenttype",
+    "sessions.session",
+    "auth.permission",
+    "admin.logentry",
+}
+
+
+def test_every_model_is_registered_in_the_admin() -> None:
+    """Administrators can reach every record through the admin."""
+    registered = {model._meta.label_lower for model in admin.site._registry}
+    missing = (
+        {
+            model._meta.label_lower
+            for model in apps.get_models()
+            if not model._meta.label_lower.startswith("authtoken.")  # Token is shown as TokenProxy
+            and not model.__name__.startswith("Historical")  # history is shown on its model's page
+        }
+        - registered
+        - INTERNAL_MODELS
+    )
+
+    assert missing == set()
+
+
+@pytest.mark.django_db
+def test_admin_index_opens_for_an_administrator(client_for) -> None:
+    """A superuser gets the admin index page."""
+    response = client_for("administrator").get(reverse("admin:index"))
+
+    assert response.status_code == 200
+    assert "Site administration" in response.content.decode()

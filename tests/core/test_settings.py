@@ -1,0 +1,162 @@
+"""Settings come from the environment, with safe defaults and clear errors."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from loyaltyqms.settings import env_bool, env_int, env_list
+
+ROOT = Path(__file__).resolve().parents[2]
+
+PRODUCTION_ENV = {
+    "DEBUG": "false",
+    "SECRET_KEY": "a-long-random-production-secret-key-0123456789-abcdefghijklmnop",
+    "ALLOWED_HOSTS": "qms.example.com",
+    "CSRF_TRUSTED_ORIGINS": "https://qms.example.com",
+    "DATABASE_URL": "postgres://loyaltyqms:secret@db.example.com:5432/loyaltyqms",
+    "CELERY_BROKER_URL": "redis://redis.example.com:6379/0",
+    "SECURE_PROXY_SSL_HEADER": "true",
+}
+
+
+def run_manage(*args: str, env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess:
+    """Run manage.py in a clean environment holding only PATH, HOME and the given variables."""
+    clean = {
+        "PATH": os.environ["PATH"],
+        "HOME": os.environ.get("HOME", str(tmp_path)),
+        "VAR_DIR": str(tmp_path),
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_check_deploy_with_production_environment_prints_no_warnings(tmp_path: Path) -> None:
+    """`manage.py check --deploy` passes cleanly with production-like variables."""
+    result = run_manage(
+        "check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV, tmp_path=tmp_path
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+    assert "WARNING" not in result.stderr
+
+
+def test_missing_secret_key_with_debug_off_is_a_clear_error(tmp_path: Path) -> None:
+    """Without SECRET_KEY in production the project refuses to start and says why."""
+    env = {key: value for key, value in PRODUCTION_ENV.items() if key != "SECRET_KEY"}
+
+    result = run_manage("check", env=env, tmp_path=tmp_path)
+
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_debug_generates_a_development_key_once_into_var(tmp_path: Path) -> None:
+    """Development needs no key: one is generated under VAR_DIR and reused."""
+    first = run_manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings; print(settings.SECRET_KEY)",
+        env={"DEBUG": "true"},
+        tmp_path=tmp_path,
+    )
+    second = run_manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings; print(settings.SECRET_KEY)",
+        env={"DEBUG": "true"},
+        tmp_path=tmp_path,
+    )
+
+    assert first.returncode == 0, first.stderr
+    assert first.stdout == second.stdout
+    assert (tmp_path / "development_secret_key").read_text().strip() == first.stdout.strip()
+
+
+def test_database_and_broker_urls_select_postgresql_and_redis(tmp_path: Path) -> None:
+    """The same code runs on PostgreSQL and Redis when the URLs say so."""
+    code = (
+        "from django.conf import settings; "
+        "print(settings.DATABASES['default']['ENGINE']); "
+        "print(settings.DATABASES['default']['HOST']); "
+        "print(settings.CELERY_BROKER_URL)"
+    )
+
+    result = run_manage("shell", "--no-imports", "-c", code, env=PRODUCTION_ENV, tmp_path=tmp_path)
+
+    assert result.stdout.split() == [
+        "django.db.backends.postgresql",
+        "db.example.com",
+        "redis://redis.example.com:6379/0",
+    ]
+
+
+def test_defaults_are_sqlite_and_an_embedded_broker_under_var(tmp_path: Path) -> None:
+    """A fresh machine needs no database or broker server."""
+    code = (
+        "from django.conf import settings; "
+        "print(settings.DATABASES['default']['NAME']); "
+        "print(settings.CELERY_BROKER_URL)"
+    )
+
+    result = run_manage(
+        "shell", "--no-imports", "-c", code, env={"DEBUG": "true"}, tmp_path=tmp_path
+    )
+
+    assert result.stdout.split() == [
+        str(tmp_path / "loyaltyqms.sqlite3"),
+        "filesystem://localhost/",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"), [("true", True), ("On", True), ("0", False), ("no", False)]
+)
+def test_env_bool_reads_common_words(
+    monkeypatch: pytest.MonkeyPatch, raw: str, expected: bool
+) -> None:
+    """Boolean variables accept the usual spellings."""
+    monkeypatch.setenv("SOME_FLAG", raw)
+
+    assert env_bool("SOME_FLAG", not expected) is expected
+
+
+def test_env_bool_refuses_a_typo(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A misspelt boolean is an error, not silently false."""
+    monkeypatch.setenv("SOME_FLAG", "ture")
+
+    with pytest.raises(ImproperlyConfigured, match="is not a boolean"):
+        env_bool("SOME_FLAG", False)
+
+
+def test_env_int_and_env_list_parse_their_values(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Integers and comma-separated lists are parsed, with a clear error for a bad integer."""
+    monkeypatch.setenv("SOME_NUMBER", "12")
+    monkeypatch.setenv("SOME_LIST", " a.example, ,b.example ")
+    monkeypatch.setenv("BAD_NUMBER", "twelve")
+
+    assert env_int("SOME_NUMBER", 0) == 12
+    assert env_list("SOME_LIST") == ["a.example", "b.example"]
+    with pytest.raises(ImproperlyConfigured, match="is not an integer"):
+        env_int("BAD_NUMBER", 0)
+
+
+def test_time_zone_support_is_on() -> None:
+    """Datetimes are time-zone aware everywhere."""
+    from django.conf import settings
+
+    assert settings.USE_TZ is True
+    assert settings.USE_I18N is True
