@@ -17,8 +17,9 @@ limit_seconds=900
 cleanup() {
   if [ -n "${run_pid:-}" ]; then
     kill -TERM -- "-$run_pid" 2>/dev/null || true
-    sleep 2
+    for _ in $(seq 1 20); do kill -0 "$run_pid" 2>/dev/null || break; sleep 0.5; done
     kill -KILL -- "-$run_pid" 2>/dev/null || true
+    wait "$run_pid" 2>/dev/null || true
   fi
   rm -rf "$work"
 }
