@@ -1,6 +1,9 @@
 """Fixtures shared by every test module."""
 
+import os
 from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth.models import User
@@ -53,3 +56,34 @@ def client_for(make_user: Callable[..., User]) -> Callable[[str | None], Client]
         return client
 
     return make
+
+
+@dataclass(frozen=True)
+class ServiceUrls:
+    """Where the real PostgreSQL and Redis are, as the environment names them."""
+
+    database_url: str
+    broker_url: str
+
+
+def describe(url: str) -> str:
+    """Name a URL by its scheme only, so a password in it never reaches the test report."""
+    return f"{urlsplit(url).scheme}://..." if url else "unset"
+
+
+@pytest.fixture
+def require_postgres_and_redis() -> ServiceUrls:
+    """Skip unless DATABASE_URL is PostgreSQL and CELERY_BROKER_URL is Redis (fail in CI)."""
+    database_url = os.environ.get("DATABASE_URL", "")
+    broker_url = os.environ.get("CELERY_BROKER_URL", "")
+    problems = []
+    if not database_url.startswith("postgres"):
+        problems.append(f"DATABASE_URL is {describe(database_url)}, not postgres://...")
+    if not broker_url.startswith("redis"):
+        problems.append(f"CELERY_BROKER_URL is {describe(broker_url)}, not redis://...")
+    if problems:
+        reason = "needs PostgreSQL and Redis: " + "; ".join(problems)
+        if os.environ.get("REQUIRE_SERVICES") == "1":
+            pytest.fail(f"{reason} (REQUIRE_SERVICES=1 forbids skipping)", pytrace=False)
+        pytest.skip(reason)
+    return ServiceUrls(database_url=database_url, broker_url=broker_url)
