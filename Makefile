@@ -30,9 +30,7 @@ browser-deps: ## Install Debian's chromium for the browser tests (when missing)
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
 run: install migrate demo ## Install, migrate, load demo data, start web + worker + beat
-	@echo ""
-	@echo "  LoyaltyQMS is starting at http://127.0.0.1:$${WEB_PORT:-8000}/  (Ctrl-C stops everything)"
-	@echo ""
+	@echo "Starting web, worker and scheduler; the URL and logins follow once the site answers."
 	@$(DEV_ENV) PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f loyaltyqms/Procfile.dev -d .
 
 test: install browser-deps ## Run the whole suite (PostgreSQL/Redis when DATABASE_URL/CELERY_BROKER_URL say so)

@@ -30,6 +30,7 @@ EXPECTED: dict[str, tuple[str, set[str]]] = {
 # Named URLs that are not GET pages of their own, with the reason.
 NOT_WALKED = {
     "logout": "POST only; tested in test_pages",
+    "favicon": "a redirect to a static file for everyone; tested in test_static",
 }
 
 

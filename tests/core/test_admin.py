@@ -37,4 +37,4 @@ def test_admin_index_opens_for_an_administrator(client_for) -> None:
     response = client_for("administrator").get(reverse("admin:index"))
 
     assert response.status_code == 200
-    assert "Site administration" in response.content.decode()
+    assert "LoyaltyQMS administration" in response.content.decode()

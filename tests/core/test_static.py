@@ -61,3 +61,12 @@ def test_login_page_serves_its_stylesheets_and_scripts(client) -> None:
     for link in links:
         response = client.get(link)
         assert response.status_code == 200, link
+
+
+@pytest.mark.django_db
+def test_favicon_ico_leads_to_the_site_icon(client) -> None:
+    """Pages without our <link rel=icon> (the admin) still get an icon, not a 404."""
+    response = client.get("/favicon.ico", follow=True)
+
+    assert response.status_code == 200
+    assert response.redirect_chain[0][0].endswith("img/favicon.svg")
