@@ -160,3 +160,24 @@ def test_time_zone_support_is_on() -> None:
 
     assert settings.USE_TZ is True
     assert settings.USE_I18N is True
+
+
+def test_wsgi_and_celery_are_production_by_default(tmp_path: Path) -> None:
+    """gunicorn's and Celery's entry points keep DEBUG off unless told: no key, no start."""
+    clean = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "VAR_DIR": str(tmp_path)}
+
+    for code in (
+        "import loyaltyqms.wsgi",
+        "from loyaltyqms.celery import app; app.conf.broker_url",
+    ):
+        result = subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=ROOT,
+            env=clean,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert result.returncode != 0, code
+        assert "SECRET_KEY must be set when DEBUG is off" in result.stderr, code
