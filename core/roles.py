@@ -38,10 +38,27 @@ ROLE_DESCRIPTIONS = {
 }
 
 # "app_label.codename" per role; each issue that adds models adds its rows here and in the README.
+# The system model (stakeholders and journeys): everyone reads it, quality managers shape it.
+SYSTEM_MODELS = {
+    "stakeholders": ["department", "partner", "customersegment", "customer"],
+    "journeys": ["journey", "stage", "touchpoint", "handoff", "failurepoint", "qualityobjective"],
+}
+SYSTEM_VIEW = frozenset(
+    f"{app}.view_{model}" for app, models in SYSTEM_MODELS.items() for model in models
+)
+SYSTEM_EDIT = frozenset(
+    f"{app}.{action}_{model}"
+    for app, models in SYSTEM_MODELS.items()
+    for model in models
+    for action in ("add", "change", "delete")
+)
+
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
-    Role.FRONTLINE: frozenset({"auth.view_user"}),
-    Role.QUALITY_MANAGER: frozenset({"auth.view_user", "auth.view_group"}),
-    Role.EXECUTIVE: frozenset({"auth.view_user"}),
+    Role.FRONTLINE: frozenset({"auth.view_user"}) | SYSTEM_VIEW,
+    Role.QUALITY_MANAGER: frozenset({"auth.view_user", "auth.view_group"})
+    | SYSTEM_VIEW
+    | SYSTEM_EDIT,
+    Role.EXECUTIVE: frozenset({"auth.view_user"}) | SYSTEM_VIEW,
 }
 
 User = AbstractBaseUser | AnonymousUser

@@ -1,1 +1,141 @@
-"""Models of the stakeholders app (added by the issue that builds it)."""
+"""Models of the stakeholders app: departments, partners, customer segments and customers."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .constants import SCORE_MAX, SCORE_MIN, SELECTION_WEIGHTS
+
+SCORE_VALIDATORS = [MinValueValidator(SCORE_MIN), MaxValueValidator(SCORE_MAX)]
+
+
+class Department(models.Model):
+    """An internal unit that owns touchpoints of customer journeys."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("lead"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="led_departments",
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("stakeholders:department-detail", args=[self.pk])
+
+
+class Partner(models.Model):
+    """A supplier, distributor or service partner chosen on explicit selection criteria."""
+
+    class Kind(models.TextChoices):
+        SUPPLIER = "supplier", _("Supplier")
+        DISTRIBUTOR = "distributor", _("Distributor")
+        SERVICE_PARTNER = "service_partner", _("Service partner")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        PROBATION = "probation", _("Probation")
+        ENDED = "ended", _("Ended")
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE
+    )
+    reliability_score = models.PositiveSmallIntegerField(
+        _("reliability (1-5)"), validators=SCORE_VALIDATORS
+    )
+    values_score = models.PositiveSmallIntegerField(
+        _("values alignment (1-5)"), validators=SCORE_VALIDATORS
+    )
+    customer_impact_score = models.PositiveSmallIntegerField(
+        _("customer impact (1-5)"), validators=SCORE_VALIDATORS
+    )
+    cost_score = models.PositiveSmallIntegerField(_("cost (1-5)"), validators=SCORE_VALIDATORS)
+    quality_expectations = models.TextField(_("jointly agreed quality expectations"), blank=True)
+    contact_name = models.CharField(_("contact name"), max_length=120, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("partner")
+        verbose_name_plural = _("partners")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(**{f"{field}__gte": SCORE_MIN, f"{field}__lte": SCORE_MAX}),
+                name=f"partner_{field}_1_to_5",
+                violation_error_message=_("Scores run from 1 to 5."),
+            )
+            for field in SELECTION_WEIGHTS
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("stakeholders:partner-detail", args=[self.pk])
+
+    @property
+    def selection_score(self) -> float:
+        """Return the weighted selection score (1-5, two decimals)."""
+        return round(
+            sum(getattr(self, field) * weight for field, weight in SELECTION_WEIGHTS.items()), 2
+        )
+
+
+class CustomerSegment(models.Model):
+    """A group of customers with similar needs, for whom journeys are designed."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("customer segment")
+        verbose_name_plural = _("customer segments")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Customer(models.Model):
+    """A customer as the source system identifies them; no other personal data is kept."""
+
+    external_reference = models.CharField(_("external reference"), max_length=80, unique=True)
+    segment = models.ForeignKey(
+        CustomerSegment,
+        verbose_name=_("segment"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="customers",
+    )
+    first_seen = models.DateField(_("first seen"))
+
+    class Meta:
+        ordering = ["external_reference"]
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+        indexes = [
+            # Segment counts and per-segment cohorts (retention by segment) scan by segment.
+            models.Index(fields=["segment", "first_seen"], name="customer_segment_seen"),
+        ]
+
+    def __str__(self) -> str:
+        return self.external_reference

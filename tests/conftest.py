@@ -3,6 +3,7 @@
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -87,3 +88,58 @@ def require_postgres_and_redis() -> ServiceUrls:
             pytest.fail(f"{reason} (REQUIRE_SERVICES=1 forbids skipping)", pytrace=False)
         pytest.skip(reason)
     return ServiceUrls(database_url=database_url, broker_url=broker_url)
+
+
+@pytest.fixture
+def world(roles: None) -> dict[str, Any]:
+    """Create one of each stakeholder and journey record, linked as in real use."""
+    from datetime import date
+
+    from journeys import services as journey_services
+    from stakeholders import services as stakeholder_services
+
+    department = stakeholder_services.department_create(name="Customer Service")
+    partner = stakeholder_services.partner_create(
+        name="SwiftParcel",
+        kind="service_partner",
+        reliability_score=4,
+        values_score=3,
+        customer_impact_score=5,
+        cost_score=3,
+    )
+    segment = stakeholder_services.segment_create(name="Households")
+    customer = stakeholder_services.customer_create(
+        external_reference="CRM-000001", first_seen=date(2026, 1, 5), segment=segment
+    )
+    journey = journey_services.journey_create(name="Buy online", segment=segment)
+    stage = journey_services.stage_add(journey=journey, name="Order")
+    touchpoint = journey_services.touchpoint_add(
+        stage=stage, name="Checkout", channel="web", owner_department=department
+    )
+    delivery = journey_services.touchpoint_add(
+        stage=stage, name="Delivery", channel="delivery", owner_partner=partner
+    )
+    handoff = journey_services.handoff_add(from_touchpoint=touchpoint, to_touchpoint=delivery)
+    failure_point = journey_services.failure_point_add(
+        touchpoint=delivery, description="Parcel late", severity=7, occurrence=5, detection=4
+    )
+    objective = journey_services.objective_create(
+        touchpoint=delivery,
+        statement="Deliver on the promised day",
+        target_value=95,
+        unit="%",
+        due_date=date(2027, 3, 31),
+    )
+    return {
+        "department": department,
+        "partner": partner,
+        "segment": segment,
+        "customer": customer,
+        "journey": journey,
+        "stage": stage,
+        "touchpoint": touchpoint,
+        "delivery": delivery,
+        "handoff": handoff,
+        "failure_point": failure_point,
+        "objective": objective,
+    }

@@ -22,12 +22,12 @@ def readme_role_table() -> dict[str, set[str]]:
     table: dict[str, set[str]] = {name: set() for name in role_columns}
     for row in rows[2:]:
         cells = [cell.strip() for cell in row.strip("|").split("|")]
-        permission = re.fullmatch(r"`([a-z_]+\.[a-z_]+)`", cells[0])
-        assert permission, f"README role table: bad permission cell {cells[0]!r}"
+        permissions = re.findall(r"`([a-z_]+\.[a-z_]+)`", cells[0])
+        assert permissions, f"README role table: no permission in {cells[0]!r}"
         for name, cell in zip(role_columns, cells[2:], strict=True):
             assert cell in ("", CHECK), f"README role table: use {CHECK} or nothing, not {cell!r}"
             if cell == CHECK:
-                table[name].add(permission.group(1))
+                table[name].update(permissions)
     return table
 
 

@@ -1,0 +1,260 @@
+"""Writes of the journeys app: each business action on the journey model is one function.
+
+Every function validates the whole row (field rules, model rules and database constraints) and
+raises Django's ValidationError keyed by field, which pages show next to the field and the API
+returns as a 400; nothing already saved is touched when validation fails.
+"""
+
+from typing import Any, TypeVar
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max, Model, QuerySet
+from django.utils.translation import gettext as _
+
+from stakeholders.models import Department, Partner
+
+from .models import FailurePoint, Handoff, Journey, QualityObjective, Stage, Touchpoint
+
+# Positions are renumbered through this offset so that the unique (parent, order) constraints
+# never see two rows at one position in the middle of a move.
+RENUMBER_OFFSET = 10_000
+
+
+M = TypeVar("M", bound=Model)
+
+
+def _save(instance: M, **fields: Any) -> M:
+    for name, value in fields.items():
+        setattr(instance, name, value)
+    instance.full_clean()
+    instance.save()
+    return instance
+
+
+def _next_order(rows: QuerySet[Any]) -> int:
+    return int(rows.aggregate(highest=Max("order"))["highest"] or 0) + 1
+
+
+def _renumber(rows: list[Any], model: type[Model]) -> None:
+    """Give rows the positions 1..n in list order, in two constraint-safe updates."""
+    for position, row in enumerate(rows, start=1):
+        row.order = RENUMBER_OFFSET + position
+    model.objects.bulk_update(rows, ["order"])  # type: ignore[attr-defined]
+    for row in rows:
+        row.order -= RENUMBER_OFFSET
+    model.objects.bulk_update(rows, ["order"])  # type: ignore[attr-defined]
+
+
+# Journeys -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def journey_create(**fields: Any) -> Journey:
+    """Create a journey (a draft unless a status is given)."""
+    return _save(Journey(), **fields)
+
+
+@transaction.atomic
+def journey_update(*, journey: Journey, **fields: Any) -> Journey:
+    """Change a journey's name, segment, owner, value statement or status."""
+    return _save(journey, **fields)
+
+
+@transaction.atomic
+def journey_delete(*, journey: Journey) -> None:
+    """Delete a journey with its stages and touchpoints."""
+    journey.delete()
+
+
+# Stages ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def stage_add(*, journey: Journey, name: str, order: int | None = None) -> Stage:
+    """Add a stage at the end of the journey, or at a free position given explicitly."""
+    if order is None:
+        order = _next_order(journey.stages.all())
+    return _save(Stage(journey=journey), name=name, order=order)
+
+
+@transaction.atomic
+def stage_update(*, stage: Stage, **fields: Any) -> Stage:
+    """Rename a stage or set its position (which must be free)."""
+    return _save(stage, **fields)
+
+
+@transaction.atomic
+def stage_move(*, stage: Stage, position: int) -> Stage:
+    """Move a stage to a 1-based position among its journey's stages, shifting the others."""
+    stages = list(Stage.objects.select_for_update().filter(journey=stage.journey_id))
+    if not 1 <= position <= len(stages):
+        raise ValidationError(
+            {"order": _("Choose a position from 1 to %(count)d.") % {"count": len(stages)}}
+        )
+    moving = next(row for row in stages if row.pk == stage.pk)
+    stages.remove(moving)
+    stages.insert(position - 1, moving)
+    _renumber(stages, Stage)
+    stage.refresh_from_db()
+    return stage
+
+
+@transaction.atomic
+def stage_delete(*, stage: Stage) -> None:
+    """Delete a stage and its touchpoints; the remaining stages close the gap."""
+    journey_id = stage.journey_id
+    stage.delete()
+    _renumber(list(Stage.objects.filter(journey=journey_id)), Stage)
+
+
+# Touchpoints ----------------------------------------------------------------------------------
+
+
+def _owner_fields(owner: Department | Partner | None) -> dict[str, Any]:
+    if isinstance(owner, Department):
+        return {"owner_department": owner, "owner_partner": None}
+    if isinstance(owner, Partner):
+        return {"owner_department": None, "owner_partner": owner}
+    return {"owner_department": None, "owner_partner": None}
+
+
+@transaction.atomic
+def touchpoint_add(
+    *,
+    stage: Stage,
+    name: str,
+    channel: str,
+    owner_department: Department | None = None,
+    owner_partner: Partner | None = None,
+    order: int | None = None,
+    service_standard: str = "",
+    ctq_requirement: str = "",
+) -> Touchpoint:
+    """Add a touchpoint to a stage, owned by exactly one department or one partner."""
+    if order is None:
+        order = _next_order(stage.touchpoints.all())
+    return _save(
+        Touchpoint(stage=stage),
+        name=name,
+        channel=channel,
+        owner_department=owner_department,
+        owner_partner=owner_partner,
+        order=order,
+        service_standard=service_standard,
+        ctq_requirement=ctq_requirement,
+    )
+
+
+@transaction.atomic
+def touchpoint_update(*, touchpoint: Touchpoint, **fields: Any) -> Touchpoint:
+    """Change a touchpoint; moving it to another stage puts it at that stage's end."""
+    new_stage = fields.get("stage")
+    if new_stage is not None and new_stage.pk != touchpoint.stage_id and "order" not in fields:
+        if new_stage.journey_id != touchpoint.stage.journey_id:
+            raise ValidationError({"stage": _("Choose a stage of the same journey.")})
+        fields["order"] = _next_order(new_stage.touchpoints.all())
+    return _save(touchpoint, **fields)
+
+
+@transaction.atomic
+def touchpoint_set_owner(
+    *, touchpoint: Touchpoint, owner: Department | Partner | None
+) -> Touchpoint:
+    """Hand a touchpoint to a department or a partner (exactly one)."""
+    return _save(touchpoint, **_owner_fields(owner))
+
+
+@transaction.atomic
+def touchpoint_move(*, touchpoint: Touchpoint, position: int) -> Touchpoint:
+    """Move a touchpoint to a 1-based position within its stage, shifting the others."""
+    rows = list(Touchpoint.objects.select_for_update().filter(stage=touchpoint.stage_id))
+    if not 1 <= position <= len(rows):
+        raise ValidationError(
+            {"order": _("Choose a position from 1 to %(count)d.") % {"count": len(rows)}}
+        )
+    moving = next(row for row in rows if row.pk == touchpoint.pk)
+    rows.remove(moving)
+    rows.insert(position - 1, moving)
+    _renumber(rows, Touchpoint)
+    touchpoint.refresh_from_db()
+    return touchpoint
+
+
+@transaction.atomic
+def touchpoint_delete(*, touchpoint: Touchpoint) -> None:
+    """Delete a touchpoint with its handoffs and failure points."""
+    stage_id = touchpoint.stage_id
+    touchpoint.delete()
+    _renumber(list(Touchpoint.objects.filter(stage=stage_id)), Touchpoint)
+
+
+# Handoffs and failure points --------------------------------------------------------------------
+
+
+@transaction.atomic
+def handoff_add(
+    *, from_touchpoint: Touchpoint, to_touchpoint: Touchpoint, description: str = ""
+) -> Handoff:
+    """Record that the customer passes from one touchpoint to another of the same journey."""
+    return _save(
+        Handoff(),
+        from_touchpoint=from_touchpoint,
+        to_touchpoint=to_touchpoint,
+        description=description,
+    )
+
+
+@transaction.atomic
+def handoff_update(*, handoff: Handoff, **fields: Any) -> Handoff:
+    """Change a handoff's ends or description."""
+    return _save(handoff, **fields)
+
+
+@transaction.atomic
+def handoff_delete(*, handoff: Handoff) -> None:
+    """Delete a handoff."""
+    handoff.delete()
+
+
+@transaction.atomic
+def failure_point_add(*, touchpoint: Touchpoint, **fields: Any) -> FailurePoint:
+    """Record a known failure mode of a touchpoint with its FMEA ratings."""
+    failure_point = _save(FailurePoint(touchpoint=touchpoint), **fields)
+    failure_point.refresh_from_db(fields=["rpn"])  # computed by the database
+    return failure_point
+
+
+@transaction.atomic
+def failure_point_update(*, failure_point: FailurePoint, **fields: Any) -> FailurePoint:
+    """Change a failure point's description, ratings or source of variability."""
+    _save(failure_point, **fields)
+    failure_point.refresh_from_db(fields=["rpn"])
+    return failure_point
+
+
+@transaction.atomic
+def failure_point_delete(*, failure_point: FailurePoint) -> None:
+    """Delete a failure point."""
+    failure_point.delete()
+
+
+# Quality objectives -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def objective_create(**fields: Any) -> QualityObjective:
+    """Set a quality objective at a journey or a touchpoint."""
+    return _save(QualityObjective(), **fields)
+
+
+@transaction.atomic
+def objective_update(*, objective: QualityObjective, **fields: Any) -> QualityObjective:
+    """Change a quality objective; history keeps what it was."""
+    return _save(objective, **fields)
+
+
+@transaction.atomic
+def objective_delete(*, objective: QualityObjective) -> None:
+    """Delete a quality objective."""
+    objective.delete()

@@ -1,0 +1,5 @@
+"""Pages of the journeys app."""
+
+app_name = "journeys"
+
+urlpatterns: list = []

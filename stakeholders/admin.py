@@ -1,0 +1,35 @@
+"""Admin registrations of the stakeholders app."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Customer, CustomerSegment, Department, Partner
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ["name", "lead"]
+    search_fields = ["name"]
+    autocomplete_fields = ["lead"]
+
+
+@admin.register(Partner)
+class PartnerAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "kind", "status", "selection_score"]
+    list_filter = ["kind", "status"]
+    search_fields = ["name", "contact_name"]
+
+
+@admin.register(CustomerSegment)
+class CustomerSegmentAdmin(admin.ModelAdmin):
+    list_display = ["name"]
+    search_fields = ["name"]
+
+
+@admin.register(Customer)
+class CustomerAdmin(admin.ModelAdmin):
+    list_display = ["external_reference", "segment", "first_seen"]
+    list_filter = ["segment"]
+    search_fields = ["external_reference"]
+    list_select_related = ["segment"]
+    show_full_result_count = False  # a million customers: no COUNT(*) on every page

@@ -1,0 +1,5 @@
+"""Pages of the stakeholders app."""
+
+app_name = "stakeholders"
+
+urlpatterns: list = []
