@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
@@ -25,6 +26,12 @@ def exception_handler(error: Exception, context: dict[str, Any]) -> Response | N
     if isinstance(error, DjangoValidationError):
         detail = error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages}
         return Response(detail, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(error, IntegrityError):
+        # Validation passed but the database refused: a concurrent write got there first.
+        return Response(
+            {"detail": "Someone else changed these records at the same moment; please try again."},
+            status=status.HTTP_409_CONFLICT,
+        )
     if isinstance(error, PermissionDenied):
         return Response({"detail": str(error)}, status=status.HTTP_403_FORBIDDEN)
     return drf_exception_handler(error, context)

@@ -9,3 +9,17 @@ class JourneysConfig(AppConfig):
 
     name = "journeys"
     verbose_name = _("Customer journeys")
+
+    def ready(self) -> None:
+        from core.navigation import NavItem, register
+
+        register(
+            NavItem(
+                label=_("Journeys"),
+                url_name="journeys:journey-list",
+                icon="signpost-split",
+                order=100,
+                permission="journeys.view_journey",
+                active_prefixes=("/journeys/",),
+            )
+        )

@@ -8,18 +8,12 @@ objectives.
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
+from core.queries import SubqueryCount
 from stakeholders.models import Department, Partner
 
 from .models import FailurePoint, Handoff, Journey, QualityObjective, Stage, Touchpoint
-
-
-class SubqueryCount(Subquery):
-    """COUNT(*) of a correlated subquery: counts several relations without multiplying rows."""
-
-    template = "(SELECT COUNT(*) FROM (%(subquery)s) counted)"
-    output_field = IntegerField()
 
 
 def journey_list() -> QuerySet[Journey]:
@@ -54,7 +48,7 @@ class Lane:
     key: str
     owner: Department | Partner
     is_partner: bool
-    cells: dict[int, list[Touchpoint]] = field(default_factory=dict)
+    columns: list[list[Touchpoint]] = field(default_factory=list)  # one list per stage, in order
 
 
 @dataclass
@@ -125,7 +119,7 @@ def journey_map(journey: Journey) -> JourneyMap:
     # Departments first, then partners: the organisation's own lanes above its partners'.
     ordered = sorted(lanes.values(), key=lambda lane: lane.is_partner)
     for lane in ordered:
-        lane.cells = dict(cells[lane.key])
+        lane.columns = [cells[lane.key].get(stage.pk, []) for stage in stages]
     return JourneyMap(
         journey=journey,
         stages=stages,

@@ -80,7 +80,10 @@ def stage_add(*, journey: Journey, name: str, order: int | None = None) -> Stage
 
 @transaction.atomic
 def stage_update(*, stage: Stage, **fields: Any) -> Stage:
-    """Rename a stage or set its position (which must be free)."""
+    """Rename a stage or set its position (which must be free); it stays in its journey."""
+    journey = fields.get("journey")
+    if journey is not None and journey.pk != stage.journey_id:
+        raise ValidationError({"journey": _("A stage stays in its journey.")})
     return _save(stage, **fields)
 
 
@@ -149,12 +152,17 @@ def touchpoint_add(
 @transaction.atomic
 def touchpoint_update(*, touchpoint: Touchpoint, **fields: Any) -> Touchpoint:
     """Change a touchpoint; moving it to another stage puts it at that stage's end."""
-    new_stage = fields.get("stage")
-    if new_stage is not None and new_stage.pk != touchpoint.stage_id and "order" not in fields:
-        if new_stage.journey_id != touchpoint.stage.journey_id:
+    old_stage_id = touchpoint.stage_id
+    new_stage: Stage | None = fields.get("stage")
+    if new_stage is not None and new_stage.pk != old_stage_id:
+        # Handoffs join touchpoints of one journey, so a touchpoint stays in its journey.
+        if new_stage.journey_id != Stage.objects.get(pk=old_stage_id).journey_id:
             raise ValidationError({"stage": _("Choose a stage of the same journey.")})
-        fields["order"] = _next_order(new_stage.touchpoints.all())
-    return _save(touchpoint, **fields)
+        fields.setdefault("order", _next_order(new_stage.touchpoints.all()))
+    _save(touchpoint, **fields)
+    if new_stage is not None and new_stage.pk != old_stage_id:
+        _renumber(list(Touchpoint.objects.filter(stage=old_stage_id)), Touchpoint)
+    return touchpoint
 
 
 @transaction.atomic

@@ -9,3 +9,18 @@ class StakeholdersConfig(AppConfig):
 
     name = "stakeholders"
     verbose_name = _("Stakeholders")
+
+    def ready(self) -> None:
+        from core.navigation import NavItem, register
+
+        # One menu entry: departments, partners and segments are tabs of the stakeholder map.
+        register(
+            NavItem(
+                label=_("Stakeholders"),
+                url_name="stakeholders:stakeholder-map",
+                icon="diagram-3",
+                order=200,
+                permission="stakeholders.view_partner",
+                active_prefixes=("/stakeholders/",),
+            )
+        )

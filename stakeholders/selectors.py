@@ -1,6 +1,9 @@
 """Reads of the stakeholders app shared by pages and the API."""
 
-from django.db.models import Count, ExpressionWrapper, F, FloatField, QuerySet
+from django.apps import apps
+from django.db.models import Count, ExpressionWrapper, F, FloatField, OuterRef, QuerySet
+
+from core.queries import SubqueryCount
 
 from .constants import SELECTION_WEIGHTS
 from .models import Customer, CustomerSegment, Department, Partner
@@ -17,8 +20,10 @@ def selection_score_expression() -> ExpressionWrapper:
 
 def department_list() -> QuerySet[Department]:
     """Return departments with their lead and how many touchpoints they own."""
-    return Department.objects.select_related("lead").annotate(
-        touchpoint_count=Count("touchpoints", distinct=True)
+    return (
+        Department.objects.select_related("lead")
+        .annotate(touchpoint_count=Count("touchpoints", distinct=True))
+        .order_by("name")
     )
 
 
@@ -27,15 +32,20 @@ def partner_list() -> QuerySet[Partner]:
     return Partner.objects.annotate(
         touchpoint_count=Count("touchpoints", distinct=True),
         weighted_score=selection_score_expression(),
-    )
+    ).order_by("name")
 
 
 def segment_list() -> QuerySet[CustomerSegment]:
     """Return customer segments with their customer and journey counts."""
+    # Two subqueries rather than two joins: joining both would multiply customers by journeys.
     return CustomerSegment.objects.annotate(
-        customer_count=Count("customers", distinct=True),
-        journey_count=Count("journeys", distinct=True),
-    )
+        customer_count=SubqueryCount(Customer.objects.filter(segment=OuterRef("pk")).values("pk")),
+        journey_count=SubqueryCount(
+            apps.get_model("journeys", "Journey")
+            .objects.filter(segment=OuterRef("pk"))
+            .values("pk")
+        ),
+    ).order_by("name")
 
 
 def customer_list() -> QuerySet[Customer]:

@@ -4,6 +4,10 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Model, ProtectedError
+from django.utils.translation import gettext as _
+
+from core.exceptions import ApplicationError
 
 from .models import Customer, CustomerSegment, Department, Partner
 
@@ -67,3 +71,37 @@ def customer_create(
 def customer_update(*, customer: Customer, **fields: Any) -> Customer:
     """Change a customer's segment, reference or first-seen date."""
     return _save(customer, **fields)
+
+
+def _delete_unless_in_use(instance: Model) -> None:
+    """Delete a row, or refuse with a clear message while other records still point to it."""
+    try:
+        with transaction.atomic():
+            instance.delete()
+    except ProtectedError as error:
+        in_use = sorted({str(row) for row in error.protected_objects})
+        raise ApplicationError(
+            _("%(name)s cannot be deleted while these refer to it: %(rows)s.")
+            % {"name": instance, "rows": ", ".join(in_use[:10])},
+            extra={"protected": in_use},
+        ) from None
+
+
+def department_delete(*, department: Department) -> None:
+    """Delete a department that owns no touchpoint."""
+    _delete_unless_in_use(department)
+
+
+def partner_delete(*, partner: Partner) -> None:
+    """Delete a partner that owns no touchpoint (end the partnership instead while it does)."""
+    _delete_unless_in_use(partner)
+
+
+def segment_delete(*, segment: CustomerSegment) -> None:
+    """Delete a customer segment; its customers and journeys keep existing without one."""
+    _delete_unless_in_use(segment)
+
+
+def customer_delete(*, customer: Customer) -> None:
+    """Delete a customer."""
+    _delete_unless_in_use(customer)

@@ -126,10 +126,22 @@ def test_home_shows_each_role_its_own_panels(client_for, visitor, role_badge, se
 @pytest.mark.parametrize(
     ("visitor", "entries"),
     [
-        ("frontline", ["home"]),
-        ("quality_manager", ["home", "api-docs"]),
-        ("executive", ["home"]),
-        ("administrator", ["home", "api-docs", "admin:index"]),
+        ("frontline", ["home", "journeys:journey-list", "stakeholders:stakeholder-map"]),
+        (
+            "quality_manager",
+            ["home", "journeys:journey-list", "stakeholders:stakeholder-map", "api-docs"],
+        ),
+        ("executive", ["home", "journeys:journey-list", "stakeholders:stakeholder-map"]),
+        (
+            "administrator",
+            [
+                "home",
+                "journeys:journey-list",
+                "stakeholders:stakeholder-map",
+                "api-docs",
+                "admin:index",
+            ],
+        ),
     ],
 )
 def test_navigation_shows_each_role_its_own_entries(client_for, visitor, entries) -> None:
