@@ -1,6 +1,5 @@
 """Reads of the stakeholders app shared by pages and the API."""
 
-from django.apps import apps
 from django.db.models import Count, ExpressionWrapper, F, FloatField, OuterRef, QuerySet
 
 from core.queries import SubqueryCount
@@ -37,14 +36,10 @@ def partner_list() -> QuerySet[Partner]:
 
 def segment_list() -> QuerySet[CustomerSegment]:
     """Return customer segments with their customer and journey counts."""
-    # Two subqueries rather than two joins: joining both would multiply customers by journeys.
+    # Customers are counted in a subquery: joining them and the journeys would multiply the two.
     return CustomerSegment.objects.annotate(
         customer_count=SubqueryCount(Customer.objects.filter(segment=OuterRef("pk")).values("pk")),
-        journey_count=SubqueryCount(
-            apps.get_model("journeys", "Journey")
-            .objects.filter(segment=OuterRef("pk"))
-            .values("pk")
-        ),
+        journey_count=Count("journeys", distinct=True),
     ).order_by("name")
 
 
