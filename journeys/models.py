@@ -355,6 +355,9 @@ class QualityObjective(ConstraintErrorsOnFields, models.Model):
     def __str__(self) -> str:
         return self.statement
 
+    def get_absolute_url(self) -> str:
+        return reverse("journeys:objective-detail", args=[self.pk])
+
     @property
     def target_text(self) -> str:
         """Return the target as people say it ("at least 95 %")."""

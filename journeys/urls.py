@@ -27,6 +27,8 @@ urlpatterns = [
         views.failure_point_add,
         name="failure-point-add",
     ),
+    path("objectives/<int:pk>/", views.objective_detail, name="objective-detail"),
+    path("objectives/<int:pk>/edit/", views.objective_edit, name="objective-edit"),
     path("handoffs/<int:pk>/delete/", views.handoff_delete, name="handoff-delete"),
     path(
         "failure-points/<int:pk>/delete/", views.failure_point_delete, name="failure-point-delete"

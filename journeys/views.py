@@ -31,7 +31,7 @@ from .forms import (
     StageForm,
     TouchpointForm,
 )
-from .models import FailurePoint, Handoff, Journey, Stage, Touchpoint
+from .models import FailurePoint, Handoff, Journey, QualityObjective, Stage, Touchpoint
 
 PAGE_SIZE = 25
 can_edit = permission_required("journeys.change_journey", raise_exception=True)
@@ -348,4 +348,48 @@ def objective_add(request: HttpRequest, pk: int) -> HttpResponse:
         action=reverse("journeys:objective-add", args=[pk]),
         save=save,
         notice=_("Quality objective added."),
+    )
+
+
+def _objective(pk: int) -> QualityObjective:
+    return get_object_or_404(
+        QualityObjective.objects.select_related("journey", "touchpoint__stage__journey", "owner"),
+        pk=pk,
+    )
+
+
+def objective_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show a quality objective with its target, scope and change history."""
+    objective = _objective(pk)
+    return render(
+        request,
+        "journeys/objective_detail.html",
+        {
+            "objective": objective,
+            "journey": objective.journey or objective.touchpoint.stage.journey,  # type: ignore[union-attr]
+            "history": history_entries(objective),
+        },
+    )
+
+
+@can_edit
+def objective_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a quality objective (its history keeps the previous targets)."""
+    objective = _objective(pk)
+    journey = objective.journey or objective.touchpoint.stage.journey  # type: ignore[union-attr]
+    form = ObjectiveForm(request.POST or None, instance=objective, journey=journey)
+    if request.method == "POST" and form.is_valid():
+        fields = dict(form.cleaned_data)
+        fields["journey"] = None if fields.get("touchpoint") else journey
+        try:
+            services.objective_update(objective=objective, **fields)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Quality objective saved."))
+            return redirect("journeys:objective-detail", pk=objective.pk)
+    return render(
+        request,
+        "journeys/objective_form.html",
+        {"form": form, "objective": objective, "journey": journey},
     )

@@ -70,6 +70,8 @@ EXPECTED: dict[str, Rule] = {
     "journeys:touchpoint-detail": Rule(PAGE, SIGNED_IN, pk_of("touchpoint")),
     "journeys:touchpoint-edit": Rule(PAGE, QUALITY, pk_of("touchpoint")),
     "journeys:failure-point-add": Rule(PAGE, QUALITY, pk_of("touchpoint")),
+    "journeys:objective-detail": Rule(PAGE, SIGNED_IN, pk_of("objective")),
+    "journeys:objective-edit": Rule(PAGE, QUALITY, pk_of("objective")),
     # API routes
     "department-list": Rule(API, SIGNED_IN),
     "department-detail": Rule(API, SIGNED_IN, pk_of("department")),

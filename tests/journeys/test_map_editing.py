@@ -266,3 +266,47 @@ def test_journey_created_from_the_form_opens_its_empty_map(manager, roles) -> No
 
     assert response.status_code == 200
     assert "Add the first stage to start the map." in response.content.decode()
+
+
+def test_changing_an_objectives_target_is_shown_in_its_history(manager, world) -> None:
+    """Raising a target keeps the old value, who changed it and when, on the objective's page."""
+    objective = world["objective"]
+
+    response = manager.post(
+        reverse("journeys:objective-edit", args=[objective.pk]),
+        {
+            "statement": objective.statement,
+            "touchpoint": objective.touchpoint_id,
+            "direction": "at_least",
+            "target_value": "97",
+            "unit": "%",
+            "due_date": "2027-03-31",
+        },
+        follow=True,
+    )
+
+    html = response.content.decode()
+    assert "at least 97 %" in html
+    assert "<del>95.00</del>" in html  # the history keeps the old target
+    assert "changed" in html
+
+
+def test_objective_edit_refuses_a_missing_target_and_keeps_the_old_one(manager, world) -> None:
+    """A blank target is explained next to the field; the saved objective is unchanged."""
+    objective = world["objective"]
+
+    response = manager.post(
+        reverse("journeys:objective-edit", args=[objective.pk]),
+        {
+            "statement": objective.statement,
+            "touchpoint": objective.touchpoint_id,
+            "direction": "at_least",
+            "target_value": "",
+            "unit": "%",
+            "due_date": "2027-03-31",
+        },
+    )
+
+    assert "This field is required." in response.content.decode()
+    objective.refresh_from_db()
+    assert objective.target_value == 95
