@@ -7,7 +7,7 @@ same messages the pages show), and nothing already saved changes when a write is
 
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -199,16 +199,8 @@ class TouchpointViewSet(viewsets.ModelViewSet[Touchpoint]):
 
 # Handoffs -------------------------------------------------------------------------------------
 
+
 # A handoff between touchpoints of one owner; every other handoff crosses owners.
-SAME_OWNER = Q(
-    from_touchpoint__owner_department__isnull=False,
-    from_touchpoint__owner_department=F("to_touchpoint__owner_department"),
-) | Q(
-    from_touchpoint__owner_partner__isnull=False,
-    from_touchpoint__owner_partner=F("to_touchpoint__owner_partner"),
-)
-
-
 class HandoffSerializer(serializers.ModelSerializer[Handoff]):
     """A passing of the customer from one touchpoint to another of the same journey."""
 
@@ -241,7 +233,11 @@ class HandoffFilter(filters.FilterSet):
         """Keep the handoffs that cross owners (true) or stay with one owner (false)."""
         if value is None:
             return queryset
-        return queryset.exclude(SAME_OWNER) if value else queryset.filter(SAME_OWNER)
+        return (
+            queryset.exclude(selectors.SAME_OWNER)
+            if value
+            else queryset.filter(selectors.SAME_OWNER)
+        )
 
 
 class HandoffViewSet(viewsets.ModelViewSet[Handoff]):
