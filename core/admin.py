@@ -1,8 +1,22 @@
-"""Admin site settings owned by core (core has no models; each app registers its own)."""
+"""Admin site settings and core's infrastructure tables."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from .models import IdempotencyRecord, ReferenceSequence
+
 admin.site.site_header = _("LoyaltyQMS administration")
 admin.site.site_title = _("LoyaltyQMS administration")
 admin.site.index_title = _("Records")
+
+
+@admin.register(ReferenceSequence)
+class ReferenceSequenceAdmin(admin.ModelAdmin):
+    list_display = ["prefix", "year", "last_number"]
+    readonly_fields = ["prefix", "year", "last_number"]
+
+
+@admin.register(IdempotencyRecord)
+class IdempotencyRecordAdmin(admin.ModelAdmin):
+    list_display = ["key", "user", "response_status", "created_at"]
+    readonly_fields = ["user", "key", "fingerprint", "response_status", "response_body"]

@@ -53,12 +53,47 @@ SYSTEM_EDIT = frozenset(
     for action in ("add", "change", "delete")
 )
 
+# Frontline capture (complaints, ideas, recognition). Frontline staff see only the complaints
+# they logged or are assigned; `view_all_complaints` lifts that, `manage_complaints` handles any.
+FRONTLINE_CAPTURE = frozenset(
+    {
+        "feedback.view_complaint",
+        "feedback.add_complaint",
+        "feedback.view_complaintevent",
+        "feedback.view_severitypolicy",
+        "feedback.view_improvementidea",
+        "feedback.add_improvementidea",
+        "feedback.view_ideavote",
+        "feedback.add_ideavote",
+        "feedback.delete_ideavote",
+        "feedback.view_ideaevent",
+        "feedback.view_recognition",
+    }
+)
+FEEDBACK_MANAGE = frozenset(
+    {
+        "feedback.view_all_complaints",
+        "feedback.manage_complaints",
+        "feedback.change_complaint",
+        "feedback.change_severitypolicy",
+        "feedback.review_ideas",
+        "feedback.change_improvementidea",
+        "feedback.add_recognition",
+    }
+)
+FEEDBACK_READ_ALL = frozenset({"feedback.view_all_complaints", "feedback.add_recognition"})
+
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
-    Role.FRONTLINE: frozenset({"auth.view_user"}) | SYSTEM_VIEW,
+    Role.FRONTLINE: frozenset({"auth.view_user"}) | SYSTEM_VIEW | FRONTLINE_CAPTURE,
     Role.QUALITY_MANAGER: frozenset({"auth.view_user", "auth.view_group"})
     | SYSTEM_VIEW
-    | SYSTEM_EDIT,
-    Role.EXECUTIVE: frozenset({"auth.view_user"}) | SYSTEM_VIEW,
+    | SYSTEM_EDIT
+    | FRONTLINE_CAPTURE
+    | FEEDBACK_MANAGE,
+    Role.EXECUTIVE: frozenset({"auth.view_user"})
+    | SYSTEM_VIEW
+    | (FRONTLINE_CAPTURE - {"feedback.add_complaint"})
+    | FEEDBACK_READ_ALL,
 }
 
 User = AbstractBaseUser | AnonymousUser

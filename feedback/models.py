@@ -1,1 +1,548 @@
-"""Models of the feedback app (added by the issue that builds it)."""
+"""Models of the feedback app: complaints (ISO 10002) with their SLA, ideas and recognition."""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from core.validation import ConstraintErrorsOnFields
+from journeys.models import Journey, Touchpoint
+from stakeholders.models import Customer, Department, Partner
+
+# A clock is "at risk" once less than this share of its window is left.
+AT_RISK_SHARE = 0.25
+
+
+class Severity(models.IntegerChoices):
+    """How badly the customer was let down; the number orders them (empowerment is "up to")."""
+
+    LOW = 1, _("Low")
+    MEDIUM = 2, _("Medium")
+    HIGH = 3, _("High")
+    CRITICAL = 4, _("Critical")
+
+
+class SeverityPolicy(models.Model):
+    """The SLA targets for one severity and whether frontline staff may resolve it themselves."""
+
+    severity = models.PositiveSmallIntegerField(
+        _("severity"), choices=Severity.choices, unique=True
+    )
+    acknowledge_within_hours = models.PositiveSmallIntegerField(
+        _("acknowledge within (hours)"),
+        validators=[MinValueValidator(1), MaxValueValidator(24 * 14)],
+        help_text=_("Elapsed hours from receipt, day or night."),
+    )
+    resolve_within_days = models.PositiveSmallIntegerField(
+        _("resolve within (days)"),
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text=_("Days from receipt; due at the same local time of day."),
+    )
+    working_days_only = models.BooleanField(
+        _("count working days only"),
+        default=True,
+        help_text=_("Skip Saturdays and Sundays when counting resolution days."),
+    )
+    frontline_may_resolve = models.BooleanField(
+        _("frontline staff may resolve"),
+        default=False,
+        help_text=_("Staff who logged or were assigned a complaint may respond and close it."),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["severity"]
+        verbose_name = _("severity policy")
+        verbose_name_plural = _("severity policies")
+
+    def __str__(self) -> str:
+        return str(self.get_severity_display())
+
+
+class Complaint(ConstraintErrorsOnFields, models.Model):
+    """A customer's expression of dissatisfaction, handled through the ISO 10002 life cycle."""
+
+    CONSTRAINT_FIELDS = {
+        "complaint_satisfaction_1_to_5": "customer_satisfaction",
+        "complaint_at_most_one_owner": "touchpoint",
+        "complaint_unique_external_id": "external_id",
+    }
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("Received")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+        INVESTIGATING = "investigating", _("Investigating")
+        RESPONDED = "responded", _("Responded")
+        CLOSED = "closed", _("Closed")
+
+    class Channel(models.TextChoices):
+        PHONE = "phone", _("Phone")
+        EMAIL = "email", _("E-mail")
+        IN_PERSON = "in_person", _("In person")
+        CHAT = "chat", _("Chat")
+        WEB_FORM = "web_form", _("Web form")
+        SOCIAL = "social", _("Social media")
+        LETTER = "letter", _("Letter")
+
+    class RootCause(models.TextChoices):
+        """The fishbone (Ishikawa) "6M" categories."""
+
+        METHOD = "method", _("Method")
+        MACHINE = "machine", _("Machine / technology")
+        PEOPLE = "people", _("People")
+        MATERIAL = "material", _("Material / supplier")
+        MEASUREMENT = "measurement", _("Measurement")
+        ENVIRONMENT = "environment", _("Environment / policy")
+
+    class Source(models.TextChoices):
+        STAFF = "staff", _("Logged by staff")
+        API = "api", _("Integration (API)")
+        IMPORT = "import", _("Import")
+
+    OPEN_STATUSES = (
+        Status.RECEIVED,
+        Status.ACKNOWLEDGED,
+        Status.INVESTIGATING,
+        Status.RESPONDED,
+    )
+
+    reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
+    description = models.TextField(_("what happened"))
+    channel = models.CharField(
+        _("channel"), max_length=10, choices=Channel.choices, default=Channel.PHONE
+    )
+    journey = models.ForeignKey(
+        Journey,
+        verbose_name=_("journey"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="complaints",
+    )
+    touchpoint = models.ForeignKey(
+        Touchpoint,
+        verbose_name=_("touchpoint"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="complaints",
+    )
+    # The owner at the time of logging: a later change of owner does not rewrite the record.
+    owner_department = models.ForeignKey(
+        Department,
+        verbose_name=_("attributed to department"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="complaints",
+    )
+    owner_partner = models.ForeignKey(
+        Partner,
+        verbose_name=_("attributed to partner"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="complaints",
+    )
+    severity = models.PositiveSmallIntegerField(
+        _("severity"), choices=Severity.choices, default=Severity.MEDIUM
+    )
+    remedy_requested = models.TextField(_("remedy the customer asks for"), blank=True)
+    customer_reference = models.CharField(_("customer reference"), max_length=80, blank=True)
+    customer = models.ForeignKey(
+        Customer,
+        verbose_name=_("customer"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="complaints",
+    )
+    source = models.CharField(
+        _("source"), max_length=10, choices=Source.choices, default=Source.STAFF
+    )
+    external_id = models.CharField(
+        _("external id"),
+        max_length=100,
+        blank=True,
+        help_text=_("The id in the system it came from (helpdesk, CRM); unique when given."),
+    )
+    status = models.CharField(
+        _("status"), max_length=15, choices=Status.choices, default=Status.RECEIVED
+    )
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("logged by"),
+        on_delete=models.PROTECT,
+        related_name="logged_complaints",
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assignee"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_complaints",
+    )
+    escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+    acknowledge_due_at = models.DateTimeField(_("acknowledgement due"))
+    resolve_due_at = models.DateTimeField(_("resolution due"))
+    # When each clock turns "at risk" (AT_RISK_SHARE of its window left), kept so that the queue
+    # can filter and sort by risk in SQL on every database.
+    acknowledge_at_risk_from = models.DateTimeField(_("acknowledgement at risk from"))
+    resolve_at_risk_from = models.DateTimeField(_("resolution at risk from"))
+    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+    responded_at = models.DateTimeField(_("responded"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # SLA compliance is kept per complaint when each clock stops, for the metrics.
+    acknowledged_within_sla = models.BooleanField(
+        _("acknowledged within SLA"), null=True, blank=True
+    )
+    resolved_within_sla = models.BooleanField(_("resolved within SLA"), null=True, blank=True)
+    resolved_at_first_contact = models.BooleanField(_("resolved at first contact"), default=False)
+    root_cause_category = models.CharField(
+        _("root cause category"), max_length=15, choices=RootCause.choices, blank=True
+    )
+    root_cause = models.TextField(_("root cause"), blank=True)
+    decision = models.TextField(_("decision communicated to the customer"), blank=True)
+    customer_accepted = models.BooleanField(_("customer accepted"), null=True, blank=True)
+    customer_satisfaction = models.PositiveSmallIntegerField(
+        _("customer satisfaction (1-5)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        verbose_name = _("complaint")
+        verbose_name_plural = _("complaints")
+        permissions = [
+            ("view_all_complaints", _("Can see every complaint, not only own ones")),
+            ("manage_complaints", _("Can triage, assign and handle any complaint")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(customer_satisfaction__isnull=True)
+                | Q(customer_satisfaction__gte=1, customer_satisfaction__lte=5),
+                name="complaint_satisfaction_1_to_5",
+                violation_error_message=_("Satisfaction is a score from 1 to 5."),
+            ),
+            models.CheckConstraint(
+                condition=Q(owner_department__isnull=True) | Q(owner_partner__isnull=True),
+                name="complaint_at_most_one_owner",
+                violation_error_message=_(
+                    "A complaint is attributed to one department or one partner, not both."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(acknowledge_due_at__gte=F("received_at"))
+                & Q(resolve_due_at__gte=F("received_at")),
+                name="complaint_due_after_received",
+                violation_error_message=_("Due times come after the complaint was received."),
+            ),
+            models.UniqueConstraint(
+                fields=["source", "external_id"],
+                condition=~Q(external_id=""),
+                name="complaint_unique_external_id",
+                violation_error_message=_("A complaint with this external id already exists."),
+            ),
+        ]
+        indexes = [
+            # The queue sorts open complaints by their next due time and filters by status.
+            models.Index(fields=["status", "resolve_due_at"], name="complaint_status_due"),
+            # Metrics aggregate complaints per touchpoint / owner and period.
+            models.Index(fields=["touchpoint", "received_at"], name="complaint_touchpoint_time"),
+            models.Index(fields=["owner_partner", "received_at"], name="complaint_partner_time"),
+            models.Index(
+                fields=["owner_department", "received_at"], name="complaint_department_time"
+            ),
+            models.Index(fields=["received_at"], name="complaint_received"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    def get_absolute_url(self) -> str:
+        return reverse("feedback:complaint-detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        """Return whether the complaint still awaits an outcome."""
+        return self.status != self.Status.CLOSED
+
+    @property
+    def owner(self) -> Department | Partner | None:
+        """Return the department or partner the complaint is attributed to."""
+        return self.owner_department or self.owner_partner
+
+    def running_clock(self) -> tuple[datetime, datetime] | None:
+        """Return (at risk from, due) of the SLA clock now running, or None once responded."""
+        if self.status == self.Status.RECEIVED:
+            return self.acknowledge_at_risk_from, self.acknowledge_due_at
+        if self.status in (self.Status.ACKNOWLEDGED, self.Status.INVESTIGATING):
+            return self.resolve_at_risk_from, self.resolve_due_at
+        return None
+
+    @property
+    def next_due_at(self) -> datetime | None:
+        """Return when the running SLA clock runs out (None once responded)."""
+        clock = self.running_clock()
+        return clock[1] if clock else None
+
+    def sla_state(self, now: datetime | None = None) -> str:
+        """Return "overdue", "at_risk", "on_track" or "" (no clock running)."""
+        clock = self.running_clock()
+        if clock is None:
+            return ""
+        at_risk_from, due = clock
+        now = now or timezone.now()
+        if now > due:
+            return "overdue"
+        if now >= at_risk_from:
+            return "at_risk"
+        return "on_track"
+
+
+class ComplaintEvent(models.Model):
+    """One entry of a complaint's timeline: a transition, an assignment or a comment."""
+
+    class Kind(models.TextChoices):
+        LOGGED = "logged", _("Logged")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+        INVESTIGATING = "investigating", _("Investigation started")
+        ROOT_CAUSE = "root_cause", _("Root cause set")
+        RESPONDED = "responded", _("Responded to the customer")
+        CLOSED = "closed", _("Closed")
+        REOPENED = "reopened", _("Reopened")
+        ASSIGNED = "assigned", _("Assigned")
+        ESCALATED = "escalated", _("Escalated")
+        COMMENT = "comment", _("Comment")
+
+    complaint = models.ForeignKey(
+        Complaint, verbose_name=_("complaint"), on_delete=models.CASCADE, related_name="events"
+    )
+    kind = models.CharField(_("kind"), max_length=15, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    from_status = models.CharField(
+        _("from status"), max_length=15, choices=Complaint.Status.choices, blank=True
+    )
+    to_status = models.CharField(
+        _("to status"), max_length=15, choices=Complaint.Status.choices, blank=True
+    )
+    text = models.TextField(_("text"), blank=True)
+
+    class Meta:
+        ordering = ["complaint", "at", "id"]
+        verbose_name = _("complaint event")
+        verbose_name_plural = _("complaint events")
+        indexes = [models.Index(fields=["complaint", "at"], name="complaint_event_timeline")]
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id} {self.kind} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class ImprovementIdea(models.Model):
+    """A proposal from staff (or, later, customers) to improve a touchpoint or process."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        UNDER_REVIEW = "under_review", _("Under review")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        IMPLEMENTED = "implemented", _("Implemented")
+
+    class Source(models.TextChoices):
+        STAFF = "staff", _("Staff")
+        CUSTOMER = "customer", _("Customer")
+
+    reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
+    title = models.CharField(_("title"), max_length=150)
+    problem = models.TextField(_("problem"))
+    proposal = models.TextField(_("proposal"))
+    expected_benefit = models.TextField(_("expected benefit"), blank=True)
+    touchpoint = models.ForeignKey(
+        Touchpoint,
+        verbose_name=_("touchpoint"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="ideas",
+    )
+    source = models.CharField(
+        _("source"), max_length=10, choices=Source.choices, default=Source.STAFF
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        on_delete=models.PROTECT,
+        related_name="submitted_ideas",
+    )
+    submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
+    status = models.CharField(
+        _("status"), max_length=15, choices=Status.choices, default=Status.SUBMITTED
+    )
+    decision_reason = models.TextField(_("reason for the decision"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    implemented_at = models.DateTimeField(_("implemented"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        verbose_name = _("improvement idea")
+        verbose_name_plural = _("improvement ideas")
+        permissions = [("review_ideas", _("Can review, accept, decline and implement ideas"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="declined") | ~Q(decision_reason=""),
+                name="idea_declined_has_reason",
+                violation_error_message=_("A declined idea needs the reason, for its submitter."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "submitted_at"], name="idea_status_time"),
+            models.Index(fields=["touchpoint", "submitted_at"], name="idea_touchpoint_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("feedback:idea-detail", args=[self.pk])
+
+
+class IdeaVote(models.Model):
+    """A colleague's support for an idea: one per person and idea."""
+
+    idea = models.ForeignKey(
+        ImprovementIdea, verbose_name=_("idea"), on_delete=models.CASCADE, related_name="votes"
+    )
+    voter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("voter"),
+        on_delete=models.CASCADE,
+        related_name="idea_votes",
+    )
+    voted_at = models.DateTimeField(_("voted"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("idea vote")
+        verbose_name_plural = _("idea votes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["idea", "voter"],
+                name="idea_vote_once_per_person",
+                violation_error_message=_("You already support this idea."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.voter_id} supports {self.idea_id}"
+
+
+class IdeaEvent(models.Model):
+    """One entry of an idea's timeline: submission, review and decisions."""
+
+    idea = models.ForeignKey(
+        ImprovementIdea, verbose_name=_("idea"), on_delete=models.CASCADE, related_name="events"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    to_status = models.CharField(_("status"), max_length=15, choices=ImprovementIdea.Status.choices)
+    text = models.TextField(_("text"), blank=True)
+
+    class Meta:
+        ordering = ["idea", "at", "id"]
+        verbose_name = _("idea event")
+        verbose_name_plural = _("idea events")
+        indexes = [models.Index(fields=["idea", "at"], name="idea_event_timeline")]
+
+    def __str__(self) -> str:
+        return f"{self.idea_id} {self.to_status} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class Recognition(ConstraintErrorsOnFields, models.Model):
+    """Kudos to an employee for a behaviour that improved customer outcomes."""
+
+    CONSTRAINT_FIELDS = {"recognition_not_self": "recipient"}
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="recognitions_received",
+    )
+    given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("given by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="recognitions_given",
+    )
+    behaviour = models.TextField(
+        _("what they did"), help_text=_("The behaviour and how it helped customers.")
+    )
+    complaint = models.ForeignKey(
+        Complaint,
+        verbose_name=_("complaint"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="recognitions",
+    )
+    idea = models.ForeignKey(
+        ImprovementIdea,
+        verbose_name=_("idea"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="recognitions",
+    )
+    given_at = models.DateTimeField(_("given"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-given_at", "-id"]
+        verbose_name = _("recognition")
+        verbose_name_plural = _("recognitions")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(recipient=F("given_by")),
+                name="recognition_not_self",
+                violation_error_message=_("Recognition goes to someone else."),
+            )
+        ]
+        indexes = [models.Index(fields=["recipient", "given_at"], name="recognition_recipient")]
+
+    def __str__(self) -> str:
+        return f"Kudos to {self.recipient_id} on {self.given_at:%Y-%m-%d}"

@@ -213,6 +213,8 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "LoyaltyQMS <qms@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The address people open the application at; e-mails link to pages under it.
+SITE_URL = env_str("SITE_URL", "http://localhost:8000").rstrip("/")
 
 # Security: strict by default, relaxed only by DEBUG or explicit variables.
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)

@@ -10,10 +10,12 @@ urlpatterns = [
     path("accounts/", include("core.account_urls")),
     path("stakeholders/", include("stakeholders.urls")),
     path("journeys/", include("journeys.urls")),
+    path("feedback/", include("feedback.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("core.api_urls")),
     path("api/v1/", include("stakeholders.api_urls")),
     path("api/v1/", include("journeys.api_urls")),
+    path("api/v1/", include("feedback.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The docs are a page for people: signing in leads back to them (DRF would answer 403).
     path(

@@ -1,0 +1,189 @@
+"""Reads of the feedback app shared by pages and the API, with their joins already applied."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Case, Count, DateTimeField, Exists, F, OuterRef, Q, QuerySet, When
+from django.utils import timezone
+
+from .models import Complaint, ComplaintEvent, IdeaEvent, IdeaVote, ImprovementIdea, Recognition
+
+OPEN = [str(status) for status in Complaint.OPEN_STATUSES]
+RUNNING_RESOLUTION = [Complaint.Status.ACKNOWLEDGED, Complaint.Status.INVESTIGATING]
+
+
+def complaints_visible_to(user: Any) -> QuerySet[Complaint]:
+    """Return the complaints the user may read: all for quality managers and executives, else
+    those they logged or are assigned to."""
+    if not user.is_authenticated or not user.has_perm("feedback.view_complaint"):
+        return Complaint.objects.none()
+    rows = Complaint.objects.all()
+    if not user.has_perm("feedback.view_all_complaints"):
+        rows = rows.filter(Q(logged_by=user) | Q(assignee=user))
+    return rows
+
+
+def with_clock(rows: QuerySet[Complaint]) -> QuerySet[Any]:
+    """Annotate the running SLA clock: `next_due` and `next_at_risk` (null once responded)."""
+    return rows.annotate(
+        next_due=Case(
+            When(status=Complaint.Status.RECEIVED, then=F("acknowledge_due_at")),
+            When(status__in=RUNNING_RESOLUTION, then=F("resolve_due_at")),
+            default=None,
+            output_field=DateTimeField(),
+        ),
+        next_at_risk=Case(
+            When(status=Complaint.Status.RECEIVED, then=F("acknowledge_at_risk_from")),
+            When(status__in=RUNNING_RESOLUTION, then=F("resolve_at_risk_from")),
+            default=None,
+            output_field=DateTimeField(),
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    """The queue's filters; empty values do not filter."""
+
+    status: str = ""
+    severity: int | None = None
+    journey: int | None = None
+    touchpoint: int | None = None
+    owner: str = ""  # "department:3" or "partner:1"
+    assignee: str = ""  # a user id, or "none" for unassigned
+    sla: str = ""  # "overdue", "at_risk", "open" (any open), "escalated"
+    search: str = ""
+
+
+def complaint_queue(
+    user: Any, filters: QueueFilters | None = None, *, now: datetime | None = None
+) -> QuerySet[Complaint]:
+    """Return the visible complaints, filtered, sorted by SLA risk: the soonest-due open ones
+    first (overdue at the top), then responded and closed ones, newest first."""
+    filters = filters or QueueFilters()
+    now = now or timezone.now()
+    rows = with_clock(complaints_visible_to(user)).select_related(
+        "journey", "touchpoint", "owner_department", "owner_partner", "assignee", "logged_by"
+    )
+    if filters.status == "open":
+        rows = rows.filter(status__in=OPEN)
+    elif filters.status:
+        rows = rows.filter(status=filters.status)
+    if filters.severity:
+        rows = rows.filter(severity=filters.severity)
+    if filters.journey:
+        rows = rows.filter(journey=filters.journey)
+    if filters.touchpoint:
+        rows = rows.filter(touchpoint=filters.touchpoint)
+    if filters.owner:
+        kind, _sep, owner_id = filters.owner.partition(":")
+        if kind == "department" and owner_id.isdigit():
+            rows = rows.filter(owner_department=int(owner_id))
+        elif kind == "partner" and owner_id.isdigit():
+            rows = rows.filter(owner_partner=int(owner_id))
+    if filters.assignee == "none":
+        rows = rows.filter(assignee__isnull=True)
+    elif filters.assignee.isdigit():
+        rows = rows.filter(assignee=int(filters.assignee))
+    if filters.sla == "overdue":
+        rows = rows.filter(next_due__lt=now)
+    elif filters.sla == "at_risk":
+        rows = rows.filter(next_at_risk__lte=now, next_due__gte=now)
+    elif filters.sla == "escalated":
+        rows = rows.filter(escalated_at__isnull=False, status__in=OPEN)
+    if filters.search:
+        term = filters.search.strip()
+        rows = rows.filter(
+            Q(reference__icontains=term)
+            | Q(description__icontains=term)
+            | Q(customer_reference__iexact=term)
+        )
+    return rows.order_by(F("next_due").asc(nulls_last=True), "-received_at", "-id")
+
+
+def complaint_detail(user: Any, pk: int) -> Complaint:
+    """Return one visible complaint with everything its page shows (DoesNotExist otherwise)."""
+    return (
+        with_clock(complaints_visible_to(user))
+        .select_related(
+            "journey",
+            "touchpoint__stage",
+            "owner_department",
+            "owner_partner",
+            "assignee",
+            "logged_by",
+            "customer",
+        )
+        .get(pk=pk)
+    )
+
+
+def complaint_timeline(complaint: Complaint) -> QuerySet[ComplaintEvent]:
+    """Return the complaint's events, oldest first, with who took them."""
+    return complaint.events.select_related("actor").order_by("at", "id")
+
+
+def queue_counts(user: Any, *, now: datetime | None = None) -> dict[str, int]:
+    """Return how many visible open complaints are overdue, at risk, escalated, unassigned."""
+    now = now or timezone.now()
+    rows = with_clock(complaints_visible_to(user)).filter(status__in=OPEN)
+    return rows.aggregate(
+        open=Count("id"),
+        overdue=Count("id", filter=Q(next_due__lt=now)),
+        at_risk=Count("id", filter=Q(next_at_risk__lte=now, next_due__gte=now)),
+        escalated=Count("id", filter=Q(escalated_at__isnull=False)),
+        unassigned=Count("id", filter=Q(assignee__isnull=True)),
+    )
+
+
+# Ideas ------------------------------------------------------------------------------------------
+
+
+def idea_list(user: Any) -> QuerySet[ImprovementIdea]:
+    """Return ideas with their support count and whether the user supports each."""
+    return ImprovementIdea.objects.select_related(
+        "touchpoint__stage__journey", "submitted_by"
+    ).annotate(
+        vote_count=Count("votes", distinct=True),
+        supported=Exists(IdeaVote.objects.filter(idea=OuterRef("pk"), voter=user.pk)),
+    )
+
+
+def idea_timeline(idea: ImprovementIdea) -> QuerySet[IdeaEvent]:
+    """Return the idea's events, oldest first, with who took them."""
+    return idea.events.select_related("actor").order_by("at", "id")
+
+
+# My submissions ---------------------------------------------------------------------------------
+
+
+def my_complaints(user: Any) -> QuerySet[Complaint]:
+    """Return the complaints the user logged, newest first, with their latest timeline entry."""
+    latest = ComplaintEvent.objects.filter(complaint=OuterRef("pk")).order_by("-at", "-id")
+    return (
+        with_clock(Complaint.objects.filter(logged_by=user))
+        .select_related("touchpoint", "journey", "assignee")
+        .annotate(
+            latest_kind=latest.values("kind")[:1],
+            latest_at=latest.values("at")[:1],
+        )
+        .order_by("-received_at", "-id")
+    )
+
+
+def my_ideas(user: Any) -> QuerySet[ImprovementIdea]:
+    """Return the ideas the user submitted, newest first, with support counts."""
+    return idea_list(user).filter(submitted_by=user).order_by("-submitted_at", "-id")
+
+
+def recognitions_for(user: Any) -> QuerySet[Recognition]:
+    """Return the recognitions the user received, newest first."""
+    return recognition_feed().filter(recipient=user)
+
+
+def recognition_feed() -> QuerySet[Recognition]:
+    """Return all recognitions, newest first, with people and linked records."""
+    return Recognition.objects.select_related(
+        "recipient", "given_by", "complaint", "idea"
+    ).order_by("-given_at", "-id")

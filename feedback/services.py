@@ -1,0 +1,677 @@
+"""Writes of the feedback app: one function per business action on complaints, ideas, kudos.
+
+Input errors raise Django's ValidationError keyed by field (shown next to the field, a 400 in the
+API); a step the life cycle does not allow raises ApplicationError (a message on the page, a 400);
+a step the user may not take raises PermissionDenied (403). Nothing is saved when any is raised.
+E-mails go out through Celery once the transaction has committed.
+"""
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Model
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.exceptions import ApplicationError
+from core.references import next_reference
+from journeys.models import Journey, Touchpoint
+from stakeholders.models import Customer
+
+from . import lifecycle, sla, tasks
+from .constants import DEFAULT_SEVERITY_POLICIES
+from .models import (
+    Complaint,
+    ComplaintEvent,
+    IdeaEvent,
+    IdeaVote,
+    ImprovementIdea,
+    Recognition,
+    Severity,
+    SeverityPolicy,
+)
+
+User = get_user_model()
+M = TypeVar("M", bound=Model)
+
+# Clocks of the devices that log complaints drift: a receipt time this far ahead is accepted.
+FUTURE_TOLERANCE = timedelta(minutes=5)
+
+
+def _save(instance: M, **fields: Any) -> M:
+    for name, value in fields.items():
+        setattr(instance, name, value)
+    instance.full_clean()
+    instance.save()
+    return instance
+
+
+def _user_label(user: Any) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+# Severity policies ------------------------------------------------------------------------------
+
+
+def policy_for(severity: int) -> SeverityPolicy:
+    """Return the SLA policy of a severity, recreating the default if the row is missing."""
+    hours, days, working_days, frontline = DEFAULT_SEVERITY_POLICIES[severity]
+    policy, _created = SeverityPolicy.objects.get_or_create(
+        severity=severity,
+        defaults={
+            "acknowledge_within_hours": hours,
+            "resolve_within_days": days,
+            "working_days_only": working_days,
+            "frontline_may_resolve": frontline,
+        },
+    )
+    return policy
+
+
+def all_policies() -> list[SeverityPolicy]:
+    """Return the policies of every severity, in severity order."""
+    return [policy_for(severity) for severity in Severity.values]
+
+
+@transaction.atomic
+def severity_policy_update(
+    *,
+    policy: SeverityPolicy,
+    acknowledge_within_hours: int,
+    resolve_within_days: int,
+    working_days_only: bool,
+) -> SeverityPolicy:
+    """Change the SLA targets of one severity; complaints already logged keep their due times."""
+    return _save(
+        policy,
+        acknowledge_within_hours=acknowledge_within_hours,
+        resolve_within_days=resolve_within_days,
+        working_days_only=working_days_only,
+    )
+
+
+@transaction.atomic
+def frontline_limit_set(*, highest_severity: int | None) -> None:
+    """Let frontline staff resolve their own complaints up to a severity (None: not at all)."""
+    if highest_severity is not None and highest_severity not in Severity.values:
+        raise ValidationError({"highest_severity": _("Choose a severity.")})
+    all_policies()
+    for policy in SeverityPolicy.objects.select_for_update():
+        allowed = highest_severity is not None and policy.severity <= highest_severity
+        if policy.frontline_may_resolve != allowed:
+            _save(policy, frontline_may_resolve=allowed)
+
+
+def frontline_limit() -> int | None:
+    """Return the highest severity frontline staff may resolve, or None."""
+    allowed = SeverityPolicy.objects.filter(frontline_may_resolve=True).order_by("-severity")
+    return allowed.values_list("severity", flat=True).first()
+
+
+# Complaints -------------------------------------------------------------------------------------
+
+
+def _event(
+    complaint: Complaint,
+    kind: str,
+    actor: Any,
+    at: datetime,
+    *,
+    from_status: str = "",
+    to_status: str = "",
+    text: str = "",
+) -> ComplaintEvent:
+    return ComplaintEvent.objects.create(
+        complaint=complaint,
+        kind=kind,
+        actor=actor,
+        at=at,
+        from_status=from_status,
+        to_status=to_status,
+        text=text,
+    )
+
+
+def _require(by: Any, complaint: Complaint, action: str) -> None:
+    policy = policy_for(complaint.severity)
+    if not lifecycle.may_act(
+        by, complaint, action, frontline_may_resolve=policy.frontline_may_resolve
+    ):
+        if action in lifecycle.RESOLVING_ACTIONS and lifecycle.is_owner(by, complaint):
+            raise PermissionDenied(
+                _("%(severity)s complaints are handled by quality managers: escalate it instead.")
+                % {"severity": complaint.get_severity_display()}
+            )
+        raise PermissionDenied(_("You may not do this on %(reference)s.") % complaint.__dict__)
+
+
+def _locked(complaint: Complaint) -> Complaint:
+    """Re-read the complaint under a row lock, so that two people cannot both move it on."""
+    return Complaint.objects.select_for_update().get(pk=complaint.pk)
+
+
+@transaction.atomic
+def complaint_log(
+    *,
+    logged_by: Any,
+    description: str,
+    severity: int = Severity.MEDIUM,
+    channel: str = Complaint.Channel.PHONE,
+    journey: Journey | None = None,
+    touchpoint: Touchpoint | None = None,
+    remedy_requested: str = "",
+    customer_reference: str = "",
+    received_at: datetime | None = None,
+    source: str = Complaint.Source.STAFF,
+    external_id: str = "",
+    resolved_at_first_contact: bool = False,
+    decision: str = "",
+) -> Complaint:
+    """Log a complaint: give it a reference, attribute it to its touchpoint's owner, start its
+    SLA clocks, and, when resolved at first contact, record the response and the closure."""
+    now = timezone.now()
+    received_at = received_at or now
+    if received_at > now + FUTURE_TOLERANCE:
+        raise ValidationError({"received_at": _("A complaint cannot be received in the future.")})
+    if touchpoint is not None:
+        touchpoint_journey = Journey.objects.get(stages__touchpoints=touchpoint)
+        if journey is not None and journey.pk != touchpoint_journey.pk:
+            raise ValidationError(
+                {
+                    "touchpoint": _("This touchpoint belongs to the journey %(name)s.")
+                    % {"name": touchpoint_journey.name}
+                }
+            )
+        journey = touchpoint_journey
+    customer_reference = customer_reference.strip()
+    policy = policy_for(severity) if severity in Severity.values else None
+    if policy is None:
+        raise ValidationError({"severity": _("Choose a severity.")})
+    if resolved_at_first_contact and not decision.strip():
+        raise ValidationError(
+            {"decision": _("Say what was agreed with the customer to resolve it at once.")}
+        )
+    clocks = sla.clocks_for(received_at, policy)
+    complaint = Complaint(
+        description=description,
+        channel=channel,
+        journey=journey,
+        touchpoint=touchpoint,
+        owner_department_id=touchpoint.owner_department_id if touchpoint else None,
+        owner_partner_id=touchpoint.owner_partner_id if touchpoint else None,
+        severity=severity,
+        remedy_requested=remedy_requested,
+        customer_reference=customer_reference,
+        customer=(
+            Customer.objects.filter(external_reference=customer_reference).first()
+            if customer_reference
+            else None
+        ),
+        source=source,
+        external_id=external_id,
+        logged_by=logged_by,
+        received_at=received_at,
+        acknowledge_due_at=clocks.acknowledge_due_at,
+        acknowledge_at_risk_from=clocks.acknowledge_at_risk_from,
+        resolve_due_at=clocks.resolve_due_at,
+        resolve_at_risk_from=clocks.resolve_at_risk_from,
+        reference="pending",
+    )
+    complaint.full_clean(exclude=["reference"])
+    if (
+        resolved_at_first_contact
+        and not policy.frontline_may_resolve
+        and not lifecycle.is_manager(logged_by)
+    ):
+        raise ValidationError(
+            {
+                "resolved_at_first_contact": _(
+                    "%(severity)s complaints are resolved by quality managers: log it "
+                    "without resolving, then escalate."
+                )
+                % {"severity": complaint.get_severity_display()}
+            }
+        )
+    complaint.reference = next_reference("CMP", year=timezone.localtime(received_at).year)
+    complaint.save()
+    _event(complaint, ComplaintEvent.Kind.LOGGED, logged_by, received_at, to_status="received")
+    if resolved_at_first_contact:
+        complaint_acknowledge(complaint=complaint, by=logged_by, at=received_at)
+        complaint_respond(complaint=complaint, by=logged_by, decision=decision, at=received_at)
+        complaint_close(complaint=complaint, by=logged_by, customer_accepted=True, at=received_at)
+        Complaint.objects.filter(pk=complaint.pk).update(resolved_at_first_contact=True)
+        complaint.refresh_from_db()
+    return complaint
+
+
+def _transition(
+    complaint: Complaint, action: str, by: Any, at: datetime | None, text: str = "", **fields: Any
+) -> Complaint:
+    _require(by, complaint, action)
+    locked = _locked(complaint)
+    source = locked.status
+    target = lifecycle.check_transition(locked, action)
+    at = at or timezone.now()
+    _save(locked, status=target, **fields)
+    _event(
+        locked, action_event_kind(action), by, at, from_status=source, to_status=target, text=text
+    )
+    complaint.refresh_from_db()
+    return complaint
+
+
+def action_event_kind(action: str) -> str:
+    """Return the timeline kind recorded for a life-cycle action."""
+    return {
+        "acknowledge": ComplaintEvent.Kind.ACKNOWLEDGED,
+        "investigate": ComplaintEvent.Kind.INVESTIGATING,
+        "respond": ComplaintEvent.Kind.RESPONDED,
+        "close": ComplaintEvent.Kind.CLOSED,
+        "reopen": ComplaintEvent.Kind.REOPENED,
+    }[action]
+
+
+@transaction.atomic
+def complaint_acknowledge(
+    *, complaint: Complaint, by: Any, note: str = "", at: datetime | None = None
+) -> Complaint:
+    """Acknowledge receipt to the customer; stops the acknowledgement clock."""
+    at = at or timezone.now()
+    return _transition(
+        complaint,
+        "acknowledge",
+        by,
+        at,
+        note,
+        acknowledged_at=at,
+        acknowledged_within_sla=at <= complaint.acknowledge_due_at,
+    )
+
+
+@transaction.atomic
+def complaint_investigate(
+    *, complaint: Complaint, by: Any, note: str = "", at: datetime | None = None
+) -> Complaint:
+    """Start investigating the complaint."""
+    return _transition(complaint, "investigate", by, at, note)
+
+
+@transaction.atomic
+def complaint_set_root_cause(
+    *, complaint: Complaint, by: Any, category: str, text: str = ""
+) -> Complaint:
+    """Record the root cause found during investigation (a fishbone "6M" category and notes)."""
+    _require(by, complaint, "root_cause")
+    locked = _locked(complaint)
+    if locked.status != Complaint.Status.INVESTIGATING:
+        raise ApplicationError(
+            _("%(reference)s is %(status)s: the root cause is set during investigation.")
+            % {"reference": locked.reference, "status": locked.get_status_display().lower()}
+        )
+    if category not in Complaint.RootCause.values:
+        raise ValidationError({"root_cause_category": _("Choose one of the six categories.")})
+    _save(locked, root_cause_category=category, root_cause=text.strip())
+    label = Complaint.RootCause(category).label
+    _event(
+        locked,
+        ComplaintEvent.Kind.ROOT_CAUSE,
+        by,
+        timezone.now(),
+        text=f"{label}: {text.strip()}" if text.strip() else str(label),
+    )
+    complaint.refresh_from_db()
+    return complaint
+
+
+@transaction.atomic
+def complaint_respond(
+    *, complaint: Complaint, by: Any, decision: str, at: datetime | None = None
+) -> Complaint:
+    """Record the decision communicated to the customer; stops the resolution clock."""
+    if not decision.strip():
+        raise ValidationError({"decision": _("Say what was decided and told to the customer.")})
+    at = at or timezone.now()
+    return _transition(
+        complaint,
+        "respond",
+        by,
+        at,
+        decision.strip(),
+        decision=decision.strip(),
+        responded_at=at,
+        resolved_within_sla=at <= complaint.resolve_due_at,
+    )
+
+
+@transaction.atomic
+def complaint_close(
+    *,
+    complaint: Complaint,
+    by: Any,
+    customer_accepted: bool | None,
+    satisfaction: int | None = None,
+    at: datetime | None = None,
+) -> Complaint:
+    """Close the complaint, recording whether the customer accepted the response."""
+    if customer_accepted is None:
+        raise ValidationError(
+            {"customer_accepted": _("Say whether the customer accepted the response.")}
+        )
+    if satisfaction is not None and not 1 <= satisfaction <= 5:
+        raise ValidationError({"customer_satisfaction": _("Satisfaction is a score from 1 to 5.")})
+    at = at or timezone.now()
+    text = (
+        _("Customer accepted the response.")
+        if customer_accepted
+        else _("Customer did not accept the response.")
+    )
+    if satisfaction is not None:
+        text += " " + _("Satisfaction %(score)d/5.") % {"score": satisfaction}
+    return _transition(
+        complaint,
+        "close",
+        by,
+        at,
+        text,
+        closed_at=at,
+        customer_accepted=customer_accepted,
+        customer_satisfaction=satisfaction,
+    )
+
+
+@transaction.atomic
+def complaint_reopen(
+    *, complaint: Complaint, by: Any, reason: str, at: datetime | None = None
+) -> Complaint:
+    """Reopen a responded or closed complaint for further investigation (a reason is required).
+
+    The resolution clock keeps its original due time; its outcome is decided again at the next
+    response. The earlier decision and closure stay on the timeline.
+    """
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the complaint is reopened.")})
+    return _transition(
+        complaint,
+        "reopen",
+        by,
+        at,
+        reason.strip(),
+        responded_at=None,
+        closed_at=None,
+        resolved_within_sla=None,
+        customer_accepted=None,
+        customer_satisfaction=None,
+        resolved_at_first_contact=False,
+        reopen_count=complaint.reopen_count + 1,
+    )
+
+
+@transaction.atomic
+def complaint_comment(*, complaint: Complaint, by: Any, text: str) -> ComplaintEvent:
+    """Add a comment to the complaint's timeline."""
+    _require(by, complaint, "comment")
+    if not text.strip():
+        raise ValidationError({"text": _("Write a comment.")})
+    return _event(complaint, ComplaintEvent.Kind.COMMENT, by, timezone.now(), text=text.strip())
+
+
+def _check_assignee(assignee: Any) -> None:
+    if not assignee.is_active:
+        raise ValidationError(
+            {"assignee": _("%(name)s's account is not active.") % {"name": _user_label(assignee)}}
+        )
+    if not assignee.has_perm("feedback.view_complaint"):
+        raise ValidationError(
+            {
+                "assignee": _("%(name)s has no role that handles complaints.")
+                % {"name": _user_label(assignee)}
+            }
+        )
+
+
+@transaction.atomic
+def complaint_assign(*, complaint: Complaint, assignee: Any, by: Any) -> Complaint:
+    """Assign the complaint to a person, who is told by e-mail."""
+    return complaint_bulk_assign(complaints=[complaint], assignee=assignee, by=by)[0]
+
+
+@transaction.atomic
+def complaint_bulk_assign(
+    *, complaints: Iterable[Complaint], assignee: Any, by: Any
+) -> list[Complaint]:
+    """Assign several open complaints to one person, who gets one e-mail listing them."""
+    if not lifecycle.is_manager(by):
+        raise PermissionDenied(_("Only quality managers assign complaints."))
+    _check_assignee(assignee)
+    ids = [complaint.pk for complaint in complaints]
+    rows = list(Complaint.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+    closed = [row.reference for row in rows if not row.is_open]
+    if closed:
+        raise ApplicationError(
+            _("Closed complaints are not assigned: %(references)s.")
+            % {"references": ", ".join(closed)}
+        )
+    now = timezone.now()
+    changed = []
+    for row in rows:
+        if row.assignee_id == assignee.pk:
+            continue
+        _save(row, assignee=assignee)
+        _event(row, ComplaintEvent.Kind.ASSIGNED, by, now, text=_user_label(assignee))
+        changed.append(row.pk)
+    if changed:
+        transaction.on_commit(lambda: tasks.send_assignment_email_task.delay(changed, assignee.pk))
+    return rows
+
+
+@transaction.atomic
+def complaint_escalate(*, complaint: Complaint, by: Any, note: str = "") -> Complaint:
+    """Hand the complaint to quality managers (one click for frontline staff); they are e-mailed."""
+    _require(by, complaint, "escalate")
+    locked = _locked(complaint)
+    if locked.escalated_at is not None:
+        raise ApplicationError(_("%(reference)s is already escalated.") % locked.__dict__)
+    if not locked.is_open:
+        raise ApplicationError(_("%(reference)s is closed: reopen it first.") % locked.__dict__)
+    now = timezone.now()
+    _save(locked, escalated_at=now)
+    _event(locked, ComplaintEvent.Kind.ESCALATED, by, now, text=note.strip())
+    transaction.on_commit(lambda: tasks.send_escalation_email_task.delay(locked.pk))
+    complaint.refresh_from_db()
+    return complaint
+
+
+# Improvement ideas ------------------------------------------------------------------------------
+
+
+def _require_reviewer(by: Any) -> None:
+    if not by.has_perm("feedback.review_ideas"):
+        raise PermissionDenied(_("Only quality managers review ideas."))
+
+
+@transaction.atomic
+def idea_submit(
+    *,
+    submitted_by: Any,
+    title: str,
+    problem: str,
+    proposal: str,
+    expected_benefit: str = "",
+    touchpoint: Touchpoint | None = None,
+    source: str = ImprovementIdea.Source.STAFF,
+    submitted_at: datetime | None = None,
+) -> ImprovementIdea:
+    """Submit an improvement idea; it gets a reference and waits for review."""
+    submitted_at = submitted_at or timezone.now()
+    idea = ImprovementIdea(
+        title=title.strip(),
+        problem=problem.strip(),
+        proposal=proposal.strip(),
+        expected_benefit=expected_benefit.strip(),
+        touchpoint=touchpoint,
+        source=source,
+        submitted_by=submitted_by,
+        submitted_at=submitted_at,
+        reference="pending",
+    )
+    idea.full_clean(exclude=["reference"])
+    idea.reference = next_reference("IDEA", year=timezone.localtime(submitted_at).year)
+    idea.save()
+    IdeaEvent.objects.create(idea=idea, actor=submitted_by, at=submitted_at, to_status="submitted")
+    return idea
+
+
+IDEA_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+    "review": (frozenset({"submitted"}), "under_review"),
+    "accept": (frozenset({"submitted", "under_review"}), "accepted"),
+    "decline": (frozenset({"submitted", "under_review"}), "declined"),
+    "implement": (frozenset({"accepted"}), "implemented"),
+}
+
+
+def _idea_transition(
+    idea: ImprovementIdea, action: str, by: Any, text: str, at: datetime | None, **fields: Any
+) -> ImprovementIdea:
+    _require_reviewer(by)
+    locked = ImprovementIdea.objects.select_for_update().get(pk=idea.pk)
+    sources, target = IDEA_TRANSITIONS[action]
+    if locked.status not in sources:
+        allowed = ", ".join(
+            sorted(str(ImprovementIdea.Status(status).label).lower() for status in sources)
+        )
+        raise ApplicationError(
+            _("%(reference)s is %(status)s: only an idea that is %(allowed)s can be %(action)s.")
+            % {
+                "reference": locked.reference,
+                "status": locked.get_status_display().lower(),
+                "allowed": allowed,
+                "action": {
+                    "review": _("taken into review"),
+                    "accept": _("accepted"),
+                    "decline": _("declined"),
+                    "implement": _("marked implemented"),
+                }[action],
+            },
+            extra={"status": locked.status, "action": action},
+        )
+    at = at or timezone.now()
+    _save(locked, status=target, **fields)
+    IdeaEvent.objects.create(idea=locked, actor=by, at=at, to_status=target, text=text)
+    idea.refresh_from_db()
+    return idea
+
+
+@transaction.atomic
+def idea_review(*, idea: ImprovementIdea, by: Any, at: datetime | None = None) -> ImprovementIdea:
+    """Take an idea into review."""
+    return _idea_transition(idea, "review", by, "", at)
+
+
+@transaction.atomic
+def idea_accept(
+    *, idea: ImprovementIdea, by: Any, reason: str = "", at: datetime | None = None
+) -> ImprovementIdea:
+    """Accept an idea: it becomes a candidate for a PDCA cycle."""
+    at = at or timezone.now()
+    return _idea_transition(
+        idea,
+        "accept",
+        by,
+        reason.strip(),
+        at,
+        decision_reason=reason.strip(),
+        decided_by=by,
+        decided_at=at,
+    )
+
+
+@transaction.atomic
+def idea_decline(
+    *, idea: ImprovementIdea, by: Any, reason: str, at: datetime | None = None
+) -> ImprovementIdea:
+    """Decline an idea with the reason its submitter will read."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why, so the submitter learns from it.")})
+    at = at or timezone.now()
+    return _idea_transition(
+        idea,
+        "decline",
+        by,
+        reason.strip(),
+        at,
+        decision_reason=reason.strip(),
+        decided_by=by,
+        decided_at=at,
+    )
+
+
+@transaction.atomic
+def idea_implement(
+    *, idea: ImprovementIdea, by: Any, note: str = "", at: datetime | None = None
+) -> ImprovementIdea:
+    """Mark an accepted idea as implemented."""
+    at = at or timezone.now()
+    return _idea_transition(idea, "implement", by, note.strip(), at, implemented_at=at)
+
+
+VOTABLE_IDEA_STATUSES = frozenset({"submitted", "under_review", "accepted"})
+
+
+@transaction.atomic
+def idea_vote(*, idea: ImprovementIdea, voter: Any) -> IdeaVote:
+    """Support a colleague's idea (once per person; not one's own, not after a decision)."""
+    if idea.submitted_by_id == voter.pk:
+        raise ApplicationError(_("You cannot support your own idea."))
+    if idea.status not in VOTABLE_IDEA_STATUSES:
+        raise ApplicationError(
+            _("%(reference)s is %(status)s: it no longer collects support.")
+            % {"reference": idea.reference, "status": idea.get_status_display().lower()}
+        )
+    vote = IdeaVote(idea=idea, voter=voter)
+    try:
+        vote.full_clean()
+    except ValidationError:
+        raise ApplicationError(_("You already support this idea.")) from None
+    vote.save()
+    return vote
+
+
+@transaction.atomic
+def idea_unvote(*, idea: ImprovementIdea, voter: Any) -> None:
+    """Withdraw one's support for an idea (nothing happens if there was none)."""
+    IdeaVote.objects.filter(idea=idea, voter=voter).delete()
+
+
+# Recognition ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def recognition_give(
+    *,
+    given_by: Any,
+    recipient: Any,
+    behaviour: str,
+    complaint: Complaint | None = None,
+    idea: ImprovementIdea | None = None,
+    given_at: datetime | None = None,
+) -> Recognition:
+    """Give kudos to an employee for a behaviour that improved customer outcomes."""
+    if not given_by.has_perm("feedback.add_recognition"):
+        raise PermissionDenied(_("Quality managers and executives give recognition."))
+    if not recipient.is_active:
+        raise ValidationError({"recipient": _("This account is not active.")})
+    recognition = _save(
+        Recognition(),
+        given_by=given_by,
+        recipient=recipient,
+        behaviour=behaviour.strip(),
+        complaint=complaint,
+        idea=idea,
+        given_at=given_at or timezone.now(),
+    )
+    transaction.on_commit(lambda: tasks.send_recognition_email_task.delay(recognition.pk))
+    return recognition
