@@ -130,7 +130,24 @@ def world(roles: None) -> dict[str, Any]:
         unit="%",
         due_date=date(2027, 3, 31),
     )
+    from feedback import services as feedback_services
+    from tests.factories import UserFactory
+
+    colleague = UserFactory.create(role=ROLES_BY_KEY["quality_manager"], username="world-quality")
+    complaint = feedback_services.complaint_log(
+        logged_by=colleague, description="Parcel left in the rain", touchpoint=delivery
+    )
+    idea = feedback_services.idea_submit(
+        submitted_by=colleague,
+        title="Photo proof of delivery",
+        problem="Customers dispute deliveries.",
+        proposal="Ask the courier for a photo at the door.",
+        touchpoint=delivery,
+    )
     return {
+        "colleague": colleague,
+        "complaint": complaint,
+        "idea": idea,
         "department": department,
         "partner": partner,
         "segment": segment,

@@ -20,6 +20,8 @@ API = "api"  # signed-in users get 200, anonymous callers get 401/403 (no redire
 ADMIN = "admin"  # administrators get 200, everyone else the admin's login page
 
 QUALITY = {"quality_manager", "administrator"}
+LOGGERS = {"frontline", "quality_manager", "administrator"}  # staff who log complaints
+GIVERS = {"quality_manager", "executive", "administrator"}  # who give recognition
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,8 @@ class Rule:
     kind: str
     allowed: set[str]
     kwargs: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+    # Visitors for whom the record does not exist (visibility rules hide it): they get a 404.
+    hidden: frozenset[str] = frozenset()
 
 
 def pk_of(name: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
@@ -72,6 +76,20 @@ EXPECTED: dict[str, Rule] = {
     "journeys:failure-point-add": Rule(PAGE, QUALITY, pk_of("touchpoint")),
     "journeys:objective-detail": Rule(PAGE, SIGNED_IN, pk_of("objective")),
     "journeys:objective-edit": Rule(PAGE, QUALITY, pk_of("objective")),
+    # feedback pages
+    "feedback:complaint-queue": Rule(PAGE, SIGNED_IN),
+    "feedback:complaint-log": Rule(PAGE, LOGGERS),
+    "feedback:complaint-export": Rule(PAGE, SIGNED_IN),
+    "feedback:complaint-detail": Rule(
+        PAGE, GIVERS, pk_of("complaint"), hidden=frozenset({"frontline"})
+    ),
+    "feedback:sla-policy": Rule(PAGE, SIGNED_IN),
+    "feedback:idea-list": Rule(PAGE, SIGNED_IN),
+    "feedback:idea-create": Rule(PAGE, SIGNED_IN),
+    "feedback:idea-detail": Rule(PAGE, SIGNED_IN, pk_of("idea")),
+    "feedback:my-submissions": Rule(PAGE, SIGNED_IN),
+    "feedback:recognition-feed": Rule(PAGE, SIGNED_IN),
+    "feedback:recognition-create": Rule(PAGE, GIVERS),
     # API routes
     "department-list": Rule(API, SIGNED_IN),
     "department-detail": Rule(API, SIGNED_IN, pk_of("department")),
@@ -104,6 +122,10 @@ NOT_WALKED = {
     "journeys:touchpoint-delete": "POST only; tested in tests/journeys/test_map_editing.py",
     "journeys:handoff-delete": "POST only; tested in tests/journeys/test_map_editing.py",
     "journeys:failure-point-delete": "POST only; tested in tests/journeys/test_map_editing.py",
+    "feedback:complaint-bulk-assign": "POST only; tested in tests/feedback/test_pages.py",
+    "feedback:complaint-action": "POST only; tested in tests/feedback/test_pages.py",
+    "feedback:idea-action": "POST only; tested in tests/feedback/test_pages.py",
+    "feedback:idea-vote": "POST only; tested in tests/feedback/test_pages.py",
 }
 
 
@@ -144,7 +166,9 @@ def test_url_answers_each_visitor_by_its_rule(
 
     response = client.get(reverse(url_name, kwargs=kwargs))
 
-    if visitor in allowed:
+    if visitor in rule.hidden:
+        assert response.status_code == 404
+    elif visitor in allowed:
         assert response.status_code == 200, response
     elif kind == API:
         assert response.status_code in (401, 403)
