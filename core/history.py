@@ -5,6 +5,9 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import Model
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,10 @@ def _display(record: Any, field_name: str, value: Any) -> str:
         return "—"
     if getattr(field, "choices", None):
         return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, datetime):
+        return date_format(timezone.localtime(value), "DATETIME_FORMAT")
+    if isinstance(value, bool):
+        return str(_("Yes") if value else _("No"))
     return str(value)
 
 

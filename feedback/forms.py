@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from core.roles import Role
@@ -24,6 +24,12 @@ def staff_choices() -> QuerySet[Any]:
         .distinct()
         .order_by("first_name", "last_name", "username")
     )
+
+
+def assignee_choices() -> QuerySet[Any]:
+    """Return the people who handle complaints (they hold the permission to log them)."""
+    handlers = Q(groups__permissions__codename="add_complaint") | Q(is_superuser=True)
+    return staff_choices().filter(handlers).distinct()
 
 
 def person_label(user: Any) -> str:
@@ -169,7 +175,7 @@ class AssignForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field: Any = self.fields["assignee"]
-        field.queryset = staff_choices()
+        field.queryset = assignee_choices()
         field.label_from_instance = person_label
 
 
@@ -251,7 +257,7 @@ class QueueFilterForm(forms.Form):
         ]
         assignee_field: Any = self.fields["assignee"]
         assignee_field.choices = [("", _("Anyone")), ("none", _("Unassigned"))] + [
-            (str(user.pk), person_label(user)) for user in staff_choices()
+            (str(user.pk), person_label(user)) for user in assignee_choices()
         ]
         for name, field in self.fields.items():
             if name == "q":

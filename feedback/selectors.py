@@ -52,7 +52,7 @@ class QueueFilters:
     touchpoint: int | None = None
     owner: str = ""  # "department:3" or "partner:1"
     assignee: str = ""  # a user id, or "none" for unassigned
-    sla: str = ""  # "overdue", "at_risk", "open" (any open), "escalated"
+    sla: str = ""  # "overdue", "at_risk" or "escalated" (open and escalated)
     search: str = ""
 
 

@@ -243,7 +243,7 @@ def complaint_log(
         complaint_acknowledge(complaint=complaint, by=logged_by, at=received_at)
         complaint_respond(complaint=complaint, by=logged_by, decision=decision, at=received_at)
         complaint_close(complaint=complaint, by=logged_by, customer_accepted=True, at=received_at)
-        Complaint.objects.filter(pk=complaint.pk).update(resolved_at_first_contact=True)
+        _save(Complaint.objects.get(pk=complaint.pk), resolved_at_first_contact=True)
         complaint.refresh_from_db()
     return complaint
 
@@ -251,8 +251,9 @@ def complaint_log(
 def _transition(
     complaint: Complaint, action: str, by: Any, at: datetime | None, text: str = "", **fields: Any
 ) -> Complaint:
-    _require(by, complaint, action)
+    # Decided on the locked row: the caller's copy may predate a reassignment.
     locked = _locked(complaint)
+    _require(by, locked, action)
     source = locked.status
     target = lifecycle.check_transition(locked, action)
     at = at or timezone.now()
@@ -305,8 +306,8 @@ def complaint_set_root_cause(
     *, complaint: Complaint, by: Any, category: str, text: str = ""
 ) -> Complaint:
     """Record the root cause found during investigation (a fishbone "6M" category and notes)."""
-    _require(by, complaint, "root_cause")
     locked = _locked(complaint)
+    _require(by, locked, "root_cause")
     if locked.status != Complaint.Status.INVESTIGATING:
         raise ApplicationError(
             _("%(reference)s is %(status)s: the root cause is set during investigation.")
@@ -394,6 +395,8 @@ def complaint_reopen(
     """
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the complaint is reopened.")})
+    # Counted from the locked row, so that a stale copy cannot lose an earlier reopening.
+    reopen_count = _locked(complaint).reopen_count + 1
     return _transition(
         complaint,
         "reopen",
@@ -406,7 +409,7 @@ def complaint_reopen(
         customer_accepted=None,
         customer_satisfaction=None,
         resolved_at_first_contact=False,
-        reopen_count=complaint.reopen_count + 1,
+        reopen_count=reopen_count,
     )
 
 
@@ -424,7 +427,8 @@ def _check_assignee(assignee: Any) -> None:
         raise ValidationError(
             {"assignee": _("%(name)s's account is not active.") % {"name": _user_label(assignee)}}
         )
-    if not assignee.has_perm("feedback.view_complaint"):
+    # Those who log complaints handle them (frontline staff, quality managers); executives read.
+    if not assignee.has_perm("feedback.add_complaint"):
         raise ValidationError(
             {
                 "assignee": _("%(name)s has no role that handles complaints.")
@@ -471,8 +475,8 @@ def complaint_bulk_assign(
 @transaction.atomic
 def complaint_escalate(*, complaint: Complaint, by: Any, note: str = "") -> Complaint:
     """Hand the complaint to quality managers (one click for frontline staff); they are e-mailed."""
-    _require(by, complaint, "escalate")
     locked = _locked(complaint)
+    _require(by, locked, "escalate")
     if locked.escalated_at is not None:
         raise ApplicationError(_("%(reference)s is already escalated.") % locked.__dict__)
     if not locked.is_open:

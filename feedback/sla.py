@@ -8,7 +8,7 @@ whether or not daylight saving time changed in between.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -43,6 +43,9 @@ def add_days(local_day: date, days: int, *, working_days_only: bool) -> date:
 
 def at_risk_from(start: datetime, due: datetime) -> datetime:
     """Return the moment when less than AT_RISK_SHARE of the window from start to due is left."""
+    # In UTC: arithmetic on datetimes of one zone is wall-clock arithmetic, off by an hour
+    # when daylight saving time changes within the window.
+    start, due = start.astimezone(UTC), due.astimezone(UTC)
     return due - (due - start) * AT_RISK_SHARE
 
 
@@ -60,6 +63,8 @@ def resolve_due(received_at: datetime, policy: SeverityPolicy) -> datetime:
 
 def clocks_for(received_at: datetime, policy: SeverityPolicy) -> SlaClocks:
     """Return the SLA clocks of a complaint received at `received_at` under `policy`."""
+    # Elapsed hours: adding them to a local time (as forms give it) would add wall-clock hours.
+    received_at = received_at.astimezone(UTC)
     acknowledge_due_at = received_at + timedelta(hours=policy.acknowledge_within_hours)
     resolve_due_at = resolve_due(received_at, policy)
     return SlaClocks(

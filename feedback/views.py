@@ -36,7 +36,7 @@ from .forms import (
     QueueFilterForm,
     RecognitionForm,
     SeverityPolicyForm,
-    staff_choices,
+    assignee_choices,
     touchpoint_label,
     touchpoints,
 )
@@ -107,7 +107,7 @@ def complaint_queue(request: HttpRequest) -> HttpResponse:
             "page_obj": _page(request, rows),
             "counts": selectors.queue_counts(request.user),
             "can_manage": can_manage,
-            "assignees": list(staff_choices()) if can_manage else [],
+            "assignees": list(assignee_choices()) if can_manage else [],
             "now": timezone.now(),
             "filtered": any(value for key, value in request.GET.items() if key != "page"),
         },
@@ -195,7 +195,7 @@ def complaint_bulk_assign(request: HttpRequest) -> HttpResponse:
     if not str(back).startswith("/"):
         back = "feedback:complaint-queue"
     ids = [value for value in request.POST.getlist("complaints") if value.isdigit()]
-    assignee = staff_choices().filter(pk=request.POST.get("assignee") or 0).first()
+    assignee = assignee_choices().filter(pk=request.POST.get("assignee") or 0).first()
     if not ids:
         messages.error(request, _("Tick the complaints to assign."))
         return redirect(back)

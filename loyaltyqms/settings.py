@@ -293,6 +293,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a "channel" or "kind" choice; keep the names clients already generated.
+    "ENUM_NAME_OVERRIDES": {
+        "ChannelEnum": "journeys.models.Touchpoint.Channel",
+        "KindEnum": "stakeholders.models.Partner.Kind",
+    },
 }
 
 LOGGING = {

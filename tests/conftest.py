@@ -144,8 +144,14 @@ def world(roles: None) -> dict[str, Any]:
         proposal="Ask the courier for a photo at the door.",
         touchpoint=delivery,
     )
+    recipient = UserFactory.create(role=ROLES_BY_KEY["frontline"], username="world-frontline")
+    recognition = feedback_services.recognition_give(
+        given_by=colleague, recipient=recipient, behaviour="Rebooked the engineer the same day."
+    )
     return {
         "colleague": colleague,
+        "recognition": recognition,
+        "severity_policy": feedback_services.policy_for(2),
         "complaint": complaint,
         "idea": idea,
         "department": department,

@@ -111,6 +111,16 @@ EXPECTED: dict[str, Rule] = {
     "failure-point-detail": Rule(API, SIGNED_IN, pk_of("failure_point")),
     "quality-objective-list": Rule(API, SIGNED_IN),
     "quality-objective-detail": Rule(API, SIGNED_IN, pk_of("objective")),
+    "complaint-list": Rule(API, SIGNED_IN),
+    "complaint-detail": Rule(API, GIVERS, pk_of("complaint"), hidden=frozenset({"frontline"})),
+    "complaint-events": Rule(API, GIVERS, pk_of("complaint"), hidden=frozenset({"frontline"})),
+    "severity-policy-list": Rule(API, SIGNED_IN),
+    "severity-policy-detail": Rule(API, SIGNED_IN, pk_of("severity_policy")),
+    "idea-list": Rule(API, SIGNED_IN),
+    "idea-detail": Rule(API, SIGNED_IN, pk_of("idea")),
+    "idea-events": Rule(API, SIGNED_IN, pk_of("idea")),
+    "recognition-list": Rule(API, SIGNED_IN),
+    "recognition-detail": Rule(API, SIGNED_IN, pk_of("recognition")),
 }
 # Named URLs that are not GET pages of their own, with the reason.
 NOT_WALKED = {
@@ -126,6 +136,22 @@ NOT_WALKED = {
     "feedback:complaint-action": "POST only; tested in tests/feedback/test_pages.py",
     "feedback:idea-action": "POST only; tested in tests/feedback/test_pages.py",
     "feedback:idea-vote": "POST only; tested in tests/feedback/test_pages.py",
+    "complaint-bulk-assign": "POST only; tested in tests/feedback/test_api.py",
+    "complaint-acknowledge": "POST only; tested in tests/feedback/test_api.py",
+    "complaint-assign": "POST only; tested in tests/feedback/test_api.py",
+    "complaint-close": "POST only; tested in tests/feedback/test_api.py",
+    "complaint-comments": "POST only; tested in tests/feedback/test_api.py",
+    "complaint-escalate": "POST only; tested in tests/feedback/test_api.py",
+    "complaint-investigate": "POST only; tested in tests/feedback/test_api.py",
+    "complaint-reopen": "POST only; tested in tests/feedback/test_api.py",
+    "complaint-respond": "POST only; tested in tests/feedback/test_api.py",
+    "complaint-root-cause": "POST only; tested in tests/feedback/test_api.py",
+    "severity-policy-frontline-limit": "POST only; tested in tests/feedback/test_api.py",
+    "idea-accept": "POST only; tested in tests/feedback/test_api.py",
+    "idea-decline": "POST only; tested in tests/feedback/test_api.py",
+    "idea-implement": "POST only; tested in tests/feedback/test_api.py",
+    "idea-review": "POST only; tested in tests/feedback/test_api.py",
+    "idea-vote": "POST only; tested in tests/feedback/test_api.py",
 }
 
 
