@@ -8,17 +8,17 @@ E-mails go out through Celery once the transaction has committed.
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.exceptions import ApplicationError
 from core.references import next_reference
+from core.saving import validated_save
 from journeys.models import Journey, Touchpoint
 from stakeholders.models import Customer
 
@@ -36,18 +36,9 @@ from .models import (
 )
 
 User = get_user_model()
-M = TypeVar("M", bound=Model)
 
 # Clocks of the devices that log complaints drift: a receipt time this far ahead is accepted.
 FUTURE_TOLERANCE = timedelta(minutes=5)
-
-
-def _save(instance: M, **fields: Any) -> M:
-    for name, value in fields.items():
-        setattr(instance, name, value)
-    instance.full_clean()
-    instance.save()
-    return instance
 
 
 def _user_label(user: Any) -> str:
@@ -86,7 +77,7 @@ def severity_policy_update(
     working_days_only: bool,
 ) -> SeverityPolicy:
     """Change the SLA targets of one severity; complaints already logged keep their due times."""
-    return _save(
+    return validated_save(
         policy,
         acknowledge_within_hours=acknowledge_within_hours,
         resolve_within_days=resolve_within_days,
@@ -103,7 +94,7 @@ def frontline_limit_set(*, highest_severity: int | None) -> None:
     for policy in SeverityPolicy.objects.select_for_update():
         allowed = highest_severity is not None and policy.severity <= highest_severity
         if policy.frontline_may_resolve != allowed:
-            _save(policy, frontline_may_resolve=allowed)
+            validated_save(policy, frontline_may_resolve=allowed)
 
 
 def frontline_limit() -> int | None:
@@ -243,7 +234,7 @@ def complaint_log(
         complaint_acknowledge(complaint=complaint, by=logged_by, at=received_at)
         complaint_respond(complaint=complaint, by=logged_by, decision=decision, at=received_at)
         complaint_close(complaint=complaint, by=logged_by, customer_accepted=True, at=received_at)
-        _save(Complaint.objects.get(pk=complaint.pk), resolved_at_first_contact=True)
+        validated_save(Complaint.objects.get(pk=complaint.pk), resolved_at_first_contact=True)
         complaint.refresh_from_db()
     return complaint
 
@@ -257,7 +248,7 @@ def _transition(
     source = locked.status
     target = lifecycle.check_transition(locked, action)
     at = at or timezone.now()
-    _save(locked, status=target, **fields)
+    validated_save(locked, status=target, **fields)
     _event(
         locked, action_event_kind(action), by, at, from_status=source, to_status=target, text=text
     )
@@ -315,7 +306,7 @@ def complaint_set_root_cause(
         )
     if category not in Complaint.RootCause.values:
         raise ValidationError({"root_cause_category": _("Choose one of the six categories.")})
-    _save(locked, root_cause_category=category, root_cause=text.strip())
+    validated_save(locked, root_cause_category=category, root_cause=text.strip())
     label = Complaint.RootCause(category).label
     _event(
         locked,
@@ -464,7 +455,7 @@ def complaint_bulk_assign(
     for row in rows:
         if row.assignee_id == assignee.pk:
             continue
-        _save(row, assignee=assignee)
+        validated_save(row, assignee=assignee)
         _event(row, ComplaintEvent.Kind.ASSIGNED, by, now, text=_user_label(assignee))
         changed.append(row.pk)
     if changed:
@@ -482,7 +473,7 @@ def complaint_escalate(*, complaint: Complaint, by: Any, note: str = "") -> Comp
     if not locked.is_open:
         raise ApplicationError(_("%(reference)s is closed: reopen it first.") % locked.__dict__)
     now = timezone.now()
-    _save(locked, escalated_at=now)
+    validated_save(locked, escalated_at=now)
     _event(locked, ComplaintEvent.Kind.ESCALATED, by, now, text=note.strip())
     transaction.on_commit(lambda: tasks.send_escalation_email_task.delay(locked.pk))
     complaint.refresh_from_db()
@@ -563,7 +554,7 @@ def _idea_transition(
             extra={"status": locked.status, "action": action},
         )
     at = at or timezone.now()
-    _save(locked, status=target, **fields)
+    validated_save(locked, status=target, **fields)
     IdeaEvent.objects.create(idea=locked, actor=by, at=at, to_status=target, text=text)
     idea.refresh_from_db()
     return idea
@@ -668,7 +659,7 @@ def recognition_give(
         raise PermissionDenied(_("Quality managers and executives give recognition."))
     if not recipient.is_active:
         raise ValidationError({"recipient": _("This account is not active.")})
-    recognition = _save(
+    recognition = validated_save(
         Recognition(),
         given_by=given_by,
         recipient=recipient,

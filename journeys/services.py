@@ -5,13 +5,14 @@ raises Django's ValidationError keyed by field, which pages show next to the fie
 returns as a 400; nothing already saved is touched when validation fails.
 """
 
-from typing import Any, TypeVar
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Model, QuerySet
 from django.utils.translation import gettext as _
 
+from core.saving import validated_save
 from stakeholders.models import Department, Partner
 
 from .models import FailurePoint, Handoff, Journey, QualityObjective, Stage, Touchpoint
@@ -19,17 +20,6 @@ from .models import FailurePoint, Handoff, Journey, QualityObjective, Stage, Tou
 # Positions are renumbered through this offset so that the unique (parent, order) constraints
 # never see two rows at one position in the middle of a move.
 RENUMBER_OFFSET = 10_000
-
-
-M = TypeVar("M", bound=Model)
-
-
-def _save(instance: M, **fields: Any) -> M:
-    for name, value in fields.items():
-        setattr(instance, name, value)
-    instance.full_clean()
-    instance.save()
-    return instance
 
 
 def _next_order(rows: QuerySet[Any]) -> int:
@@ -52,13 +42,13 @@ def _renumber(rows: list[Any], model: type[Model]) -> None:
 @transaction.atomic
 def journey_create(**fields: Any) -> Journey:
     """Create a journey (a draft unless a status is given)."""
-    return _save(Journey(), **fields)
+    return validated_save(Journey(), **fields)
 
 
 @transaction.atomic
 def journey_update(*, journey: Journey, **fields: Any) -> Journey:
     """Change a journey's name, segment, owner, value statement or status."""
-    return _save(journey, **fields)
+    return validated_save(journey, **fields)
 
 
 @transaction.atomic
@@ -75,7 +65,7 @@ def stage_add(*, journey: Journey, name: str, order: int | None = None) -> Stage
     """Add a stage at the end of the journey, or at a free position given explicitly."""
     if order is None:
         order = _next_order(journey.stages.all())
-    return _save(Stage(journey=journey), name=name, order=order)
+    return validated_save(Stage(journey=journey), name=name, order=order)
 
 
 @transaction.atomic
@@ -84,7 +74,7 @@ def stage_update(*, stage: Stage, **fields: Any) -> Stage:
     journey = fields.get("journey")
     if journey is not None and journey.pk != stage.journey_id:
         raise ValidationError({"journey": _("A stage stays in its journey.")})
-    return _save(stage, **fields)
+    return validated_save(stage, **fields)
 
 
 @transaction.atomic
@@ -137,7 +127,7 @@ def touchpoint_add(
     """Add a touchpoint to a stage, owned by exactly one department or one partner."""
     if order is None:
         order = _next_order(stage.touchpoints.all())
-    return _save(
+    return validated_save(
         Touchpoint(stage=stage),
         name=name,
         channel=channel,
@@ -159,7 +149,7 @@ def touchpoint_update(*, touchpoint: Touchpoint, **fields: Any) -> Touchpoint:
         if new_stage.journey_id != Stage.objects.get(pk=old_stage_id).journey_id:
             raise ValidationError({"stage": _("Choose a stage of the same journey.")})
         fields.setdefault("order", _next_order(new_stage.touchpoints.all()))
-    _save(touchpoint, **fields)
+    validated_save(touchpoint, **fields)
     if new_stage is not None and new_stage.pk != old_stage_id:
         _renumber(list(Touchpoint.objects.filter(stage=old_stage_id)), Touchpoint)
     return touchpoint
@@ -170,7 +160,7 @@ def touchpoint_set_owner(
     *, touchpoint: Touchpoint, owner: Department | Partner | None
 ) -> Touchpoint:
     """Hand a touchpoint to a department or a partner (exactly one)."""
-    return _save(touchpoint, **_owner_fields(owner))
+    return validated_save(touchpoint, **_owner_fields(owner))
 
 
 @transaction.atomic
@@ -205,7 +195,7 @@ def handoff_add(
     *, from_touchpoint: Touchpoint, to_touchpoint: Touchpoint, description: str = ""
 ) -> Handoff:
     """Record that the customer passes from one touchpoint to another of the same journey."""
-    return _save(
+    return validated_save(
         Handoff(),
         from_touchpoint=from_touchpoint,
         to_touchpoint=to_touchpoint,
@@ -216,7 +206,7 @@ def handoff_add(
 @transaction.atomic
 def handoff_update(*, handoff: Handoff, **fields: Any) -> Handoff:
     """Change a handoff's ends or description."""
-    return _save(handoff, **fields)
+    return validated_save(handoff, **fields)
 
 
 @transaction.atomic
@@ -228,7 +218,7 @@ def handoff_delete(*, handoff: Handoff) -> None:
 @transaction.atomic
 def failure_point_add(*, touchpoint: Touchpoint, **fields: Any) -> FailurePoint:
     """Record a known failure mode of a touchpoint with its FMEA ratings."""
-    failure_point = _save(FailurePoint(touchpoint=touchpoint), **fields)
+    failure_point = validated_save(FailurePoint(touchpoint=touchpoint), **fields)
     failure_point.refresh_from_db(fields=["rpn"])  # computed by the database
     return failure_point
 
@@ -236,7 +226,7 @@ def failure_point_add(*, touchpoint: Touchpoint, **fields: Any) -> FailurePoint:
 @transaction.atomic
 def failure_point_update(*, failure_point: FailurePoint, **fields: Any) -> FailurePoint:
     """Change a failure point's description, ratings or source of variability."""
-    _save(failure_point, **fields)
+    validated_save(failure_point, **fields)
     failure_point.refresh_from_db(fields=["rpn"])
     return failure_point
 
@@ -253,13 +243,13 @@ def failure_point_delete(*, failure_point: FailurePoint) -> None:
 @transaction.atomic
 def objective_create(**fields: Any) -> QualityObjective:
     """Set a quality objective at a journey or a touchpoint."""
-    return _save(QualityObjective(), **fields)
+    return validated_save(QualityObjective(), **fields)
 
 
 @transaction.atomic
 def objective_update(*, objective: QualityObjective, **fields: Any) -> QualityObjective:
     """Change a quality objective; history keeps what it was."""
-    return _save(objective, **fields)
+    return validated_save(objective, **fields)
 
 
 @transaction.atomic

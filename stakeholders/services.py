@@ -8,53 +8,45 @@ from django.db.models import Model, ProtectedError
 from django.utils.translation import gettext as _
 
 from core.exceptions import ApplicationError
+from core.saving import validated_save
 
 from .models import Customer, CustomerSegment, Department, Partner
-
-
-def _save(instance: Any, **fields: Any) -> Any:
-    """Set fields, validate everything (field rules and database constraints), then save."""
-    for name, value in fields.items():
-        setattr(instance, name, value)
-    instance.full_clean()
-    instance.save()
-    return instance
 
 
 @transaction.atomic
 def department_create(**fields: Any) -> Department:
     """Create a department."""
-    return _save(Department(), **fields)
+    return validated_save(Department(), **fields)
 
 
 @transaction.atomic
 def department_update(*, department: Department, **fields: Any) -> Department:
     """Change a department's name, lead or description."""
-    return _save(department, **fields)
+    return validated_save(department, **fields)
 
 
 @transaction.atomic
 def partner_create(**fields: Any) -> Partner:
     """Create a partner with its selection scores."""
-    return _save(Partner(), **fields)
+    return validated_save(Partner(), **fields)
 
 
 @transaction.atomic
 def partner_update(*, partner: Partner, **fields: Any) -> Partner:
     """Change a partner (status, scores, agreed expectations, contact); history keeps the old."""
-    return _save(partner, **fields)
+    return validated_save(partner, **fields)
 
 
 @transaction.atomic
 def segment_create(**fields: Any) -> CustomerSegment:
     """Create a customer segment."""
-    return _save(CustomerSegment(), **fields)
+    return validated_save(CustomerSegment(), **fields)
 
 
 @transaction.atomic
 def segment_update(*, segment: CustomerSegment, **fields: Any) -> CustomerSegment:
     """Change a customer segment."""
-    return _save(segment, **fields)
+    return validated_save(segment, **fields)
 
 
 @transaction.atomic
@@ -62,7 +54,7 @@ def customer_create(
     *, external_reference: str, first_seen: date, segment: CustomerSegment | None = None
 ) -> Customer:
     """Register a customer by the reference the source system knows them by."""
-    return _save(
+    return validated_save(
         Customer(), external_reference=external_reference, first_seen=first_seen, segment=segment
     )
 
@@ -70,7 +62,7 @@ def customer_create(
 @transaction.atomic
 def customer_update(*, customer: Customer, **fields: Any) -> Customer:
     """Change a customer's segment, reference or first-seen date."""
-    return _save(customer, **fields)
+    return validated_save(customer, **fields)
 
 
 def _delete_unless_in_use(instance: Model) -> None:
