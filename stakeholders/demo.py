@@ -1,10 +1,11 @@
 """Demo data of the stakeholders app: Brightline's departments, partners, segments, customers."""
 
 import random
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils import timezone
 
 from . import services
 from .models import Customer, CustomerSegment, Department, Partner
@@ -116,7 +117,7 @@ def load(*, seed: int) -> dict[str, int]:
     segments = {segment.name: segment for segment in CustomerSegment.objects.all()}
     weights = [share for _name, _description, share in SEGMENTS]
     names = [name for name, _description, _share in SEGMENTS]
-    today = date(2026, 11, 1)
+    today = timezone.localdate()  # relative, so no customer is "first seen" in the future
     customers = []
     for number in range(1, CUSTOMER_COUNT + 1):
         segment = segments[generator.choices(names, weights)[0]]
