@@ -84,7 +84,7 @@ class FeedbackConfig(AppConfig):
             HomePanel(
                 key="capture",
                 template="feedback/panels/capture.html",
-                order=10,
+                order=-10,  # above the welcome: logging a complaint is why frontline staff come
                 roles=(Role.FRONTLINE,),
                 context=_capture_context,
             ),
