@@ -2,12 +2,12 @@
 
 from rest_framework.routers import SimpleRouter
 
-from . import api
+from .api import complaints, ideas, policies, recognitions
 
 router = SimpleRouter()
-router.register("complaints", api.ComplaintViewSet, basename="complaint")
-router.register("severity-policies", api.SeverityPolicyViewSet, basename="severity-policy")
-router.register("ideas", api.IdeaViewSet, basename="idea")
-router.register("recognitions", api.RecognitionViewSet, basename="recognition")
+router.register("complaints", complaints.ComplaintViewSet, basename="complaint")
+router.register("severity-policies", policies.SeverityPolicyViewSet, basename="severity-policy")
+router.register("ideas", ideas.IdeaViewSet, basename="idea")
+router.register("recognitions", recognitions.RecognitionViewSet, basename="recognition")
 
 urlpatterns = router.urls

@@ -1,9 +1,4 @@
-"""Feedback pages: log and handle complaints, the quality queue, ideas, recognition, My submissions.
-
-Every page runs a fixed number of queries whatever the amount of data behind it; lists paginate.
-Business-rule refusals (an illegal step) come back as a message at the top of the page; input
-errors as the form again with each error next to its field. Nothing is saved on either.
-"""
+"""Complaint pages: logging, the queue, export, bulk assignment, one complaint, the SLA policy."""
 
 import csv
 from collections.abc import Iterator
@@ -12,42 +7,31 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.exceptions import ApplicationError
 from core.forms import add_service_errors
 from core.history import history_entries
 
-from . import lifecycle, selectors, services
-from .forms import (
+from .. import lifecycle, selectors, services
+from ..forms import (
     ACTION_FORMS,
     ComplaintLogForm,
     FrontlineLimitForm,
-    IdeaDecisionForm,
-    IdeaFilterForm,
-    IdeaForm,
     QueueFilterForm,
-    RecognitionForm,
     SeverityPolicyForm,
     assignee_choices,
     touchpoint_label,
     touchpoints,
 )
-from .models import Complaint, ComplaintEvent, ImprovementIdea
+from ..models import Complaint
+from .pagination import _page
 
-PAGE_SIZE = 25
 EXPORT_BATCH = 2_000  # rows fetched per round trip while streaming a CSV export
-
-
-def _page(request: HttpRequest, rows: Any, size: int = PAGE_SIZE) -> Any:
-    return Paginator(rows, size).get_page(request.GET.get("page"))
 
 
 # Logging ----------------------------------------------------------------------------------------
@@ -380,233 +364,3 @@ def sla_policy(request: HttpRequest) -> HttpResponse:
             "can_edit": can_edit,
         },
     )
-
-
-# Ideas ------------------------------------------------------------------------------------------
-
-
-@permission_required("feedback.view_improvementidea", raise_exception=True)
-def idea_list(request: HttpRequest) -> HttpResponse:
-    """List ideas with their support, filtered by status and touchpoint."""
-    form = IdeaFilterForm(request.GET or None)
-    ideas = selectors.idea_list(request.user)
-    data = form.cleaned_data if form.is_valid() else {}
-    if data.get("status"):
-        ideas = ideas.filter(status=data["status"])
-    if data.get("touchpoint"):
-        ideas = ideas.filter(touchpoint=data["touchpoint"])
-    if data.get("sort") == "support":
-        ideas = ideas.order_by("-vote_count", "-submitted_at", "-id")
-    else:
-        ideas = ideas.order_by("-submitted_at", "-id")
-    counts = dict(
-        ImprovementIdea.objects.values_list("status").annotate(count=Count("id")).order_by()
-    )
-    return render(
-        request,
-        "feedback/idea_list.html",
-        {
-            "form": form,
-            "page_obj": _page(request, ideas),
-            "status_counts": [
-                (value, label, counts.get(value, 0))
-                for value, label in ImprovementIdea.Status.choices
-            ],
-        },
-    )
-
-
-@permission_required("feedback.add_improvementidea", raise_exception=True)
-def idea_create(request: HttpRequest) -> HttpResponse:
-    """Submit an improvement idea."""
-    form = IdeaForm(request.POST or None, initial={"touchpoint": request.GET.get("touchpoint")})
-    if request.method == "POST" and form.is_valid():
-        try:
-            idea = services.idea_submit(submitted_by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("Idea %(reference)s submitted. You can follow it in My submissions.")
-                % {"reference": idea.reference},
-            )
-            return redirect(idea)
-    return render(request, "feedback/idea_form.html", {"form": form})
-
-
-def _idea(request: HttpRequest, pk: int) -> ImprovementIdea:
-    if not request.user.has_perm("feedback.view_improvementidea"):
-        raise PermissionDenied
-    return get_object_or_404(selectors.idea_list(request.user), pk=pk)
-
-
-IDEA_ACTIONS = {
-    "review": gettext_lazy("Take into review"),
-    "accept": gettext_lazy("Accept"),
-    "decline": gettext_lazy("Decline"),
-    "implement": gettext_lazy("Mark implemented"),
-}
-
-
-def _render_idea(
-    request: HttpRequest, idea: ImprovementIdea, form: IdeaDecisionForm | None = None
-) -> HttpResponse:
-    can_review = request.user.has_perm("feedback.review_ideas")
-    actions = [
-        (action, label)
-        for action, label in IDEA_ACTIONS.items()
-        if can_review and idea.status in services.IDEA_TRANSITIONS[action][0]
-    ]
-    return render(
-        request,
-        "feedback/idea_detail.html",
-        {
-            "idea": idea,
-            "timeline": selectors.idea_timeline(idea),
-            "actions": actions,
-            "decision_form": form or IdeaDecisionForm(),
-            "history": history_entries(idea),
-            "can_vote": idea.submitted_by_id != request.user.pk
-            and idea.status in services.VOTABLE_IDEA_STATUSES
-            and request.user.has_perm("feedback.add_ideavote"),
-        },
-        status=400 if form is not None else 200,
-    )
-
-
-def idea_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """Show an idea: problem, proposal, support, decision and timeline."""
-    return _render_idea(request, _idea(request, pk))
-
-
-@permission_required("feedback.review_ideas", raise_exception=True)
-@require_POST
-def idea_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    """Review, accept, decline (with a reason) or mark an idea implemented."""
-    if action not in IDEA_ACTIONS:
-        raise Http404
-    idea = _idea(request, pk)
-    form = IdeaDecisionForm(request.POST)
-    if form.is_valid():
-        reason = form.cleaned_data["reason"]
-        try:
-            if action == "review":
-                services.idea_review(idea=idea, by=request.user)
-            elif action == "accept":
-                services.idea_accept(idea=idea, by=request.user, reason=reason)
-            elif action == "decline":
-                services.idea_decline(idea=idea, by=request.user, reason=reason)
-            else:
-                services.idea_implement(idea=idea, by=request.user, note=reason)
-        except ApplicationError as error:
-            messages.error(request, error.message)
-            return redirect(idea)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("%(reference)s is now %(status)s.")
-                % {"reference": idea.reference, "status": idea.get_status_display().lower()},
-            )
-            return redirect(idea)
-    return _render_idea(request, idea, form)
-
-
-@permission_required("feedback.add_ideavote", raise_exception=True)
-@require_POST
-def idea_vote(request: HttpRequest, pk: int) -> HttpResponse:
-    """Support an idea, or withdraw one's support (htmx swaps the button; plain posts redirect)."""
-    idea = _idea(request, pk)
-    try:
-        if idea.supported:  # type: ignore[attr-defined]
-            services.idea_unvote(idea=idea, voter=request.user)
-        else:
-            services.idea_vote(idea=idea, voter=request.user)
-    except ApplicationError as error:
-        if request.headers.get("HX-Request"):
-            return HttpResponse(error.message, status=400)
-        messages.error(request, error.message)
-        return redirect(request.POST.get("next") or idea.get_absolute_url())
-    idea = _idea(request, pk)
-    if request.headers.get("HX-Request"):
-        return render(
-            request, "feedback/partials/vote_button.html", {"idea": idea, "can_vote": True}
-        )
-    target = request.POST.get("next") or ""
-    return redirect(target if target.startswith("/") else idea.get_absolute_url())
-
-
-# My submissions ---------------------------------------------------------------------------------
-
-MY_TABS = ("complaints", "ideas", "recognitions")
-
-
-def my_submissions(request: HttpRequest) -> HttpResponse:
-    """Show the user's complaints and ideas with what became of them, and their recognitions."""
-    tab = request.GET.get("tab", "complaints")
-    if tab not in MY_TABS:
-        tab = "complaints"
-    user: Any = request.user
-    rows: Any
-    if tab == "complaints":
-        rows = selectors.my_complaints(user)
-    elif tab == "ideas":
-        rows = selectors.my_ideas(user)
-    else:
-        rows = selectors.recognitions_for(user)
-    counts = {
-        "complaints": Complaint.objects.filter(logged_by=user).count(),
-        "ideas": ImprovementIdea.objects.filter(submitted_by=user).count(),
-        "recognitions": selectors.recognitions_for(user).count(),
-    }
-    return render(
-        request,
-        "feedback/my_submissions.html",
-        {
-            "tab": tab,
-            "page_obj": _page(request, rows),
-            "counts": counts,
-            "kinds": ComplaintEvent.Kind.choices,
-        },
-    )
-
-
-# Recognition ------------------------------------------------------------------------------------
-
-
-@permission_required("feedback.view_recognition", raise_exception=True)
-def recognition_feed(request: HttpRequest) -> HttpResponse:
-    """The recognition feed: who did what for customers, newest first."""
-    return render(
-        request,
-        "feedback/recognition_feed.html",
-        {"page_obj": _page(request, selectors.recognition_feed())},
-    )
-
-
-@permission_required("feedback.add_recognition", raise_exception=True)
-def recognition_create(request: HttpRequest) -> HttpResponse:
-    """Give kudos to an employee, optionally for a complaint or an idea."""
-    initial = {
-        key: request.GET[key] for key in ("complaint", "idea", "recipient") if key in request.GET
-    }
-    form = RecognitionForm(request.POST or None, initial=initial, exclude_user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            recognition = services.recognition_give(given_by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("Recognition sent to %(name)s.")
-                % {
-                    "name": recognition.recipient.get_full_name()
-                    or recognition.recipient.get_username()
-                },
-            )
-            return redirect("feedback:recognition-feed")
-    linked = form["complaint"].value() or form["idea"].value()
-    return render(request, "feedback/recognition_form.html", {"form": form, "linked": linked})

@@ -1,16 +1,9 @@
-"""Writes of the feedback app: one function per business action on complaints, ideas, kudos.
-
-Input errors raise Django's ValidationError keyed by field (shown next to the field, a 400 in the
-API); a step the life cycle does not allow raises ApplicationError (a message on the page, a 400);
-a step the user may not take raises PermissionDenied (403). Nothing is saved when any is raised.
-E-mails go out through Celery once the transaction has committed.
-"""
+"""Writes of complaints: logging, life-cycle steps, comments, assignment and escalation."""
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -22,20 +15,9 @@ from core.saving import validated_save
 from journeys.models import Journey, Touchpoint
 from stakeholders.models import Customer
 
-from . import lifecycle, sla, tasks
-from .constants import DEFAULT_SEVERITY_POLICIES
-from .models import (
-    Complaint,
-    ComplaintEvent,
-    IdeaEvent,
-    IdeaVote,
-    ImprovementIdea,
-    Recognition,
-    Severity,
-    SeverityPolicy,
-)
-
-User = get_user_model()
+from .. import lifecycle, sla, tasks
+from ..models import Complaint, ComplaintEvent, Severity
+from .policies import policy_for
 
 # Clocks of the devices that log complaints drift: a receipt time this far ahead is accepted.
 FUTURE_TOLERANCE = timedelta(minutes=5)
@@ -43,67 +25,6 @@ FUTURE_TOLERANCE = timedelta(minutes=5)
 
 def _user_label(user: Any) -> str:
     return user.get_full_name() or user.get_username()
-
-
-# Severity policies ------------------------------------------------------------------------------
-
-
-def policy_for(severity: int) -> SeverityPolicy:
-    """Return the SLA policy of a severity, recreating the default if the row is missing."""
-    hours, days, working_days, frontline = DEFAULT_SEVERITY_POLICIES[severity]
-    policy, _created = SeverityPolicy.objects.get_or_create(
-        severity=severity,
-        defaults={
-            "acknowledge_within_hours": hours,
-            "resolve_within_days": days,
-            "working_days_only": working_days,
-            "frontline_may_resolve": frontline,
-        },
-    )
-    return policy
-
-
-def all_policies() -> list[SeverityPolicy]:
-    """Return the policies of every severity, in severity order."""
-    return [policy_for(severity) for severity in Severity.values]
-
-
-@transaction.atomic
-def severity_policy_update(
-    *,
-    policy: SeverityPolicy,
-    acknowledge_within_hours: int,
-    resolve_within_days: int,
-    working_days_only: bool,
-) -> SeverityPolicy:
-    """Change the SLA targets of one severity; complaints already logged keep their due times."""
-    return validated_save(
-        policy,
-        acknowledge_within_hours=acknowledge_within_hours,
-        resolve_within_days=resolve_within_days,
-        working_days_only=working_days_only,
-    )
-
-
-@transaction.atomic
-def frontline_limit_set(*, highest_severity: int | None) -> None:
-    """Let frontline staff resolve their own complaints up to a severity (None: not at all)."""
-    if highest_severity is not None and highest_severity not in Severity.values:
-        raise ValidationError({"highest_severity": _("Choose a severity.")})
-    all_policies()
-    for policy in SeverityPolicy.objects.select_for_update():
-        allowed = highest_severity is not None and policy.severity <= highest_severity
-        if policy.frontline_may_resolve != allowed:
-            validated_save(policy, frontline_may_resolve=allowed)
-
-
-def frontline_limit() -> int | None:
-    """Return the highest severity frontline staff may resolve, or None."""
-    allowed = SeverityPolicy.objects.filter(frontline_may_resolve=True).order_by("-severity")
-    return allowed.values_list("severity", flat=True).first()
-
-
-# Complaints -------------------------------------------------------------------------------------
 
 
 def _event(
@@ -478,195 +399,3 @@ def complaint_escalate(*, complaint: Complaint, by: Any, note: str = "") -> Comp
     transaction.on_commit(lambda: tasks.send_escalation_email_task.delay(locked.pk))
     complaint.refresh_from_db()
     return complaint
-
-
-# Improvement ideas ------------------------------------------------------------------------------
-
-
-def _require_reviewer(by: Any) -> None:
-    if not by.has_perm("feedback.review_ideas"):
-        raise PermissionDenied(_("Only quality managers review ideas."))
-
-
-@transaction.atomic
-def idea_submit(
-    *,
-    submitted_by: Any,
-    title: str,
-    problem: str,
-    proposal: str,
-    expected_benefit: str = "",
-    touchpoint: Touchpoint | None = None,
-    source: str = ImprovementIdea.Source.STAFF,
-    submitted_at: datetime | None = None,
-) -> ImprovementIdea:
-    """Submit an improvement idea; it gets a reference and waits for review."""
-    submitted_at = submitted_at or timezone.now()
-    idea = ImprovementIdea(
-        title=title.strip(),
-        problem=problem.strip(),
-        proposal=proposal.strip(),
-        expected_benefit=expected_benefit.strip(),
-        touchpoint=touchpoint,
-        source=source,
-        submitted_by=submitted_by,
-        submitted_at=submitted_at,
-        reference="pending",
-    )
-    idea.full_clean(exclude=["reference"])
-    idea.reference = next_reference("IDEA", year=timezone.localtime(submitted_at).year)
-    idea.save()
-    IdeaEvent.objects.create(idea=idea, actor=submitted_by, at=submitted_at, to_status="submitted")
-    return idea
-
-
-IDEA_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
-    "review": (frozenset({"submitted"}), "under_review"),
-    "accept": (frozenset({"submitted", "under_review"}), "accepted"),
-    "decline": (frozenset({"submitted", "under_review"}), "declined"),
-    "implement": (frozenset({"accepted"}), "implemented"),
-}
-
-
-def _idea_transition(
-    idea: ImprovementIdea, action: str, by: Any, text: str, at: datetime | None, **fields: Any
-) -> ImprovementIdea:
-    _require_reviewer(by)
-    locked = ImprovementIdea.objects.select_for_update().get(pk=idea.pk)
-    sources, target = IDEA_TRANSITIONS[action]
-    if locked.status not in sources:
-        allowed = ", ".join(
-            sorted(str(ImprovementIdea.Status(status).label).lower() for status in sources)
-        )
-        raise ApplicationError(
-            _("%(reference)s is %(status)s: only an idea that is %(allowed)s can be %(action)s.")
-            % {
-                "reference": locked.reference,
-                "status": locked.get_status_display().lower(),
-                "allowed": allowed,
-                "action": {
-                    "review": _("taken into review"),
-                    "accept": _("accepted"),
-                    "decline": _("declined"),
-                    "implement": _("marked implemented"),
-                }[action],
-            },
-            extra={"status": locked.status, "action": action},
-        )
-    at = at or timezone.now()
-    validated_save(locked, status=target, **fields)
-    IdeaEvent.objects.create(idea=locked, actor=by, at=at, to_status=target, text=text)
-    idea.refresh_from_db()
-    return idea
-
-
-@transaction.atomic
-def idea_review(*, idea: ImprovementIdea, by: Any, at: datetime | None = None) -> ImprovementIdea:
-    """Take an idea into review."""
-    return _idea_transition(idea, "review", by, "", at)
-
-
-@transaction.atomic
-def idea_accept(
-    *, idea: ImprovementIdea, by: Any, reason: str = "", at: datetime | None = None
-) -> ImprovementIdea:
-    """Accept an idea: it becomes a candidate for a PDCA cycle."""
-    at = at or timezone.now()
-    return _idea_transition(
-        idea,
-        "accept",
-        by,
-        reason.strip(),
-        at,
-        decision_reason=reason.strip(),
-        decided_by=by,
-        decided_at=at,
-    )
-
-
-@transaction.atomic
-def idea_decline(
-    *, idea: ImprovementIdea, by: Any, reason: str, at: datetime | None = None
-) -> ImprovementIdea:
-    """Decline an idea with the reason its submitter will read."""
-    if not reason.strip():
-        raise ValidationError({"reason": _("Say why, so the submitter learns from it.")})
-    at = at or timezone.now()
-    return _idea_transition(
-        idea,
-        "decline",
-        by,
-        reason.strip(),
-        at,
-        decision_reason=reason.strip(),
-        decided_by=by,
-        decided_at=at,
-    )
-
-
-@transaction.atomic
-def idea_implement(
-    *, idea: ImprovementIdea, by: Any, note: str = "", at: datetime | None = None
-) -> ImprovementIdea:
-    """Mark an accepted idea as implemented."""
-    at = at or timezone.now()
-    return _idea_transition(idea, "implement", by, note.strip(), at, implemented_at=at)
-
-
-VOTABLE_IDEA_STATUSES = frozenset({"submitted", "under_review", "accepted"})
-
-
-@transaction.atomic
-def idea_vote(*, idea: ImprovementIdea, voter: Any) -> IdeaVote:
-    """Support a colleague's idea (once per person; not one's own, not after a decision)."""
-    if idea.submitted_by_id == voter.pk:
-        raise ApplicationError(_("You cannot support your own idea."))
-    if idea.status not in VOTABLE_IDEA_STATUSES:
-        raise ApplicationError(
-            _("%(reference)s is %(status)s: it no longer collects support.")
-            % {"reference": idea.reference, "status": idea.get_status_display().lower()}
-        )
-    vote = IdeaVote(idea=idea, voter=voter)
-    try:
-        vote.full_clean()
-    except ValidationError:
-        raise ApplicationError(_("You already support this idea.")) from None
-    vote.save()
-    return vote
-
-
-@transaction.atomic
-def idea_unvote(*, idea: ImprovementIdea, voter: Any) -> None:
-    """Withdraw one's support for an idea (nothing happens if there was none)."""
-    IdeaVote.objects.filter(idea=idea, voter=voter).delete()
-
-
-# Recognition ----------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def recognition_give(
-    *,
-    given_by: Any,
-    recipient: Any,
-    behaviour: str,
-    complaint: Complaint | None = None,
-    idea: ImprovementIdea | None = None,
-    given_at: datetime | None = None,
-) -> Recognition:
-    """Give kudos to an employee for a behaviour that improved customer outcomes."""
-    if not given_by.has_perm("feedback.add_recognition"):
-        raise PermissionDenied(_("Quality managers and executives give recognition."))
-    if not recipient.is_active:
-        raise ValidationError({"recipient": _("This account is not active.")})
-    recognition = validated_save(
-        Recognition(),
-        given_by=given_by,
-        recipient=recipient,
-        behaviour=behaviour.strip(),
-        complaint=complaint,
-        idea=idea,
-        given_at=given_at or timezone.now(),
-    )
-    transaction.on_commit(lambda: tasks.send_recognition_email_task.delay(recognition.pk))
-    return recognition

@@ -1,0 +1,195 @@
+"""Ideas API: staff submit improvement ideas, colleagues support them, quality managers decide."""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
+
+from .. import selectors, services
+from ..models import IdeaEvent, ImprovementIdea
+from .permissions import IdeaVotePermissions, MayReadIdeas
+from .validation import _valid
+
+
+class IdeaSerializer(serializers.ModelSerializer[ImprovementIdea]):
+    """An improvement idea with its support; what a submitter writes is writable."""
+
+    touchpoint_name = serializers.CharField(
+        source="touchpoint.name", read_only=True, allow_null=True
+    )
+    submitted_by_username = serializers.CharField(source="submitted_by.username", read_only=True)
+    vote_count = serializers.IntegerField(read_only=True)
+    supported = serializers.BooleanField(
+        read_only=True, help_text="Whether the caller supports the idea."
+    )
+
+    class Meta:
+        model = ImprovementIdea
+        fields = [
+            "id",
+            "reference",
+            "status",
+            "title",
+            "problem",
+            "proposal",
+            "expected_benefit",
+            "touchpoint",
+            "touchpoint_name",
+            "source",
+            "submitted_by",
+            "submitted_by_username",
+            "submitted_at",
+            "decision_reason",
+            "decided_by",
+            "decided_at",
+            "implemented_at",
+            "vote_count",
+            "supported",
+        ]
+        read_only_fields = [
+            "status",
+            "submitted_by",
+            "submitted_at",
+            "decision_reason",
+            "decided_by",
+            "decided_at",
+            "implemented_at",
+        ]
+        validators: list[Any] = []
+
+
+class IdeaEventSerializer(serializers.ModelSerializer[IdeaEvent]):
+    """One entry of an idea's timeline."""
+
+    actor = serializers.CharField(source="actor.username", read_only=True, allow_null=True)
+    # A plain string: the status choices are documented once, on the idea.
+    to_status = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = IdeaEvent
+        fields = ["id", "actor", "at", "to_status", "text"]
+        read_only_fields = fields
+
+
+class IdeaAcceptanceSerializer(serializers.Serializer):
+    """Why the idea is accepted (optional)."""
+
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class IdeaDeclineSerializer(serializers.Serializer):
+    """Why the idea is declined, for its submitter."""
+
+    reason = serializers.CharField(allow_blank=True)
+
+
+class IdeaNoteSerializer(serializers.Serializer):
+    """An optional note on how the idea was implemented."""
+
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class IdeaFilter(filters.FilterSet):
+    """Filter ideas by status, touchpoint, source and submitter."""
+
+    class Meta:
+        model = ImprovementIdea
+        fields = ["status", "touchpoint", "source", "submitted_by"]
+
+
+IDEA_ANSWER = OpenApiResponse(IdeaSerializer, description="The idea, after the decision.")
+
+
+class IdeaViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet[ImprovementIdea],
+):
+    """Improvement ideas from staff: colleagues support them, quality managers decide."""
+
+    serializer_class = IdeaSerializer
+    filterset_class = IdeaFilter
+
+    def get_queryset(self) -> QuerySet[ImprovementIdea]:
+        # Aggregating drops the model's default ordering; paging needs a stable one.
+        return selectors.idea_list(self.request.user).order_by("-submitted_at", "-id")
+
+    def answer(self, idea: ImprovementIdea, code: int = status.HTTP_200_OK) -> Response:
+        """Return the idea as it is now, with its support count."""
+        return Response(IdeaSerializer(self.get_queryset().get(pk=idea.pk)).data, status=code)
+
+    def perform_create(self, serializer: BaseSerializer[ImprovementIdea]) -> None:
+        idea = services.idea_submit(submitted_by=self.request.user, **serializer.validated_data)
+        # Read it back through the selector so the response carries the support count.
+        serializer.instance = self.get_queryset().get(pk=idea.pk)
+
+    @extend_schema(responses=IdeaEventSerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def events(self, request: Request, pk: str) -> Response:
+        """Return the idea's timeline, oldest first."""
+        events = selectors.idea_timeline(self.get_object())
+        return Response(IdeaEventSerializer(events, many=True).data)
+
+    @extend_schema(request=None, responses=IDEA_ANSWER)
+    @action(detail=True, methods=["post"], permission_classes=[MayReadIdeas])
+    def review(self, request: Request, pk: str) -> Response:
+        """Take the idea into review."""
+        idea = self.get_object()
+        services.idea_review(idea=idea, by=request.user)
+        return self.answer(idea)
+
+    @extend_schema(request=IdeaAcceptanceSerializer, responses=IDEA_ANSWER)
+    @action(detail=True, methods=["post"], permission_classes=[MayReadIdeas])
+    def accept(self, request: Request, pk: str) -> Response:
+        """Accept the idea: it becomes a candidate for a PDCA cycle."""
+        idea = self.get_object()
+        data = _valid(IdeaAcceptanceSerializer, request)
+        services.idea_accept(idea=idea, by=request.user, reason=data["reason"])
+        return self.answer(idea)
+
+    @extend_schema(request=IdeaDeclineSerializer, responses=IDEA_ANSWER)
+    @action(detail=True, methods=["post"], permission_classes=[MayReadIdeas])
+    def decline(self, request: Request, pk: str) -> Response:
+        """Decline the idea with the reason its submitter will read."""
+        idea = self.get_object()
+        data = _valid(IdeaDeclineSerializer, request)
+        services.idea_decline(idea=idea, by=request.user, reason=data["reason"])
+        return self.answer(idea)
+
+    @extend_schema(request=IdeaNoteSerializer, responses=IDEA_ANSWER)
+    @action(detail=True, methods=["post"], permission_classes=[MayReadIdeas])
+    def implement(self, request: Request, pk: str) -> Response:
+        """Mark the accepted idea as implemented."""
+        idea = self.get_object()
+        data = _valid(IdeaNoteSerializer, request)
+        services.idea_implement(idea=idea, by=request.user, note=data["note"])
+        return self.answer(idea)
+
+    @extend_schema(
+        methods=["POST"],
+        description="Support a colleague's idea (once; not one's own, not after a decision).",
+        request=None,
+        responses={201: OpenApiResponse(IdeaSerializer, description="The idea, supported.")},
+    )
+    @extend_schema(
+        methods=["DELETE"],
+        description="Withdraw one's support for the idea (nothing happens if there was none).",
+        request=None,
+        responses={204: None},
+    )
+    @action(detail=True, methods=["post", "delete"], permission_classes=[IdeaVotePermissions])
+    def vote(self, request: Request, pk: str) -> Response:
+        """Support a colleague's idea (POST), or withdraw the support (DELETE)."""
+        idea = self.get_object()
+        if request.method == "DELETE":
+            services.idea_unvote(idea=idea, voter=request.user)
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        services.idea_vote(idea=idea, voter=request.user)
+        return self.answer(idea, status.HTTP_201_CREATED)

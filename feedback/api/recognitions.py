@@ -1,0 +1,68 @@
+"""Recognitions API: kudos for behaviour that improved customer outcomes."""
+
+from typing import Any
+
+from django_filters import rest_framework as filters
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.serializers import BaseSerializer
+
+from .. import selectors, services
+from ..models import Recognition
+
+
+class RecognitionSerializer(serializers.ModelSerializer[Recognition]):
+    """Kudos to an employee, optionally for a complaint or an idea."""
+
+    recipient_username = serializers.CharField(source="recipient.username", read_only=True)
+    given_by_username = serializers.CharField(
+        source="given_by.username", read_only=True, allow_null=True
+    )
+    complaint_reference = serializers.CharField(
+        source="complaint.reference", read_only=True, allow_null=True
+    )
+    idea_reference = serializers.CharField(source="idea.reference", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Recognition
+        fields = [
+            "id",
+            "recipient",
+            "recipient_username",
+            "given_by",
+            "given_by_username",
+            "behaviour",
+            "complaint",
+            "complaint_reference",
+            "idea",
+            "idea_reference",
+            "given_at",
+        ]
+        read_only_fields = ["given_by", "given_at"]
+        validators: list[Any] = []
+
+
+class RecognitionFilter(filters.FilterSet):
+    """Filter recognitions by who received and who gave them."""
+
+    class Meta:
+        model = Recognition
+        fields = ["recipient", "given_by"]
+
+
+class RecognitionViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet[Recognition],
+):
+    """Recognition: kudos for behaviour that improved customer outcomes, newest first."""
+
+    queryset = selectors.recognition_feed()
+    serializer_class = RecognitionSerializer
+    filterset_class = RecognitionFilter
+
+    def perform_create(self, serializer: BaseSerializer[Recognition]) -> None:
+        recognition = services.recognition_give(
+            given_by=self.request.user, **serializer.validated_data
+        )
+        serializer.instance = self.get_queryset().get(pk=recognition.pk)

@@ -1,0 +1,373 @@
+"""Plan the year's complaints: when and where they arrive, what they say, how they end."""
+
+import bisect
+import math
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from feedback import sla
+from feedback.models import Complaint, Severity
+from journeys.models import Touchpoint
+from stakeholders.models import Customer
+
+from .handling import STATUS_AFTER, ComplaintDraft, ComplaintHandling, Kind, TimelineStep, replay
+from .planning import DAYS, HOUR_CUMULATIVE, TROUBLE_EXTRA_VOLUME, owner_name, trouble_level
+from .texts import (
+    AMOUNTS,
+    CHANNEL_THEMES,
+    FIELD,
+    OTHER_TOUCHPOINT_SHARE,
+    PARTS,
+    PRODUCTS,
+    SHARED_DETAILS,
+    THEMES,
+    TOUCHPOINT_THEMES,
+    TROUBLE_PARTNER,
+    UNKNOWN_TOUCHPOINT_SHARE,
+    WAITING_MINUTES,
+    WEEKDAYS,
+    WINTER_DETAILS,
+    Case,
+    Theme,
+)
+
+COMPLAINT_COUNT = 2_000  # about eight a working day: a mid-sized installer's year
+CUSTOMER_SHARE = 0.6  # the rest come from people the CRM does not know, or who stayed anonymous
+MANAGER_LOGGED_SHARE = 0.15
+
+SEASON_AMPLITUDE = 0.3  # heating season: +30% in mid-January, -30% in mid-July
+WEEKDAY_FACTORS = [1.25, 1.1, 1.0, 1.0, 0.95, 0.45, 0.3]  # Monday's backlog, quiet weekends
+SEVERITY_WEIGHTS = {Severity.LOW: 45, Severity.MEDIUM: 35, Severity.HIGH: 15, Severity.CRITICAL: 5}
+TROUBLE_SEVERITY_WEIGHTS = {
+    Severity.LOW: 15,
+    Severity.MEDIUM: 35,
+    Severity.HIGH: 40,
+    Severity.CRITICAL: 10,
+}
+DAY_CHANNELS = {
+    Complaint.Channel.PHONE: 36,
+    Complaint.Channel.EMAIL: 19,
+    Complaint.Channel.CHAT: 14,
+    Complaint.Channel.WEB_FORM: 14,
+    Complaint.Channel.SOCIAL: 5,
+    Complaint.Channel.IN_PERSON: 7,
+    Complaint.Channel.LETTER: 5,
+}
+NIGHT_CHANNELS = {
+    Complaint.Channel.EMAIL: 40,
+    Complaint.Channel.WEB_FORM: 40,
+    Complaint.Channel.SOCIAL: 15,
+    Complaint.Channel.CHAT: 5,
+}
+# A touchpoint's own channel is the likeliest way to complain about it.
+CHANNEL_OF_TOUCHPOINT = {
+    "phone": Complaint.Channel.PHONE,
+    "chat": Complaint.Channel.CHAT,
+    "web": Complaint.Channel.WEB_FORM,
+    "email": Complaint.Channel.EMAIL,
+}
+
+# Complaints placed so that today's queue shows rows under "overdue" and "at risk" whatever the
+# seed and the day: (clock, its state now, severity). Near a weekend a working-day clock of a
+# high or medium complaint cannot be at risk; a low complaint then takes its place.
+QUEUE_SCENARIOS = [
+    ("resolve", "overdue", Severity.HIGH),
+    ("resolve", "overdue", Severity.MEDIUM),
+    ("resolve", "overdue", Severity.LOW),
+    ("resolve", "at_risk", Severity.HIGH),
+    ("resolve", "at_risk", Severity.MEDIUM),
+    ("resolve", "at_risk", Severity.LOW),
+    ("acknowledge", "at_risk", Severity.HIGH),
+    ("acknowledge", "at_risk", Severity.MEDIUM),
+    ("acknowledge", "overdue", Severity.LOW),
+]
+FRONTLINE_LOGIN_COMPLAINTS = (10, 5)  # (over the year, in the last three weeks)
+FRONTLINE_LOGIN_ASSIGNED = (2, 3)  # (older, in the last two weeks)
+
+
+def season(day: date) -> float:
+    """Return the heating season's effect on the number of complaints of a day (1 on average)."""
+    return 1 + SEASON_AMPLITUDE * math.cos(2 * math.pi * (day.timetuple().tm_yday - 15) / 365)
+
+
+def peak(theme_key: str, day: date) -> float:
+    """Return the extra volume of the pre-Christmas and Black Friday peaks on a day."""
+    if theme_key in ("delivery", "picking") and day.month == 12 and day.day <= 22:
+        return 1.5
+    if theme_key in ("delivery", "picking", "web") and day.month == 11 and day.day >= 24:
+        return 1.3
+    return 1.0
+
+
+def theme_of(touchpoint: Touchpoint | None) -> tuple[str, float]:
+    """Return the theme of a touchpoint's complaints and its yearly share of them."""
+    if touchpoint is None:
+        return "general", UNKNOWN_TOUCHPOINT_SHARE
+    if touchpoint.name in TOUCHPOINT_THEMES:
+        return TOUCHPOINT_THEMES[touchpoint.name]
+    return CHANNEL_THEMES.get(touchpoint.channel, "general"), OTHER_TOUCHPOINT_SHARE
+
+
+class ComplaintPlanner(ComplaintHandling):
+    """Plan the complaints: their arrivals over the year, their rows and their timelines."""
+
+    def complaints(self) -> list[ComplaintDraft]:
+        """Plan the year's complaints, oldest first."""
+        drafts = self.arrivals() + self.queue_scenarios()
+        drafts.sort(key=lambda draft: draft.received_at)
+        self.involve_demo_logins(drafts)
+        for draft in drafts:
+            self.plan(draft)
+        return drafts
+
+    def troubled(self, touchpoint: Touchpoint | None) -> bool:
+        """Return whether the touchpoint belongs to the courier with the bad spell."""
+        return (
+            touchpoint is not None
+            and touchpoint.owner_partner is not None
+            and touchpoint.owner_partner.name == TROUBLE_PARTNER
+        )
+
+    def arrivals(self) -> list[ComplaintDraft]:
+        """Draw the complaints' days and touchpoints from the year's rhythms."""
+        sources: list[Touchpoint | None] = [*self.touchpoints, None]
+        themes = [theme_of(touchpoint) for touchpoint in sources]
+        local_now = self.local(self.now)
+        today_share = HOUR_CUMULATIVE[local_now.hour] / HOUR_CUMULATIVE[-1]
+        slots: list[tuple[int, Touchpoint | None]] = []
+        weights: list[float] = []
+        for days_ago in range(DAYS):
+            day = self.today - timedelta(days=days_ago)
+            base = WEEKDAY_FACTORS[day.weekday()] * (today_share if days_ago == 0 else 1)
+            level = trouble_level(days_ago)
+            for touchpoint, (theme_key, share) in zip(sources, themes, strict=True):
+                weight = base * share * season(day) ** THEMES[theme_key].heating
+                weight *= peak(theme_key, day)
+                if self.troubled(touchpoint):
+                    weight *= 1 + TROUBLE_EXTRA_VOLUME * level
+                slots.append((days_ago, touchpoint))
+                weights.append(weight)
+        count = COMPLAINT_COUNT + self.random.randint(-40, 40)
+        return [
+            self.draft(self.received_on(days_ago), touchpoint)
+            for days_ago, touchpoint in self.random.choices(slots, weights=weights, k=count)
+        ]
+
+    def queue_scenarios(self) -> list[ComplaintDraft]:
+        """Return complaints placed so that today's queue has overdue and at-risk rows."""
+        drafts = []
+        for clock, state, wanted in QUEUE_SCENARIOS:
+            touchpoint = self.random.choice(self.touchpoints)
+            severity = wanted
+            received = self.received_for(severity, clock, state)
+            if received is None:
+                severity = Severity.LOW
+                received = self.received_for(severity, clock, state) or self.now
+            draft = self.draft(received, touchpoint, severity=severity)
+            draft.scenario = (clock, state)
+            draft.first_contact_allowed = False
+            drafts.append(draft)
+        return drafts
+
+    def draft(
+        self, received: datetime, touchpoint: Touchpoint | None, *, severity: int | None = None
+    ) -> ComplaintDraft:
+        """Return a complaint arriving at `received`, with its severity and who logged it."""
+        day_trouble = trouble_level((self.now - received).total_seconds() / 86400)
+        trouble = day_trouble if self.troubled(touchpoint) else 0.0
+        if severity is None:
+            weights = [
+                usual * (1 - trouble) + troubled * trouble
+                for usual, troubled in zip(
+                    SEVERITY_WEIGHTS.values(), TROUBLE_SEVERITY_WEIGHTS.values(), strict=True
+                )
+            ]
+            severity = self.random.choices(list(SEVERITY_WEIGHTS), weights=weights)[0]
+        if self.random.random() < MANAGER_LOGGED_SHARE:
+            logged_by = self.manager()
+        else:
+            logged_by = self.colleague()
+        return ComplaintDraft(
+            received_at=received,
+            touchpoint=touchpoint,
+            theme_key=theme_of(touchpoint)[0],
+            severity=severity,
+            logged_by=logged_by,
+            trouble=trouble,
+            day_trouble=day_trouble,
+        )
+
+    def involve_demo_logins(self, drafts: list[ComplaintDraft]) -> None:
+        """Give the frontline demo login complaints it logged and complaints it handles."""
+        login = self.people.frontline_login
+        ordinary = [draft for draft in drafts if draft.scenario is None]
+        three_weeks_ago = self.now - timedelta(days=21)
+        year_count, recent_count = FRONTLINE_LOGIN_COMPLAINTS
+        older = [draft for draft in ordinary if draft.received_at < three_weeks_ago]
+        recent = [draft for draft in ordinary if draft.received_at >= three_weeks_ago]
+        for draft in self.random.sample(older, min(year_count, len(older))):
+            draft.logged_by = login
+        mine = self.random.sample(recent, min(recent_count, len(recent)))
+        mine.sort(key=lambda draft: draft.received_at, reverse=True)
+        # "My submissions" shows open complaints in each status, the newest least advanced.
+        holds = ["received", "acknowledged", "investigating", "responded"]
+        for index, draft in enumerate(mine):
+            draft.logged_by = login
+            draft.first_contact_allowed = False
+            draft.holds = holds[index] if index < len(holds) else ""
+        two_weeks_ago = self.now - timedelta(days=14)
+        handled = [
+            draft
+            for draft in ordinary
+            if draft.logged_by.pk != login.pk and draft.severity <= Severity.MEDIUM
+        ]
+        older_count, recent_count = FRONTLINE_LOGIN_ASSIGNED
+        older = [draft for draft in handled if draft.received_at < two_weeks_ago]
+        recent = [draft for draft in handled if draft.received_at >= two_weeks_ago]
+        assigned = self.random.sample(older, min(older_count, len(older)))
+        assigned += self.random.sample(recent, min(recent_count, len(recent)))
+        for draft in assigned:
+            draft.assignee = login
+            draft.first_contact_allowed = False
+
+    def plan(self, draft: ComplaintDraft) -> None:
+        """Plan the complaint's life, cut it off at the present and build its row and events."""
+        theme = THEMES[draft.theme_key]
+        touchpoint = draft.touchpoint
+        clocks = sla.clocks_for(draft.received_at, self.policies[draft.severity])
+        draft.case = self.case_for(theme, draft)
+        customer = self.customer_on(self.local(draft.received_at).date())
+        fills = self.fills(draft, customer)
+        complaint = Complaint(
+            description=self.description(draft, theme, fills),
+            channel=self.channel(draft),
+            journey_id=self.journey_of(touchpoint),
+            touchpoint=touchpoint,
+            owner_department_id=touchpoint.owner_department_id if touchpoint else None,
+            owner_partner_id=touchpoint.owner_partner_id if touchpoint else None,
+            severity=draft.severity,
+            remedy_requested=(
+                self.random.choice(draft.case.remedies).format_map(fills)
+                if self.random.random() < 0.75
+                else ""
+            ),
+            customer=customer,
+            customer_reference=customer.external_reference if customer else "",
+            logged_by=draft.logged_by,
+            received_at=draft.received_at,
+            acknowledge_due_at=clocks.acknowledge_due_at,
+            acknowledge_at_risk_from=clocks.acknowledge_at_risk_from,
+            resolve_due_at=clocks.resolve_due_at,
+            resolve_at_risk_from=clocks.resolve_at_risk_from,
+        )
+        decision = self.random.choice(draft.case.decisions).format_map(fills)
+        steps = [TimelineStep(Kind.LOGGED, draft.received_at, draft.logged_by)]
+        if self.resolves_at_first_contact(draft):
+            steps += self.first_contact_steps(draft, decision)
+        else:
+            steps += self.handling_steps(draft, complaint, theme, fills, decision)
+        steps.sort(key=lambda step: step.at)  # stable: same-moment steps keep their order
+        if draft.holds:
+            steps = self.held(draft, steps)
+        draft.events = replay(complaint, [step for step in steps if step.at <= self.now])
+        draft.complaint = complaint
+
+    def held(self, draft: ComplaintDraft, steps: list[TimelineStep]) -> list[TimelineStep]:
+        """Return the steps up to the status the complaint waits in today, fitted before now."""
+        target = next(
+            (
+                index
+                for index, step in enumerate(steps)
+                if STATUS_AFTER.get(step.kind) == draft.holds
+            ),
+            None,
+        )
+        if target is None:
+            return steps
+        following = next(
+            (
+                index
+                for index, step in enumerate(steps)
+                if index > target and step.kind in STATUS_AFTER
+            ),
+            len(steps),
+        )
+        kept = steps[:following]
+        if kept[-1].at > self.now:  # squeeze them into the time between receipt and now
+            scale = (self.now - draft.received_at) * 0.9 / (kept[-1].at - draft.received_at)
+            for step in kept:
+                step.at = draft.received_at + (step.at - draft.received_at) * scale
+        return kept
+
+    def case_for(self, theme: Theme, draft: ComplaintDraft) -> Case:
+        """Return what went wrong: a case of the touchpoint's theme that happens there."""
+        name = draft.touchpoint.name if draft.touchpoint else ""
+        bands = [theme.serious, theme.minor] if draft.severity >= Severity.HIGH else [theme.minor]
+        for band in bands:
+            fitting = [case for case in band if not case.touchpoints or name in case.touchpoints]
+            if fitting:
+                return self.random.choice(fitting)
+        return self.random.choice(theme.minor)
+
+    def customer_on(self, day: date) -> Customer | None:
+        """Return a customer known on that day, or None for an unknown or anonymous one."""
+        known = bisect.bisect_right(self.customer_days, day)
+        if not known or self.random.random() >= CUSTOMER_SHARE:
+            return None
+        return self.customers[self.random.randrange(known)]
+
+    def journey_of(self, touchpoint: Touchpoint | None) -> int | None:
+        """Return the touchpoint's journey; sometimes a journey without its touchpoint."""
+        if touchpoint is not None:
+            return touchpoint.stage.journey_id
+        if self.journey_ids and self.random.random() < 0.4:
+            return self.random.choice(self.journey_ids)
+        return None
+
+    def fills(self, draft: ComplaintDraft, customer: Customer | None) -> dict[str, Any]:
+        """Return the values of the text placeholders for one complaint."""
+        rng = self.random
+        later = self.local(draft.received_at).date() + timedelta(days=rng.randint(1, 4))
+        while later.weekday() >= 5:  # the day something is promised for is a working day
+            later += timedelta(days=1)
+        return {
+            "product": rng.choice(PRODUCTS),
+            "part": rng.choice(PARTS),
+            "days": rng.randint(2, 9),
+            "minutes": rng.choice(WAITING_MINUTES),
+            "hours": rng.randint(2, 4),
+            "amount": rng.choice(AMOUNTS),
+            "weekday": WEEKDAYS[later.weekday()],
+            "order": f"ORD-{rng.randint(240000, 299999)}",
+            "owner": owner_name(draft.touchpoint),
+            "since": customer.first_seen.year if customer else rng.randint(2019, 2025),
+        }
+
+    def description(self, draft: ComplaintDraft, theme: Theme, fills: dict[str, Any]) -> str:
+        """Return what happened: the main complaint, sometimes with a detail or two."""
+        rng = self.random
+        sentences = [draft.case.description]
+        details = [
+            detail
+            for detail in [*theme.details, *SHARED_DETAILS]
+            if "{order}" not in detail or "{order}" not in draft.case.description
+        ]
+        if rng.random() < 0.55:
+            sentences.append(rng.choice(details))
+        winter = self.local(draft.received_at).month in (11, 12, 1, 2)
+        cold = "heating" in draft.case.description or (
+            theme is FIELD and draft.severity >= Severity.HIGH
+        )
+        if cold and winter and rng.random() < 0.5:
+            sentences.append(rng.choice(WINTER_DETAILS))
+        text = " ".join(sentence.format_map(fills) for sentence in sentences)
+        return text[:1].upper() + text[1:]
+
+    def channel(self, draft: ComplaintDraft) -> str:
+        """Return how the complaint came in: phones ring in the day, e-mails arrive at night."""
+        hour = self.local(draft.received_at).hour
+        weights = dict(DAY_CHANNELS if 8 <= hour < 20 else NIGHT_CHANNELS)
+        own = CHANNEL_OF_TOUCHPOINT.get(draft.touchpoint.channel) if draft.touchpoint else None
+        if own in weights:
+            weights[own] *= 3
+        return self.random.choices(list(weights), weights=list(weights.values()))[0]

@@ -1,0 +1,80 @@
+"""Writes of the feedback app: one function per business action on complaints, ideas, kudos.
+
+Input errors raise Django's ValidationError keyed by field (shown next to the field, a 400 in the
+API); a step the life cycle does not allow raises ApplicationError (a message on the page, a 400);
+a step the user may not take raises PermissionDenied (403). Nothing is saved when any is raised.
+E-mails go out through Celery once the transaction has committed.
+
+The functions live in one module per topic and are imported from here: `services.complaint_log`.
+"""
+
+from django.contrib.auth import get_user_model
+
+from .complaints import (
+    FUTURE_TOLERANCE,
+    action_event_kind,
+    complaint_acknowledge,
+    complaint_assign,
+    complaint_bulk_assign,
+    complaint_close,
+    complaint_comment,
+    complaint_escalate,
+    complaint_investigate,
+    complaint_log,
+    complaint_reopen,
+    complaint_respond,
+    complaint_set_root_cause,
+)
+from .ideas import (
+    IDEA_TRANSITIONS,
+    VOTABLE_IDEA_STATUSES,
+    idea_accept,
+    idea_decline,
+    idea_implement,
+    idea_review,
+    idea_submit,
+    idea_unvote,
+    idea_vote,
+)
+from .policies import (
+    all_policies,
+    frontline_limit,
+    frontline_limit_set,
+    policy_for,
+    severity_policy_update,
+)
+from .recognition import recognition_give
+
+User = get_user_model()
+
+__all__ = [
+    "FUTURE_TOLERANCE",
+    "IDEA_TRANSITIONS",
+    "VOTABLE_IDEA_STATUSES",
+    "User",
+    "action_event_kind",
+    "all_policies",
+    "complaint_acknowledge",
+    "complaint_assign",
+    "complaint_bulk_assign",
+    "complaint_close",
+    "complaint_comment",
+    "complaint_escalate",
+    "complaint_investigate",
+    "complaint_log",
+    "complaint_reopen",
+    "complaint_respond",
+    "complaint_set_root_cause",
+    "frontline_limit",
+    "frontline_limit_set",
+    "idea_accept",
+    "idea_decline",
+    "idea_implement",
+    "idea_review",
+    "idea_submit",
+    "idea_unvote",
+    "idea_vote",
+    "policy_for",
+    "recognition_give",
+    "severity_policy_update",
+]

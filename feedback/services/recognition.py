@@ -1,0 +1,42 @@
+"""Writes of recognition: kudos for behaviour that improved customer outcomes."""
+
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.saving import validated_save
+
+from .. import tasks
+from ..models import Complaint, ImprovementIdea, Recognition
+
+
+@transaction.atomic
+def recognition_give(
+    *,
+    given_by: Any,
+    recipient: Any,
+    behaviour: str,
+    complaint: Complaint | None = None,
+    idea: ImprovementIdea | None = None,
+    given_at: datetime | None = None,
+) -> Recognition:
+    """Give kudos to an employee for a behaviour that improved customer outcomes."""
+    if not given_by.has_perm("feedback.add_recognition"):
+        raise PermissionDenied(_("Quality managers and executives give recognition."))
+    if not recipient.is_active:
+        raise ValidationError({"recipient": _("This account is not active.")})
+    recognition = validated_save(
+        Recognition(),
+        given_by=given_by,
+        recipient=recipient,
+        behaviour=behaviour.strip(),
+        complaint=complaint,
+        idea=idea,
+        given_at=given_at or timezone.now(),
+    )
+    transaction.on_commit(lambda: tasks.send_recognition_email_task.delay(recognition.pk))
+    return recognition
