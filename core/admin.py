@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import IdempotencyRecord, ReferenceSequence
+from .models import IdempotencyRecord, ImportJob, ReferenceSequence
 
 admin.site.site_header = _("LoyaltyQMS administration")
 admin.site.site_title = _("LoyaltyQMS administration")
@@ -20,3 +20,9 @@ class ReferenceSequenceAdmin(admin.ModelAdmin):
 class IdempotencyRecordAdmin(admin.ModelAdmin):
     list_display = ["key", "user", "response_status", "created_at"]
     readonly_fields = ["user", "key", "fingerprint", "response_status", "response_body"]
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    list_display = ["original_name", "importer", "status", "processed_rows", "created_at"]
+    list_filter = ["importer", "status"]

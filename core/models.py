@@ -47,3 +47,48 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.key}"
+
+
+class ImportJob(models.Model):
+    """One CSV upload being loaded by an importer: its progress, counts and row errors."""
+
+    class Status(models.TextChoices):
+        PREVIEW = "preview", _("Waiting for column mapping")
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    importer = models.CharField(_("importer"), max_length=60)
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=255)
+    mapping = models.JSONField(_("column mapping"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PREVIEW
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    total_rows = models.PositiveIntegerField(_("rows in the file"), null=True, blank=True)
+    processed_rows = models.PositiveIntegerField(_("rows read"), default=0)
+    created_rows = models.PositiveIntegerField(_("rows saved"), default=0)
+    duplicate_rows = models.PositiveIntegerField(_("rows already there"), default=0)
+    error_rows = models.PositiveIntegerField(_("rows refused"), default=0)
+    errors_file = models.FileField(_("errors"), upload_to="imports/errors/%Y/%m/", blank=True)
+    first_errors = models.JSONField(_("first errors"), default=list, blank=True)
+    failure = models.TextField(_("why it failed"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+
+    def __str__(self) -> str:
+        return f"{self.importer}: {self.original_name}"

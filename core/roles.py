@@ -83,17 +83,69 @@ FEEDBACK_MANAGE = frozenset(
 )
 FEEDBACK_READ_ALL = frozenset({"feedback.view_all_complaints", "feedback.add_recognition"})
 
+# Voice of customer and employee: surveys, insights, mystery shopping, activity, imports.
+VOICE_READ = frozenset(
+    {
+        "feedback.view_survey",
+        "feedback.view_theme",
+        "feedback.view_insight",
+        "feedback.view_checklisttemplate",
+        "feedback.view_checklistitem",
+        "feedback.view_audit",
+        "feedback.view_audititemscore",
+    }
+)
+VOICE_RESULTS = frozenset(
+    {
+        "feedback.view_surveyresponse",
+        "feedback.view_surveyinvitation",
+        "stakeholders.view_customeractivity",
+    }
+)
+VOICE_MANAGE = frozenset(
+    {
+        "feedback.add_survey",
+        "feedback.change_survey",
+        "feedback.delete_survey",
+        "feedback.add_surveyinvitation",
+        "feedback.add_surveyresponse",
+        "feedback.add_theme",
+        "feedback.change_theme",
+        "feedback.delete_theme",
+        "feedback.change_insight",
+        "feedback.add_checklisttemplate",
+        "feedback.change_checklisttemplate",
+        "feedback.delete_checklisttemplate",
+        "feedback.add_checklistitem",
+        "feedback.change_checklistitem",
+        "feedback.delete_checklistitem",
+        "stakeholders.add_customeractivity",
+        "core.add_importjob",
+        "core.view_importjob",
+    }
+)
+
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
-    Role.FRONTLINE: frozenset({"auth.view_user"}) | SYSTEM_VIEW | FRONTLINE_CAPTURE,
+    Role.FRONTLINE: frozenset({"auth.view_user", "feedback.add_insight"})
+    | SYSTEM_VIEW
+    | FRONTLINE_CAPTURE
+    | VOICE_READ,
     Role.QUALITY_MANAGER: frozenset({"auth.view_user", "auth.view_group"})
     | SYSTEM_VIEW
     | SYSTEM_EDIT
     | FRONTLINE_CAPTURE
-    | FEEDBACK_MANAGE,
+    | FEEDBACK_MANAGE
+    | VOICE_READ
+    | VOICE_RESULTS
+    | VOICE_MANAGE
+    | {"feedback.add_insight", "feedback.add_audit", "feedback.change_audit"},
     Role.EXECUTIVE: frozenset({"auth.view_user"})
     | SYSTEM_VIEW
     | (FRONTLINE_CAPTURE - {"feedback.add_complaint"})
-    | FEEDBACK_READ_ALL,
+    | FEEDBACK_READ_ALL
+    | VOICE_READ
+    | VOICE_RESULTS
+    | {"feedback.add_audit"},
 }
 
 User = AbstractBaseUser | AnonymousUser

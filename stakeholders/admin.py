@@ -3,7 +3,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Customer, CustomerSegment, Department, Partner
+from .models import Customer, CustomerActivity, CustomerSegment, Department, Partner
 
 
 @admin.register(Department)
@@ -33,3 +33,10 @@ class CustomerAdmin(admin.ModelAdmin):
     search_fields = ["external_reference"]
     list_select_related = ["segment"]
     show_full_result_count = False  # a million customers: no COUNT(*) on every page
+
+
+@admin.register(CustomerActivity)
+class CustomerActivityAdmin(admin.ModelAdmin):
+    list_display = ["customer", "kind", "occurred_at", "amount"]
+    list_filter = ["kind"]
+    raw_id_fields = ["customer"]

@@ -139,3 +139,49 @@ class Customer(models.Model):
 
     def __str__(self) -> str:
         return self.external_reference
+
+
+class CustomerActivity(models.Model):
+    """Something a customer did that shows loyalty or its loss: the raw material of retention."""
+
+    class Kind(models.TextChoices):
+        PURCHASE = "purchase", _("Purchase")
+        RENEWAL = "renewal", _("Renewal")
+        REFERRAL = "referral", _("Referral")
+        CANCELLATION = "cancellation", _("Cancellation")
+
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="activities"
+    )
+    occurred_at = models.DateTimeField(_("occurred"))
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    amount = models.DecimalField(
+        _("amount"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    external_id = models.CharField(
+        _("external id"),
+        max_length=100,
+        blank=True,
+        help_text=_("The id in the system it came from; re-importing it adds nothing."),
+    )
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        verbose_name = _("customer activity")
+        verbose_name_plural = _("customer activities")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["external_id"],
+                condition=~models.Q(external_id=""),
+                name="customer_activity_unique_external_id",
+                violation_error_message=_("An activity with this external id already exists."),
+            )
+        ]
+        indexes = [
+            # Retention and repeat-purchase indicators scan by period, then per customer.
+            models.Index(fields=["occurred_at", "kind"], name="activity_time_kind"),
+            models.Index(fields=["customer", "occurred_at"], name="activity_customer_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} {self.kind} {self.occurred_at:%Y-%m-%d}"

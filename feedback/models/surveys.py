@@ -1,0 +1,298 @@
+"""Surveys (NPS, CSAT, CES, employee eNPS), their invitations and responses."""
+
+import secrets
+from datetime import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from core.validation import ConstraintErrorsOnFields
+from journeys.models import Journey, Touchpoint
+from stakeholders.models import Customer, Department
+
+from .complaints import Complaint
+
+
+def new_token() -> str:
+    """Return an unguessable token for a survey link or an invitation."""
+    return secrets.token_urlsafe(18)
+
+
+class Survey(ConstraintErrorsOnFields, models.Model):
+    """A question asked of customers (or employees) about a journey or touchpoint."""
+
+    CONSTRAINT_FIELDS = {"survey_window_in_order": "ends_at"}
+
+    class Kind(models.TextChoices):
+        NPS = "nps", _("NPS (0-10)")
+        CSAT = "csat", _("CSAT (1-5)")
+        CES = "ces", _("CES (1-7)")
+        ENPS = "enps", _("Employee eNPS (0-10)")
+
+    # kind: (lowest score, highest score, label of the lowest, label of the highest)
+    SCALES = {
+        Kind.NPS: (0, 10, _("Not at all likely"), _("Extremely likely")),
+        Kind.CSAT: (1, 5, _("Very dissatisfied"), _("Very satisfied")),
+        Kind.CES: (1, 7, _("Very difficult"), _("Very easy")),
+        Kind.ENPS: (0, 10, _("Not at all likely"), _("Extremely likely")),
+    }
+    DEFAULT_QUESTIONS = {
+        Kind.NPS: _("How likely are you to recommend us to a friend or colleague?"),
+        Kind.CSAT: _("How satisfied are you with how we handled this?"),
+        Kind.CES: _("How easy was it to get what you needed?"),
+        Kind.ENPS: _("How likely are you to recommend working here to a friend?"),
+    }
+
+    name = models.CharField(_("name"), max_length=150, unique=True)
+    kind = models.CharField(_("kind"), max_length=5, choices=Kind.choices)
+    question = models.CharField(_("question"), max_length=300)
+    comment_question = models.CharField(
+        _("follow-up question"),
+        max_length=300,
+        blank=True,
+        help_text=_('An optional open question, e.g. "What is the main reason for your score?"'),
+    )
+    ask_improvement = models.BooleanField(
+        _("ask what one thing to improve"),
+        default=False,
+        help_text=_("Answers enter the ideas pipeline as customer ideas."),
+    )
+    ask_follow_up = models.BooleanField(_("ask whether they would join a follow-up"), default=False)
+    journey = models.ForeignKey(
+        Journey,
+        verbose_name=_("journey"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="surveys",
+    )
+    touchpoint = models.ForeignKey(
+        Touchpoint,
+        verbose_name=_("touchpoint"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="surveys",
+    )
+    starts_at = models.DateTimeField(_("open from"), default=timezone.now)
+    ends_at = models.DateTimeField(_("open until"), null=True, blank=True)
+    recurrence_weeks = models.PositiveSmallIntegerField(
+        _("repeat every (weeks)"),
+        null=True,
+        blank=True,
+        help_text=_("For pulses: the survey asks again every N weeks; empty asks once."),
+    )
+    public_token = models.CharField(
+        _("public link token"), max_length=40, unique=True, default=new_token, editable=False
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("survey")
+        verbose_name_plural = _("surveys")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__isnull=True) | Q(ends_at__gt=models.F("starts_at")),
+                name="survey_window_in_order",
+                violation_error_message=_("A survey closes after it opens."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("feedback:survey-detail", args=[self.pk])
+
+    @property
+    def scale(self) -> tuple[int, int]:
+        """Return the lowest and highest score of the survey's kind."""
+        low, high, _low_label, _high_label = self.SCALES[self.Kind(self.kind)]
+        return low, high
+
+    @property
+    def is_employee_survey(self) -> bool:
+        """Return whether employees answer it (signed in, stored without their identity)."""
+        return self.kind == self.Kind.ENPS
+
+    def is_open(self, now: datetime | None = None) -> bool:
+        """Return whether the survey takes answers now."""
+        now = now or timezone.now()
+        return self.starts_at <= now and (self.ends_at is None or now < self.ends_at)
+
+
+class SurveyInvitation(models.Model):
+    """A personal link for one customer: one answer each, answering again updates it."""
+
+    survey = models.ForeignKey(
+        Survey, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="invitations"
+    )
+    token = models.CharField(_("token"), max_length=40, unique=True, default=new_token)
+    customer = models.ForeignKey(
+        Customer,
+        verbose_name=_("customer"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="survey_invitations",
+    )
+    complaint = models.ForeignKey(
+        Complaint,
+        verbose_name=_("complaint"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="survey_invitations",
+    )
+    email = models.EmailField(_("e-mail"), blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"))
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("survey invitation")
+        verbose_name_plural = _("survey invitations")
+
+    def __str__(self) -> str:
+        return f"{self.survey} invitation {self.pk}"
+
+
+class SurveyResponse(ConstraintErrorsOnFields, models.Model):
+    """One answer to a survey: a score, optional comments, consent to a follow-up."""
+
+    class Channel(models.TextChoices):
+        LINK = "link", _("Public link")
+        INVITATION = "invitation", _("Invitation")
+        EMPLOYEE = "employee", _("Employee (anonymous)")
+        API = "api", _("Integration (API)")
+        IMPORT = "import", _("Import")
+
+    survey = models.ForeignKey(
+        Survey, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="responses"
+    )
+    invitation = models.OneToOneField(
+        SurveyInvitation,
+        verbose_name=_("invitation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="response",
+    )
+    customer = models.ForeignKey(
+        Customer,
+        verbose_name=_("customer"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="survey_responses",
+    )
+    # Copied from the survey's scope when answered, so that metrics group without a join.
+    journey = models.ForeignKey(
+        Journey,
+        verbose_name=_("journey"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="survey_responses",
+    )
+    touchpoint = models.ForeignKey(
+        Touchpoint,
+        verbose_name=_("touchpoint"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="survey_responses",
+    )
+    # eNPS answers carry the employee's department (for groups of 5 or more), never the person.
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="survey_responses",
+    )
+    score = models.SmallIntegerField(_("score"))
+    comment = models.TextField(_("comment"), blank=True)
+    improvement_suggestion = models.TextField(_("one thing to improve"), blank=True)
+    follow_up_consent = models.BooleanField(_("agrees to a follow-up"), default=False)
+    channel = models.CharField(
+        _("channel"), max_length=10, choices=Channel.choices, default=Channel.LINK
+    )
+    external_id = models.CharField(
+        _("external id"),
+        max_length=100,
+        blank=True,
+        help_text=_("The id in the system it came from; re-importing it updates nothing."),
+    )
+    responded_at = models.DateTimeField(_("answered"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-responded_at", "-id"]
+        verbose_name = _("survey response")
+        verbose_name_plural = _("survey responses")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(score__gte=0) & Q(score__lte=10),
+                name="survey_response_score_0_to_10",
+                violation_error_message=_("A score is between 0 and 10."),
+            ),
+            models.UniqueConstraint(
+                fields=["survey", "external_id"],
+                condition=~Q(external_id=""),
+                name="survey_response_unique_external_id",
+                violation_error_message=_("This survey already has a response with this id."),
+            ),
+        ]
+        indexes = [
+            # Metrics aggregate by survey / touchpoint and period.
+            models.Index(fields=["survey", "responded_at"], name="response_survey_time"),
+            models.Index(fields=["touchpoint", "responded_at"], name="response_touchpoint_time"),
+            models.Index(fields=["responded_at"], name="response_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey}: {self.score}"
+
+
+class EmployeeParticipation(models.Model):
+    """That an employee answered a pulse (not what): stops double answers, keeps anonymity."""
+
+    survey = models.ForeignKey(
+        Survey, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="participations"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("employee"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    pulse_start = models.DateField(_("pulse started"))
+
+    class Meta:
+        verbose_name = _("employee participation")
+        verbose_name_plural = _("employee participations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "user", "pulse_start"], name="participation_once_per_pulse"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} answered {self.survey_id} ({self.pulse_start})"
