@@ -46,6 +46,11 @@ class FeedbackConfig(AppConfig):
         from core.navigation import NavItem, register
         from core.roles import Role
 
+        from . import importers  # noqa: F401 - registers the importers of this app
+
+        # Menu entries of the voice-of-customer pages (surveys, insights, mystery shopping):
+        # voice-of-customer nav
+
         register(
             NavItem(
                 label=_("My submissions"),

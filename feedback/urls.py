@@ -22,4 +22,7 @@ urlpatterns = [
     path("mine/", views.my_submissions, name="my-submissions"),
     path("recognition/", views.recognition_feed, name="recognition-feed"),
     path("recognition/new/", views.recognition_create, name="recognition-create"),
+    # surveys (pages for staff)
+    # insights and themes
+    # mystery shopping
 ]

@@ -11,6 +11,8 @@ urlpatterns = [
     path("stakeholders/", include("stakeholders.urls")),
     path("journeys/", include("journeys.urls")),
     path("feedback/", include("feedback.urls")),
+    path("s/", include("feedback.public_urls")),  # the public survey pages (no login)
+    path("imports/", include("core.imports.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("core.api_urls")),
     path("api/v1/", include("stakeholders.api_urls")),

@@ -13,6 +13,8 @@ class StakeholdersConfig(AppConfig):
     def ready(self) -> None:
         from core.navigation import NavItem, register
 
+        from . import importers  # noqa: F401 - registers the importers of this app
+
         # One menu entry: departments, partners and segments are tabs of the stakeholder map.
         register(
             NavItem(

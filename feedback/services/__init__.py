@@ -36,6 +36,7 @@ from .ideas import (
     idea_unvote,
     idea_vote,
 )
+from .insights import insight_from_complaint, insight_from_response, insight_note
 from .policies import (
     all_policies,
     frontline_limit,
@@ -74,6 +75,9 @@ __all__ = [
     "idea_submit",
     "idea_unvote",
     "idea_vote",
+    "insight_from_complaint",
+    "insight_from_response",
+    "insight_note",
     "policy_for",
     "recognition_give",
     "severity_policy_update",

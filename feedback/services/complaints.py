@@ -17,6 +17,7 @@ from stakeholders.models import Customer
 
 from .. import lifecycle, sla, tasks
 from ..models import Complaint, ComplaintEvent, Severity
+from .insights import insight_from_complaint
 from .policies import policy_for
 
 # Clocks of the devices that log complaints drift: a receipt time this far ahead is accepted.
@@ -151,6 +152,7 @@ def complaint_log(
     complaint.reference = next_reference("CMP", year=timezone.localtime(received_at).year)
     complaint.save()
     _event(complaint, ComplaintEvent.Kind.LOGGED, logged_by, received_at, to_status="received")
+    insight_from_complaint(complaint)
     if resolved_at_first_contact:
         complaint_acknowledge(complaint=complaint, by=logged_by, at=received_at)
         complaint_respond(complaint=complaint, by=logged_by, decision=decision, at=received_at)

@@ -1,0 +1,1 @@
+"""The import mechanism: CSV uploads and JSON batches loaded by the importers apps register."""

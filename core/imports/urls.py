@@ -1,0 +1,5 @@
+"""Pages of the import mechanism."""
+
+app_name = "imports"
+
+urlpatterns: list = []  # type: ignore[type-arg]

@@ -1,0 +1,1 @@
+"""Importers of the feedback app: survey responses and complaints (registered in ready())."""

@@ -1,0 +1,1 @@
+"""Importers of the stakeholders app: customer activity (registered in ready())."""
