@@ -24,6 +24,7 @@ def navigation_context(request: HttpRequest) -> dict[str, Any]:
         active = next((item for item in items if item.url_name == "home"), active)
     return {
         "nav_items": items,
+        "nav_menu": navigation.menu_for(items),
         "nav_active": active,
         "user_role_names": sorted(role.value for role in user_roles(user)),
     }

@@ -26,6 +26,12 @@ class NavItem:
     roles: tuple[Role, ...] = ()
     superuser_only: bool = False
     active_prefixes: tuple[str, ...] = field(default=())
+    group: str = ""  # a key of MENU_GROUPS: shown in that group's drop-down menu
+
+    @property
+    def items(self) -> list["NavItem"]:
+        """A single entry has no drop-down items (templates test for them)."""
+        return []
 
     def visible_to(self, user: Any) -> bool:
         """Return whether the user may see this entry."""
@@ -43,6 +49,40 @@ class NavItem:
     def url(self) -> str:
         """Return the entry's URL."""
         return reverse(self.url_name)
+
+
+# Drop-down menus of the navigation bar: key -> (label, icon). Entries join one by `group`.
+MENU_GROUPS: dict[str, tuple[str | Promise, str]] = {
+    "system": (_("System"), "diagram-3"),
+    "voice": (_("Voice of customer"), "megaphone"),
+    "tools": (_("Tools"), "tools"),
+}
+
+
+@dataclass(frozen=True)
+class NavGroup:
+    """A drop-down menu of the navigation bar and the entries in it, in menu order."""
+
+    key: str
+    label: str | Promise
+    icon: str
+    items: list[NavItem]
+
+
+def menu_for(items: list[NavItem]) -> list[NavItem | NavGroup]:
+    """Return the menu: single entries and drop-down groups, each where its first entry is."""
+    menu: list[NavItem | NavGroup] = []
+    groups: dict[str, NavGroup] = {}
+    for item in items:
+        if not item.group:
+            menu.append(item)
+            continue
+        if item.group not in groups:
+            label, icon = MENU_GROUPS[item.group]
+            groups[item.group] = NavGroup(key=item.group, label=label, icon=icon, items=[])
+            menu.append(groups[item.group])
+        groups[item.group].items.append(item)
+    return menu
 
 
 _registry: dict[str, NavItem] = {}
@@ -67,12 +107,22 @@ def register_core_items() -> None:
     register(
         NavItem(label=_("Home"), url_name="home", icon="house", order=0),
         NavItem(
+            label=_("Imports"),
+            url_name="imports:job-list",
+            icon="upload",
+            order=800,
+            permission="core.add_importjob",
+            active_prefixes=("/imports/",),
+            group="tools",
+        ),
+        NavItem(
             label=_("API"),
             url_name="api-docs",
             icon="braces",
             order=900,
             roles=(Role.QUALITY_MANAGER,),
             active_prefixes=("/api/",),
+            group="tools",
         ),
         NavItem(
             label=_("Administration"),
@@ -80,5 +130,6 @@ def register_core_items() -> None:
             icon="gear",
             order=1000,
             superuser_only=True,
+            group="tools",
         ),
     )

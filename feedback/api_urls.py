@@ -2,7 +2,7 @@
 
 from rest_framework.routers import SimpleRouter
 
-from .api import complaints, ideas, policies, recognitions
+from .api import complaints, ideas, insights, mystery_shopping, policies, recognitions, surveys
 
 router = SimpleRouter()
 router.register("complaints", complaints.ComplaintViewSet, basename="complaint")
@@ -10,6 +10,12 @@ router.register("severity-policies", policies.SeverityPolicyViewSet, basename="s
 router.register("ideas", ideas.IdeaViewSet, basename="idea")
 router.register("recognitions", recognitions.RecognitionViewSet, basename="recognition")
 # surveys and responses
+router.register("surveys", surveys.SurveyViewSet, basename="survey")
+router.register("survey-responses", surveys.SurveyResponseViewSet, basename="survey-response")
 # insights, themes and audits
+router.register("themes", insights.ThemeViewSet, basename="theme")
+router.register("insights", insights.InsightViewSet, basename="insight")
+router.register("checklists", mystery_shopping.ChecklistViewSet, basename="checklist")
+router.register("audits", mystery_shopping.AuditViewSet, basename="audit")
 
 urlpatterns = router.urls

@@ -48,8 +48,36 @@ class FeedbackConfig(AppConfig):
 
         from . import importers  # noqa: F401 - registers the importers of this app
 
-        # Menu entries of the voice-of-customer pages (surveys, insights, mystery shopping):
-        # voice-of-customer nav
+        # The voice-of-customer pages share one drop-down menu.
+        register(
+            NavItem(
+                label=_("Surveys"),
+                url_name="feedback:survey-list",
+                icon="clipboard-data",
+                order=330,
+                permission="feedback.view_survey",
+                active_prefixes=("/feedback/surveys/",),
+                group="voice",
+            ),
+            NavItem(
+                label=_("Insights"),
+                url_name="feedback:insight-list",
+                icon="chat-quote",
+                order=340,
+                permission="feedback.view_insight",
+                active_prefixes=("/feedback/insights/", "/feedback/themes/"),
+                group="voice",
+            ),
+            NavItem(
+                label=_("Mystery shopping"),
+                url_name="feedback:mystery-shopping",
+                icon="incognito",
+                order=350,
+                permission="feedback.view_audit",
+                active_prefixes=("/feedback/mystery-shopping/",),
+                group="voice",
+            ),
+        )
 
         register(
             NavItem(

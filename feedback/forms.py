@@ -157,6 +157,11 @@ class CloseForm(forms.Form):
         empty_value=None,
         required=False,
     )
+    send_csat_to = forms.EmailField(
+        label=_("E-mail the customer a satisfaction survey (optional)"),
+        help_text=_("Their address is kept on the survey invitation only."),
+        required=False,
+    )
 
 
 class ReopenForm(forms.Form):

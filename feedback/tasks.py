@@ -47,3 +47,12 @@ def send_recognition_email_task(recognition_id: int) -> int:
     if recognition is None:
         return 0
     return notifications.send_recognition_email(recognition)
+
+
+@shared_task(autoretry_for=MAIL_ERRORS, retry_backoff=True, max_retries=5)
+def send_survey_invitation_task(invitation_id: int) -> int:
+    """E-mail a customer their survey invitation (once, however often the task runs)."""
+    # Imported here: the services enqueue this module's tasks.
+    from .services.surveys import invitation_send
+
+    return invitation_send(invitation_id=invitation_id)

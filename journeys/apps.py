@@ -21,5 +21,6 @@ class JourneysConfig(AppConfig):
                 order=100,
                 permission="journeys.view_journey",
                 active_prefixes=("/journeys/",),
+                group="system",
             )
         )

@@ -15,6 +15,7 @@ urlpatterns = [
     path("imports/", include("core.imports.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("core.api_urls")),
+    path("api/v1/", include("core.imports.api_urls")),
     path("api/v1/", include("stakeholders.api_urls")),
     path("api/v1/", include("journeys.api_urls")),
     path("api/v1/", include("feedback.api_urls")),

@@ -11,7 +11,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.serializers import BaseSerializer
 
 from . import selectors, services
-from .models import Customer, CustomerSegment, Department, Partner
+from .models import Customer, CustomerActivity, CustomerSegment, Department, Partner
 
 # Departments ----------------------------------------------------------------------------------
 
@@ -183,3 +183,45 @@ class CustomerViewSet(viewsets.ModelViewSet[Customer]):
 
     def perform_destroy(self, instance: Customer) -> None:
         services.customer_delete(customer=instance)
+
+
+# Customer activity ----------------------------------------------------------------------------
+
+
+class CustomerActivitySerializer(serializers.ModelSerializer[CustomerActivity]):
+    """One purchase, renewal, referral or cancellation of a customer."""
+
+    customer_reference = serializers.CharField(source="customer.external_reference", read_only=True)
+
+    class Meta:
+        model = CustomerActivity
+        fields = [
+            "id",
+            "customer",
+            "customer_reference",
+            "occurred_at",
+            "kind",
+            "amount",
+            "external_id",
+        ]
+        read_only_fields = fields
+
+
+class CustomerActivityFilter(filters.FilterSet):
+    """Filter activity by customer, kind and a time range."""
+
+    occurred_after = filters.IsoDateTimeFilter(field_name="occurred_at", lookup_expr="gte")
+    occurred_before = filters.IsoDateTimeFilter(field_name="occurred_at", lookup_expr="lt")
+    customer_reference = filters.CharFilter(field_name="customer__external_reference")
+
+    class Meta:
+        model = CustomerActivity
+        fields = ["customer", "kind"]
+
+
+class CustomerActivityViewSet(viewsets.ReadOnlyModelViewSet[CustomerActivity]):
+    """Customer activity, newest first; integrations add it in bulk (customer-activities/bulk/)."""
+
+    queryset = CustomerActivity.objects.select_related("customer").order_by("-occurred_at", "-id")
+    serializer_class = CustomerActivitySerializer
+    filterset_class = CustomerActivityFilter

@@ -24,5 +24,6 @@ class StakeholdersConfig(AppConfig):
                 order=200,
                 permission="stakeholders.view_partner",
                 active_prefixes=("/stakeholders/",),
+                group="system",
             )
         )

@@ -1,14 +1,28 @@
-"""Demo data of the stakeholders app: Brightline's departments, partners, segments, customers."""
+"""Demo data of the stakeholders app: Brightline's departments, partners, segments, customers.
 
+20,000 customers arrived over four years, and two years of their activity: the installation they
+bought, yearly service-contract renewals (about three in four renew), cancellations, add-on
+purchases, and referrals that bring in new customers. Installations peak in the autumn, before
+the heating season; renewals dip for contracts due during the courier's bad spell (parts for
+repairs arrived late), which the feedback demo shows from the complaints side.
+"""
+
+import bisect
+import math
 import random
-from datetime import timedelta
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any, cast
 
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import DateTimeField, Field, Model
 from django.utils import timezone
 
 from . import services
-from .models import Customer, CustomerSegment, Department, Partner
+from .models import Customer, CustomerActivity, CustomerSegment, Department, Partner
 
 DEPARTMENTS = [
     ("E-commerce", "Runs the web shop, product content and the online checkout."),
@@ -82,8 +96,35 @@ SEGMENTS = [
         0.10,
     ),
 ]
-CUSTOMER_COUNT = 3_000  # enough for a believable year of activity, small enough to load fast
+CUSTOMER_COUNT = 20_000  # a regional installer's base; loads in about a second
 CUSTOMER_BATCH = 1_000  # rows per INSERT: keeps each statement small on SQLite
+ACTIVITY_BATCH = 1_000  # rows per executemany: bounds the memory of one statement's values
+ACTIVITY_COLUMNS = ("customer", "occurred_at", "kind", "amount", "external_id")
+INSTALL_SEASON_AMPLITUDE = 0.35  # installations peak in early November, dip in May
+
+ACTIVITY_DAYS = 730  # the CRM export the demo stands for goes back two years
+# Per segment: (share taking a yearly service contract, renewal rate, units per customer,
+# yearly contract price per unit).
+CONTRACTS = {
+    "Households": (0.75, 0.74, (1, 1), Decimal("189.00")),
+    "Small businesses": (0.85, 0.80, (1, 4), Decimal("420.00")),
+    "Landlords & housing": (0.95, 0.86, (4, 40), Decimal("149.00")),
+}
+# What customers install first: (product, lowest and highest price per unit, share).
+PRODUCTS = [
+    ("heat pump", 7_500, 12_500, 0.45),
+    ("hybrid heat pump", 4_500, 7_500, 0.2),
+    ("home battery", 4_000, 8_000, 0.15),
+    ("smart thermostat", 200, 350, 0.2),
+]
+ADD_ON_YEARLY_RATE = 0.08  # buy a thermostat or battery for an installation they have
+MOVE_AWAY_YEARLY_RATE = 0.03  # cancel mid-contract, mostly because they move house
+ADVOCATE_SHARE = 0.12  # customers who recommend Brightline to others
+REFERRED_SHARE = 0.12  # new customers who came through one of them
+# The courier's bad spell (as in the feedback demo), in days before today, and how far it
+# lowers the renewal rate of contracts due then: late parts for repairs cost goodwill.
+SPELL_DAYS_AGO = (200, 90)
+SPELL_RENEWAL_DIP = 0.12
 
 
 def _lead(username: str) -> User | None:
@@ -94,7 +135,13 @@ def _lead(username: str) -> User | None:
 def load(*, seed: int) -> dict[str, int]:
     """Create the departments, partners, segments and customers that do not exist yet."""
     generator = random.Random(seed)  # noqa: S311 - deterministic demo data, not secrets
-    created = {"departments": 0, "partners": 0, "segments": 0, "customers": 0}
+    created = {
+        "departments": 0,
+        "partners": 0,
+        "segments": 0,
+        "customers": 0,
+        "customer activities": 0,
+    }
     leads = list(
         User.objects.filter(groups__name__in=["Quality manager", "Executive"])
         .exclude(username__in=["quality", "executive"])
@@ -121,8 +168,14 @@ def load(*, seed: int) -> dict[str, int]:
     customers = []
     for number in range(1, CUSTOMER_COUNT + 1):
         segment = segments[generator.choices(names, weights)[0]]
-        # Customers arrived over four years, more of them recently (the business grows).
-        days_ago = int(generator.triangular(0, 4 * 365, 0))
+        # Customers arrived over four years, more of them recently (the business grows), most
+        # in the autumn, before the heating season.
+        while True:
+            days_ago = int(generator.triangular(0, 4 * 365, 0))
+            if generator.random() * (1 + INSTALL_SEASON_AMPLITUDE) < install_season(
+                today - timedelta(days=days_ago)
+            ):
+                break
         customers.append(
             Customer(
                 external_reference=f"BHS-{100000 + number}",
@@ -134,4 +187,160 @@ def load(*, seed: int) -> dict[str, int]:
     # Bulk load: the references are unique, so a second run inserts nothing.
     Customer.objects.bulk_create(customers, batch_size=CUSTOMER_BATCH, ignore_conflicts=True)
     created["customers"] = Customer.objects.count() - before
+    created["customer activities"] = load_activities(seed=seed)
     return created
+
+
+def install_season(day: date) -> float:
+    """Return how busy installations are on a day (1 on average), highest in early November."""
+    day_of_year = day.timetuple().tm_yday
+    return 1 + INSTALL_SEASON_AMPLITUDE * math.cos(2 * math.pi * (day_of_year - 310) / 365)
+
+
+@dataclass(frozen=True)
+class DemoCustomer:
+    """What the activity plan needs of a customer."""
+
+    pk: int
+    segment: str
+    first_seen: date
+
+
+class ActivityPlanner:
+    """Plan two years of customer activity for one seed, as seen on one day."""
+
+    def __init__(self, *, seed: int, now: datetime, customers: list[DemoCustomer]) -> None:
+        # Its own stream: the customers drawn from the seed stay the same whatever is planned.
+        self.random = random.Random(f"activity-{seed}")  # noqa: S311 - demo data, not secrets
+        self.now = now
+        self.zone = timezone.get_current_timezone()
+        self.today = timezone.localtime(now, self.zone).date()
+        self.since = self.today - timedelta(days=ACTIVITY_DAYS)
+        self.customers = sorted(customers, key=lambda customer: (customer.first_seen, customer.pk))
+        self.rows: list[list[Any]] = []  # ACTIVITY_COLUMNS
+
+    def at(self, day: date) -> datetime:
+        """Return a moment in office hours on a day."""
+        clock = time(self.random.randint(8, 19), self.random.randrange(60))
+        moment = datetime.combine(day, clock, tzinfo=self.zone)
+        if moment > self.now:  # today's activity happened earlier today
+            moment = self.now - (moment - self.now) * self.random.random()
+            moment = max(moment, datetime.combine(day, time(0), tzinfo=self.zone))
+        return moment
+
+    def add(self, customer: DemoCustomer, day: date, kind: str, amount: Decimal | None) -> None:
+        """Keep an activity if it happened inside the two years the demo covers."""
+        if self.since <= day <= self.today:
+            self.rows.append([customer.pk, self.at(day), kind, amount, ""])
+
+    def renewal_rate(self, segment: str, due: date) -> float:
+        """Return the chance that a contract due on a day is renewed."""
+        rate = CONTRACTS[segment][1]
+        start, end = SPELL_DAYS_AGO
+        if end <= (self.today - due).days <= start:
+            rate -= SPELL_RENEWAL_DIP
+        return rate
+
+    def life(self, customer: DemoCustomer) -> None:
+        """Plan a customer's installation, contract years, add-ons and the end of the contract."""
+        contract_share, _rate, (fewest, most), contract_price = CONTRACTS[customer.segment]
+        units = self.random.randint(fewest, most)
+        product = self.random.choices(range(len(PRODUCTS)), [p[3] for p in PRODUCTS])[0]
+        _name, low, high, _share = PRODUCTS[product]
+        price = Decimal(self.random.randint(low, high) * units)
+        self.add(customer, customer.first_seen, CustomerActivity.Kind.PURCHASE, price)
+        yearly_price = contract_price * units
+        has_contract = self.random.random() < contract_share
+        year = 1
+        while True:
+            due = customer.first_seen + timedelta(days=365 * year)
+            if has_contract and self.random.random() < MOVE_AWAY_YEARLY_RATE:
+                moved = due - timedelta(days=self.random.randrange(30, 330))
+                self.add(customer, moved, CustomerActivity.Kind.CANCELLATION, None)
+                has_contract = False
+            if self.random.random() < ADD_ON_YEARLY_RATE:
+                bought = due - timedelta(days=self.random.randrange(365))
+                # Heat-pump owners add a battery or a thermostat; the others, a heat pump.
+                extra = self.random.choice([2, 3]) if product < 2 else 0
+                _name, low, high, _share = PRODUCTS[extra]
+                amount = Decimal(self.random.randint(low, high))
+                self.add(customer, bought, CustomerActivity.Kind.PURCHASE, amount)
+            if due > self.today:
+                break
+            if has_contract:
+                if self.random.random() < self.renewal_rate(customer.segment, due):
+                    renewed = due - timedelta(days=self.random.randrange(0, 21))
+                    self.add(customer, renewed, CustomerActivity.Kind.RENEWAL, yearly_price)
+                else:
+                    cancelled = due - timedelta(days=self.random.randrange(0, 30))
+                    self.add(customer, cancelled, CustomerActivity.Kind.CANCELLATION, None)
+                    has_contract = False
+            year += 1
+
+    def referrals(self) -> None:
+        """Credit some new customers' arrival to an earlier customer who recommended them."""
+        advocates = [
+            customer for customer in self.customers if self.random.random() < ADVOCATE_SHARE
+        ]
+        advocate_days = [customer.first_seen for customer in advocates]
+        for customer in self.customers:
+            if customer.first_seen < self.since or self.random.random() >= REFERRED_SHARE:
+                continue
+            earlier = bisect.bisect_left(advocate_days, customer.first_seen - timedelta(days=30))
+            if earlier:
+                advocate = advocates[self.random.randrange(earlier)]
+                self.add(advocate, customer.first_seen, CustomerActivity.Kind.REFERRAL, None)
+
+    def plan(self) -> list[list[Any]]:
+        """Plan every customer's activity, numbered in time order like a CRM's ids."""
+        for customer in self.customers:
+            self.life(customer)
+        self.referrals()
+        self.rows.sort(key=lambda row: (row[1], row[0]))
+        for number, row in enumerate(self.rows, start=1):
+            row[4] = f"BHS-ACT-{number:07d}"
+        return self.rows
+
+
+def load_activities(*, seed: int) -> int:
+    """Create two years of customer activity, unless there is activity already."""
+    if CustomerActivity.objects.exists():
+        return 0
+    customers = [
+        DemoCustomer(pk=pk, segment=segment, first_seen=first_seen)
+        for pk, segment, first_seen in Customer.objects.filter(
+            segment__name__in=list(CONTRACTS)
+        ).values_list("pk", "segment__name", "first_seen")
+    ]
+    planner = ActivityPlanner(seed=seed, now=timezone.now(), customers=customers)
+    rows = planner.plan()
+    insert_rows(CustomerActivity, ACTIVITY_COLUMNS, rows, batch_size=ACTIVITY_BATCH)
+    return len(rows)
+
+
+def insert_rows(
+    model: type[Model],
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    batch_size: int,
+) -> None:
+    """Insert rows of plain values (in the order of `columns`) into a model's table.
+
+    For the demo's tens of thousands of rows: bulk_create builds a model object per row and
+    prepares each value through its field, several times slower than the insert itself.
+    """
+    fields = [cast("Field[Any, Any]", model._meta.get_field(name)) for name in columns]
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(field.column) for field in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    sql = f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES ({marks})"  # noqa: S608
+    moments = [index for index, field in enumerate(fields) if isinstance(field, DateTimeField)]
+    adapt = connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
+        for first in range(0, len(rows), batch_size):
+            batch: list[list[Any]] = [list(row) for row in rows[first : first + batch_size]]
+            for values in batch:
+                for index in moments:
+                    values[index] = adapt(values[index])
+            cursor.executemany(sql, batch)

@@ -148,7 +148,47 @@ def world(roles: None) -> dict[str, Any]:
     recognition = feedback_services.recognition_give(
         given_by=colleague, recipient=recipient, behaviour="Rebooked the engineer the same day."
     )
+    survey = feedback_services.survey_create(
+        created_by=colleague, name="World delivery CSAT", kind="csat", touchpoint=delivery
+    )
+    pulse = feedback_services.survey_create(
+        created_by=colleague, name="World staff pulse", kind="enps", recurrence_weeks=6
+    )
+    theme = feedback_services.theme_create(by=colleague, name="World theme")
+    checklist = feedback_services.checklist_create(
+        by=colleague,
+        touchpoint=delivery,
+        name="World doorstep check",
+        items=[("Parcel handed over in person", 3), ("Box undamaged", 2)],
+    )
+    from django.core.files.base import ContentFile
+
+    from core.models import ImportJob
+
+    import_job = ImportJob.objects.create(
+        importer="customer_activity",
+        original_name="crm.csv",
+        file=ContentFile(
+            b"external_id,customer_reference,occurred_at,kind\nA-1,CRM-000001,2026-11-02,purchase\n",
+            name="crm.csv",
+        ),
+        created_by=colleague,
+    )
+    finished_import = ImportJob.objects.create(
+        importer="customer_activity",
+        original_name="crm-done.csv",
+        file=import_job.file.name,
+        created_by=colleague,
+        status=ImportJob.Status.DONE,
+    )
     return {
+        "import_job": import_job,
+        "finished_import": finished_import,
+        "survey": survey,
+        "pulse": pulse,
+        "theme": theme,
+        "checklist": checklist,
+        "insight": complaint.insight,
         "colleague": colleague,
         "recognition": recognition,
         "severity_policy": feedback_services.policy_for(2),

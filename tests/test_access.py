@@ -40,6 +40,21 @@ def pk_of(name: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
     return lambda world: {"pk": world[name].pk}
 
 
+def audit_of(world: dict[str, Any]) -> Any:
+    """Record a mystery-shopping audit of the world's checklist (few tests want one around)."""
+    from datetime import date
+
+    from feedback import services
+
+    checklist = world["checklist"]
+    return services.audit_record(
+        template=checklist,
+        auditor=world["colleague"],
+        visited_on=date(2026, 11, 2),
+        scores={item.pk: 3 for item in checklist.items.all()},
+    )
+
+
 EXPECTED: dict[str, Rule] = {
     "home": Rule(PAGE, SIGNED_IN),
     "healthz": Rule(PUBLIC, set(VISITORS)),
@@ -90,6 +105,35 @@ EXPECTED: dict[str, Rule] = {
     "feedback:my-submissions": Rule(PAGE, SIGNED_IN),
     "feedback:recognition-feed": Rule(PAGE, SIGNED_IN),
     "feedback:recognition-create": Rule(PAGE, GIVERS),
+    "feedback:survey-list": Rule(PAGE, SIGNED_IN),
+    "feedback:survey-create": Rule(PAGE, QUALITY),
+    "feedback:survey-detail": Rule(PAGE, SIGNED_IN, pk_of("survey")),
+    "feedback:survey-edit": Rule(PAGE, QUALITY, pk_of("survey")),
+    "feedback:survey-answer": Rule(PAGE, SIGNED_IN, pk_of("pulse")),
+    "feedback:insight-list": Rule(PAGE, SIGNED_IN),
+    "feedback:insight-create": Rule(PAGE, LOGGERS),
+    "feedback:insight-export": Rule(PAGE, SIGNED_IN),
+    "feedback:theme-list": Rule(PAGE, SIGNED_IN),
+    "feedback:theme-create": Rule(PAGE, QUALITY),
+    "feedback:theme-edit": Rule(PAGE, QUALITY, pk_of("theme")),
+    "feedback:mystery-shopping": Rule(PAGE, SIGNED_IN),
+    "feedback:checklist-create": Rule(PAGE, QUALITY),
+    "feedback:checklist-edit": Rule(PAGE, QUALITY, pk_of("checklist")),
+    "feedback:audit-record": Rule(PAGE, GIVERS, pk_of("checklist")),
+    "feedback:audit-detail": Rule(PAGE, SIGNED_IN, lambda world: {"pk": audit_of(world).pk}),
+    # imports (quality managers)
+    "imports:job-list": Rule(PAGE, QUALITY),
+    "imports:job-create": Rule(PAGE, QUALITY),
+    "imports:job-detail": Rule(PAGE, QUALITY, pk_of("finished_import")),
+    "imports:job-preview": Rule(PAGE, QUALITY, pk_of("import_job")),
+    "imports:job-progress": Rule(PAGE, QUALITY, pk_of("finished_import")),
+    # the public survey pages: no login, for everyone
+    "public-survey:answer": Rule(
+        PUBLIC, set(VISITORS), lambda world: {"token": world["survey"].public_token}
+    ),
+    "public-survey:thanks": Rule(
+        PUBLIC, set(VISITORS), lambda world: {"token": world["survey"].public_token}
+    ),
     # API routes
     "department-list": Rule(API, SIGNED_IN),
     "department-detail": Rule(API, SIGNED_IN, pk_of("department")),
@@ -121,6 +165,18 @@ EXPECTED: dict[str, Rule] = {
     "idea-events": Rule(API, SIGNED_IN, pk_of("idea")),
     "recognition-list": Rule(API, SIGNED_IN),
     "recognition-detail": Rule(API, SIGNED_IN, pk_of("recognition")),
+    "survey-list": Rule(API, SIGNED_IN),
+    "customer-activity-list": Rule(API, GIVERS),
+    "survey-detail": Rule(API, SIGNED_IN, pk_of("survey")),
+    "survey-response-list": Rule(API, GIVERS),
+    "theme-list": Rule(API, SIGNED_IN),
+    "theme-detail": Rule(API, SIGNED_IN, pk_of("theme")),
+    "insight-list": Rule(API, SIGNED_IN),
+    "insight-detail": Rule(API, SIGNED_IN, pk_of("insight")),
+    "checklist-list": Rule(API, SIGNED_IN),
+    "checklist-detail": Rule(API, SIGNED_IN, pk_of("checklist")),
+    "audit-list": Rule(API, SIGNED_IN),
+    "audit-detail": Rule(API, SIGNED_IN, lambda world: {"pk": audit_of(world).pk}),
 }
 # Named URLs that are not GET pages of their own, with the reason.
 NOT_WALKED = {
@@ -136,6 +192,14 @@ NOT_WALKED = {
     "feedback:complaint-action": "POST only; tested in tests/feedback/test_pages.py",
     "feedback:idea-action": "POST only; tested in tests/feedback/test_pages.py",
     "feedback:idea-vote": "POST only; tested in tests/feedback/test_pages.py",
+    "feedback:survey-invite": "POST only; tested in tests/feedback/test_surveys.py",
+    "imports:job-errors": "404 until a job has refused rows; tested in tests/core/test_imports.py",
+    "api-import-bulk": "POST only; tested in tests/core/test_imports.py",
+    "api-survey-response-bulk": "POST only; tested in tests/core/test_imports.py",
+    "api-customer-activity-bulk": "POST only; tested in tests/core/test_imports.py",
+    "customer-activity-detail": "needs an activity; read rules in tests/stakeholders",
+    "feedback:insight-tag": "POST only; tested in tests/feedback/test_insights.py",
+    "survey-response-detail": "needs a response; read rules in tests/feedback/test_surveys.py",
     "complaint-bulk-assign": "POST only; tested in tests/feedback/test_api.py",
     "complaint-acknowledge": "POST only; tested in tests/feedback/test_api.py",
     "complaint-assign": "POST only; tested in tests/feedback/test_api.py",

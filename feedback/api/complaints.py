@@ -196,10 +196,17 @@ class ComplaintResponseSerializer(serializers.Serializer):
 
 
 class ComplaintClosureSerializer(serializers.Serializer):
-    """Whether the customer accepted the response, and how satisfied they are (1 to 5)."""
+    """Whether the customer accepted the response, how satisfied they are (1 to 5), and where
+    to e-mail them a CSAT survey invitation (optional)."""
 
     customer_accepted = serializers.BooleanField()
     customer_satisfaction = serializers.IntegerField(required=False, allow_null=True, default=None)
+    send_csat_to = serializers.EmailField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="E-mail the customer a CSAT survey invitation for this complaint.",
+    )
 
 
 class ComplaintReopeningSerializer(serializers.Serializer):
@@ -350,6 +357,7 @@ class ComplaintViewSet(
             by=request.user,
             customer_accepted=data["customer_accepted"],
             satisfaction=data["customer_satisfaction"],
+            send_csat_to=data["send_csat_to"],
         )
         return self.answer(complaint)
 

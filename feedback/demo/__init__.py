@@ -1,4 +1,6 @@
-"""Demo data of the feedback app: a year of Brightline's complaints, ideas and recognition.
+"""Demo data of the feedback app: a year of Brightline's complaints, ideas, recognition, survey
+answers, employee pulses, insights and mystery-shopping audits (see `surveys` and
+`mystery_shopping` for the voice-of-customer parts).
 
 About 2,000 complaints over the last twelve months, spread over the demo touchpoints with the
 rhythm of a home-energy business: more in the heating season, a pre-Christmas delivery peak,
@@ -34,8 +36,10 @@ from stakeholders.models import Customer
 
 from .complaints import ComplaintPlanner
 from .ideas import IdeaPlanner, idea_row, replay_idea
-from .planning import DAYS, demo_people, trouble_window
+from .mystery_shopping import load_audits
+from .planning import DAYS, People, demo_people, trouble_window
 from .recognitions import RecognitionPlanner
+from .surveys import load_insights, load_surveys
 from .texts import THEMES, TOUCHPOINT_THEMES, idea_texts
 
 __all__ = [
@@ -50,6 +54,17 @@ __all__ = [
 
 BATCH_SIZE = 500  # rows per INSERT: well under SQLite's limit on query parameters
 COUNT_NAMES = ["complaints", "complaint events", "ideas", "idea votes", "recognitions"]
+VOICE_COUNT_NAMES = [
+    "surveys",
+    "survey invitations",
+    "survey responses",
+    "pulse participations",
+    "themes",
+    "insights",
+    "insight tags",
+    "audits",
+    "audit item scores",
+]
 
 
 class DemoYear(ComplaintPlanner, IdeaPlanner, RecognitionPlanner):
@@ -80,22 +95,32 @@ def with_history(
 
 @transaction.atomic
 def load(*, seed: int) -> dict[str, int]:
-    """Create a year of complaints, ideas and recognition, unless there are complaints already."""
-    counts = dict.fromkeys(COUNT_NAMES, 0)
-    if Complaint.objects.exists():
-        return counts
+    """Create each part of the year that does not exist yet: complaints, ideas and recognition;
+    surveys and pulses; insights; mystery-shopping audits."""
+    counts = dict.fromkeys([*COUNT_NAMES, *VOICE_COUNT_NAMES], 0)
     people = demo_people()
     touchpoints = list(
-        Touchpoint.objects.select_related("stage", "owner_department", "owner_partner").order_by(
-            "pk"
-        )
+        Touchpoint.objects.select_related(
+            "stage__journey", "owner_department", "owner_partner"
+        ).order_by("pk")
     )
     if people is None or not touchpoints:
         return counts  # the core, stakeholders and journeys demos were not loaded
+    now = timezone.now()
+    if not Complaint.objects.exists():
+        counts.update(load_complaints(seed=seed, now=now, people=people, touchpoints=touchpoints))
+    counts.update(load_surveys(seed=seed, now=now, people=people, touchpoints=touchpoints))
+    counts.update(load_insights())
+    counts.update(load_audits(seed=seed, now=now, people=people, touchpoints=touchpoints))
+    return counts
+
+
+def load_complaints(
+    *, seed: int, now: datetime, people: People, touchpoints: list[Touchpoint]
+) -> dict[str, int]:
+    """Create a year of complaints, ideas and recognition."""
     customers = list(Customer.objects.only("pk", "external_reference", "first_seen"))
-    year = DemoYear(
-        seed=seed, now=timezone.now(), people=people, touchpoints=touchpoints, customers=customers
-    )
+    year = DemoYear(seed=seed, now=now, people=people, touchpoints=touchpoints, customers=customers)
 
     planned = year.complaints()
     complaints = [draft.complaint for draft in planned]

@@ -70,7 +70,9 @@ class Audit(models.Model):
     template = models.ForeignKey(
         ChecklistTemplate,
         verbose_name=_("checklist"),
-        on_delete=models.PROTECT,
+        # A checklist with audits is kept (retire it instead); deleting the touchpoint
+        # removes its checklists and audits together.
+        on_delete=models.RESTRICT,
         related_name="audits",
     )
     touchpoint = models.ForeignKey(
@@ -114,7 +116,7 @@ class AuditItemScore(models.Model):
         Audit, verbose_name=_("audit"), on_delete=models.CASCADE, related_name="item_scores"
     )
     item = models.ForeignKey(
-        ChecklistItem, verbose_name=_("item"), on_delete=models.PROTECT, related_name="scores"
+        ChecklistItem, verbose_name=_("item"), on_delete=models.RESTRICT, related_name="scores"
     )
     score = models.PositiveSmallIntegerField(
         _("score"), validators=[MaxValueValidator(ITEM_SCORE_MAX)]

@@ -242,6 +242,15 @@ class SurveyResponse(ConstraintErrorsOnFields, models.Model):
         help_text=_("The id in the system it came from; re-importing it updates nothing."),
     )
     responded_at = models.DateTimeField(_("answered"), default=timezone.now)
+    # The customer idea made from `improvement_suggestion`: a re-answer does not make another.
+    idea = models.OneToOneField(
+        "feedback.ImprovementIdea",
+        verbose_name=_("idea"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="survey_response",
+    )
 
     class Meta:
         ordering = ["-responded_at", "-id"]

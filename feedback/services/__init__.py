@@ -36,7 +36,22 @@ from .ideas import (
     idea_unvote,
     idea_vote,
 )
-from .insights import insight_from_complaint, insight_from_response, insight_note
+from .insights import (
+    insight_from_complaint,
+    insight_from_response,
+    insight_note,
+    insight_tag,
+    theme_create,
+    theme_delete,
+    theme_update,
+)
+from .mystery_shopping import (
+    audit_correct,
+    audit_record,
+    checklist_create,
+    checklist_update,
+    weighted_score,
+)
 from .policies import (
     all_policies,
     frontline_limit,
@@ -45,6 +60,20 @@ from .policies import (
     severity_policy_update,
 )
 from .recognition import recognition_give
+from .surveys import (
+    check_score,
+    complaint_csat_invite,
+    employee_pulse_respond,
+    has_answered_pulse,
+    invitation_create,
+    invitation_respond,
+    invitation_send,
+    invitation_usable,
+    pulse_start,
+    survey_create,
+    survey_respond,
+    survey_update,
+)
 
 User = get_user_model()
 
@@ -55,19 +84,27 @@ __all__ = [
     "User",
     "action_event_kind",
     "all_policies",
+    "audit_correct",
+    "audit_record",
+    "check_score",
+    "checklist_create",
+    "checklist_update",
     "complaint_acknowledge",
     "complaint_assign",
     "complaint_bulk_assign",
     "complaint_close",
     "complaint_comment",
+    "complaint_csat_invite",
     "complaint_escalate",
     "complaint_investigate",
     "complaint_log",
     "complaint_reopen",
     "complaint_respond",
     "complaint_set_root_cause",
+    "employee_pulse_respond",
     "frontline_limit",
     "frontline_limit_set",
+    "has_answered_pulse",
     "idea_accept",
     "idea_decline",
     "idea_implement",
@@ -78,7 +115,20 @@ __all__ = [
     "insight_from_complaint",
     "insight_from_response",
     "insight_note",
+    "insight_tag",
+    "invitation_create",
+    "invitation_respond",
+    "invitation_send",
+    "invitation_usable",
     "policy_for",
+    "pulse_start",
     "recognition_give",
     "severity_policy_update",
+    "survey_create",
+    "survey_respond",
+    "survey_update",
+    "theme_create",
+    "theme_delete",
+    "theme_update",
+    "weighted_score",
 ]

@@ -19,6 +19,7 @@ from .. import lifecycle, sla, tasks
 from ..models import Complaint, ComplaintEvent, Severity
 from .insights import insight_from_complaint
 from .policies import policy_for
+from .surveys import complaint_csat_invite
 
 # Clocks of the devices that log complaints drift: a receipt time this far ahead is accepted.
 FUTURE_TOLERANCE = timedelta(minutes=5)
@@ -270,8 +271,13 @@ def complaint_close(
     customer_accepted: bool | None,
     satisfaction: int | None = None,
     at: datetime | None = None,
+    send_csat_to: str = "",
 ) -> Complaint:
-    """Close the complaint, recording whether the customer accepted the response."""
+    """Close the complaint, recording whether the customer accepted the response.
+
+    With `send_csat_to`, the customer is e-mailed a CSAT survey invitation for the complaint
+    once the closure has committed (the address is kept on the invitation only).
+    """
     if customer_accepted is None:
         raise ValidationError(
             {"customer_accepted": _("Say whether the customer accepted the response.")}
@@ -286,7 +292,7 @@ def complaint_close(
     )
     if satisfaction is not None:
         text += " " + _("Satisfaction %(score)d/5.") % {"score": satisfaction}
-    return _transition(
+    closed = _transition(
         complaint,
         "close",
         by,
@@ -296,6 +302,9 @@ def complaint_close(
         customer_accepted=customer_accepted,
         customer_satisfaction=satisfaction,
     )
+    if send_csat_to.strip():
+        complaint_csat_invite(complaint=closed, email=send_csat_to, by=by)
+    return closed
 
 
 @transaction.atomic

@@ -280,6 +280,7 @@ def _run_action(complaint: Complaint, action: str, by: Any, data: dict[str, Any]
             by=by,
             customer_accepted=data["customer_accepted"],
             satisfaction=data["satisfaction"],
+            send_csat_to=data.get("send_csat_to", ""),
         )
     elif action == "reopen":
         services.complaint_reopen(complaint=complaint, by=by, reason=data["reason"])

@@ -49,6 +49,7 @@ def test_quality_manager_builds_get_support_and_sees_cross_owner_handoffs(
     page = browser_page.page
     sign_in(page, live_server.url, manager.username, TEST_PASSWORD)
 
+    page.get_by_role("button", name="System").click()
     page.get_by_role("link", name="Journeys").first.click()
     page.get_by_role("link", name="New journey").click()
     page.get_by_label("Name").fill(GET_SUPPORT["name"])

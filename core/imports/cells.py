@@ -1,0 +1,136 @@
+"""Reading the cells of one imported row: text, numbers, dates, choices, with clear refusals."""
+
+import functools
+from datetime import datetime, timedelta, tzinfo
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.utils import timezone, translation
+
+# Longer cells are refused per row: no field of an imported model needs more, and it keeps a
+# hostile file from filling memory and the database with megabytes of text per row.
+MAX_CELL_CHARS = 10_000
+# Source systems' clocks drift a little; a moment further ahead is a wrong date, not drift.
+FUTURE_TOLERANCE = timedelta(minutes=5)
+
+TRUE_WORDS = {"1", "true", "yes", "y", "t"}
+FALSE_WORDS = {"0", "false", "no", "n", "f"}
+
+
+@functools.lru_cache(maxsize=64)
+def _choice_lookup(choices: Any, language: str | None) -> dict[str, Any]:
+    # Labels are lazy translations: resolving them for every cell would dominate large imports.
+    lookup: dict[str, Any] = {}
+    for value, label in reversed(choices.choices):
+        lookup[str(label).lower()] = value
+        lookup[str(value).lower()] = value
+    return lookup
+
+
+class RowReader:
+    """One row's cells by column name; each reading method records a refusal instead of raising.
+
+    `now` and `zone` are looked up once per batch by the caller: per row they would cost more
+    than the parsing itself.
+    """
+
+    def __init__(
+        self, row: dict[str, str], *, now: datetime | None = None, zone: tzinfo | None = None
+    ) -> None:
+        self.row = row
+        self.errors: list[tuple[str, str]] = []
+        self.now = now or timezone.now()
+        self.zone = zone or timezone.get_current_timezone()
+
+    def refuse(self, column: str, reason: str) -> None:
+        """Record why a column's value is refused."""
+        self.errors.append((column, reason))
+
+    def require(self, column: str) -> None:
+        """Refuse the row when a required column is empty."""
+        if not self.row.get(column, "").strip():
+            self.refuse(column, "A value is required.")
+
+    def text(self, column: str, max_length: int | None = None) -> str:
+        """Return the stripped text, refusing it above `max_length` characters."""
+        value = self.row.get(column, "").strip()
+        if max_length is not None and len(value) > max_length:
+            self.refuse(column, f"At most {max_length} characters (this one has {len(value)}).")
+        return value
+
+    def integer(self, column: str, low: int, high: int) -> int | None:
+        """Return a whole number between `low` and `high`, or None when empty or refused."""
+        value = self.text(column)
+        if not value:
+            return None
+        try:
+            number = int(value)
+        except ValueError:
+            self.refuse(column, f"{value[:40]!r} is not a whole number.")
+            return None
+        if not low <= number <= high:
+            self.refuse(column, f"{number} is outside {low} to {high}.")
+            return None
+        return number
+
+    def decimal(self, column: str, max_digits: int, places: int) -> Decimal | None:
+        """Return a decimal number (a point as separator) fitting the model's field."""
+        value = self.text(column)
+        if not value:
+            return None
+        try:
+            number = Decimal(value)
+        except InvalidOperation:
+            self.refuse(column, f"{value[:40]!r} is not a number (use a point: 12.50).")
+            return None
+        if not number.is_finite():
+            self.refuse(column, "Give a finite number.")
+            return None
+        rounded = round(number, places)
+        if len(rounded.as_tuple().digits) > max_digits or abs(rounded) >= 10 ** (
+            max_digits - places
+        ):
+            self.refuse(column, f"{value[:40]} is too large.")
+            return None
+        return rounded
+
+    def moment(self, column: str, *, not_future: bool = True) -> datetime | None:
+        """Return an ISO 8601 date or date-time; times without an offset are local time."""
+        value = self.text(column)
+        if not value:
+            return None
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            self.refuse(column, f"{value[:40]!r} is not an ISO 8601 date (2026-03-31T14:05).")
+            return None
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=self.zone)
+        if not_future and parsed > self.now + FUTURE_TOLERANCE:
+            self.refuse(column, "The date is in the future.")
+            return None
+        return parsed
+
+    def boolean(self, column: str) -> bool | None:
+        """Return yes/no (true/false, 1/0), or None when empty or refused."""
+        value = self.text(column).lower()
+        if not value:
+            return None
+        if value in TRUE_WORDS:
+            return True
+        if value in FALSE_WORDS:
+            return False
+        self.refuse(column, f"{value[:40]!r} is not yes or no (true/false, 1/0).")
+        return None
+
+    def choice(self, column: str, choices: Any) -> Any:
+        """Return the value of a Django choices class matching the cell's value or label."""
+        value = self.text(column).lower()
+        if not value:
+            return None
+        found = _choice_lookup(choices, translation.get_language()).get(value)
+        if found is not None:
+            return found
+        accepted = ", ".join(str(choice_value) for choice_value in choices.values)
+        self.refuse(column, f"{value[:40]!r} is not one of: {accepted}.")
+        return None

@@ -1,0 +1,201 @@
+"""The importer registry: each app describes how rows of its models are read and bulk-loaded.
+
+An importer turns rows (column name to text) into unsaved model instances, reporting every refused
+cell, then loads the valid ones in bulk, skipping rows whose natural key is already stored: loading
+the same rows twice adds nothing. CSV files and the API's JSON batches use the same importers.
+"""
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, TypeVar
+
+from django.db import IntegrityError, connection, models, transaction
+from django.utils import timezone
+
+from .cells import MAX_CELL_CHARS, RowReader
+
+# Where rows come from; importers record it (a response's channel, a complaint's source).
+ORIGIN_FILE = "file"
+ORIGIN_API = "api"
+
+Instance = TypeVar("Instance", bound=models.Model)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column an importer reads."""
+
+    name: str
+    required: bool = False
+    help: str = ""
+
+
+@dataclass(frozen=True)
+class RowError:
+    """Why one row (by its position in the batch) was refused, and which column is at fault."""
+
+    index: int
+    column: str
+    reason: str
+
+
+@dataclass
+class LoadResult:
+    """What loading a batch did: rows saved, rows already stored, rows refused (with reasons)."""
+
+    created: int = 0
+    duplicates: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def refused(self) -> int:
+        """Return how many rows were refused (a row with several errors counts once)."""
+        return len({error.index for error in self.errors})
+
+
+class Importer:
+    """How one model is imported; subclasses set the class attributes and `build` and `load`."""
+
+    key: ClassVar[str]
+    label: ClassVar[str]
+    permission: ClassVar[str]
+    columns: ClassVar[tuple[Column, ...]]
+    natural_key: ClassVar[str]  # in words, for the upload page: what makes a row "already there"
+
+    @property
+    def column_names(self) -> list[str]:
+        """Return the names of the columns the importer reads."""
+        return [column.name for column in self.columns]
+
+    def prepare(self, rows: Sequence[dict[str, str]]) -> Any:
+        """Look up, in a few queries for the whole batch, what `build` needs (customers...)."""
+        return None
+
+    def build(self, row: RowReader, context: Any) -> Any:
+        """Return the unsaved instance (or fields) for a row, or None after refusing cells."""
+        raise NotImplementedError
+
+    def load(self, items: list[tuple[int, Any]], *, user: Any, origin: str) -> LoadResult:
+        """Save the valid instances (with their batch positions) that are not already stored."""
+        raise NotImplementedError
+
+    def validate(
+        self, rows: Sequence[dict[str, str]]
+    ) -> tuple[list[tuple[int, Any]], list[RowError]]:
+        """Check every row; return the valid instances with their positions, and the errors."""
+        context = self.prepare(rows)
+        now, zone = timezone.now(), timezone.get_current_timezone()
+        valid: list[tuple[int, Any]] = []
+        errors: list[RowError] = []
+        required = [column.name for column in self.columns if column.required]
+        for index, row in enumerate(rows):
+            unreadable = [
+                RowError(index, name, reason)
+                for name, value in row.items()
+                if (reason := _unreadable(value))
+            ]
+            if unreadable:
+                errors += unreadable
+                continue
+            reader = RowReader(row, now=now, zone=zone)
+            for name in required:
+                reader.require(name)
+            instance = None if reader.errors else self.build(reader, context)
+            if reader.errors or instance is None:
+                errors += [RowError(index, column, reason) for column, reason in reader.errors]
+            else:
+                valid.append((index, instance))
+        return valid, errors
+
+    def import_rows(self, rows: Sequence[dict[str, str]], *, user: Any, origin: str) -> LoadResult:
+        """Validate a batch and save its valid rows in one transaction."""
+        valid, errors = self.validate(rows)
+        with transaction.atomic():
+            result = self.load(valid, user=user, origin=origin)
+        result.errors = sorted(errors + result.errors, key=lambda error: error.index)
+        return result
+
+
+def _unreadable(value: str) -> str:
+    if len(value) > MAX_CELL_CHARS:
+        return f"The cell holds {len(value):,} characters; at most {MAX_CELL_CHARS:,} are accepted."
+    if "\x00" in value:
+        return "The cell holds a NUL character (binary data)."
+    return ""
+
+
+def bulk_insert_new(
+    model: type[Instance],
+    items: list[tuple[int, Instance]],
+    natural_key: Callable[[Instance], tuple[Any, ...]],
+    existing_keys: Callable[[list[tuple[Any, ...]]], Iterable[tuple[Any, ...]]],
+    *,
+    need_keys: bool = True,
+) -> tuple[list[Instance], int]:
+    """Insert the instances whose natural key is neither stored nor repeated earlier in the batch.
+
+    `existing_keys` answers, in one query, which of the batch's keys are stored already. Returns
+    the inserted instances and the duplicate count; with `need_keys` they have their primary
+    keys, without it PostgreSQL loads them with COPY (several times faster than INSERT).
+    """
+    keys = [natural_key(instance) for _index, instance in items]
+    for attempt in range(2):
+        stored = set(existing_keys(keys))
+        fresh: list[Instance] = []
+        seen: set[tuple[Any, ...]] = set()
+        for key, (_index, instance) in zip(keys, items, strict=True):
+            if key in stored or key in seen:
+                continue
+            seen.add(key)
+            fresh.append(instance)
+        try:
+            # A savepoint, so that a concurrent import inserting the same keys first only costs a
+            # second look at what is stored instead of failing the batch.
+            with transaction.atomic():
+                if not need_keys and connection.vendor == "postgresql":
+                    _copy(model, fresh)
+                else:
+                    model._default_manager.bulk_create(fresh)
+        except IntegrityError:
+            if attempt:
+                raise
+            for instance in fresh:
+                instance.pk = None
+            continue
+        return fresh, len(items) - len(fresh)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _copy(model: type[models.Model], instances: list[Any]) -> None:
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    with connection.cursor() as cursor:
+        raw_cursor: Any = cursor.cursor  # psycopg's own cursor: Django has no COPY
+        with raw_cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for instance in instances:
+                copy.write_row([getattr(instance, field.attname) for field in fields])
+
+
+_importers: dict[str, Importer] = {}
+
+
+def register(importer: Importer) -> Importer:
+    """Make an importer available to the upload page and the API (apps call it in ready())."""
+    _importers[importer.key] = importer
+    return importer
+
+
+def get(key: str) -> Importer | None:
+    """Return the importer registered under a key, if any."""
+    return _importers.get(key)
+
+
+def all_importers() -> list[Importer]:
+    """Return every registered importer, by label."""
+    return sorted(_importers.values(), key=lambda importer: str(importer.label))
+
+
+def importers_for(user: Any) -> list[Importer]:
+    """Return the importers whose rows the user may add."""
+    return [importer for importer in all_importers() if user.has_perm(importer.permission)]

@@ -1,0 +1,138 @@
+"""Import pages: the list, the upload, the column-mapping preview and the job's progress."""
+
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from core.exceptions import ApplicationError
+from core.forms import add_service_errors
+from core.models import ImportJob
+
+from . import reading, registry, selectors, services
+from .forms import MappingForm, UploadForm
+
+PAGE_SIZE = 25
+RUNNING = (ImportJob.Status.QUEUED, ImportJob.Status.RUNNING)
+
+
+def _job(request: HttpRequest, pk: int) -> ImportJob:
+    return get_object_or_404(selectors.import_jobs_for(request.user), pk=pk)
+
+
+@permission_required("core.add_importjob", raise_exception=True)
+def job_list(request: HttpRequest) -> HttpResponse:
+    """List the imports the user may see, newest first."""
+    page = Paginator(selectors.import_jobs_for(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    labels = {importer.key: importer.label for importer in registry.all_importers()}
+    for job in page:
+        job.importer_label = labels.get(job.importer, job.importer)  # type: ignore[attr-defined]
+    return render(request, "imports/job_list.html", {"page_obj": page})
+
+
+@permission_required("core.add_importjob", raise_exception=True)
+def job_create(request: HttpRequest) -> HttpResponse:
+    """Upload a CSV file for one importer; the next page previews it and maps its columns."""
+    importers = registry.importers_for(request.user)
+    form = UploadForm(request.POST or None, request.FILES or None, importers=importers)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = services.import_job_create(
+                created_by=request.user,
+                importer_key=form.cleaned_data["importer"],
+                file=form.cleaned_data["file"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect("imports:job-preview", pk=job.pk)
+    return render(request, "imports/job_create.html", {"form": form, "importers": importers})
+
+
+@permission_required("core.add_importjob", raise_exception=True)
+def job_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show the file's first rows and map its columns; starting queues the import."""
+    job = _job(request, pk)
+    importer = registry.get(job.importer)
+    if job.status != ImportJob.Status.PREVIEW or importer is None:
+        return redirect("imports:job-detail", pk=job.pk)
+    try:
+        head = services.import_job_preview(job)
+    except (ApplicationError, OSError):
+        raise Http404 from None  # the stored file is gone or unreadable
+    form = MappingForm(
+        request.POST or None,
+        importer=importer,
+        headers=head.headers,
+        suggested=reading.suggested_mapping(importer.column_names, head.headers),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.import_job_start(job=job, mapping=form.mapping())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except ApplicationError:
+            return redirect("imports:job-detail", pk=job.pk)
+        else:
+            return redirect("imports:job-detail", pk=job.pk)
+    width = len(head.headers)
+    rows = [(cells + [""] * width)[:width] for cells in head.rows]
+    return render(
+        request,
+        "imports/job_preview.html",
+        {"job": job, "importer": importer, "head": head, "rows": rows, "form": form},
+    )
+
+
+def _progress_context(job: ImportJob) -> dict[str, object]:
+    total = job.total_rows or 0
+    percent = 100 if job.status == ImportJob.Status.DONE else 0
+    if total and job.status != ImportJob.Status.DONE:
+        percent = min(100, job.processed_rows * 100 // total)
+    return {
+        "job": job,
+        "percent": percent,
+        "running": job.status in RUNNING,
+        "progress_url": reverse("imports:job-progress", args=[job.pk]),
+    }
+
+
+@permission_required("core.add_importjob", raise_exception=True)
+def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show an import's progress (refreshing while it runs), counts and first errors."""
+    job = _job(request, pk)
+    if job.status == ImportJob.Status.PREVIEW:
+        return redirect("imports:job-preview", pk=job.pk)
+    importer = registry.get(job.importer)
+    context = _progress_context(job) | {
+        "importer_label": importer.label if importer else job.importer
+    }
+    return render(request, "imports/job_detail.html", context)
+
+
+@permission_required("core.add_importjob", raise_exception=True)
+def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """Return the progress panel alone (htmx polls it every second while the import runs)."""
+    return render(request, "imports/partials/progress.html", _progress_context(_job(request, pk)))
+
+
+@permission_required("core.add_importjob", raise_exception=True)
+def job_errors(request: HttpRequest, pk: int) -> FileResponse:
+    """Download the refused rows as CSV (line, column, value, reason)."""
+    job = _job(request, pk)
+    if not job.errors_file:
+        raise Http404
+    try:
+        handle = job.errors_file.open("rb")
+    except OSError:
+        raise Http404 from None
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"{job.original_name.rsplit('.', 1)[0]}-errors.csv",
+        content_type="text/csv",
+    )

@@ -1,0 +1,190 @@
+"""Surveys API: define surveys, read their responses, push one response from an integration.
+
+Responses are read with `feedback.view_surveyresponse`. Employee (eNPS) responses never show
+anything that could point to a person: no customer, invitation, department or external id, and
+their time only to the day.
+"""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.urls import reverse
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.serializers import BaseSerializer
+
+from core.exceptions import ApplicationError
+
+from .. import services, survey_results
+from ..models import Survey, SurveyResponse
+
+
+class SurveySerializer(serializers.ModelSerializer[Survey]):
+    """A survey: its kind and scale, wording, scope, window, recurrence and public link."""
+
+    kind = serializers.ChoiceField(
+        choices=Survey.Kind.choices, help_text="nps 0-10, csat 1-5, ces 1-7, enps 0-10."
+    )
+    question = serializers.CharField(
+        max_length=300,
+        required=False,
+        allow_blank=True,
+        help_text="Empty takes the standard wording of the kind.",
+    )
+    scale = serializers.SerializerMethodField()
+    public_url = serializers.SerializerMethodField()
+    is_open = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Survey
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "scale",
+            "question",
+            "comment_question",
+            "ask_improvement",
+            "ask_follow_up",
+            "journey",
+            "touchpoint",
+            "starts_at",
+            "ends_at",
+            "recurrence_weeks",
+            "is_open",
+            "public_token",
+            "public_url",
+            "created_by",
+            "created_at",
+        ]
+        read_only_fields = ["public_token", "created_by", "created_at"]
+        # Uniqueness and the window are checked by the service (a 400 keyed by field).
+        validators: list[Any] = []
+        extra_kwargs = {"name": {"validators": []}, "starts_at": {"required": False}}
+
+    @extend_schema_field(
+        {"type": "array", "items": {"type": "integer"}, "minItems": 2, "maxItems": 2}
+    )
+    def get_scale(self, survey: Survey) -> list[int]:
+        """Return the lowest and highest score."""
+        return list(survey.scale)
+
+    def get_public_url(self, survey: Survey) -> str | None:
+        """Return the public link customers answer at (none for employee pulses)."""
+        if survey.is_employee_survey:
+            return None
+        path = reverse("public-survey:answer", args=[survey.public_token])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+    def get_is_open(self, survey: Survey) -> bool:
+        """Return whether the survey takes answers now."""
+        return survey.is_open()
+
+
+class SurveyFilter(filters.FilterSet):
+    """Filter surveys by kind and scope."""
+
+    class Meta:
+        model = Survey
+        fields = ["kind", "journey", "touchpoint"]
+
+
+class SurveyViewSet(viewsets.ModelViewSet[Survey]):
+    """Surveys (NPS, CSAT, CES, employee eNPS); a survey with answers cannot be deleted."""
+
+    queryset = Survey.objects.select_related("journey", "touchpoint").order_by("name")
+    serializer_class = SurveySerializer
+    filterset_class = SurveyFilter
+    lookup_value_regex = r"\d+"
+
+    def perform_create(self, serializer: BaseSerializer[Survey]) -> None:
+        serializer.instance = services.survey_create(
+            created_by=self.request.user, **serializer.validated_data
+        )
+
+    def perform_update(self, serializer: BaseSerializer[Survey]) -> None:
+        assert serializer.instance is not None
+        serializer.instance = services.survey_update(
+            survey=serializer.instance, **serializer.validated_data
+        )
+
+    def perform_destroy(self, instance: Survey) -> None:
+        if instance.responses.exists():
+            raise ApplicationError(
+                "This survey has responses: close it (set ends_at) instead of deleting it.",
+                extra={"responses": instance.responses.count()},
+            )
+        instance.delete()
+
+
+class SurveyResponseSerializer(serializers.ModelSerializer[SurveyResponse]):
+    """One answer. Created by an integration (channel "api"); eNPS answers stay anonymous."""
+
+    score = serializers.IntegerField(help_text="On the survey's scale (see the survey's scale).")
+    responded_at = serializers.DateTimeField(required=False)
+
+    class Meta:
+        model = SurveyResponse
+        fields = [
+            "id",
+            "survey",
+            "customer",
+            "journey",
+            "touchpoint",
+            "department",
+            "score",
+            "comment",
+            "improvement_suggestion",
+            "follow_up_consent",
+            "channel",
+            "external_id",
+            "responded_at",
+            "idea",
+        ]
+        read_only_fields = ["journey", "touchpoint", "channel", "idea"]
+        validators: list[Any] = []
+
+    def to_representation(self, instance: SurveyResponse) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        if instance.survey.is_employee_survey:
+            # Nothing that could point to the employee; departments only in groups of 5+
+            # on the results page.
+            for name in ("customer", "department", "external_id", "idea"):
+                data[name] = None if name != "external_id" else ""
+            data["follow_up_consent"] = False
+        return data
+
+
+class SurveyResponseFilter(filters.FilterSet):
+    """Filter responses by survey, scope, channel and answer time."""
+
+    responded_after = filters.IsoDateTimeFilter(field_name="responded_at", lookup_expr="gte")
+    responded_before = filters.IsoDateTimeFilter(field_name="responded_at", lookup_expr="lt")
+
+    class Meta:
+        model = SurveyResponse
+        fields = ["survey", "journey", "touchpoint", "channel", "customer"]
+
+
+class SurveyResponseViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet[SurveyResponse],
+):
+    """Survey responses, newest first. Create one at a time here; many through the bulk route."""
+
+    serializer_class = SurveyResponseSerializer
+    filterset_class = SurveyResponseFilter
+    # Digits only, so that the bulk route (survey-responses/bulk/) never reads as a detail.
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self) -> QuerySet[SurveyResponse]:
+        return survey_results.responses_visible_to(self.request.user)
+
+    def perform_create(self, serializer: BaseSerializer[SurveyResponse]) -> None:
+        data = dict(serializer.validated_data)
+        response = services.survey_respond(channel=SurveyResponse.Channel.API, **data)
+        serializer.instance = self.get_queryset().get(pk=response.pk)

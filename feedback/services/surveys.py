@@ -1,0 +1,456 @@
+"""Writes of surveys: defining them, inviting customers, answers from customers and employees.
+
+Customer ideas need a submitter (the idea's `submitted_by` is required): they are submitted by a
+dedicated inactive system user, `customer-voice`, created on first use, so that no member of staff
+appears as the author of what a customer wrote. The customer's consent to a follow-up is kept on
+the response (`follow_up_consent`) and written into the idea's text.
+"""
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+
+from core.exceptions import ApplicationError
+from core.saving import validated_save
+from journeys.models import Journey, Touchpoint
+from stakeholders.models import Customer, Department
+
+from .. import invitation_mail, tasks
+from ..models import (
+    Complaint,
+    EmployeeParticipation,
+    ImprovementIdea,
+    Survey,
+    SurveyInvitation,
+    SurveyResponse,
+)
+from .ideas import idea_submit
+from .insights import insight_from_response
+
+# How long a personal invitation link works.
+INVITATION_VALID_FOR = timedelta(days=30)
+# The submitter of ideas that customers wrote on the survey page.
+CUSTOMER_VOICE_USERNAME = "customer-voice"
+COMPLAINT_SURVEY_NAME = "Complaint handling"
+COMPLAINT_SURVEY_QUESTION = "How satisfied are you with how we handled your complaint?"
+
+SURVEY_FIELDS = (
+    "name",
+    "kind",
+    "question",
+    "comment_question",
+    "ask_improvement",
+    "ask_follow_up",
+    "journey",
+    "touchpoint",
+    "starts_at",
+    "ends_at",
+    "recurrence_weeks",
+)
+
+
+def _scope_journey(survey: Survey) -> Journey | None:
+    if survey.journey is not None:
+        return survey.journey
+    if survey.touchpoint is not None:
+        return survey.touchpoint.stage.journey
+    return None
+
+
+def _check_scope(journey: Journey | None, touchpoint: Touchpoint | None) -> None:
+    if journey is not None and touchpoint is not None and touchpoint.stage.journey_id != journey.pk:
+        raise ValidationError({"touchpoint": _("This touchpoint is not on the chosen journey.")})
+
+
+@transaction.atomic
+def survey_create(
+    *,
+    created_by: Any,
+    name: str,
+    kind: str,
+    question: str = "",
+    comment_question: str = "",
+    ask_improvement: bool = False,
+    ask_follow_up: bool = False,
+    journey: Journey | None = None,
+    touchpoint: Touchpoint | None = None,
+    starts_at: datetime | None = None,
+    ends_at: datetime | None = None,
+    recurrence_weeks: int | None = None,
+) -> Survey:
+    """Define a survey; an empty question takes the standard wording of its kind."""
+    _check_scope(journey, touchpoint)
+    if not question.strip() and kind in Survey.Kind.values:
+        question = str(Survey.DEFAULT_QUESTIONS[Survey.Kind(kind)])
+    return validated_save(
+        Survey(created_by=created_by),
+        name=name.strip(),
+        kind=kind,
+        question=question.strip(),
+        comment_question=comment_question.strip(),
+        ask_improvement=ask_improvement,
+        ask_follow_up=ask_follow_up,
+        journey=journey,
+        touchpoint=touchpoint,
+        starts_at=starts_at or timezone.now(),
+        ends_at=ends_at,
+        recurrence_weeks=recurrence_weeks,
+    )
+
+
+@transaction.atomic
+def survey_update(*, survey: Survey, **fields: Any) -> Survey:
+    """Change a survey's wording, scope or window; its kind is fixed once it has answers."""
+    unknown = set(fields) - set(SURVEY_FIELDS)
+    if unknown:
+        raise TypeError(f"survey_update() got unexpected fields: {sorted(unknown)}")
+    locked = Survey.objects.select_for_update().get(pk=survey.pk)
+    if "kind" in fields and fields["kind"] != locked.kind and locked.responses.exists():
+        raise ValidationError(
+            {"kind": _("This survey has answers on its scale: its kind can no longer change.")}
+        )
+    _check_scope(fields.get("journey", locked.journey), fields.get("touchpoint", locked.touchpoint))
+    for text_field in ("name", "question", "comment_question"):
+        if text_field in fields:
+            fields[text_field] = fields[text_field].strip()
+    if "question" in fields and not fields["question"]:
+        kind = Survey.Kind(fields.get("kind", locked.kind))
+        fields["question"] = str(Survey.DEFAULT_QUESTIONS[kind])
+    validated_save(locked, **fields)
+    survey.refresh_from_db()
+    return survey
+
+
+def check_score(survey: Survey, score: Any) -> int:
+    """Return the score as a number on the survey's scale, or raise a clear ValidationError."""
+    low, high = survey.scale
+    try:
+        number = int(score)
+    except (TypeError, ValueError):
+        number = None
+    if number is None or str(number) != str(score).strip() or not low <= number <= high:
+        raise ValidationError(
+            {"score": _("Choose a score from %(low)d to %(high)d.") % {"low": low, "high": high}}
+        )
+    return number
+
+
+def customer_voice_user() -> Any:
+    """Return the system user that submits customers' ideas (created inactive on first use)."""
+    user_model = get_user_model()
+    user, created = user_model.objects.get_or_create(
+        username=CUSTOMER_VOICE_USERNAME,
+        defaults={"first_name": "Customer", "last_name": "voice", "is_active": False},
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
+def _idea_from_suggestion(response: SurveyResponse) -> ImprovementIdea:
+    survey = response.survey
+    consent = (
+        _("The customer agreed to join a follow-up (consent recorded on survey response %(id)d).")
+        if response.follow_up_consent
+        else _("The customer did not ask to join a follow-up: do not contact them about it.")
+    )
+    problem = _(
+        'A customer answering the survey "%(survey)s" scored %(score)d and suggested this.'
+    ) % {"survey": survey.name, "score": response.score}
+    return idea_submit(
+        submitted_by=customer_voice_user(),
+        title=Truncator(response.improvement_suggestion.splitlines()[0]).chars(140),
+        problem=f"{problem}\n\n{consent}",
+        proposal=response.improvement_suggestion,
+        touchpoint=response.touchpoint,
+        source=ImprovementIdea.Source.CUSTOMER,
+        submitted_at=response.responded_at,
+    )
+
+
+def _save_answer(
+    response: SurveyResponse,
+    *,
+    score: Any,
+    comment: str,
+    improvement_suggestion: str,
+    follow_up_consent: bool,
+    responded_at: datetime | None,
+    department: Department | None = None,
+) -> SurveyResponse:
+    survey = response.survey
+    number = check_score(survey, score)
+    improvement_suggestion = improvement_suggestion.strip() if survey.ask_improvement else ""
+    validated_save(
+        response,
+        score=number,
+        comment=comment.strip(),
+        improvement_suggestion=improvement_suggestion,
+        follow_up_consent=bool(follow_up_consent) and survey.ask_follow_up,
+        journey=_scope_journey(survey),
+        touchpoint=survey.touchpoint,
+        department=department,
+        responded_at=responded_at or timezone.now(),
+    )
+    if improvement_suggestion and response.idea_id is None:
+        validated_save(response, idea=_idea_from_suggestion(response))
+    insight_from_response(response)
+    return response
+
+
+def _require_open(survey: Survey, at: datetime | None = None) -> None:
+    if not survey.is_open(at):
+        raise ApplicationError(_("This survey is closed: it no longer takes answers."))
+
+
+@transaction.atomic
+def survey_respond(
+    *,
+    survey: Survey,
+    score: Any,
+    comment: str = "",
+    improvement_suggestion: str = "",
+    follow_up_consent: bool = False,
+    invitation: SurveyInvitation | None = None,
+    customer: Customer | None = None,
+    department: Department | None = None,
+    channel: str = SurveyResponse.Channel.LINK,
+    external_id: str = "",
+    responded_at: datetime | None = None,
+) -> SurveyResponse:
+    """Record one answer (from the public link, the API or an invitation).
+
+    The score must be on the survey's scale; an improvement suggestion becomes a customer idea.
+    Employee surveys take no customer and no invitation.
+    """
+    if invitation is not None:
+        return invitation_respond(
+            invitation=invitation,
+            score=score,
+            comment=comment,
+            improvement_suggestion=improvement_suggestion,
+            follow_up_consent=follow_up_consent,
+        )
+    if channel != SurveyResponse.Channel.API and channel != SurveyResponse.Channel.IMPORT:
+        _require_open(survey)
+    if survey.is_employee_survey:
+        customer = None
+        # Kept to the day, so that the time of an answer cannot point to who gave it.
+        responded_at = _day_start(responded_at or timezone.now())
+    else:
+        department = None
+    response = SurveyResponse(
+        survey=survey, customer=customer, channel=channel, external_id=external_id.strip()
+    )
+    return _save_answer(
+        response,
+        score=score,
+        comment=comment,
+        improvement_suggestion=improvement_suggestion,
+        follow_up_consent=follow_up_consent,
+        responded_at=responded_at,
+        department=department,
+    )
+
+
+@transaction.atomic
+def invitation_create(
+    *,
+    survey: Survey,
+    customer: Customer | None = None,
+    complaint: Complaint | None = None,
+    email: str = "",
+    expires_at: datetime | None = None,
+    send: bool = True,
+) -> SurveyInvitation:
+    """Invite one customer to answer; with an e-mail address the link is mailed after commit."""
+    if survey.is_employee_survey:
+        raise ApplicationError(_("Employees answer eNPS pulses signed in, not by invitation."))
+    _require_open(survey)
+    if customer is None and complaint is not None:
+        customer = complaint.customer
+    invitation = validated_save(
+        SurveyInvitation(survey=survey),
+        customer=customer,
+        complaint=complaint,
+        email=email.strip(),
+        expires_at=expires_at or timezone.now() + INVITATION_VALID_FOR,
+    )
+    if invitation.email and send:
+        transaction.on_commit(lambda: tasks.send_survey_invitation_task.delay(invitation.pk))
+    return invitation
+
+
+def invitation_usable(invitation: SurveyInvitation, now: datetime | None = None) -> bool:
+    """Return whether the invitation's link still takes an answer."""
+    now = now or timezone.now()
+    return now < invitation.expires_at and invitation.survey.is_open(now)
+
+
+@transaction.atomic
+def invitation_respond(
+    *,
+    invitation: SurveyInvitation,
+    score: Any,
+    comment: str = "",
+    improvement_suggestion: str = "",
+    follow_up_consent: bool = False,
+) -> SurveyResponse:
+    """Record the invited customer's answer; answering again updates the same answer."""
+    # The lock makes two quick submissions of the same link update one answer.
+    locked = (
+        SurveyInvitation.objects.select_for_update().select_related("survey").get(pk=invitation.pk)
+    )
+    if timezone.now() >= locked.expires_at:
+        raise ApplicationError(_("This invitation has expired."))
+    _require_open(locked.survey)
+    response = SurveyResponse.objects.filter(invitation=locked).first() or SurveyResponse(
+        survey=locked.survey,
+        invitation=locked,
+        customer=locked.customer,
+        channel=SurveyResponse.Channel.INVITATION,
+    )
+    return _save_answer(
+        response,
+        score=score,
+        comment=comment,
+        improvement_suggestion=improvement_suggestion,
+        follow_up_consent=follow_up_consent,
+        responded_at=None,
+    )
+
+
+def _day_start(moment: datetime) -> datetime:
+    local = timezone.localtime(moment)
+    return local.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def pulse_start(survey: Survey, now: datetime | None = None) -> date:
+    """Return the first day of the survey's pulse running now (its start without recurrence)."""
+    start = timezone.localdate(survey.starts_at)
+    if not survey.recurrence_weeks:
+        return start
+    today = timezone.localdate(now or timezone.now())
+    length = 7 * survey.recurrence_weeks
+    return start + timedelta(days=max(0, (today - start).days) // length * length)
+
+
+def has_answered_pulse(*, user: Any, survey: Survey, now: datetime | None = None) -> bool:
+    """Return whether the employee already answered the pulse running now."""
+    return EmployeeParticipation.objects.filter(
+        survey=survey, user=user, pulse_start=pulse_start(survey, now)
+    ).exists()
+
+
+@transaction.atomic
+def employee_pulse_respond(
+    *,
+    user: Any,
+    survey: Survey,
+    score: Any,
+    comment: str = "",
+    department: Department | None = None,
+) -> SurveyResponse:
+    """Record an employee's eNPS answer without their identity, once per pulse.
+
+    The participation row says only that the employee answered this pulse; the response carries
+    no user, and its time is kept to the day.
+    """
+    if not survey.is_employee_survey:
+        raise ApplicationError(_("Only eNPS pulses are answered signed in."))
+    _require_open(survey)
+    check_score(survey, score)
+    try:
+        with transaction.atomic():
+            EmployeeParticipation.objects.create(
+                survey=survey, user=user, pulse_start=pulse_start(survey)
+            )
+    except IntegrityError:
+        raise ApplicationError(
+            _("You already answered this pulse. Thank you: the next one opens in a few weeks.")
+        ) from None
+    return survey_respond(
+        survey=survey,
+        score=score,
+        comment=comment,
+        department=department,
+        channel=SurveyResponse.Channel.EMPLOYEE,
+    )
+
+
+def complaint_survey(complaint: Complaint, by: Any) -> Survey:
+    """Return the CSAT survey for a closed complaint: one open for its touchpoint or journey,
+    else the default "Complaint handling" survey (created on first use)."""
+    touchpoint = complaint.touchpoint
+    journey_id = complaint.journey_id or (touchpoint.stage.journey_id if touchpoint else None)
+    now = timezone.now()
+    candidates = Survey.objects.filter(kind=Survey.Kind.CSAT, starts_at__lte=now).exclude(
+        ends_at__lte=now
+    )
+    if complaint.touchpoint_id:
+        found = candidates.filter(touchpoint_id=complaint.touchpoint_id).order_by("pk").first()
+        if found:
+            return found
+    if journey_id:
+        found = (
+            candidates.filter(journey_id=journey_id, touchpoint__isnull=True).order_by("pk").first()
+        )
+        if found:
+            return found
+    survey = Survey.objects.filter(name=COMPLAINT_SURVEY_NAME).first()
+    if survey is None:
+        return survey_create(
+            created_by=by,
+            name=COMPLAINT_SURVEY_NAME,
+            kind=Survey.Kind.CSAT,
+            question=_(COMPLAINT_SURVEY_QUESTION),
+            comment_question=_("What could we have done better?"),
+            starts_at=now - timedelta(minutes=1),
+        )
+    if survey.kind != Survey.Kind.CSAT or not survey.is_open(now):
+        raise ValidationError(
+            {
+                "send_csat_to": _(
+                    'The "%(name)s" survey is closed or not a CSAT survey: reopen it, or open a '
+                    "CSAT survey for this touchpoint."
+                )
+                % {"name": survey.name}
+            }
+        )
+    return survey
+
+
+def complaint_csat_invite(*, complaint: Complaint, email: str, by: Any) -> SurveyInvitation:
+    """Invite the customer of a closed complaint to rate its handling (mailed after commit)."""
+    return invitation_create(
+        survey=complaint_survey(complaint, by), complaint=complaint, email=email
+    )
+
+
+@transaction.atomic
+def invitation_send(*, invitation_id: int) -> int:
+    """E-mail an invitation's link once: an invitation already sent, or gone, sends nothing.
+
+    The row lock is held while mailing, so that two runs of the task cannot both send it; a
+    failed send rolls back and leaves it unsent for the retry.
+    """
+    invitation = (
+        SurveyInvitation.objects.select_for_update(of=("self",))
+        .select_related("survey", "complaint")
+        .filter(pk=invitation_id, sent_at__isnull=True)
+        .exclude(email="")
+        .first()
+    )
+    if invitation is None:
+        return 0
+    sent = invitation_mail.send_invitation_email(invitation)
+    invitation.sent_at = timezone.now()
+    invitation.save(update_fields=["sent_at"])
+    return sent

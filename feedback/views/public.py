@@ -1,0 +1,169 @@
+"""The public survey pages: a customer answers from a survey link or a personal invitation.
+
+No account needed. Works without JavaScript (a plain form post), one tap per score. Every client
+address is limited to `PUBLIC_SURVEY_RATE_LIMIT` requests per `PUBLIC_SURVEY_RATE_WINDOW` seconds,
+counted in Django's cache (in production the cache must be shared by all web processes, e.g.
+Redis; the default local-memory cache counts per process). Unknown, closed or expired links get a
+friendly page (404 or 410), never an error.
+"""
+
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from core.exceptions import ApplicationError
+from core.forms import add_service_errors
+
+from .. import services
+from ..forms_surveys import AnswerForm
+from ..models import Survey, SurveyInvitation, SurveyResponse
+
+DEFAULT_RATE_LIMIT = 60  # page views and answers per client address and window
+DEFAULT_RATE_WINDOW = 600  # seconds
+
+
+def _too_many(request: HttpRequest) -> bool:
+    """Count the request against the client address; return whether it is over the limit."""
+    limit = getattr(settings, "PUBLIC_SURVEY_RATE_LIMIT", DEFAULT_RATE_LIMIT)
+    window = getattr(settings, "PUBLIC_SURVEY_RATE_WINDOW", DEFAULT_RATE_WINDOW)
+    address = request.META.get("REMOTE_ADDR") or "unknown"
+    key = f"public-survey-rate:{address}:{int(time.time() // window)}"
+    cache.add(key, 0, timeout=window)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window)
+        count = 1
+    return count > limit
+
+
+@dataclass
+class Target:
+    """What a token opens: a survey, and the invitation when the token is personal."""
+
+    survey: Survey
+    invitation: SurveyInvitation | None = None
+
+
+def _target(token: str) -> Target | None:
+    if len(token) > 40:
+        return None
+    survey = Survey.objects.filter(public_token=token).first()
+    if survey is not None:
+        return Target(survey)
+    invitation = SurveyInvitation.objects.select_related("survey").filter(token=token).first()
+    if invitation is not None:
+        return Target(invitation.survey, invitation)
+    return None
+
+
+def _unavailable(request: HttpRequest, title: str, text: str, status: int) -> HttpResponse:
+    response = render(
+        request, "public/unavailable.html", {"title": title, "text": text}, status=status
+    )
+    if status == 429:
+        response["Retry-After"] = str(
+            getattr(settings, "PUBLIC_SURVEY_RATE_WINDOW", DEFAULT_RATE_WINDOW)
+        )
+    return response
+
+
+def _throttled(request: HttpRequest) -> HttpResponse:
+    return _unavailable(
+        request,
+        _("Please wait a few minutes"),
+        _("We received many answers from your connection in a short time. Try again shortly."),
+        429,
+    )
+
+
+def _not_found(request: HttpRequest) -> HttpResponse:
+    return _unavailable(
+        request,
+        _("We could not find this survey"),
+        _("The link may be incomplete. Please check that you copied all of it."),
+        404,
+    )
+
+
+def _closed(request: HttpRequest, text: str) -> HttpResponse:
+    return _unavailable(request, _("This survey is closed"), text, 410)
+
+
+def _refusal(request: HttpRequest, target: Target) -> HttpResponse | None:
+    """Return the friendly page when the target cannot take an answer now."""
+    if target.survey.is_employee_survey:
+        return _not_found(request)
+    if target.invitation is not None and not services.invitation_usable(target.invitation):
+        return _closed(request, _("This personal link has expired. Thank you for your interest."))
+    if not target.survey.is_open():
+        return _closed(request, _("It no longer takes answers. Thank you for your interest."))
+    return None
+
+
+@login_not_required
+@never_cache
+def survey_answer(request: HttpRequest, token: str) -> HttpResponse:
+    """Show the survey's question and take the customer's answer."""
+    if _too_many(request):
+        return _throttled(request)
+    target = _target(token)
+    if target is None:
+        return _not_found(request)
+    refusal = _refusal(request, target)
+    if refusal is not None:
+        return refusal
+    survey, invitation = target.survey, target.invitation
+    previous = SurveyResponse.objects.filter(invitation=invitation).first() if invitation else None
+    initial = {}
+    if previous is not None:
+        initial = {
+            "score": str(previous.score),
+            "comment": previous.comment,
+            "improvement_suggestion": previous.improvement_suggestion,
+            "follow_up_consent": previous.follow_up_consent,
+        }
+    form = AnswerForm(
+        request.POST if request.method == "POST" else None, survey=survey, initial=initial
+    )
+    if form.is_bound and form.is_valid():
+        try:
+            if invitation is not None:
+                services.invitation_respond(invitation=invitation, **form.answer())
+            else:
+                services.survey_respond(survey=survey, **form.answer())
+        except ApplicationError as error:
+            return _closed(request, error.message)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect("public-survey:thanks", token=token)
+    return render(
+        request,
+        "public/survey_answer.html",
+        {"survey": survey, "form": form, "previous": previous},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@login_not_required
+def survey_thanks(request: HttpRequest, token: str) -> HttpResponse:
+    """Thank the customer for their answer."""
+    if _too_many(request):
+        return _throttled(request)
+    target = _target(token)
+    if target is None or target.survey.is_employee_survey:
+        return _not_found(request)
+    return render(
+        request,
+        "public/survey_thanks.html",
+        {"survey": target.survey, "invitation": target.invitation, "token": token},
+    )

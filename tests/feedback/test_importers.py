@@ -1,0 +1,184 @@
+"""The survey-response and complaint importers' rules."""
+
+from typing import Any
+
+import pytest
+
+from core.imports import registry
+from core.imports.registry import ORIGIN_API, ORIGIN_FILE
+from feedback.models import Complaint, Insight, Survey, SurveyResponse
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def survey(world: dict[str, Any]) -> Survey:
+    return Survey.objects.create(
+        name="Delivery CSAT",
+        kind=Survey.Kind.CSAT,
+        question="How satisfied are you?",
+        journey=world["journey"],
+        touchpoint=world["delivery"],
+    )
+
+
+def importer(key: str) -> registry.Importer:
+    found = registry.get(key)
+    assert found is not None
+    return found
+
+
+def response_row(**cells: str) -> dict[str, str]:
+    return {
+        "survey": "delivery csat",
+        "external_id": "R-1",
+        "responded_at": "2026-02-01T09:00",
+        "score": "4",
+        "comment": "",
+        "improvement_suggestion": "",
+        "customer_reference": "",
+        "follow_up_consent": "",
+    } | cells
+
+
+def test_responses_take_the_surveys_scope_and_comments_become_insights(
+    survey: Survey, world: dict[str, Any]
+) -> None:
+    rows = [
+        response_row(comment=" Driver was kind ", improvement_suggestion="Text me first"),
+        response_row(external_id="R-2", survey=str(survey.pk), customer_reference="CRM-000001"),
+    ]
+
+    result = importer("survey_responses").import_rows(rows, user=None, origin=ORIGIN_FILE)
+
+    assert result.created == 2
+    first = SurveyResponse.objects.get(external_id="R-1")
+    assert (first.channel, first.touchpoint, first.journey) == (
+        "import",
+        world["delivery"],
+        world["journey"],
+    )
+    assert SurveyResponse.objects.get(external_id="R-2").customer == world["customer"]
+    insight = Insight.objects.get(source=Insight.Source.SURVEY)
+    assert (insight.response, insight.text) == (first, "Driver was kind\n\nText me first")
+    assert insight.touchpoint == world["delivery"]
+
+
+def test_a_score_outside_the_surveys_scale_is_refused(survey: Survey) -> None:
+    _valid, errors = importer("survey_responses").validate([response_row(score="9")])
+
+    assert [(error.column, error.reason) for error in errors] == [("score", "9 is outside 1 to 5.")]
+
+
+@pytest.mark.parametrize(
+    ("cells", "column"),
+    [
+        ({"survey": "Nope"}, "survey"),
+        ({"score": "four"}, "score"),
+        ({"follow_up_consent": "maybe"}, "follow_up_consent"),
+        ({"customer_reference": "CRM-404"}, "customer_reference"),
+        ({"responded_at": ""}, "responded_at"),
+    ],
+)
+def test_wrong_response_cells_are_refused(
+    survey: Survey, cells: dict[str, str], column: str
+) -> None:
+    _valid, errors = importer("survey_responses").validate([response_row(**cells)])
+
+    assert [error.column for error in errors] == [column]
+
+
+def test_responses_are_deduplicated_per_survey_and_api_ones_marked(survey: Survey) -> None:
+    importer("survey_responses").import_rows([response_row()], user=None, origin=ORIGIN_API)
+
+    again = importer("survey_responses").import_rows(
+        [response_row()], user=None, origin=ORIGIN_FILE
+    )
+
+    assert (again.created, again.duplicates) == (0, 1)
+    assert SurveyResponse.objects.get().channel == "api"
+
+
+def complaint_row(**cells: str) -> dict[str, str]:
+    return {
+        "external_id": "HD-1",
+        "received_at": "2026-02-01T09:00",
+        "description": "Parcel soaked",
+        "severity": "high",
+        "channel": "email",
+        "touchpoint": "delivery",
+        "customer_reference": "CRM-000001",
+        "remedy_requested": "",
+    } | cells
+
+
+def test_complaints_are_logged_with_reference_owner_and_clocks(world: dict[str, Any]) -> None:
+    result = importer("complaints").import_rows(
+        [complaint_row(), complaint_row(external_id="HD-2", severity="4", touchpoint="")],
+        user=world["colleague"],
+        origin=ORIGIN_FILE,
+    )
+
+    assert result.created == 2
+    complaint = Complaint.objects.get(external_id="HD-1")
+    assert complaint.source == "import"
+    assert complaint.severity == 3
+    assert complaint.owner_partner == world["partner"]
+    assert complaint.customer == world["customer"]
+    assert complaint.reference.startswith("CMP-2026-")
+    assert Complaint.objects.get(external_id="HD-2").severity == 4
+
+
+@pytest.mark.parametrize(
+    ("cells", "column"),
+    [
+        ({"severity": "5"}, "severity"),
+        ({"channel": "pigeon"}, "channel"),
+        ({"touchpoint": "Moon base"}, "touchpoint"),
+        ({"received_at": "2999-01-01"}, "received_at"),
+        ({"description": ""}, "description"),
+    ],
+)
+def test_wrong_complaint_cells_are_refused(
+    world: dict[str, Any], cells: dict[str, str], column: str
+) -> None:
+    result = importer("complaints").import_rows(
+        [complaint_row(**cells)], user=world["colleague"], origin=ORIGIN_FILE
+    )
+
+    assert [error.column for error in result.errors] == [column]
+    assert not Complaint.objects.filter(external_id="HD-1").exists()
+
+
+def test_importing_a_complaint_again_adds_nothing(world: dict[str, Any]) -> None:
+    importer("complaints").import_rows(
+        [complaint_row()], user=world["colleague"], origin=ORIGIN_FILE
+    )
+
+    again = importer("complaints").import_rows(
+        [complaint_row()], user=world["colleague"], origin=ORIGIN_FILE
+    )
+
+    assert (again.created, again.duplicates) == (0, 1)
+    assert Complaint.objects.filter(external_id="HD-1").count() == 1
+
+
+def test_the_survey_responses_bulk_api_loads_items(survey: Survey, client_for: Any) -> None:
+    response = client_for("quality_manager").post(
+        "/api/v1/survey-responses/bulk/",
+        {
+            "items": [
+                {
+                    "survey": "Delivery CSAT",
+                    "external_id": 7,
+                    "responded_at": "2026-02-01",
+                    "score": 5,
+                    "follow_up_consent": True,
+                }
+            ]
+        },
+        content_type="application/json",
+    )
+
+    assert response.json() == {"created": 1, "duplicates": 0, "refused": 0, "errors": []}
+    assert SurveyResponse.objects.get().follow_up_consent is True
