@@ -54,7 +54,7 @@ class NavItem:
 # Drop-down menus of the navigation bar: key -> (label, icon). Entries join one by `group`.
 MENU_GROUPS: dict[str, tuple[str | Promise, str]] = {
     "system": (_("System"), "diagram-3"),
-    "voice": (_("Voice of customer"), "megaphone"),
+    "voice": (_("Voice"), "megaphone"),  # of customers and employees
     "tools": (_("Tools"), "tools"),
 }
 

@@ -16,12 +16,14 @@ from .. import services, survey_results
 from ..forms_surveys import AnswerForm, InvitationForm, SurveyForm
 from ..invitation_mail import invitation_url
 from ..models import EmployeeParticipation, Survey
+from .pagination import _page
 
 
 @permission_required("feedback.view_survey", raise_exception=True)
 def survey_list(request: HttpRequest) -> HttpResponse:
     """List the surveys with their answers and headline score (for those who read results)."""
-    surveys = list(survey_results.survey_list())
+    page = _page(request, survey_results.survey_list())
+    surveys = list(page.object_list)
     # One query for the user's participations; each pulse's start is worked out per survey.
     taken = set(
         EmployeeParticipation.objects.filter(user_id=request.user.pk or 0).values_list(
@@ -46,6 +48,7 @@ def survey_list(request: HttpRequest) -> HttpResponse:
         "feedback/surveys/list.html",
         {
             "rows": rows,
+            "page_obj": page,
             "can_read_results": request.user.has_perm("feedback.view_surveyresponse"),
             "can_add": request.user.has_perm("feedback.add_survey"),
         },
