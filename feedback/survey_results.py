@@ -64,7 +64,12 @@ def headline(kind: str, row: dict[str, Any]) -> Headline:
 
 def survey_list() -> QuerySet[Survey]:
     """Return the surveys with their scope and headline counts annotated."""
-    return Survey.objects.select_related("journey", "touchpoint").annotate(**_counts("responses__"))
+    # Aggregating drops the model ordering; paging needs a stable one.
+    return (
+        Survey.objects.select_related("journey", "touchpoint")
+        .annotate(**_counts("responses__"))
+        .order_by("name")
+    )
 
 
 def survey_headline(survey: Any) -> Headline:
