@@ -235,6 +235,20 @@ SILENCED_SYSTEM_CHECKS = [
 ]
 
 # Celery: an embedded filesystem broker by default (no server); Redis in production.
+# Cache: shared by every process when a Redis URL is given (the public survey page's throttle
+# counts per client address across all web workers); per process in memory otherwise.
+CACHE_URL = env_str("CACHE_URL")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL.startswith("redis")
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+# The public survey pages answer at most this many requests per client address and window.
+PUBLIC_SURVEY_RATE_LIMIT = env_int("PUBLIC_SURVEY_RATE_LIMIT", 60)
+PUBLIC_SURVEY_RATE_WINDOW = env_int("PUBLIC_SURVEY_RATE_WINDOW", 600)  # seconds
+
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://localhost/")
 CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {}
 if CELERY_BROKER_URL.startswith("filesystem://"):

@@ -26,14 +26,11 @@ from .. import services
 from ..forms_surveys import AnswerForm
 from ..models import Survey, SurveyInvitation, SurveyResponse
 
-DEFAULT_RATE_LIMIT = 60  # page views and answers per client address and window
-DEFAULT_RATE_WINDOW = 600  # seconds
-
 
 def _too_many(request: HttpRequest) -> bool:
     """Count the request against the client address; return whether it is over the limit."""
-    limit = getattr(settings, "PUBLIC_SURVEY_RATE_LIMIT", DEFAULT_RATE_LIMIT)
-    window = getattr(settings, "PUBLIC_SURVEY_RATE_WINDOW", DEFAULT_RATE_WINDOW)
+    limit = settings.PUBLIC_SURVEY_RATE_LIMIT
+    window = settings.PUBLIC_SURVEY_RATE_WINDOW
     address = request.META.get("REMOTE_ADDR") or "unknown"
     key = f"public-survey-rate:{address}:{int(time.time() // window)}"
     cache.add(key, 0, timeout=window)
@@ -70,9 +67,7 @@ def _unavailable(request: HttpRequest, title: str, text: str, status: int) -> Ht
         request, "public/unavailable.html", {"title": title, "text": text}, status=status
     )
     if status == 429:
-        response["Retry-After"] = str(
-            getattr(settings, "PUBLIC_SURVEY_RATE_WINDOW", DEFAULT_RATE_WINDOW)
-        )
+        response["Retry-After"] = str(settings.PUBLIC_SURVEY_RATE_WINDOW)
     return response
 
 
