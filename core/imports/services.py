@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from core.exceptions import ApplicationError
 from core.models import ImportJob
+from core.spreadsheets import defused
 
 from . import reading, registry
 from .registry import ORIGIN_FILE, Importer, LoadResult
@@ -32,7 +33,6 @@ ACCEPTED_SUFFIXES = (".csv", ".txt")
 BATCH_SIZE = 5_000
 FIRST_ERRORS = 100  # kept on the job for the page; the errors file has them all
 ERROR_VALUE_CHARS = 200  # of a refused value, in the errors file
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _importer(key: str) -> Importer:
@@ -115,11 +115,6 @@ def _batches(
         yield batch
 
 
-def _safe_cell(value: str) -> str:
-    """Defuse spreadsheet formulas in a cell written back to a CSV (OWASP "CSV injection")."""
-    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
-
-
 class _ErrorsFile:
     """The refused rows, written to a temporary CSV while the import runs."""
 
@@ -131,7 +126,7 @@ class _ErrorsFile:
         self.count = 0
 
     def write(self, line: int, column: str, value: str, reason: str) -> None:
-        self.writer.writerow([line, _safe_cell(column), _safe_cell(value), _safe_cell(reason)])
+        self.writer.writerow([line, defused(column), defused(value), defused(reason)])
         self.count += 1
 
     def save(self, job: ImportJob) -> None:

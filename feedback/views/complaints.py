@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from core.exceptions import ApplicationError
 from core.forms import add_service_errors
 from core.history import history_entries
+from core.spreadsheets import defused
 
 from .. import lifecycle, selectors, services
 from ..forms import (
@@ -127,17 +128,14 @@ EXPORT_COLUMNS = [
     ("description", "description"),
 ]
 
-# Spreadsheets run cells starting with these as formulas; such text is exported quoted.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
 
 def _cell(value: Any) -> Any:
     if value is None:
         return ""
     if hasattr(value, "isoformat"):
         return timezone.localtime(value).isoformat(timespec="minutes")
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
+    if isinstance(value, str):
+        return defused(value)
     return value
 
 
