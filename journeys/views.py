@@ -12,7 +12,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from core.forms import add_service_errors
 from core.history import history_entries
+from core.pagination import page_of
 
 from . import selectors, services
 from .forms import (
@@ -33,7 +33,6 @@ from .forms import (
 )
 from .models import FailurePoint, Handoff, Journey, QualityObjective, Stage, Touchpoint
 
-PAGE_SIZE = 25
 can_edit = permission_required("journeys.change_journey", raise_exception=True)
 
 
@@ -43,7 +42,7 @@ def journey_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status in Journey.Status.values:
         journeys = journeys.filter(status=status)
-    page = Paginator(journeys.order_by("name"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, journeys.order_by("name"))
     return render(
         request,
         "journeys/journey_list.html",

@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from core.forms import add_service_errors
 from core.history import history_entries
+from core.pagination import page_of
 from core.roles import Role
 
 from . import selectors, services
@@ -30,12 +30,7 @@ from .models import Customer, CustomerSegment, Department, Partner
 
 User = get_user_model()
 
-PAGE_SIZE = 25
 MAP_SAMPLE = 6  # rows a stakeholder-map card lists before it links to the full list
-
-
-def _page(request: HttpRequest, rows: QuerySet[Any]) -> Page:
-    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def _owned_touchpoints(owner: Department | Partner) -> QuerySet[Any]:
@@ -234,7 +229,7 @@ def department_list(request: HttpRequest) -> HttpResponse:
     """List departments with their lead and how many touchpoints they own."""
     departments = selectors.department_list().order_by("name")
     return render(
-        request, "stakeholders/department_list.html", {"page_obj": _page(request, departments)}
+        request, "stakeholders/department_list.html", {"page_obj": page_of(request, departments)}
     )
 
 
@@ -315,7 +310,7 @@ def partner_list(request: HttpRequest) -> HttpResponse:
         request,
         "stakeholders/partner_list.html",
         {
-            "page_obj": _page(request, partners),
+            "page_obj": page_of(request, partners),
             "filters": filters,
             "sort": filters.cleaned_data.get("sort") or "name",
         },
@@ -381,4 +376,6 @@ def partner_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def segment_list(request: HttpRequest) -> HttpResponse:
     """List customer segments with how many customers and journeys each has."""
     segments = selectors.segment_list().order_by("name")
-    return render(request, "stakeholders/segment_list.html", {"page_obj": _page(request, segments)})
+    return render(
+        request, "stakeholders/segment_list.html", {"page_obj": page_of(request, segments)}
+    )

@@ -2,7 +2,6 @@
 
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -10,11 +9,11 @@ from django.urls import reverse
 from core.exceptions import ApplicationError
 from core.forms import add_service_errors
 from core.models import ImportJob
+from core.pagination import page_of
 
 from . import reading, registry, selectors, services
 from .forms import MappingForm, UploadForm
 
-PAGE_SIZE = 25
 RUNNING = (ImportJob.Status.QUEUED, ImportJob.Status.RUNNING)
 
 
@@ -25,12 +24,10 @@ def _job(request: HttpRequest, pk: int) -> ImportJob:
 @permission_required("core.add_importjob", raise_exception=True)
 def job_list(request: HttpRequest) -> HttpResponse:
     """List the imports the user may see, newest first."""
-    page = Paginator(selectors.import_jobs_for(request.user), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = page_of(request, selectors.import_jobs_for(request.user))
     labels = {importer.key: importer.label for importer in registry.all_importers()}
     for job in page:
-        job.importer_label = labels.get(job.importer, job.importer)  # type: ignore[attr-defined]
+        job.importer_label = labels.get(job.importer, job.importer)
     return render(request, "imports/job_list.html", {"page_obj": page})
 
 

@@ -1,7 +1,5 @@
 """Complaint pages: logging, the queue, export, bulk assignment, one complaint, the SLA policy."""
 
-import csv
-from collections.abc import Iterator
 from typing import Any
 
 from django.contrib import messages
@@ -16,7 +14,8 @@ from django.views.decorators.http import require_POST
 from core.exceptions import ApplicationError
 from core.forms import add_service_errors
 from core.history import history_entries
-from core.spreadsheets import defused
+from core.pagination import page_of
+from core.spreadsheets import EXPORT_BATCH, csv_download
 
 from .. import lifecycle, selectors, services
 from ..forms import (
@@ -30,10 +29,6 @@ from ..forms import (
     touchpoints,
 )
 from ..models import Complaint
-from .pagination import _page
-
-EXPORT_BATCH = 2_000  # rows fetched per round trip while streaming a CSV export
-
 
 # Logging ----------------------------------------------------------------------------------------
 
@@ -89,7 +84,7 @@ def complaint_queue(request: HttpRequest) -> HttpResponse:
         "feedback/complaint_queue.html",
         {
             "form": form,
-            "page_obj": _page(request, rows),
+            "page_obj": page_of(request, rows),
             "counts": selectors.queue_counts(request.user),
             "can_manage": can_manage,
             "assignees": list(assignee_choices()) if can_manage else [],
@@ -129,21 +124,6 @@ EXPORT_COLUMNS = [
 ]
 
 
-def _cell(value: Any) -> Any:
-    if value is None:
-        return ""
-    if hasattr(value, "isoformat"):
-        return timezone.localtime(value).isoformat(timespec="minutes")
-    if isinstance(value, str):
-        return defused(value)
-    return value
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 @permission_required("feedback.view_complaint", raise_exception=True)
 def complaint_export(request: HttpRequest) -> StreamingHttpResponse:
     """Stream the filtered queue as CSV (every matching row, not only the page shown)."""
@@ -154,18 +134,10 @@ def complaint_export(request: HttpRequest) -> StreamingHttpResponse:
         .select_related(None)
         .values_list(*[path for _name, path in EXPORT_COLUMNS])
     )
-    writer = csv.writer(_Echo())
-
-    def lines() -> Iterator[str]:
-        yield writer.writerow([name for name, _path in EXPORT_COLUMNS])
-        for row in rows.iterator(chunk_size=EXPORT_BATCH):
-            yield writer.writerow([_cell(value) for value in row])
-
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return StreamingHttpResponse(
-        lines(),
-        content_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="complaints-{stamp}.csv"'},
+    return csv_download(
+        "complaints",
+        [name for name, _path in EXPORT_COLUMNS],
+        rows.iterator(chunk_size=EXPORT_BATCH),
     )
 
 

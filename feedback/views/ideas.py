@@ -13,11 +13,11 @@ from django.views.decorators.http import require_POST
 from core.exceptions import ApplicationError
 from core.forms import add_service_errors
 from core.history import history_entries
+from core.pagination import page_of
 
 from .. import selectors, services
 from ..forms import IdeaDecisionForm, IdeaFilterForm, IdeaForm
 from ..models import ImprovementIdea
-from .pagination import _page
 
 
 @permission_required("feedback.view_improvementidea", raise_exception=True)
@@ -42,7 +42,7 @@ def idea_list(request: HttpRequest) -> HttpResponse:
         "feedback/idea_list.html",
         {
             "form": form,
-            "page_obj": _page(request, ideas),
+            "page_obj": page_of(request, ideas),
             "status_counts": [
                 (value, label, counts.get(value, 0))
                 for value, label in ImprovementIdea.Status.choices

@@ -1,24 +1,23 @@
 """Insight pages: the searchable list with monthly theme counts, tagging, export, notes, themes."""
 
-import csv
 from collections.abc import Iterator
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.forms import add_service_errors
+from core.pagination import page_of
+from core.spreadsheets import EXPORT_BATCH, csv_download
 
 from .. import insight_selectors, services
 from ..insight_forms import InsightFilterForm, InsightNoteForm, InsightTagForm, ThemeForm
 from ..models import Insight, Theme
-from .complaints import EXPORT_BATCH, _cell, _Echo
-from .pagination import _page
 
 
 def _filters(request: HttpRequest) -> tuple[InsightFilterForm, insight_selectors.InsightFilters]:
@@ -35,7 +34,7 @@ def insight_list(request: HttpRequest) -> HttpResponse:
         "feedback/insights/insight_list.html",
         {
             "form": form,
-            "page_obj": _page(request, insight_selectors.insight_list(filters)),
+            "page_obj": page_of(request, insight_selectors.insight_list(filters)),
             "trend": insight_selectors.theme_counts_by_month(filters),
             "themes": list(insight_selectors.active_themes()),
             "can_tag": request.user.has_perm("feedback.change_insight"),
@@ -91,7 +90,6 @@ def insight_export(request: HttpRequest) -> StreamingHttpResponse:
     """Stream every filtered insight as CSV, with its themes joined by "; "."""
     _form, filters = _filters(request)
     rows = insight_selectors.insight_list(filters)
-    writer = csv.writer(_Echo())
     header = [
         "id",
         "occurred_at",
@@ -104,11 +102,10 @@ def insight_export(request: HttpRequest) -> StreamingHttpResponse:
         "text",
     ]
 
-    def lines() -> Iterator[str]:
-        yield writer.writerow(header)
+    def lines() -> Iterator[list[Any]]:
         for insight in rows.iterator(chunk_size=EXPORT_BATCH):
             touchpoint = insight.touchpoint
-            row = [
+            yield [
                 insight.pk,
                 insight.occurred_at,
                 insight.source,
@@ -119,14 +116,8 @@ def insight_export(request: HttpRequest) -> StreamingHttpResponse:
                 "; ".join(theme.name for theme in insight.themes.all()),
                 insight.text,
             ]
-            yield writer.writerow([_cell(value) for value in row])
 
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return StreamingHttpResponse(
-        lines(),
-        content_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="insights-{stamp}.csv"'},
-    )
+    return csv_download("insights", header, lines())
 
 
 @permission_required("feedback.add_insight", raise_exception=True)

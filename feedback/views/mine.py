@@ -5,9 +5,10 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from core.pagination import page_of
+
 from .. import selectors
 from ..models import Complaint, ComplaintEvent, ImprovementIdea
-from .pagination import _page
 
 MY_TABS = ("complaints", "ideas", "recognitions")
 
@@ -35,7 +36,7 @@ def my_submissions(request: HttpRequest) -> HttpResponse:
         "feedback/my_submissions.html",
         {
             "tab": tab,
-            "page_obj": _page(request, rows),
+            "page_obj": page_of(request, rows),
             "counts": counts,
             "kinds": ComplaintEvent.Kind.choices,
         },

@@ -9,11 +9,11 @@ from django.utils.translation import gettext as _
 
 from core.exceptions import ApplicationError
 from core.forms import add_service_errors
+from core.pagination import page_of
 
 from .. import audit_selectors, services
 from ..models import Audit, ChecklistTemplate
 from ..mystery_shopping_forms import AuditForm, ChecklistForm, items_as_text
-from .pagination import _page
 
 
 @permission_required("feedback.view_audit", raise_exception=True)
@@ -24,7 +24,7 @@ def mystery_shopping(request: HttpRequest) -> HttpResponse:
         "feedback/mystery_shopping/overview.html",
         {
             "touchpoints": audit_selectors.scores_by_touchpoint(),
-            "page_obj": _page(request, audit_selectors.audit_list()),
+            "page_obj": page_of(request, audit_selectors.audit_list()),
             "checklists": audit_selectors.checklist_list(),
             "can_audit": request.user.has_perm("feedback.add_audit"),
             "can_write": request.user.has_perm("feedback.add_checklisttemplate"),

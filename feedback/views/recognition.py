@@ -8,10 +8,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from core.forms import add_service_errors
+from core.pagination import page_of
 
 from .. import selectors, services
 from ..forms import RecognitionForm
-from .pagination import _page
 
 
 @permission_required("feedback.view_recognition", raise_exception=True)
@@ -20,7 +20,7 @@ def recognition_feed(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "feedback/recognition_feed.html",
-        {"page_obj": _page(request, selectors.recognition_feed())},
+        {"page_obj": page_of(request, selectors.recognition_feed())},
     )
 
 

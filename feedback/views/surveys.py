@@ -11,18 +11,18 @@ from django.views.decorators.http import require_POST
 
 from core.exceptions import ApplicationError
 from core.forms import add_service_errors
+from core.pagination import page_of
 
 from .. import services, survey_results
 from ..forms_surveys import AnswerForm, InvitationForm, SurveyForm
 from ..invitation_mail import invitation_url
 from ..models import EmployeeParticipation, Survey
-from .pagination import _page
 
 
 @permission_required("feedback.view_survey", raise_exception=True)
 def survey_list(request: HttpRequest) -> HttpResponse:
     """List the surveys with their answers and headline score (for those who read results)."""
-    page = _page(request, survey_results.survey_list())
+    page = page_of(request, survey_results.survey_list())
     surveys = list(page.object_list)
     # One query for the user's participations; each pulse's start is worked out per survey.
     taken = set(
