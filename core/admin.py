@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import IdempotencyRecord, ImportJob, ReferenceSequence
+from .models import IdempotencyRecord, ImportJob, ReferenceSequence, SourceChange
 
 admin.site.site_header = _("LoyaltyQMS administration")
 admin.site.site_title = _("LoyaltyQMS administration")
@@ -26,3 +26,12 @@ class IdempotencyRecordAdmin(admin.ModelAdmin):
 class ImportJobAdmin(admin.ModelAdmin):
     list_display = ["original_name", "importer", "status", "processed_rows", "created_at"]
     list_filter = ["importer", "status"]
+
+
+@admin.register(SourceChange)
+class SourceChangeAdmin(admin.ModelAdmin):
+    """The recompute's invalidation log: read-only, the runs claim and delete its rows."""
+
+    list_display = ["source", "scope", "first_day", "last_day", "recorded_at", "claimed_by"]
+    list_filter = ["source"]
+    readonly_fields = ["source", "scope", "first_day", "last_day", "recorded_at", "claimed_by"]

@@ -12,10 +12,11 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from . import home_panels, navigation, roles
+        from . import changes, home_panels, navigation, roles
         from .imports import tasks as import_tasks  # noqa: F401 - the worker finds run_import_task
 
         # Permissions exist only after every app has migrated, so role groups are synced then.
         post_migrate.connect(roles.sync_after_migrate, dispatch_uid="core.sync_roles")
+        changes.connect()
         navigation.register_core_items()
         home_panels.register_core_panels()

@@ -92,3 +92,39 @@ class ImportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.importer}: {self.original_name}"
+
+
+class SourceChange(models.Model):
+    """The local days whose metric aggregates a write to a source table may have changed.
+
+    The invalidation log of the nightly recompute: every write that can move an aggregate (a
+    save, a deletion, a late edit of an old row, a bulk load) records the days it touched in the
+    same transaction, so that a recompute finds edits and deletions a timestamp watermark misses.
+    """
+
+    source = models.CharField(_("source"), max_length=30)
+    # Narrows a change to one consumer (observations name their indicator); blank = every reader.
+    scope = models.CharField(_("scope"), max_length=40, blank=True)
+    first_day = models.DateField(_("first day"))
+    last_day = models.DateField(_("last day"))
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    # The recompute run that claimed the change; a plain number because runs live in metrics,
+    # an app above core. Null until claimed; released back to null if that run fails.
+    claimed_by = models.PositiveBigIntegerField(_("claimed by run"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("source change")
+        verbose_name_plural = _("source changes")
+        indexes = [
+            # The nightly claim reads the unclaimed rows only; claimed rows are deleted on success.
+            models.Index(fields=["claimed_by", "id"], name="source_change_claim"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(first_day__lte=models.F("last_day")),
+                name="source_change_days_in_order",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.first_day}..{self.last_day}"

@@ -333,6 +333,16 @@ class QualityObjective(ConstraintErrorsOnFields, models.Model):
         blank=True,
         related_name="quality_objectives",
     )
+    # Metrics sits above journeys: the string reference keeps this app free of its imports.
+    indicator = models.ForeignKey(
+        "metrics.Indicator",
+        verbose_name=_("indicator"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="objectives",
+        help_text=_("The indicator that measures progress towards this objective."),
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -1,1 +1,589 @@
-"""Models of the metrics app (added by the issue that builds it)."""
+"""Indicators, their observations and snapshots, recompute runs, annotations, drivers and alerts."""
+
+from django.conf import settings
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from core.changes import Source, TracksChanges
+from core.validation import ConstraintErrorsOnFields
+from journeys.models import Journey, Touchpoint
+from stakeholders.constants import StakeholderGroup
+from stakeholders.models import CustomerSegment, Partner
+
+CODE_VALIDATOR = RegexValidator(
+    r"^[a-z0-9][a-z0-9_-]*$",
+    _("Use lower-case letters, digits, hyphens and underscores, starting with a letter or digit."),
+)
+
+
+class Indicator(ConstraintErrorsOnFields, models.Model):
+    """A leading or lagging measure of the quality system, computed per period from the data."""
+
+    CONSTRAINT_FIELDS = {
+        "indicator_one_scope": "touchpoint",
+        "indicator_baseline_positive": "baseline_periods",
+    }
+
+    class Kind(models.TextChoices):
+        LEADING = "leading", _("Leading")
+        LAGGING = "lagging", _("Lagging")
+
+    class Direction(models.TextChoices):
+        HIGHER_IS_BETTER = "higher_is_better", _("Higher is better")
+        LOWER_IS_BETTER = "lower_is_better", _("Lower is better")
+
+    class Grain(models.TextChoices):
+        DAY = "day", _("Day")
+        WEEK = "week", _("Week")
+        MONTH = "month", _("Month")
+
+    class ChartType(models.TextChoices):
+        XMR = "xmr", _("XmR (individuals and moving range)")
+        XBAR_R = "xbar_r", _("X-bar and R (subgroups)")
+        P = "p", _("p (proportion nonconforming)")
+        C = "c", _("c (count of defects)")
+        U = "u", _("u (defects per unit)")
+
+    class Computation(models.TextChoices):
+        NPS = "nps", _("Net Promoter Score")
+        CSAT = "csat", _("CSAT: share of 4-5 answers")
+        CES = "ces", _("Customer effort score (mean)")
+        ENPS = "enps", _("Employee NPS")
+        COMPLAINT_COUNT = "complaint_count", _("Complaints received")
+        COMPLAINT_RATE = "complaint_rate", _("Complaints per 1,000 customer activities")
+        TIME_TO_ACKNOWLEDGE = "time_to_acknowledge", _("Time to acknowledge (median hours)")
+        TIME_TO_RESOLVE = "time_to_resolve", _("Time to resolve (median hours)")
+        SLA_COMPLIANCE = "sla_compliance", _("Resolved within SLA (%)")
+        FIRST_CONTACT_RESOLUTION = "first_contact_resolution", _("First-contact resolution (%)")
+        MYSTERY_SHOP_SCORE = "mystery_shop_score", _("Mystery-shop score (%)")
+        IDEAS_IMPLEMENTED = "ideas_implemented", _("Ideas implemented")
+        RETENTION = "retention", _("Retention (%)")
+        REPEAT_PURCHASE = "repeat_purchase", _("Repeat purchase (%)")
+        REFERRAL_RATE = "referral_rate", _("Referral rate (%)")
+        CHURN = "churn", _("Churn (%)")
+        OBSERVED = "observed", _("Observed (imported values)")
+
+    class RuleSet(models.TextChoices):
+        WESTERN_ELECTRIC = "western_electric", _("Western Electric rules 1-4")
+        NELSON = "nelson", _("Nelson rules 1-8")
+
+    class Status(models.TextChoices):
+        ON_TARGET = "on_target", _("On target")
+        AMBER = "amber", _("Amber")
+        RED = "red", _("Red")
+        NO_TARGET = "no_target", _("No target")
+        NO_DATA = "no_data", _("No data yet")
+
+    class Variation(models.TextChoices):
+        COMMON_CAUSE = "common_cause", _("Common cause variation")
+        SPECIAL_IMPROVING = "special_improving", _("Special cause: improving")
+        SPECIAL_DETERIORATING = "special_deteriorating", _("Special cause: deteriorating")
+        SPECIAL_NEUTRAL = "special_neutral", _("Special cause: neither up nor down")
+        NOT_ENOUGH_DATA = "not_enough_data", _("Not enough data")
+
+    class TrendVerdict(models.TextChoices):
+        IMPROVING = "improving", _("Improving")
+        DETERIORATING = "deteriorating", _("Deteriorating")
+        NO_TREND = "no_trend", _("No significant trend")
+        NOT_ENOUGH_DATA = "not_enough_data", _("Not enough data")
+
+    code = models.CharField(_("code"), max_length=40, unique=True, validators=[CODE_VALIDATOR])
+    name = models.CharField(_("name"), max_length=150)
+    description = models.TextField(_("description"), blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_indicators",
+    )
+    kind = models.CharField(_("kind"), max_length=7, choices=Kind.choices)
+    stakeholder_group = models.CharField(
+        _("stakeholder group"), max_length=12, choices=StakeholderGroup.choices
+    )
+    # Scope: at most one of journey, touchpoint, partner; a segment narrows customers further.
+    # PROTECT: deleting a journey must not silently widen or drop an indicator's history.
+    journey = models.ForeignKey(
+        Journey,
+        verbose_name=_("journey"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="indicators",
+    )
+    touchpoint = models.ForeignKey(
+        Touchpoint,
+        verbose_name=_("touchpoint"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="indicators",
+    )
+    partner = models.ForeignKey(
+        Partner,
+        verbose_name=_("partner"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="indicators",
+    )
+    segment = models.ForeignKey(
+        CustomerSegment,
+        verbose_name=_("customer segment"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="indicators",
+    )
+    unit = models.CharField(_("unit"), max_length=30, blank=True, help_text=_("e.g. %, hours"))
+    direction = models.CharField(
+        _("direction"), max_length=16, choices=Direction.choices, default=Direction.HIGHER_IS_BETTER
+    )
+    target = models.FloatField(_("target"), null=True, blank=True)
+    amber_threshold = models.FloatField(
+        _("amber from"),
+        null=True,
+        blank=True,
+        help_text=_("Worse than this is amber (empty: the target)."),
+    )
+    red_threshold = models.FloatField(
+        _("red from"), null=True, blank=True, help_text=_("Worse than this is red.")
+    )
+    grain = models.CharField(_("grain"), max_length=5, choices=Grain.choices, default=Grain.MONTH)
+    chart_type = models.CharField(
+        _("chart type"), max_length=6, choices=ChartType.choices, default=ChartType.XMR
+    )
+    baseline_periods = models.PositiveSmallIntegerField(
+        _("baseline periods"),
+        null=True,
+        blank=True,
+        help_text=_("The first N periods set the control limits (empty: all periods)."),
+    )
+    computation = models.CharField(_("computation"), max_length=26, choices=Computation.choices)
+    rule_set = models.CharField(
+        _("special-cause rules"),
+        max_length=16,
+        choices=RuleSet.choices,
+        default=RuleSet.WESTERN_ELECTRIC,
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    # Derived by the recompute from the snapshots; never edited by hand.
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.NO_DATA, editable=False
+    )
+    variation = models.CharField(
+        _("variation"),
+        max_length=22,
+        choices=Variation.choices,
+        default=Variation.NOT_ENOUGH_DATA,
+        editable=False,
+    )
+    trend = models.CharField(
+        _("trend"),
+        max_length=16,
+        choices=TrendVerdict.choices,
+        default=TrendVerdict.NOT_ENOUGH_DATA,
+        editable=False,
+    )
+    trend_slope = models.FloatField(_("trend slope per period"), null=True, editable=False)
+    trend_p_value = models.FloatField(_("trend p-value"), null=True, editable=False)
+    latest_period = models.DateField(_("latest period"), null=True, editable=False)
+    latest_value = models.FloatField(_("latest value"), null=True, editable=False)
+    chart_summary = models.JSONField(_("chart summary"), default=dict, editable=False)
+    # Set when the definition changes (computation, scope, grain): every period must be redone.
+    needs_full_recompute = models.BooleanField(default=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["chart_summary"])
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(journey__isnull=False, touchpoint__isnull=False)
+                & ~Q(journey__isnull=False, partner__isnull=False)
+                & ~Q(touchpoint__isnull=False, partner__isnull=False),
+                name="indicator_one_scope",
+                violation_error_message=_(
+                    "Scope an indicator to one journey, touchpoint or partner, not several."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(baseline_periods__isnull=True) | Q(baseline_periods__gte=2),
+                name="indicator_baseline_positive",
+                violation_error_message=_("A calibration window needs at least 2 periods."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["kind", "stakeholder_group"], name="indicator_kind_group"),
+            models.Index(fields=["status"], name="indicator_status"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("metrics:indicator-detail", args=[self.code])
+
+    @property
+    def higher_is_better(self) -> bool:
+        """Return whether a larger value is an improvement."""
+        return self.direction == self.Direction.HIGHER_IS_BETTER
+
+    @property
+    def scope_label(self) -> str:
+        """Return the scope in words ("Get support", "SwiftParcel", "whole organisation")."""
+        parts = [str(item) for item in (self.journey, self.touchpoint, self.partner) if item]
+        if self.segment_id:
+            parts.append(str(self.segment))
+        return ", ".join(parts) or str(_("whole organisation"))
+
+
+class Observation(TracksChanges, models.Model):
+    """One imported value of an observed indicator; several in a period form a subgroup."""
+
+    CHANGE_SOURCE = Source.OBSERVATION
+    CHANGE_DATE_FIELDS = ("period",)
+
+    indicator = models.ForeignKey(
+        Indicator,
+        verbose_name=_("indicator"),
+        on_delete=models.CASCADE,
+        related_name="observations",
+    )
+    period = models.DateField(_("period"))
+    value = models.FloatField(_("value"))
+    n = models.FloatField(
+        _("n"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("Sample size: units inspected (p chart) or units of opportunity (u chart)."),
+    )
+    external_id = models.CharField(_("external id"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("recorded"), default=timezone.now)
+
+    class Meta:
+        ordering = ["indicator", "period", "id"]
+        verbose_name = _("observation")
+        verbose_name_plural = _("observations")
+        indexes = [
+            # The recompute aggregates one indicator's observations by period range.
+            models.Index(fields=["indicator", "period"], name="observation_indicator_period"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "external_id"],
+                condition=~Q(external_id=""),
+                name="observation_external_id_unique",
+                violation_error_message=_("An observation with this external id is stored."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.period}: {self.value}"
+
+    def change_scope(self) -> str:
+        return f"indicator:{self.indicator_id}"
+
+
+class RecomputeRun(models.Model):
+    """One pass of the recompute: what triggered it, what it did, and how it ended."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
+        SKIPPED = "skipped", _("Skipped: another run was busy")
+
+    class Mode(models.TextChoices):
+        INCREMENTAL = "incremental", _("Incremental")
+        FULL = "full", _("Full")
+
+    class Trigger(models.TextChoices):
+        SCHEDULE = "schedule", _("Nightly schedule")
+        COMMAND = "command", _("Command line")
+        BUTTON = "button", _("Button")
+        API = "api", _("API")
+        DEMO = "demo", _("Demo load")
+
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.RUNNING
+    )
+    mode = models.CharField(_("mode"), max_length=12, choices=Mode.choices)
+    trigger = models.CharField(_("trigger"), max_length=10, choices=Trigger.choices)
+    indicator = models.ForeignKey(
+        Indicator,
+        verbose_name=_("only indicator"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    indicators = models.PositiveIntegerField(_("indicators"), default=0)
+    # Indicator tasks still to finish: each decrements it, and the one reaching 0 closes the run.
+    pending = models.PositiveIntegerField(_("indicator tasks pending"), default=0)
+    cells = models.PositiveIntegerField(_("cells recomputed"), default=0)
+    rows_scanned = models.PositiveBigIntegerField(_("source rows scanned"), default=0)
+    changes_claimed = models.PositiveIntegerField(_("logged changes claimed"), default=0)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = _("recompute run")
+        verbose_name_plural = _("recompute runs")
+        constraints = [
+            # The lock: at most one run is running at a time, on every database.
+            models.UniqueConstraint(
+                fields=["status"],
+                condition=Q(status="running"),
+                name="recompute_run_one_running",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Run {self.pk} ({self.get_status_display()})"
+
+    @property
+    def duration(self) -> float | None:
+        """Return the run's length in seconds once it has finished."""
+        if self.finished_at is None:
+            return None
+        return (self.finished_at - self.started_at).total_seconds()
+
+
+class Snapshot(models.Model):
+    """One indicator's value in one period, with its control limits and signals."""
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="snapshots"
+    )
+    period = models.DateField(_("period"), help_text=_("The first day of the period."))
+    value = models.FloatField(_("value"), null=True)
+    n = models.FloatField(_("n"), null=True)
+    numerator = models.FloatField(_("numerator"), null=True)
+    denominator = models.FloatField(_("denominator"), null=True)
+    spread = models.FloatField(_("subgroup range"), null=True)
+    margin_of_error = models.FloatField(_("margin of error (95 %)"), null=True)
+    low = models.FloatField(_("95 % interval low"), null=True)
+    high = models.FloatField(_("95 % interval high"), null=True)
+    rows = models.PositiveIntegerField(_("source rows"), default=0)
+    run = models.ForeignKey(
+        RecomputeRun,
+        verbose_name=_("written by run"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="snapshots",
+    )
+    # Control chart, written by the series pass.
+    segment = models.PositiveSmallIntegerField(_("limit segment"), default=0)
+    center = models.FloatField(_("centre line"), null=True)
+    ucl = models.FloatField(_("upper control limit"), null=True)
+    lcl = models.FloatField(_("lower control limit"), null=True)
+    sigma = models.FloatField(_("sigma"), null=True)
+    signals = models.JSONField(_("signals"), default=list)
+
+    class Meta:
+        ordering = ["indicator", "period"]
+        verbose_name = _("snapshot")
+        verbose_name_plural = _("snapshots")
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "period"], name="snapshot_unique_period")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.period}: {self.value}"
+
+
+class LimitSegment(models.Model):
+    """A new calibration window for an indicator's control limits, from a period on."""
+
+    indicator = models.ForeignKey(
+        Indicator,
+        verbose_name=_("indicator"),
+        on_delete=models.CASCADE,
+        related_name="limit_segments",
+    )
+    starts_on = models.DateField(_("from period"))
+    reason = models.CharField(_("reason"), max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["indicator", "starts_on"]
+        verbose_name = _("limit recalculation")
+        verbose_name_plural = _("limit recalculations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "starts_on"],
+                name="limit_segment_unique_start",
+                violation_error_message=_("Limits already restart at this period."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} from {self.starts_on}"
+
+
+class Annotation(ConstraintErrorsOnFields, models.Model):
+    """A dated note drawn on an indicator's charts (a PDCA phase, new limits, an import)."""
+
+    CONSTRAINT_FIELDS = {"annotation_dates_in_order": "ends_on"}
+
+    class Kind(models.TextChoices):
+        NOTE = "note", _("Note")
+        PDCA = "pdca", _("PDCA cycle")
+        LIMITS = "limits", _("Limits recalculated")
+        IMPORT = "import", _("Import")
+
+    indicator = models.ForeignKey(
+        Indicator,
+        verbose_name=_("indicator"),
+        on_delete=models.CASCADE,
+        related_name="annotations",
+    )
+    kind = models.CharField(_("kind"), max_length=6, choices=Kind.choices, default=Kind.NOTE)
+    starts_on = models.DateField(_("date"))
+    ends_on = models.DateField(_("until"), null=True, blank=True)
+    label = models.CharField(_("label"), max_length=150)
+    link = models.CharField(_("link"), max_length=300, blank=True)
+    # Lets the app that wrote it find and update its own annotation ("pdca:12:do").
+    source_key = models.CharField(_("source key"), max_length=80, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        ordering = ["indicator", "starts_on", "id"]
+        verbose_name = _("annotation")
+        verbose_name_plural = _("annotations")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
+                name="annotation_dates_in_order",
+                violation_error_message=_("The end date is before the start date."),
+            ),
+            models.UniqueConstraint(
+                fields=["indicator", "source_key"],
+                condition=~Q(source_key=""),
+                name="annotation_source_key_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Driver(ConstraintErrorsOnFields, models.Model):
+    """A leading → lagging pair and how strongly the leading one moves the outcome, by lag."""
+
+    CONSTRAINT_FIELDS = {"driver_not_itself": "lagging"}
+
+    leading = models.ForeignKey(
+        Indicator,
+        verbose_name=_("leading indicator"),
+        on_delete=models.CASCADE,
+        related_name="drives",
+    )
+    lagging = models.ForeignKey(
+        Indicator,
+        verbose_name=_("lagging indicator"),
+        on_delete=models.CASCADE,
+        related_name="driven_by",
+    )
+    declared = models.BooleanField(
+        _("declared"), default=False, help_text=_("Declared by a person, not found by journey.")
+    )
+    # [{"lag": 0, "r": 0.41, "p_value": 0.03, "n": 23}, ...] for lags 0-3.
+    lags = models.JSONField(_("lagged correlations"), default=list)
+    best_lag = models.PositiveSmallIntegerField(_("strongest lag"), null=True)
+    best_r = models.FloatField(_("correlation at the strongest lag"), null=True)
+    best_p_value = models.FloatField(_("p-value at the strongest lag"), null=True)
+    best_n = models.PositiveIntegerField(_("periods at the strongest lag"), null=True)
+    computed_at = models.DateTimeField(_("computed"), null=True)
+
+    class Meta:
+        ordering = ["lagging", "leading"]
+        verbose_name = _("driver")
+        verbose_name_plural = _("drivers")
+        constraints = [
+            models.UniqueConstraint(fields=["leading", "lagging"], name="driver_unique_pair"),
+            models.CheckConstraint(
+                condition=~Q(leading=F("lagging")),
+                name="driver_not_itself",
+                violation_error_message=_("An indicator cannot drive itself."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.leading_id} → {self.lagging_id}"
+
+
+class Alert(models.Model):
+    """A notification sent to an indicator's owner: a new special cause or a red status."""
+
+    class Kind(models.TextChoices):
+        SIGNAL = "signal", _("Special-cause signal")
+        RED = "red", _("Red status")
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="alerts"
+    )
+    kind = models.CharField(_("kind"), max_length=6, choices=Kind.choices)
+    period = models.DateField(_("period"))
+    rule = models.CharField(_("rule"), max_length=10, blank=True)
+    message = models.CharField(_("message"), max_length=300)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("alert")
+        verbose_name_plural = _("alerts")
+        constraints = [
+            # Once per signal: the same rule on the same period never alerts twice.
+            models.UniqueConstraint(
+                fields=["indicator", "kind", "period", "rule"], name="alert_once_per_signal"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.message

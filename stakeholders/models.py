@@ -7,6 +7,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.changes import Source as ChangeSource
+from core.changes import TracksChanges
+
 from .constants import SCORE_MAX, SCORE_MIN, SELECTION_WEIGHTS
 
 SCORE_VALIDATORS = [MinValueValidator(SCORE_MIN), MaxValueValidator(SCORE_MAX)]
@@ -141,8 +144,11 @@ class Customer(models.Model):
         return self.external_reference
 
 
-class CustomerActivity(models.Model):
+class CustomerActivity(TracksChanges, models.Model):
     """Something a customer did that shows loyalty or its loss: the raw material of retention."""
+
+    CHANGE_SOURCE = ChangeSource.CUSTOMER_ACTIVITY
+    CHANGE_DATE_FIELDS = ("occurred_at",)
 
     class Kind(models.TextChoices):
         PURCHASE = "purchase", _("Purchase")

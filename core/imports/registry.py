@@ -12,6 +12,7 @@ from typing import Any, ClassVar, TypeVar
 from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
+from ..changes import changes_record_instances
 from .cells import MAX_CELL_CHARS, RowReader
 
 # Where rows come from; importers record it (a response's channel, a complaint's source).
@@ -156,6 +157,8 @@ def bulk_insert_new(
                     _copy(model, fresh)
                 else:
                     model._default_manager.bulk_create(fresh)
+                # Bulk loads bypass save(): the rows' days go to the recompute's log here.
+                changes_record_instances(fresh)
         except IntegrityError:
             if attempt:
                 raise

@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.changes import Source as ChangeSource
+from core.changes import TracksChanges
 from core.validation import ConstraintErrorsOnFields
 from journeys.models import Journey, Touchpoint
 from stakeholders.models import Customer, Department, Partner
@@ -65,8 +67,11 @@ class SeverityPolicy(models.Model):
         return str(self.get_severity_display())
 
 
-class Complaint(ConstraintErrorsOnFields, models.Model):
+class Complaint(ConstraintErrorsOnFields, TracksChanges, models.Model):
     """A customer's expression of dissatisfaction, handled through the ISO 10002 life cycle."""
+
+    CHANGE_SOURCE = ChangeSource.COMPLAINT
+    CHANGE_DATE_FIELDS = ("received_at",)
 
     CONSTRAINT_FIELDS = {
         "complaint_satisfaction_1_to_5": "customer_satisfaction",
@@ -266,6 +271,7 @@ class Complaint(ConstraintErrorsOnFields, models.Model):
                 fields=["owner_department", "received_at"], name="complaint_department_time"
             ),
             models.Index(fields=["received_at"], name="complaint_received"),
+            models.Index(fields=["journey", "received_at"], name="complaint_journey_time"),
         ]
 
     def __str__(self) -> str:

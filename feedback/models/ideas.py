@@ -8,11 +8,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.changes import Source as ChangeSource
+from core.changes import TracksChanges
 from journeys.models import Touchpoint
 
 
-class ImprovementIdea(models.Model):
+class ImprovementIdea(TracksChanges, models.Model):
     """A proposal from staff (or, later, customers) to improve a touchpoint or process."""
+
+    CHANGE_SOURCE = ChangeSource.IDEA
+    CHANGE_DATE_FIELDS = ("implemented_at",)
 
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("Submitted")

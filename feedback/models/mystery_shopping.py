@@ -8,6 +8,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.changes import Source as ChangeSource
+from core.changes import TracksChanges
 from journeys.models import Touchpoint
 
 ITEM_SCORE_MAX = 4  # 0 not done, 1 poor, 2 fair, 3 good, 4 excellent
@@ -64,8 +66,11 @@ class ChecklistItem(models.Model):
         return self.text
 
 
-class Audit(models.Model):
+class Audit(TracksChanges, models.Model):
     """A mystery-shopping visit: a score per item, notes, the weighted total."""
+
+    CHANGE_SOURCE = ChangeSource.AUDIT
+    CHANGE_DATE_FIELDS = ("visited_on",)
 
     template = models.ForeignKey(
         ChecklistTemplate,

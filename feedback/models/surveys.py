@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.changes import Source as ChangeSource
+from core.changes import TracksChanges
 from core.validation import ConstraintErrorsOnFields
 from journeys.models import Journey, Touchpoint
 from stakeholders.models import Customer, Department
@@ -173,8 +175,11 @@ class SurveyInvitation(models.Model):
         return f"{self.survey} invitation {self.pk}"
 
 
-class SurveyResponse(ConstraintErrorsOnFields, models.Model):
+class SurveyResponse(ConstraintErrorsOnFields, TracksChanges, models.Model):
     """One answer to a survey: a score, optional comments, consent to a follow-up."""
+
+    CHANGE_SOURCE = ChangeSource.SURVEY_RESPONSE
+    CHANGE_DATE_FIELDS = ("responded_at",)
 
     class Channel(models.TextChoices):
         LINK = "link", _("Public link")
@@ -274,6 +279,7 @@ class SurveyResponse(ConstraintErrorsOnFields, models.Model):
             models.Index(fields=["survey", "responded_at"], name="response_survey_time"),
             models.Index(fields=["touchpoint", "responded_at"], name="response_touchpoint_time"),
             models.Index(fields=["responded_at"], name="response_time"),
+            models.Index(fields=["journey", "responded_at"], name="response_journey_time"),
         ]
 
     def __str__(self) -> str:

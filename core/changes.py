@@ -1,0 +1,133 @@
+"""The invalidation log: which source rows changed, by local day, for the metrics recompute.
+
+Source models (complaints, survey responses, customer activity, audits, ideas, observations)
+inherit `TracksChanges`, naming their source and the date fields that place a row in a period.
+Every save and deletion then logs the days of the row's old and new dates in the same
+transaction (the receivers below, connected for all models, act only on those). Bulk loads that
+bypass `save()` call `changes_record_range` or `changes_record_instances` themselves.
+"""
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any, ClassVar
+
+from django.db import models
+from django.db.models.signals import post_delete, post_save
+from django.utils import timezone
+
+from .models import SourceChange
+
+
+class Source(models.TextChoices):
+    """The source tables whose changes the recompute follows."""
+
+    COMPLAINT = "complaint"
+    SURVEY_RESPONSE = "survey_response"
+    CUSTOMER_ACTIVITY = "customer_activity"
+    AUDIT = "audit"
+    IDEA = "idea"
+    OBSERVATION = "observation"
+
+
+def local_day(value: date | datetime) -> date:
+    """Return the day a timestamp falls on in the organisation's time zone."""
+    if isinstance(value, datetime):
+        if timezone.is_aware(value):
+            return timezone.localtime(value).date()
+        return value.date()
+    return value
+
+
+class TracksChanges(models.Model):
+    """A model whose saves and deletions are logged for the metrics recompute."""
+
+    CHANGE_SOURCE: ClassVar[str]
+    CHANGE_DATE_FIELDS: ClassVar[tuple[str, ...]]
+    _loaded_change_days: set[date]
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def from_db(cls, db: str | None, field_names: Any, values: Any) -> Any:
+        instance = super().from_db(db, field_names, values)
+        # The dates as loaded: a late edit that moves a row to another day changes both days.
+        instance._loaded_change_days = instance.change_days()
+        return instance
+
+    def change_days(self) -> set[date]:
+        """Return the local days this row's dates place it on (unset dates place it nowhere)."""
+        days = set()
+        for name in self.CHANGE_DATE_FIELDS:
+            value = self.__dict__.get(name)  # a deferred field was not loaded: nothing to compare
+            if isinstance(value, date):
+                days.add(local_day(value))
+        return days
+
+    def change_scope(self) -> str:
+        """Return the consumer a change of this row concerns (blank: every reader)."""
+        return ""
+
+
+def changes_record(*, source: str, days: Iterable[date], scope: str = "") -> None:
+    """Log that rows of a source changed on these days (consecutive days share one row)."""
+    ordered = sorted(set(days))
+    if not ordered:
+        return
+    ranges: list[list[date]] = []
+    for day in ordered:
+        if ranges and (day - ranges[-1][1]).days == 1:
+            ranges[-1][1] = day
+        else:
+            ranges.append([day, day])
+    SourceChange.objects.bulk_create(
+        SourceChange(source=source, scope=scope, first_day=first, last_day=last)
+        for first, last in ranges
+    )
+
+
+def changes_record_range(*, source: str, first_day: date, last_day: date, scope: str = "") -> None:
+    """Log that rows of a source changed anywhere between two days (a bulk load)."""
+    SourceChange.objects.create(
+        source=source,
+        scope=scope,
+        first_day=min(first_day, last_day),
+        last_day=max(first_day, last_day),
+    )
+
+
+def changes_record_instances(instances: Iterable[models.Model]) -> None:
+    """Log the day range of bulk-loaded rows of a tracked model (other models log nothing)."""
+    spans: dict[tuple[str, str], list[date]] = {}
+    for instance in instances:
+        if not isinstance(instance, TracksChanges):
+            return
+        days = instance.change_days()
+        if not days:
+            continue
+        key = (instance.CHANGE_SOURCE, instance.change_scope())
+        span = spans.setdefault(key, [min(days), max(days)])
+        span[0], span[1] = min(span[0], *days), max(span[1], *days)
+    for (source, scope), (first, last) in spans.items():
+        changes_record_range(source=source, scope=scope, first_day=first, last_day=last)
+
+
+def _after_save(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
+    if not isinstance(instance, TracksChanges) or kwargs.get("raw"):
+        return
+    days = instance.change_days() | getattr(instance, "_loaded_change_days", set())
+    changes_record(source=instance.CHANGE_SOURCE, days=days, scope=instance.change_scope())
+    instance._loaded_change_days = instance.change_days()
+
+
+def _after_delete(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
+    if not isinstance(instance, TracksChanges):
+        return
+    days = instance.change_days() | getattr(instance, "_loaded_change_days", set())
+    changes_record(source=instance.CHANGE_SOURCE, days=days, scope=instance.change_scope())
+
+
+def connect() -> None:
+    """Log every save and deletion of a tracked model, whichever code path makes it."""
+    post_save.connect(_after_save, dispatch_uid="core.changes.after_save")
+    post_delete.connect(_after_delete, dispatch_uid="core.changes.after_delete")

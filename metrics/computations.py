@@ -1,0 +1,623 @@
+"""How each computation turns source rows into per-period cells, aggregated inside the database.
+
+`compute_cells(indicator, periods)` runs one grouped query per source (a few for the customer
+activity ratios, which need distinct customers per period) over the requested periods only, or
+over all history when `periods` is None. pandas never sees source rows, only these cells.
+"""
+
+import math
+import statistics
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db import connection
+from django.db.models import (
+    Aggregate,
+    Avg,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    Func,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+)
+
+from core.changes import Source
+from feedback.models import Audit, Complaint, ImprovementIdea, Survey, SurveyResponse
+from stakeholders.models import CustomerActivity
+
+from .models import Indicator, Observation
+from .nps import nps_from_counts
+from .periods import in_ranges, local_midnight, next_period, previous_period, ranges_of, truncate
+
+Computation = Indicator.Computation
+ChartType = Indicator.ChartType
+
+# Percentages are stored as percent (0-100); complaint rates per 1,000 activities.
+PERCENT = 100.0
+PER_THOUSAND = 1000.0
+
+# The charts that fit each computation's statistic (XmR fits every series of single values).
+PROPORTIONS = {
+    Computation.CSAT,
+    Computation.SLA_COMPLIANCE,
+    Computation.FIRST_CONTACT_RESOLUTION,
+    Computation.RETENTION,
+    Computation.REPEAT_PURCHASE,
+    Computation.REFERRAL_RATE,
+    Computation.CHURN,
+}
+COUNTS = {Computation.COMPLAINT_COUNT, Computation.IDEAS_IMPLEMENTED}
+RATES = {Computation.COMPLAINT_RATE}
+
+
+def charts_for(computation: str) -> set[str]:
+    """Return the chart types whose statistic a computation produces."""
+    if computation == Computation.OBSERVED:
+        return set(ChartType.values)
+    charts = {ChartType.XMR.value}
+    if computation in PROPORTIONS:
+        charts.add(ChartType.P)
+    if computation in COUNTS:
+        charts.add(ChartType.C)
+    if computation in RATES:
+        charts.add(ChartType.U)
+    return charts
+
+
+# The source tables each computation reads: a logged change of one of them dirties the cells.
+SOURCES: dict[str, tuple[str, ...]] = {
+    Computation.NPS: (Source.SURVEY_RESPONSE,),
+    Computation.CSAT: (Source.SURVEY_RESPONSE,),
+    Computation.CES: (Source.SURVEY_RESPONSE,),
+    Computation.ENPS: (Source.SURVEY_RESPONSE,),
+    Computation.COMPLAINT_COUNT: (Source.COMPLAINT,),
+    Computation.COMPLAINT_RATE: (Source.COMPLAINT, Source.CUSTOMER_ACTIVITY),
+    Computation.TIME_TO_ACKNOWLEDGE: (Source.COMPLAINT,),
+    Computation.TIME_TO_RESOLVE: (Source.COMPLAINT,),
+    Computation.SLA_COMPLIANCE: (Source.COMPLAINT,),
+    Computation.FIRST_CONTACT_RESOLUTION: (Source.COMPLAINT,),
+    Computation.MYSTERY_SHOP_SCORE: (Source.AUDIT,),
+    Computation.IDEAS_IMPLEMENTED: (Source.IDEA,),
+    Computation.RETENTION: (Source.CUSTOMER_ACTIVITY,),
+    Computation.REPEAT_PURCHASE: (Source.CUSTOMER_ACTIVITY,),
+    Computation.REFERRAL_RATE: (Source.CUSTOMER_ACTIVITY,),
+    Computation.CHURN: (Source.CUSTOMER_ACTIVITY,),
+    Computation.OBSERVED: (Source.OBSERVATION,),
+}
+# Computations whose value in a period also reads the period before: a change there moves the
+# next period too.
+READS_PREVIOUS_PERIOD = {Computation.RETENTION, Computation.CHURN}
+
+# A customer counts as active in a period when they bought, renewed or referred in it.
+ACTIVE_KINDS = (
+    CustomerActivity.Kind.PURCHASE,
+    CustomerActivity.Kind.RENEWAL,
+    CustomerActivity.Kind.REFERRAL,
+)
+
+
+@dataclass
+class Cell:
+    """One indicator's aggregate for one period, as the snapshot stores it."""
+
+    period: date
+    value: float | None
+    n: float | None = None
+    numerator: float | None = None
+    denominator: float | None = None
+    spread: float | None = None
+    margin_of_error: float | None = None
+    low: float | None = None
+    high: float | None = None
+    rows: int = 0
+
+
+@dataclass
+class Result:
+    """The cells of the requested periods that have data, and how many source rows were read."""
+
+    cells: list[Cell] = field(default_factory=list)
+    rows_scanned: int = 0
+
+
+class Median(Aggregate):
+    """The median of an expression (PostgreSQL's percentile_cont; SQLite has none)."""
+
+    function = "PERCENTILE_CONT"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+
+class HoursBetween(Func):
+    """The hours from one timestamp to a later one, as a float (SQLite's form by default)."""
+
+    output_field = FloatField()
+    arity = 2
+    template = "(julianday(%(expressions)s)) * 24.0"
+    arg_joiner = ") - julianday("
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
+        return self.as_sql(
+            compiler,
+            connection,
+            template="EXTRACT(EPOCH FROM (%(expressions)s)) / 3600.0",
+            arg_joiner=" - ",
+            **extra_context,
+        )
+
+
+def _ratio(numerator: float, denominator: float, scale: float) -> float | None:
+    return numerator / denominator * scale if denominator else None
+
+
+def _grouped(
+    queryset: QuerySet[Any],
+    date_field: str,
+    grain: str,
+    periods: list[date] | None,
+    *,
+    is_datetime: bool = True,
+    **aggregates: Any,
+) -> list[dict[str, Any]]:
+    """Aggregate rows per period of the grain, over the requested periods (None: all)."""
+    if periods is not None:
+        if not periods:
+            return []
+        queryset = queryset.filter(
+            in_ranges(date_field, ranges_of(periods, grain), is_datetime=is_datetime)
+        )
+    # "bucket", not "period": observations have a field of that name.
+    rows = (
+        queryset.annotate(bucket=truncate(date_field, grain, is_datetime=is_datetime))
+        .values("bucket")
+        .annotate(**aggregates)
+        .order_by("bucket")
+    )
+    return [{**row, "period": row["bucket"]} for row in rows]
+
+
+def _responses(indicator: Indicator, kind: str) -> QuerySet[SurveyResponse]:
+    queryset = SurveyResponse.objects.filter(survey__kind=kind)
+    if indicator.journey_id:
+        queryset = queryset.filter(journey_id=indicator.journey_id)
+    if indicator.touchpoint_id:
+        queryset = queryset.filter(touchpoint_id=indicator.touchpoint_id)
+    if indicator.partner_id:
+        queryset = queryset.filter(touchpoint__owner_partner_id=indicator.partner_id)
+    if indicator.segment_id:
+        queryset = queryset.filter(customer__segment_id=indicator.segment_id)
+    return queryset
+
+
+def _complaints(indicator: Indicator) -> QuerySet[Complaint]:
+    queryset = Complaint.objects.all()
+    if indicator.journey_id:
+        queryset = queryset.filter(journey_id=indicator.journey_id)
+    if indicator.touchpoint_id:
+        queryset = queryset.filter(touchpoint_id=indicator.touchpoint_id)
+    if indicator.partner_id:
+        queryset = queryset.filter(owner_partner_id=indicator.partner_id)
+    if indicator.segment_id:
+        queryset = queryset.filter(customer__segment_id=indicator.segment_id)
+    return queryset
+
+
+def _activities(indicator: Indicator) -> QuerySet[CustomerActivity]:
+    # Activities carry no journey or touchpoint: only a segment narrows them.
+    queryset = CustomerActivity.objects.all()
+    if indicator.segment_id:
+        queryset = queryset.filter(customer__segment_id=indicator.segment_id)
+    return queryset
+
+
+def _by_touchpoint(queryset: QuerySet[Any], indicator: Indicator) -> QuerySet[Any]:
+    if indicator.journey_id:
+        queryset = queryset.filter(touchpoint__stage__journey_id=indicator.journey_id)
+    if indicator.touchpoint_id:
+        queryset = queryset.filter(touchpoint_id=indicator.touchpoint_id)
+    if indicator.partner_id:
+        queryset = queryset.filter(touchpoint__owner_partner_id=indicator.partner_id)
+    return queryset
+
+
+def _net_promoter(indicator: Indicator, periods: list[date] | None, kind: str) -> Result:
+    rows = _grouped(
+        _responses(indicator, kind),
+        "responded_at",
+        indicator.grain,
+        periods,
+        total=Count("id"),
+        promoters=Count("id", filter=Q(score__gte=9)),
+        detractors=Count("id", filter=Q(score__lte=6)),
+    )
+    result = Result()
+    for row in rows:
+        total, promoters, detractors = row["total"], row["promoters"], row["detractors"]
+        summary = nps_from_counts(promoters, total - promoters - detractors, detractors)
+        result.cells.append(
+            Cell(
+                period=row["period"],
+                value=summary.score,
+                n=total,
+                numerator=promoters - detractors,
+                denominator=total,
+                margin_of_error=summary.margin_of_error,
+                low=summary.low,
+                high=summary.high,
+                rows=total,
+            )
+        )
+        result.rows_scanned += total
+    return result
+
+
+def _share(
+    queryset: QuerySet[Any],
+    date_field: str,
+    indicator: Indicator,
+    periods: list[date] | None,
+    *,
+    counted: Q,
+    base: Q,
+) -> Result:
+    """Percent of the base rows in each period that meet a condition (a p-chart statistic)."""
+    rows = _grouped(
+        queryset,
+        date_field,
+        indicator.grain,
+        periods,
+        total=Count("id"),
+        hits=Count("id", filter=base & counted),
+        base=Count("id", filter=base),
+    )
+    result = Result()
+    for row in rows:
+        result.rows_scanned += row["total"]
+        if row["base"]:
+            result.cells.append(
+                Cell(
+                    period=row["period"],
+                    value=_ratio(row["hits"], row["base"], PERCENT),
+                    n=row["base"],
+                    numerator=row["hits"],
+                    denominator=row["base"],
+                    rows=row["total"],
+                )
+            )
+    return result
+
+
+def _mean(
+    queryset: QuerySet[Any],
+    date_field: str,
+    expression: Any,
+    indicator: Indicator,
+    periods: list[date] | None,
+    *,
+    is_datetime: bool = True,
+) -> Result:
+    rows = _grouped(
+        queryset,
+        date_field,
+        indicator.grain,
+        periods,
+        is_datetime=is_datetime,
+        total=Count("id"),
+        mean=Avg(expression, output_field=FloatField()),
+        low=Min(expression),
+        high=Max(expression),
+    )
+    result = Result()
+    for row in rows:
+        result.rows_scanned += row["total"]
+        result.cells.append(
+            Cell(
+                period=row["period"],
+                value=float(row["mean"]),
+                n=row["total"],
+                spread=float(row["high"]) - float(row["low"]),
+                rows=row["total"],
+            )
+        )
+    return result
+
+
+def _count(
+    queryset: QuerySet[Any],
+    date_field: str,
+    indicator: Indicator,
+    periods: list[date] | None,
+) -> Result:
+    rows = _grouped(queryset, date_field, indicator.grain, periods, total=Count("id"))
+    result = Result()
+    for row in rows:
+        result.rows_scanned += row["total"]
+        result.cells.append(
+            Cell(period=row["period"], value=float(row["total"]), numerator=row["total"])
+        )
+        result.cells[-1].rows = row["total"]
+    return result
+
+
+def _median_hours(
+    indicator: Indicator, periods: list[date] | None, *, start: str, end: str
+) -> Result:
+    queryset = _complaints(indicator).filter(**{f"{end}__isnull": False})
+    hours = HoursBetween(F(end), F(start))
+    result = Result()
+    if connection.vendor == "postgresql":
+        rows = _grouped(
+            queryset, start, indicator.grain, periods, total=Count("id"), median=Median(hours)
+        )
+        for row in rows:
+            result.rows_scanned += row["total"]
+            result.cells.append(
+                Cell(period=row["period"], value=row["median"], n=row["total"], rows=row["total"])
+            )
+        return result
+    # SQLite has no median aggregate: the embedded default reads the hours of each period.
+    if periods is not None:
+        if not periods:
+            return result
+        queryset = queryset.filter(
+            in_ranges(start, ranges_of(periods, indicator.grain), is_datetime=True)
+        )
+    per_period: dict[date, list[float]] = defaultdict(list)
+    for period, value in queryset.annotate(
+        bucket=truncate(start, indicator.grain, is_datetime=True), hours=hours
+    ).values_list("bucket", "hours"):
+        per_period[period].append(value)
+    for period in sorted(per_period):
+        values = per_period[period]
+        result.rows_scanned += len(values)
+        result.cells.append(
+            Cell(
+                period=period,
+                value=statistics.median(values),
+                n=len(values),
+                rows=len(values),
+            )
+        )
+    return result
+
+
+def _complaint_rate(indicator: Indicator, periods: list[date] | None) -> Result:
+    complaints = {
+        row["period"]: row["total"]
+        for row in _grouped(
+            _complaints(indicator), "received_at", indicator.grain, periods, total=Count("id")
+        )
+    }
+    activities = {
+        row["period"]: row["total"]
+        for row in _grouped(
+            _activities(indicator), "occurred_at", indicator.grain, periods, total=Count("id")
+        )
+    }
+    result = Result(rows_scanned=sum(complaints.values()) + sum(activities.values()))
+    for period in sorted(activities):
+        count, base = complaints.get(period, 0), activities[period]
+        result.cells.append(
+            Cell(
+                period=period,
+                value=_ratio(count, base, PER_THOUSAND),
+                n=base,
+                numerator=count,
+                denominator=base,
+                rows=count + base,
+            )
+        )
+    return result
+
+
+def _customer_periods(indicator: Indicator, periods: list[date] | None) -> list[date]:
+    """Return the periods to compute for a customer-activity ratio (all that have activity)."""
+    if periods is not None:
+        return sorted(set(periods))
+    return [
+        row["period"]
+        for row in _grouped(
+            _activities(indicator), "occurred_at", indicator.grain, None, total=Count("id")
+        )
+    ]
+
+
+def _distinct_customers(queryset: QuerySet[CustomerActivity]) -> int:
+    return queryset.values("customer_id").distinct().count()
+
+
+def _window(queryset: QuerySet[CustomerActivity], start: date, after: date) -> Any:
+    return queryset.filter(
+        occurred_at__gte=local_midnight(start), occurred_at__lt=local_midnight(after)
+    )
+
+
+def _customer_ratio(
+    indicator: Indicator,
+    periods: list[date] | None,
+    ratio: Callable[[QuerySet[CustomerActivity], date, date, date], tuple[int, int, int]],
+) -> Result:
+    """Apply a per-period customer count (numerator, denominator, rows read) to each period."""
+    result = Result()
+    activities = _activities(indicator)
+    for period in _customer_periods(indicator, periods):
+        after = next_period(period, indicator.grain)
+        before = previous_period(period, indicator.grain)
+        if periods is not None and not _window(activities, period, after).exists():
+            continue  # a period without any activity has no ratio (as in a full rebuild)
+        numerator, denominator, rows = ratio(activities, before, period, after)
+        result.rows_scanned += rows
+        if denominator:
+            result.cells.append(
+                Cell(
+                    period=period,
+                    value=_ratio(numerator, denominator, PERCENT),
+                    n=denominator,
+                    numerator=numerator,
+                    denominator=denominator,
+                    rows=rows,
+                )
+            )
+    return result
+
+
+def _retention(
+    activities: QuerySet[CustomerActivity], before: date, start: date, after: date
+) -> tuple[int, int, int]:
+    active = activities.filter(kind__in=ACTIVE_KINDS)
+    previous = _window(active, before, start)
+    again = Exists(_window(active, start, after).filter(customer_id=OuterRef("customer_id")))
+    denominator = _distinct_customers(previous)
+    numerator = _distinct_customers(previous.filter(again)) if denominator else 0
+    return numerator, denominator, previous.count()
+
+
+def _churn(
+    activities: QuerySet[CustomerActivity], before: date, start: date, after: date
+) -> tuple[int, int, int]:
+    previous = _window(activities.filter(kind__in=ACTIVE_KINDS), before, start)
+    cancelled = _window(activities.filter(kind=CustomerActivity.Kind.CANCELLATION), start, after)
+    return (
+        _distinct_customers(cancelled),
+        _distinct_customers(previous),
+        previous.count() + cancelled.count(),
+    )
+
+
+def _repeat_purchase(
+    activities: QuerySet[CustomerActivity], before: date, start: date, after: date
+) -> tuple[int, int, int]:
+    purchases = _window(activities.filter(kind=CustomerActivity.Kind.PURCHASE), start, after)
+    per_customer = purchases.values("customer_id").annotate(purchases=Count("id"))
+    totals = per_customer.aggregate(
+        buyers=Count("customer_id"),
+        repeaters=Count("customer_id", filter=Q(purchases__gte=2)),
+        rows=Sum("purchases"),
+    )
+    return totals["repeaters"], totals["buyers"], totals["rows"] or 0
+
+
+def _referral_rate(
+    activities: QuerySet[CustomerActivity], before: date, start: date, after: date
+) -> tuple[int, int, int]:
+    active = _window(activities.filter(kind__in=ACTIVE_KINDS), start, after)
+    referrers = _distinct_customers(active.filter(kind=CustomerActivity.Kind.REFERRAL))
+    return referrers, _distinct_customers(active), active.count()
+
+
+def _observed(indicator: Indicator, periods: list[date] | None) -> Result:
+    rows = _grouped(
+        Observation.objects.filter(indicator=indicator),
+        "period",
+        indicator.grain,
+        periods,
+        is_datetime=False,
+        total=Count("id"),
+        mean=Avg("value"),
+        total_value=Sum("value"),
+        total_n=Sum("n"),
+        low=Min("value"),
+        high=Max("value"),
+    )
+    chart = indicator.chart_type
+    result = Result()
+    for row in rows:
+        total = row["total"]
+        result.rows_scanned += total
+        cell = Cell(period=row["period"], value=row["mean"], n=total, rows=total)
+        if chart in (ChartType.P, ChartType.U):
+            cell.numerator, cell.denominator = row["total_value"], row["total_n"] or 0.0
+            cell.n = cell.denominator
+            scale = PERCENT if chart == ChartType.P else 1.0
+            cell.value = _ratio(cell.numerator, cell.denominator, scale)
+        elif chart == ChartType.C:
+            cell.value = cell.numerator = row["total_value"]
+        elif chart == ChartType.XBAR_R:
+            cell.spread = row["high"] - row["low"]
+        if cell.value is not None and math.isfinite(cell.value):
+            result.cells.append(cell)
+    return result
+
+
+def compute_cells(indicator: Indicator, periods: list[date] | None) -> Result:
+    """Return the indicator's cells for the requested periods (None: every period with data)."""
+    computation = indicator.computation
+    if computation in (Computation.NPS, Computation.ENPS):
+        kind = Survey.Kind.NPS if computation == Computation.NPS else Survey.Kind.ENPS
+        return _net_promoter(indicator, periods, kind)
+    if computation == Computation.CSAT:
+        return _share(
+            _responses(indicator, Survey.Kind.CSAT),
+            "responded_at",
+            indicator,
+            periods,
+            counted=Q(score__gte=4),
+            base=Q(),
+        )
+    if computation == Computation.CES:
+        return _mean(
+            _responses(indicator, Survey.Kind.CES), "responded_at", "score", indicator, periods
+        )
+    if computation == Computation.COMPLAINT_COUNT:
+        return _count(_complaints(indicator), "received_at", indicator, periods)
+    if computation == Computation.COMPLAINT_RATE:
+        return _complaint_rate(indicator, periods)
+    if computation == Computation.TIME_TO_ACKNOWLEDGE:
+        return _median_hours(indicator, periods, start="received_at", end="acknowledged_at")
+    if computation == Computation.TIME_TO_RESOLVE:
+        return _median_hours(indicator, periods, start="received_at", end="responded_at")
+    if computation == Computation.SLA_COMPLIANCE:
+        return _share(
+            _complaints(indicator),
+            "received_at",
+            indicator,
+            periods,
+            counted=Q(resolved_within_sla=True),
+            base=Q(resolved_within_sla__isnull=False),
+        )
+    if computation == Computation.FIRST_CONTACT_RESOLUTION:
+        return _share(
+            _complaints(indicator),
+            "received_at",
+            indicator,
+            periods,
+            counted=Q(resolved_at_first_contact=True),
+            base=Q(),
+        )
+    if computation == Computation.MYSTERY_SHOP_SCORE:
+        return _mean(
+            _by_touchpoint(Audit.objects.all(), indicator),
+            "visited_on",
+            "score",
+            indicator,
+            periods,
+            is_datetime=False,
+        )
+    if computation == Computation.IDEAS_IMPLEMENTED:
+        ideas = _by_touchpoint(
+            ImprovementIdea.objects.filter(
+                status=ImprovementIdea.Status.IMPLEMENTED, implemented_at__isnull=False
+            ),
+            indicator,
+        )
+        return _count(ideas, "implemented_at", indicator, periods)
+    if computation == Computation.RETENTION:
+        return _customer_ratio(indicator, periods, _retention)
+    if computation == Computation.CHURN:
+        return _customer_ratio(indicator, periods, _churn)
+    if computation == Computation.REPEAT_PURCHASE:
+        return _customer_ratio(indicator, periods, _repeat_purchase)
+    if computation == Computation.REFERRAL_RATE:
+        return _customer_ratio(indicator, periods, _referral_rate)
+    if computation == Computation.OBSERVED:
+        return _observed(indicator, periods)
+    raise ValueError(f"Unknown computation {computation!r}.")
