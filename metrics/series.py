@@ -49,15 +49,13 @@ class PointChart:
 
 
 def _scale(indicator: Indicator) -> float:
-    """Return the factor from the chart's statistic to the snapshot's value (percent, per 1,000)."""
-    if indicator.chart_type == ChartType.P:
-        return 100.0
-    if (
-        indicator.chart_type == ChartType.U
-        and indicator.computation == Indicator.Computation.COMPLAINT_RATE
-    ):
-        return 1000.0
-    return 1.0
+    """Return the factor from the chart's statistic to the snapshot's value (p charts: percent)."""
+    return 100.0 if indicator.chart_type == ChartType.P else 1.0
+
+
+def _units_per(indicator: Indicator) -> float:
+    """Return how many counted activities make one unit of a u chart (rates per 1,000)."""
+    return 1000.0 if indicator.computation == Indicator.Computation.COMPLAINT_RATE else 1.0
 
 
 def _segment_chart(indicator: Indicator, frame: pd.DataFrame) -> control_charts.Chart:
@@ -80,7 +78,7 @@ def _segment_chart(indicator: Indicator, frame: pd.DataFrame) -> control_charts.
     if chart_type == ChartType.C:
         return control_charts.c_chart(frame["value"].tolist(), baseline=baseline)
     if chart_type == ChartType.U:
-        units = (frame["denominator"] / _scale(indicator)).tolist()
+        units = (frame["denominator"] / _units_per(indicator)).tolist()
         return control_charts.u_chart(frame["numerator"].tolist(), units, baseline=baseline)
     raise ValueError(f"Unknown chart type {chart_type!r}.")
 

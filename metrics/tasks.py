@@ -29,6 +29,8 @@ def recompute_nightly_task() -> int:
 def recompute_indicator_task(run_id: int, indicator_id: int, days: list[str] | None) -> int:
     """Recompute one indicator's dirty periods (all when `days` is None) within a run."""
     alerts = recompute_indicator(run_id, indicator_id, days)
+    if RecomputeRun.objects.filter(pk=run_id, trigger=RecomputeRun.Trigger.DEMO).exists():
+        return 0  # the demo's history is not news: its alerts are recorded, not mailed
     for alert in alerts:
         transaction.on_commit(partial(send_alert_email_task.delay, alert.pk))
     return len(alerts)

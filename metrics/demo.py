@@ -1,0 +1,350 @@
+"""Demo data of the metrics app: Brightline's 30 indicators, a year of observations, one rebuild.
+
+Indicators cover the six stakeholder groups and the three journeys, leading and lagging. Most
+are computed from the feedback and activity demos; the observed ones tell their own part of the
+same year: the call centre's answer time falls after a staffing PDCA cycle (limits recalculated
+there), SwiftParcel's late deliveries climb through its bad spell, PayFlow has one outage week,
+engagement improves slowly. The seasonal heating rush shows in complaints every winter.
+"""
+
+import math
+import random
+from datetime import date, timedelta
+from typing import Any
+
+from celery import current_app
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+
+from feedback.demo.planning import trouble_level
+from feedback.demo.surveys import CALLBACK_DAYS_AGO
+from journeys.models import Journey, QualityObjective, Touchpoint
+from stakeholders.models import Partner
+
+from . import services
+from .models import Annotation, Driver, Indicator, LimitSegment, Observation, RecomputeRun
+from .periods import period_start
+from .recompute import recompute_start
+
+STAFFING_DAYS_AGO = 105  # CallPoint added a late shift after a PDCA cycle on answer times
+PAYFLOW_OUTAGE_WEEKS_AGO = 9
+WEEKS = 52
+MONTHS = 18
+
+# code, name, kind, stakeholder group, computation, grain, chart, scope, unit, direction,
+# (target, amber, red), description
+HIGHER, LOWER = "higher_is_better", "lower_is_better"
+INDICATORS: list[tuple[Any, ...]] = [
+    ("nps", "Net Promoter Score", "lagging", "customers", "nps", "month", "xmr", {}, "points",
+     HIGHER, (35, 30, 20), "Relationship NPS over every NPS survey."),
+    ("nps-buy-online", "NPS: Buy online", "lagging", "customers", "nps", "month", "xmr",
+     {"journey": "Buy online"}, "points", HIGHER, (40, 30, 20), ""),
+    ("nps-get-support", "NPS: Get support", "lagging", "customers", "nps", "month", "xmr",
+     {"journey": "Get support"}, "points", HIGHER, (30, 25, 15), ""),
+    ("nps-renew", "NPS: Renew contract", "lagging", "customers", "nps", "month", "xmr",
+     {"journey": "Renew contract"}, "points", HIGHER, (35, 30, 20), ""),
+    ("csat-delivery", "Delivery CSAT", "leading", "customers", "csat", "month", "p",
+     {"touchpoint": "Parcel delivery"}, "%", HIGHER, (85, 80, 70),
+     "Share of delivery answers scoring 4 or 5."),
+    ("csat-installation", "Installation CSAT", "leading", "customers", "csat", "month", "p",
+     {"touchpoint": "Installation visit"}, "%", HIGHER, (85, 80, 70), ""),
+    ("csat-phone", "Phone support CSAT", "leading", "customers", "csat", "month", "p",
+     {"touchpoint": "Phone support"}, "%", HIGHER, (80, 75, 65), ""),
+    ("ces-support", "Support effort (CES)", "leading", "customers", "ces", "week", "xmr",
+     {"journey": "Get support"}, "points (1-7)", HIGHER, (5.5, 5.0, 4.5),
+     "Mean answer to 'How easy was it to get what you needed?'"),
+    ("renewal-rate", "Contract renewal rate", "lagging", "customers", "observed", "month", "p",
+     {"journey": "Renew contract"}, "%", HIGHER, (85, 80, 70),
+     "Contracts renewed of those due in the month, from billing. (Month-on-month retention "
+     "suits monthly buyers; Brightline's contracts are yearly.)"),
+    ("referral-rate", "Referral rate", "lagging", "customers", "referral_rate", "month", "xmr",
+     {}, "%", HIGHER, None, "Active customers who referred someone in the month."),
+    ("churn", "Contract churn", "lagging", "shareholders", "churn", "month", "xmr", {}, "%",
+     LOWER, (4, 5, 7), "Cancellations against last month's active customers."),
+    ("complaints", "Complaints received", "leading", "customers", "complaint_count", "week",
+     "c", {}, "complaints", LOWER, None, "Every complaint, by the week it arrived."),
+    ("complaint-rate", "Complaints per 1,000 activities", "lagging", "communities",
+     "complaint_rate", "month", "u", {}, "per 1,000", LOWER, (60, 75, 100),
+     "Reported to the consumer ombudsman every quarter."),
+    ("complaints-swiftparcel", "Complaints about SwiftParcel", "leading", "partners",
+     "complaint_count", "week", "c", {"partner": "SwiftParcel"}, "complaints", LOWER, None, ""),
+    ("time-to-acknowledge", "Time to acknowledge", "leading", "communities",
+     "time_to_acknowledge", "month", "xmr", {}, "hours", LOWER, (8, 12, 24),
+     "ISO 10002: complaints are acknowledged promptly (median hours)."),
+    ("time-to-resolve", "Time to resolve a support request", "leading", "employees",
+     "time_to_resolve", "month", "xmr", {"journey": "Get support"}, "hours", LOWER,
+     (72, 96, 120), "Median hours from a complaint to the decision communicated."),
+    ("sla-compliance", "Complaints resolved within SLA", "leading", "communities",
+     "sla_compliance", "month", "p", {}, "%", HIGHER, (90, 85, 75), ""),
+    ("fcr-phone", "First-contact resolution (phone)", "leading", "employees",
+     "first_contact_resolution", "month", "p", {"touchpoint": "Phone support"}, "%", HIGHER,
+     (70, 60, 50), ""),
+    ("mystery-shop", "Mystery-shop score", "leading", "leaders", "mystery_shop_score", "month",
+     "xmr", {}, "%", HIGHER, (85, 80, 70), "Executives and shoppers score the touchpoints."),
+    ("ideas-implemented", "Ideas implemented", "leading", "employees", "ideas_implemented",
+     "month", "c", {}, "ideas", HIGHER, None, "Staff and customer ideas put into practice."),
+    ("enps", "Employee NPS", "leading", "employees", "enps", "month", "xmr", {}, "points",
+     HIGHER, (20, 10, 0), "From the anonymous pulses (groups of five or more)."),
+    ("callpoint-answer-time", "Call-centre answer time", "leading", "partners", "observed",
+     "week", "xbar_r", {"partner": "CallPoint Contact Centres"}, "seconds", LOWER,
+     (60, 75, 90), "Daily mean seconds to answer, Monday to Friday, from CallPoint's ACD."),
+    ("swiftparcel-late", "SwiftParcel late deliveries", "leading", "partners", "observed",
+     "week", "p", {"partner": "SwiftParcel"}, "%", LOWER, (3, 5, 8),
+     "Parcels delivered after the promised day, from SwiftParcel's weekly file."),
+    ("payflow-failures", "PayFlow failed payments", "leading", "partners", "observed", "week",
+     "p", {"partner": "PayFlow"}, "%", LOWER, (1.5, 2, 3), "Card and iDEAL payments refused."),
+    ("engagement", "Employee engagement", "leading", "employees", "observed", "month", "xbar_r",
+     {}, "index", HIGHER, (70, 65, 60), "Engagement index per department (five departments)."),
+    ("leadership-walks", "Leadership quality walks", "leading", "leaders", "observed", "month",
+     "c", {}, "walks", HIGHER, (8, 6, 4), "Gemba walks by the management team."),
+    ("revenue-retention", "Net revenue retention", "lagging", "shareholders", "observed",
+     "month", "xmr", {}, "%", HIGHER, (100, 98, 95), "Contract revenue kept, with upgrades."),
+    ("cost-of-poor-quality", "Cost of poor quality", "lagging", "shareholders", "observed",
+     "month", "xmr", {}, "k EUR", LOWER, (40, 50, 60),
+     "Refunds, repeat visits and goodwill, from finance."),
+    ("ombudsman-escalations", "Ombudsman escalations", "lagging", "communities", "observed",
+     "month", "c", {}, "cases", LOWER, (1, 2, 4), "Complaints customers took to the ombudsman."),
+]  # fmt: skip
+
+# leading code -> lagging code: drivers the quality team declared (journey pairs are found).
+DECLARED_DRIVERS = [
+    ("csat-delivery", "nps"),
+    ("time-to-resolve", "nps"),
+]
+OBJECTIVE_INDICATORS = {
+    "Time to resolve a support request": "time-to-resolve",
+    "Resolve at first contact": "fcr-phone",
+    "Renewal rate of expiring contracts": "renewal-rate",
+}
+
+
+def _scope(spec: dict[str, str]) -> dict[str, Any]:
+    scope: dict[str, Any] = {}
+    if "journey" in spec:
+        scope["journey"] = Journey.objects.get(name=spec["journey"])
+    if "touchpoint" in spec:
+        scope["touchpoint"] = Touchpoint.objects.get(name=spec["touchpoint"])
+    if "partner" in spec:
+        scope["partner"] = Partner.objects.get(name=spec["partner"])
+    return scope
+
+
+def _weeks(today: date) -> list[date]:
+    this_week = period_start(today, "week")
+    return [this_week - timedelta(weeks=WEEKS - 1 - number) for number in range(WEEKS)]
+
+
+def _months(today: date) -> list[date]:
+    months = [period_start(today, "month")]
+    while len(months) < MONTHS:
+        months.insert(0, period_start(months[0] - timedelta(days=1), "month"))
+    return months
+
+
+def _winter(day: date) -> float:
+    """Return how deep into the heating-season rush a day is, from 0 to 1 (peak early January)."""
+    return max(0.0, math.cos((day.timetuple().tm_yday - 5) / 365 * 2 * math.pi)) ** 2
+
+
+def _poisson(rng: random.Random, mean: float) -> int:
+    limit, count, product = math.exp(-mean), 0, rng.random()
+    while product > limit:
+        count += 1
+        product *= rng.random()
+    return count
+
+
+def observations(rng: random.Random, today: date) -> dict[str, list[dict[str, Any]]]:
+    """Return the observed indicators' rows for the demo year (period, value, n)."""
+    rows: dict[str, list[dict[str, Any]]] = {}
+    weeks, months = _weeks(today), _months(today)
+
+    answer_times = []
+    for week in weeks:
+        days_ago = (today - week).days
+        staffed = days_ago < STAFFING_DAYS_AGO
+        mean = (62 if staffed else 96) + 18 * _winter(week)
+        for day in range(5):
+            answer_times.append(
+                {"period": week + timedelta(days=day), "value": round(rng.gauss(mean, 9), 1)}
+            )
+    rows["callpoint-answer-time"] = answer_times
+
+    late = []
+    for week in weeks:
+        parcels = rng.randint(780, 1_020)
+        share = 0.032 + 0.085 * trouble_level((today - week).days)
+        late.append(
+            {
+                "period": week,
+                "value": sum(rng.random() < share for _ in range(parcels)),
+                "n": parcels,
+            }
+        )
+    rows["swiftparcel-late"] = late
+
+    failures = []
+    for number, week in enumerate(weeks):
+        attempts = rng.randint(2_700, 3_300)
+        share = 0.045 if number == WEEKS - 1 - PAYFLOW_OUTAGE_WEEKS_AGO else 0.012
+        failures.append(
+            {
+                "period": week,
+                "value": sum(rng.random() < share for _ in range(attempts)),
+                "n": attempts,
+            }
+        )
+    rows["payflow-failures"] = failures
+
+    engagement, walks, revenue, cost, ombudsman, renewals = [], [], [], [], [], []
+    for number, month in enumerate(months):
+        days_ago = (today - month).days
+        trouble = trouble_level(days_ago)
+        lift = 4.0 * max(0, number - (MONTHS - 6)) / 6  # the recognition programme
+        for department in range(5):
+            engagement.append(
+                {"period": month, "value": round(rng.gauss(66 + lift + department, 3.5), 1)}
+            )
+        walks.append({"period": month, "value": _poisson(rng, 5 + 4 * number / MONTHS)})
+        revenue.append({"period": month, "value": round(rng.gauss(101.2 - 3.5 * trouble, 0.8), 2)})
+        cost.append(
+            {
+                "period": month,
+                "value": round(rng.gauss(41 + 14 * trouble + 6 * _winter(month), 3), 1),
+            }
+        )
+        ombudsman.append({"period": month, "value": _poisson(rng, 0.8 + 2.5 * trouble)})
+        due = rng.randint(1_450, 1_850)
+        kept = (
+            0.74 - 0.09 * trouble + 0.02 * min(1.0, max(0.0, (CALLBACK_DAYS_AGO - days_ago) / 60))
+        )
+        renewals.append(
+            {"period": month, "value": sum(rng.random() < kept for _ in range(due)), "n": due}
+        )
+    rows.update(
+        {
+            "engagement": engagement,
+            "leadership-walks": walks,
+            "revenue-retention": revenue,
+            "cost-of-poor-quality": cost,
+            "ombudsman-escalations": ombudsman,
+            "renewal-rate": renewals,
+        }
+    )
+    return rows
+
+
+@transaction.atomic
+def create_indicators(*, seed: int, today: date) -> int:
+    """Define the indicators that do not exist yet, with their observations and annotations."""
+    owners = list(User.objects.filter(groups__name="Quality manager").order_by("pk"))
+    quality = User.objects.filter(username="quality").first()
+    created = 0
+    for number, spec in enumerate(INDICATORS):
+        code, name, kind, group, computation, grain, chart, scope, unit, direction = spec[:10]
+        thresholds, description = spec[10], spec[11]
+        if Indicator.objects.filter(code=code).exists():
+            continue
+        target, amber, red = thresholds or (None, None, None)
+        owner = quality if number % 3 == 0 or not owners else owners[number % len(owners)]
+        services.indicator_create(
+            code=code,
+            name=name,
+            description=description,
+            kind=kind,
+            stakeholder_group=group,
+            computation=computation,
+            grain=grain,
+            chart_type=chart,
+            unit=unit,
+            direction=direction,
+            target=target,
+            amber_threshold=amber,
+            red_threshold=red,
+            owner=owner,
+            baseline_periods=12 if grain == "week" else None,
+            **_scope(scope),
+        )
+        created += 1
+    if not created:
+        return 0
+    rng = random.Random(seed)  # noqa: S311 - reproducible demo data, not secrets
+    indicators = {indicator.code: indicator for indicator in Indicator.objects.all()}
+    Observation.objects.bulk_create(
+        Observation(indicator=indicators[code], **row)
+        for code, rows in observations(rng, today).items()
+        for row in rows
+    )
+    _annotate(indicators, today, quality)
+    for statement, code in OBJECTIVE_INDICATORS.items():
+        QualityObjective.objects.filter(statement=statement, indicator=None).update(
+            indicator=indicators[code]
+        )
+    for leading, lagging in DECLARED_DRIVERS:
+        services.driver_declare(leading=indicators[leading], lagging=indicators[lagging])
+    return created
+
+
+def _annotate(indicators: dict[str, Indicator], today: date, user: User | None) -> None:
+    callback = today - timedelta(days=CALLBACK_DAYS_AGO)
+    staffing = period_start(today - timedelta(days=STAFFING_DAYS_AGO), "week")
+    for code in ("ces-support", "csat-phone", "nps-get-support"):
+        services.annotation_upsert(
+            indicator=indicators[code],
+            starts_on=callback,
+            label="PDCA: call customers back at a time they choose",
+            kind=Annotation.Kind.PDCA,
+            source_key="demo:callback",
+            user=user,
+        )
+    services.annotation_upsert(
+        indicator=indicators["callpoint-answer-time"],
+        starts_on=staffing,
+        label="PDCA: CallPoint adds a late shift",
+        kind=Annotation.Kind.PDCA,
+        source_key="demo:late-shift",
+        user=user,
+    )
+    LimitSegment.objects.get_or_create(
+        indicator=indicators["callpoint-answer-time"],
+        starts_on=staffing,
+        defaults={"reason": "Late shift standardised after the PDCA cycle", "created_by": user},
+    )
+    services.annotation_upsert(
+        indicator=indicators["callpoint-answer-time"],
+        starts_on=staffing,
+        label="New limits: late shift standardised",
+        kind=Annotation.Kind.LIMITS,
+        source_key="demo:late-shift-limits",
+        user=user,
+    )
+    outage = _weeks(today)[WEEKS - 1 - PAYFLOW_OUTAGE_WEEKS_AGO]
+    services.annotation_upsert(
+        indicator=indicators["payflow-failures"],
+        starts_on=outage,
+        ends_on=outage + timedelta(days=6),
+        label="PayFlow outage (incident PF-2291)",
+        source_key="demo:payflow-outage",
+        user=user,
+    )
+
+
+def load(*, seed: int) -> dict[str, int]:
+    """Create the indicators that do not exist yet and bring every snapshot up to date."""
+    if not Touchpoint.objects.exists():
+        return {"indicators": 0}  # the journeys demo was not loaded
+    created = create_indicators(seed=seed, today=timezone.localdate())
+    # The demo has no worker yet: its rebuild runs in this process, and mails no alerts.
+    eager = current_app.conf.task_always_eager
+    current_app.conf.task_always_eager = True
+    try:
+        run = recompute_start(mode=RecomputeRun.Mode.INCREMENTAL, trigger=RecomputeRun.Trigger.DEMO)
+    finally:
+        current_app.conf.task_always_eager = eager
+    run.refresh_from_db()
+    return {
+        "indicators": created,
+        "snapshots cells written": run.cells,
+        "drivers": Driver.objects.count(),
+    }
