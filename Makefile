@@ -13,7 +13,7 @@ UV = $(PYTHON) -m uv
 DEV_ENV = DEBUG=$${DEBUG:-true}
 PYTEST_ARGS ?=
 
-.PHONY: help install run test test-fast lint fmt migrate demo worker beat bench bench-import browser-deps
+.PHONY: help install run test test-fast lint fmt migrate demo worker beat bench bench-import bench-recompute browser-deps
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -65,6 +65,10 @@ beat: install ## Start the Celery beat scheduler
 bench: ## Measure the figures the issues ask for (time from a fresh clone to a served page, ...)
 	@bash tests/bench/fresh_clone_first_page.sh
 
+RESPONSES ?= 1000000
 ROWS ?= 1000000
 bench-import: install ## Import a synthetic CSV of ROWS customer activities (default 1M) and print rows/s
 	$(DEV_ENV) $(BIN)/python manage.py bench_import --rows $(ROWS)
+
+bench-recompute: install ## Time full and incremental recomputes over RESPONSES survey responses (default 1M)
+	$(DEV_ENV) $(BIN)/python manage.py bench_recompute --responses $(RESPONSES)
