@@ -125,11 +125,42 @@ VOICE_MANAGE = frozenset(
     }
 )
 
+# Metrics: everyone reads indicators, control charts, drivers and runs; quality managers define
+# indicators, load observations, annotate charts, recalculate limits and start recomputes.
+METRICS_READ = frozenset(
+    {
+        "metrics.view_indicator",
+        "metrics.view_snapshot",
+        "metrics.view_annotation",
+        "metrics.view_driver",
+        "metrics.view_limitsegment",
+        "metrics.view_recomputerun",
+        "metrics.view_observation",
+    }
+)
+METRICS_MANAGE = frozenset(
+    {
+        "metrics.add_indicator",
+        "metrics.change_indicator",
+        "metrics.delete_indicator",
+        "metrics.add_observation",
+        "metrics.add_annotation",
+        "metrics.change_annotation",
+        "metrics.delete_annotation",
+        "metrics.add_limitsegment",
+        "metrics.delete_limitsegment",
+        "metrics.add_driver",
+        "metrics.delete_driver",
+        "metrics.add_recomputerun",
+    }
+)
+
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.FRONTLINE: frozenset({"auth.view_user", "feedback.add_insight"})
     | SYSTEM_VIEW
     | FRONTLINE_CAPTURE
-    | VOICE_READ,
+    | VOICE_READ
+    | METRICS_READ,
     Role.QUALITY_MANAGER: frozenset({"auth.view_user", "auth.view_group"})
     | SYSTEM_VIEW
     | SYSTEM_EDIT
@@ -138,6 +169,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     | VOICE_READ
     | VOICE_RESULTS
     | VOICE_MANAGE
+    | METRICS_READ
+    | METRICS_MANAGE
     | {"feedback.add_insight", "feedback.add_audit", "feedback.change_audit"},
     Role.EXECUTIVE: frozenset({"auth.view_user"})
     | SYSTEM_VIEW
@@ -145,6 +178,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     | FEEDBACK_READ_ALL
     | VOICE_READ
     | VOICE_RESULTS
+    | METRICS_READ
     | {"feedback.add_audit"},
 }
 

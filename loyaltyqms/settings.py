@@ -278,6 +278,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
+    # The nightly metrics recompute, at 02:00 in TIME_ZONE (CELERY_TIMEZONE follows it).
+    "recompute-metrics": {
+        "task": "metrics.tasks.recompute_nightly_task",
+        "schedule": crontab(hour=2, minute=0),
+    },
     "clear-expired-sessions": {
         "task": "core.tasks.clear_expired_sessions_task",
         "schedule": crontab(hour=3, minute=30),
@@ -311,6 +316,14 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ChannelEnum": "journeys.models.Touchpoint.Channel",
         "KindEnum": "stakeholders.models.Partner.Kind",
+        "DirectionEnum": "journeys.models.QualityObjective.Direction",
+        # The metrics app's choices share field names with older ones: named after their model.
+        "IndicatorKindEnum": "metrics.models.Indicator.Kind",
+        "IndicatorDirectionEnum": "metrics.models.Indicator.Direction",
+        "IndicatorStatusEnum": "metrics.models.Indicator.Status",
+        "TrendVerdictEnum": "metrics.models.Indicator.TrendVerdict",
+        "RecomputeRunStatusEnum": "metrics.models.RecomputeRun.Status",
+        "AnnotationKindEnum": "metrics.models.Annotation.Kind",
     },
 }
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("stakeholders/", include("stakeholders.urls")),
     path("journeys/", include("journeys.urls")),
     path("feedback/", include("feedback.urls")),
+    path("metrics/", include("metrics.urls")),
     path("s/", include("feedback.public_urls")),  # the public survey pages (no login)
     path("imports/", include("core.imports.urls")),
     path("admin/", admin.site.urls),
@@ -19,6 +20,7 @@ urlpatterns = [
     path("api/v1/", include("stakeholders.api_urls")),
     path("api/v1/", include("journeys.api_urls")),
     path("api/v1/", include("feedback.api_urls")),
+    path("api/v1/", include("metrics.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The docs are a page for people: signing in leads back to them (DRF would answer 403).
     path(

@@ -5,7 +5,32 @@ from django.utils.translation import gettext_lazy as _
 
 
 class MetricsConfig(AppConfig):
-    """Metrics app."""
+    """Metrics app: indicators, snapshots, control charts, drivers and recompute runs."""
 
     name = "metrics"
     verbose_name = _("Metrics")
+
+    def ready(self) -> None:
+        from core.navigation import NavItem, register
+
+        from . import importers  # noqa: F401 - registers the importers of this app
+
+        register(
+            NavItem(
+                label=_("Indicators"),
+                url_name="metrics:indicator-list",
+                icon="graph-up",
+                order=400,
+                permission="metrics.view_indicator",
+                active_prefixes=("/metrics/",),
+            ),
+            NavItem(
+                label=_("Recompute runs"),
+                url_name="metrics:run-list",
+                icon="arrow-repeat",
+                order=850,  # after Imports: both are the data's plumbing
+                permission="metrics.view_recomputerun",
+                active_prefixes=("/metrics/runs/",),
+                group="tools",
+            ),
+        )

@@ -30,13 +30,21 @@ from django.db.models import (
     Sum,
 )
 
-from core.changes import Source
+from core.changes import Source, local_day
 from feedback.models import Audit, Complaint, ImprovementIdea, Survey, SurveyResponse
 from stakeholders.models import CustomerActivity
 
 from .models import Indicator, Observation
 from .nps import nps_from_counts
-from .periods import in_ranges, local_midnight, next_period, previous_period, ranges_of, truncate
+from .periods import (
+    in_ranges,
+    local_midnight,
+    next_period,
+    period_start,
+    previous_period,
+    ranges_of,
+    truncate,
+)
 
 Computation = Indicator.Computation
 ChartType = Indicator.ChartType
@@ -96,6 +104,9 @@ SOURCES: dict[str, tuple[str, ...]] = {
 # Computations whose value in a period also reads the period before: a change there moves the
 # next period too.
 READS_PREVIOUS_PERIOD = {Computation.RETENTION, Computation.CHURN}
+# Computations whose first period depends on the earliest source row: a change at or before the
+# first stored period can add or remove periods anywhere before it, so it redoes them all.
+STARTS_AT_FIRST_ROW = {Computation.COMPLAINT_RATE}
 
 # A customer counts as active in a period when they bought, renewed or referred in it.
 ACTIVE_KINDS = (
@@ -404,7 +415,15 @@ def _complaint_rate(indicator: Indicator, periods: list[date] | None) -> Result:
         )
     }
     result = Result(rows_scanned=sum(complaints.values()) + sum(activities.values()))
+    # Before the first complaint on record the complaint log did not exist yet: no rate, not 0.
+    first = _complaints(indicator).order_by("received_at").values_list("received_at", flat=True)
+    started = first.first()
+    if started is None:
+        return result
+    log_began = period_start(local_day(started), indicator.grain)
     for period in sorted(activities):
+        if period < log_began:
+            continue
         count, base = complaints.get(period, 0), activities[period]
         result.cells.append(
             Cell(

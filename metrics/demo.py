@@ -164,7 +164,7 @@ def observations(rng: random.Random, today: date) -> dict[str, list[dict[str, An
     for week in weeks:
         days_ago = (today - week).days
         staffed = days_ago < STAFFING_DAYS_AGO
-        mean = (62 if staffed else 96) + 18 * _winter(week)
+        mean = (62 if staffed else 96) + 6 * _winter(week)
         for day in range(5):
             answer_times.append(
                 {"period": week + timedelta(days=day), "value": round(rng.gauss(mean, 9), 1)}
@@ -263,7 +263,8 @@ def create_indicators(*, seed: int, today: date) -> int:
             amber_threshold=amber,
             red_threshold=red,
             owner=owner,
-            baseline_periods=12 if grain == "week" else None,
+            # Limits from the first quarter of weeks or half-year of months: before the bad spell.
+            baseline_periods=12 if grain == "week" else 6,
             **_scope(scope),
         )
         created += 1

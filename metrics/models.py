@@ -429,6 +429,7 @@ class LimitSegment(models.Model):
         verbose_name=_("by"),
         on_delete=models.SET_NULL,
         null=True,
+        blank=True,
         related_name="+",
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)

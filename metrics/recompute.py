@@ -21,7 +21,13 @@ from django.utils import timezone
 from core.changes import Source
 from core.models import SourceChange
 
-from .computations import READS_PREVIOUS_PERIOD, SOURCES, Cell, compute_cells
+from .computations import (
+    READS_PREVIOUS_PERIOD,
+    SOURCES,
+    STARTS_AT_FIRST_ROW,
+    Cell,
+    compute_cells,
+)
 from .drivers import drivers_refresh
 from .models import Alert, Indicator, RecomputeRun, Snapshot
 from .periods import next_period, periods_between
@@ -90,6 +96,12 @@ def _plan(run: RecomputeRun) -> dict[int, list[date] | None]:
             periods.update(periods_between(first_day, last_day, indicator.grain))
         if indicator.computation in READS_PREVIOUS_PERIOD:
             periods |= {next_period(period, indicator.grain) for period in periods}
+        if periods and indicator.computation in STARTS_AT_FIRST_ROW:
+            first = indicator.snapshots.order_by("period").values_list("period", flat=True)
+            first_period = first.first()
+            if first_period is None or min(periods) <= first_period:
+                plan[indicator.pk] = None
+                continue
         if periods:
             plan[indicator.pk] = sorted(periods)
     return plan

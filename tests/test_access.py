@@ -55,6 +55,21 @@ def audit_of(world: dict[str, Any]) -> Any:
     )
 
 
+def indicator_of(world: dict[str, Any]) -> dict[str, Any]:
+    """Define an indicator on the world's delivery touchpoint and return its code."""
+    from metrics import services
+
+    indicator = services.indicator_create(
+        code="delivery-csat",
+        name="Delivery CSAT",
+        kind="lagging",
+        stakeholder_group="customers",
+        computation="csat",
+        touchpoint=world["delivery"],
+    )
+    return {"code": indicator.code}
+
+
 EXPECTED: dict[str, Rule] = {
     "home": Rule(PAGE, SIGNED_IN),
     "healthz": Rule(PUBLIC, set(VISITORS)),
@@ -121,6 +136,12 @@ EXPECTED: dict[str, Rule] = {
     "feedback:checklist-edit": Rule(PAGE, QUALITY, pk_of("checklist")),
     "feedback:audit-record": Rule(PAGE, GIVERS, pk_of("checklist")),
     "feedback:audit-detail": Rule(PAGE, SIGNED_IN, lambda world: {"pk": audit_of(world).pk}),
+    # metrics pages
+    "metrics:indicator-list": Rule(PAGE, SIGNED_IN),
+    "metrics:indicator-create": Rule(PAGE, QUALITY),
+    "metrics:indicator-detail": Rule(PAGE, SIGNED_IN, indicator_of),
+    "metrics:indicator-edit": Rule(PAGE, QUALITY, indicator_of),
+    "metrics:run-list": Rule(PAGE, SIGNED_IN),
     # imports (quality managers)
     "imports:job-list": Rule(PAGE, QUALITY),
     "imports:job-create": Rule(PAGE, QUALITY),
@@ -156,6 +177,14 @@ EXPECTED: dict[str, Rule] = {
     "quality-objective-list": Rule(API, SIGNED_IN),
     "quality-objective-detail": Rule(API, SIGNED_IN, pk_of("objective")),
     "complaint-list": Rule(API, SIGNED_IN),
+    "indicator-list": Rule(API, SIGNED_IN),
+    "indicator-detail": Rule(API, SIGNED_IN, indicator_of),
+    "indicator-observations": Rule(API, SIGNED_IN, indicator_of),
+    "indicator-chart": Rule(API, SIGNED_IN, indicator_of),
+    "indicator-series": Rule(API, SIGNED_IN, indicator_of),
+    "recompute-run-list": Rule(API, SIGNED_IN),
+    "annotation-list": Rule(API, SIGNED_IN),
+    "driver-list": Rule(API, SIGNED_IN),
     "complaint-detail": Rule(API, GIVERS, pk_of("complaint"), hidden=frozenset({"frontline"})),
     "complaint-events": Rule(API, GIVERS, pk_of("complaint"), hidden=frozenset({"frontline"})),
     "severity-policy-list": Rule(API, SIGNED_IN),
@@ -199,6 +228,16 @@ NOT_WALKED = {
     "api-customer-activity-bulk": "POST only; tested in tests/core/test_imports.py",
     "customer-activity-detail": "needs an activity; read rules in tests/stakeholders",
     "feedback:insight-tag": "POST only; tested in tests/feedback/test_insights.py",
+    "metrics:run-start": "POST only; tested in tests/metrics/test_pages.py",
+    "metrics:limits-recalculate": "POST only; tested in tests/metrics/test_pages.py",
+    "metrics:annotation-add": "POST only; tested in tests/metrics/test_pages.py",
+    "metrics:driver-declare": "POST only; tested in tests/metrics/test_pages.py",
+    "metrics:indicator-recompute": "POST only; tested in tests/metrics/test_pages.py",
+    "indicator-recompute": "POST only; tested in tests/metrics/test_api.py",
+    "indicator-limits": "POST only; tested in tests/metrics/test_api.py",
+    "recompute-run-detail": "needs a run; read rules in tests/metrics/test_api.py",
+    "annotation-detail": "needs an annotation; read rules in tests/metrics/test_api.py",
+    "driver-detail": "needs a driver; read rules in tests/metrics/test_api.py",
     "survey-response-detail": "needs a response; read rules in tests/feedback/test_surveys.py",
     "complaint-bulk-assign": "POST only; tested in tests/feedback/test_api.py",
     "complaint-acknowledge": "POST only; tested in tests/feedback/test_api.py",

@@ -1,6 +1,7 @@
 """The recompute: incremental runs agree with full rebuilds, runs are idempotent and exclusive."""
 
 import random
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -30,7 +31,7 @@ def moment(rng: random.Random) -> datetime:
 
 
 @pytest.fixture
-def eager(settings: Any) -> None:
+def eager(settings: Any) -> Iterator[None]:
     """Run the per-indicator tasks inline, as `make run` without a worker would."""
     from loyaltyqms.celery import app
 
@@ -176,7 +177,7 @@ def random_edits(rng: random.Random, indicators: dict[str, Indicator]) -> None:
         response.delete()
     for complaint in Complaint.objects.order_by("?")[:10]:
         edit_complaint(complaint, rng)
-    Complaint.objects.order_by("?").first().delete()
+    Complaint.objects.order_by("?")[0].delete()
     for activity in CustomerActivity.objects.order_by("?")[:15]:
         activity.occurred_at = moment(rng)
         activity.save()
@@ -185,7 +186,7 @@ def random_edits(rng: random.Random, indicators: dict[str, Indicator]) -> None:
     for observation in Observation.objects.order_by("?")[:8]:
         observation.value = rng.uniform(5, 30)
         observation.save()
-    Observation.objects.order_by("?").first().delete()
+    Observation.objects.order_by("?")[0].delete()
     Observation.objects.create(
         indicator=indicators["observed-week"], period=START + timedelta(days=3), value=99.0
     )
@@ -282,6 +283,8 @@ def test_nps_snapshot_holds_the_score_and_its_interval(
     assert snapshot.value == pytest.approx(100 / 3)
     assert (snapshot.n, snapshot.numerator, snapshot.denominator) == (6, 2, 6)
     assert snapshot.margin_of_error == pytest.approx(1.96 * 0.304 * 100, rel=2e-3)
+    assert snapshot.value is not None
+    assert snapshot.margin_of_error is not None
     assert snapshot.low == pytest.approx(snapshot.value - snapshot.margin_of_error)
 
 

@@ -33,8 +33,8 @@ def worker(require_postgres_and_redis: Any, settings: Any) -> Iterator[None]:
 
     settings.CELERY_TASK_ALWAYS_EAGER = False
     app.conf.task_always_eager = False
-    app.conf.broker_url = require_postgres_and_redis.broker_url
-    app.conf.result_backend = None
+    # The broker is CELERY_BROKER_URL (Redis, checked by the fixture); results are not needed.
+    app.conf.update(result_backend=None)
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=20):
         yield
 
