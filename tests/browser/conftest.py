@@ -7,6 +7,7 @@ import os
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, ViewportSize, sync_playwright
@@ -56,10 +57,14 @@ class PageWithConsole:
         self.errors: list[str] = []
         page.on("console", self._on_console)
         page.on("pageerror", lambda error: self.errors.append(f"pageerror: {error}"))
-        page.on(
-            "requestfailed",
-            lambda request: self.errors.append(f"request failed: {request.url}"),
-        )
+        page.on("requestfailed", self._on_request_failed)
+
+    def _on_request_failed(self, request: Any) -> None:
+        # The browser itself cancels requests when the page navigates away or a download
+        # starts (a favicon still loading when a form posts): that is not a failure to serve.
+        if request.failure == "net::ERR_ABORTED":
+            return
+        self.errors.append(f"request failed: {request.url} ({request.failure})")
 
     def _on_console(self, message: ConsoleMessage) -> None:
         if message.type == "error":

@@ -31,12 +31,15 @@ def worker(require_postgres_and_redis: Any, settings: Any) -> Iterator[None]:
     """Run a real Celery worker on the Redis broker for the test's duration."""
     from loyaltyqms.celery import app
 
+    eager = app.conf.task_always_eager
     settings.CELERY_TASK_ALWAYS_EAGER = False
     app.conf.task_always_eager = False
-    # The broker is CELERY_BROKER_URL (Redis, checked by the fixture); results are not needed.
-    app.conf.update(result_backend=None)
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=20):
-        yield
+    try:
+        # The broker is CELERY_BROKER_URL: the Redis the fixture checked.
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=20):
+            yield
+    finally:
+        app.conf.task_always_eager = eager
 
 
 def responses(survey: Survey, scores: list[int], month: int) -> None:
