@@ -353,9 +353,13 @@ def _count(
     for row in rows:
         result.rows_scanned += row["total"]
         result.cells.append(
-            Cell(period=row["period"], value=float(row["total"]), numerator=row["total"])
+            Cell(
+                period=row["period"],
+                value=float(row["total"]),
+                numerator=row["total"],
+                rows=row["total"],
+            )
         )
-        result.cells[-1].rows = row["total"]
     return result
 
 

@@ -54,13 +54,14 @@ def drivers_refresh() -> int:
     declared = set(Driver.objects.filter(declared=True).values_list("leading_id", "lagging_id"))
     pairs = found | declared
     # Pairs no longer on one journey (and not declared) are dropped.
-    Driver.objects.filter(declared=False).exclude(
-        pk__in=[
-            driver.pk
-            for driver in Driver.objects.filter(declared=False)
-            if (driver.leading_id, driver.lagging_id) in found
-        ]
-    ).delete()
+    stale = [
+        pk
+        for pk, leading_id, lagging_id in Driver.objects.filter(declared=False).values_list(
+            "pk", "leading_id", "lagging_id"
+        )
+        if (leading_id, lagging_id) not in found
+    ]
+    Driver.objects.filter(pk__in=stale).delete()
     involved = {indicator_id for pair in pairs for indicator_id in pair}
     series: dict[int, pd.Series] = {}
     rows = Snapshot.objects.filter(indicator_id__in=involved).exclude(value=None)
