@@ -6,6 +6,7 @@ from source rows.
 """
 
 from collections import defaultdict
+from datetime import date
 
 import pandas as pd
 from django.db import transaction
@@ -13,6 +14,7 @@ from django.utils import timezone
 
 from .correlation import lagged, strongest
 from .models import Driver, Indicator, Snapshot
+from .periods import open_period
 from .series import rounded
 
 MAX_LAG = 3
@@ -64,12 +66,20 @@ def drivers_refresh() -> int:
     Driver.objects.filter(pk__in=stale).delete()
     involved = {indicator_id for pair in pairs for indicator_id in pair}
     series: dict[int, pd.Series] = {}
+    # A period in progress takes no part: only complete periods are correlated.
+    open_periods = {
+        pk: open_period(grain)
+        for pk, grain in Indicator.objects.filter(pk__in=involved).values_list("pk", "grain")
+    }
     rows = Snapshot.objects.filter(indicator_id__in=involved).exclude(value=None)
     frame = pd.DataFrame.from_records(
         rows.values_list("indicator_id", "period", "value"),
         columns=["indicator_id", "period", "value"],
     )
     for indicator_id, group in frame.groupby("indicator_id"):
+        group = group[group["period"] < open_periods.get(int(indicator_id), date.max)]
+        if group.empty:
+            continue
         series[int(indicator_id)] = pd.Series(
             group["value"].to_numpy(dtype="float64"), index=pd.to_datetime(group["period"])
         )

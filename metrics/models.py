@@ -1,5 +1,7 @@
 """Indicators, their observations and snapshots, recompute runs, annotations, drivers and alerts."""
 
+from datetime import date
+
 from django.conf import settings
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
@@ -27,6 +29,7 @@ class Indicator(ConstraintErrorsOnFields, models.Model):
     CONSTRAINT_FIELDS = {
         "indicator_one_scope": "touchpoint",
         "indicator_baseline_positive": "baseline_periods",
+        "indicator_active_window_set": "active_window_days",
     }
 
     class Kind(models.TextChoices):
@@ -73,11 +76,18 @@ class Indicator(ConstraintErrorsOnFields, models.Model):
         NELSON = "nelson", _("Nelson rules 1-8")
 
     class Status(models.TextChoices):
-        ON_TARGET = "on_target", _("On target")
-        AMBER = "amber", _("Amber")
-        RED = "red", _("Red")
+        # The words live here once; metrics/statuses.py gives each its icon and colour.
+        MEETS_TARGET = "meets_target", _("Meets target")
+        WITHIN_TOLERANCE = "within_tolerance", _("Misses target (within tolerance)")
+        AMBER = "amber", _("Amber: misses target")
+        RED = "red", _("Red: far off target")
         NO_TARGET = "no_target", _("No target")
-        NO_DATA = "no_data", _("No data yet")
+        NO_DATA = "no_data", _("No complete period yet")
+
+    class ActiveCustomer(models.TextChoices):
+        PREVIOUS_PERIOD = "previous_period", _("Active in the previous period")
+        CONTRACT = "contract", _("Contract in force")
+        TRAILING_WINDOW = "trailing_window", _("Activity in a trailing window")
 
     class Variation(models.TextChoices):
         COMMON_CAUSE = "common_cause", _("Common cause variation")
@@ -172,12 +182,33 @@ class Indicator(ConstraintErrorsOnFields, models.Model):
         choices=RuleSet.choices,
         default=RuleSet.WESTERN_ELECTRIC,
     )
+    # Retention, churn and repeat purchase: who counts as an active customer at a moment.
+    active_customer = models.CharField(
+        _("active customer"),
+        max_length=16,
+        choices=ActiveCustomer.choices,
+        default=ActiveCustomer.PREVIOUS_PERIOD,
+        help_text=_(
+            "Contract in force: a purchase or renewal within the customer's contract term (or "
+            "the window below when the customer has none), not cancelled since. Trailing window: "
+            "a purchase, renewal or referral in the window, not cancelled since."
+        ),
+    )
+    active_window_days = models.PositiveSmallIntegerField(
+        _("active window (days)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("How long a customer stays active after a purchase or renewal."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     # Derived by the recompute from the snapshots; never edited by hand.
+    # Status, variation, trend and latest_* read complete periods only: a period that has not
+    # ended is "in progress" (current_*) and drives no verdict until it closes.
     status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.NO_DATA, editable=False
+        _("status"), max_length=16, choices=Status.choices, default=Status.NO_DATA, editable=False
     )
     variation = models.CharField(
         _("variation"),
@@ -197,6 +228,12 @@ class Indicator(ConstraintErrorsOnFields, models.Model):
     trend_p_value = models.FloatField(_("trend p-value"), null=True, editable=False)
     latest_period = models.DateField(_("latest period"), null=True, editable=False)
     latest_value = models.FloatField(_("latest value"), null=True, editable=False)
+    current_period = models.DateField(_("period in progress"), null=True, editable=False)
+    current_value = models.FloatField(_("value so far"), null=True, editable=False)
+    current_n = models.FloatField(_("n so far"), null=True, editable=False)
+    # The first period that had not ended when the series pass last ran: periods before it were
+    # judged complete. The nightly run redoes the verdicts of indicators whose period has closed.
+    complete_before = models.DateField(_("complete before"), null=True, editable=False)
     chart_summary = models.JSONField(_("chart summary"), default=dict, editable=False)
     # Set when the definition changes (computation, scope, grain): every period must be redone.
     needs_full_recompute = models.BooleanField(default=True, editable=False)
@@ -221,6 +258,15 @@ class Indicator(ConstraintErrorsOnFields, models.Model):
                 name="indicator_baseline_positive",
                 violation_error_message=_("A calibration window needs at least 2 periods."),
             ),
+            models.CheckConstraint(
+                condition=Q(active_customer="previous_period")
+                | Q(active_window_days__isnull=False),
+                name="indicator_active_window_set",
+                violation_error_message=_(
+                    "Give the active window in days: it is the trailing window, or the term of "
+                    "customers without a contract term."
+                ),
+            ),
         ]
         indexes = [
             models.Index(fields=["kind", "stakeholder_group"], name="indicator_kind_group"),
@@ -232,6 +278,10 @@ class Indicator(ConstraintErrorsOnFields, models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("metrics:indicator-detail", args=[self.code])
+
+    def is_in_progress(self, period: date) -> bool:
+        """Return whether a period had not ended when the verdicts were last computed."""
+        return self.complete_before is not None and period >= self.complete_before
 
     @property
     def higher_is_better(self) -> bool:

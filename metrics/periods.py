@@ -46,6 +46,20 @@ def periods_between(first_day: date, last_day: date, grain: str) -> Iterator[dat
         start = next_period(start, grain)
 
 
+def local_today() -> date:
+    """Return today's date in the organisation's time zone (tests replace it to move the clock)."""
+    return timezone.localdate()
+
+
+def open_period(grain: str, today: date | None = None) -> date:
+    """Return the start of the period that has not ended yet: it and later ones are in progress.
+
+    A period is complete from the first local day after it: on 31 Jan the month of January is
+    still in progress, on 1 Feb it is complete.
+    """
+    return period_start(today if today is not None else local_today(), grain)
+
+
 def local_midnight(day: date) -> datetime:
     """Return the aware moment a local day begins in the organisation's time zone."""
     return timezone.make_aware(datetime.combine(day, time.min))

@@ -30,7 +30,7 @@ from .computations import (
 )
 from .drivers import drivers_refresh
 from .models import Alert, Indicator, RecomputeRun, Snapshot
-from .periods import next_period, periods_between
+from .periods import next_period, open_period, periods_between
 from .series import rounded, series_refresh
 
 logger = logging.getLogger(__name__)
@@ -81,7 +81,9 @@ def _plan(run: RecomputeRun) -> dict[int, list[date] | None]:
         .distinct()
     )
     plan: dict[int, list[date] | None] = {}
-    for indicator in active.only("pk", "computation", "grain", "needs_full_recompute"):
+    for indicator in active.only(
+        "pk", "computation", "grain", "needs_full_recompute", "complete_before"
+    ):
         if indicator.needs_full_recompute:
             plan[indicator.pk] = None
             continue
@@ -104,6 +106,9 @@ def _plan(run: RecomputeRun) -> dict[int, list[date] | None]:
                 continue
         if periods:
             plan[indicator.pk] = sorted(periods)
+        elif indicator.complete_before != open_period(indicator.grain):
+            # A period has closed since the verdicts were made: redo them, no cell to recompute.
+            plan[indicator.pk] = []
     return plan
 
 
@@ -174,6 +179,8 @@ def cells_write(
     *, indicator: Indicator, periods: list[date] | None, run: RecomputeRun | None
 ) -> tuple[int, int]:
     """Recompute the periods' cells and upsert what changed; return (cells written, rows read)."""
+    if periods == []:
+        return 0, 0  # only the verdicts are due (a period closed)
     result = compute_cells(indicator, periods)
     stored = indicator.snapshots.all()
     if periods is not None:

@@ -147,6 +147,14 @@ def snapshots_of(indicator: Indicator) -> QuerySet[Snapshot]:
     return Snapshot.objects.filter(indicator=indicator).order_by("-period")
 
 
+def latest_complete_snapshot(indicator: Indicator) -> Snapshot | None:
+    """Return the snapshot of the latest complete period with a value (the verdicts' period)."""
+    rows = snapshots_of(indicator).exclude(value=None)
+    if indicator.complete_before is not None:
+        rows = rows.filter(period__lt=indicator.complete_before)
+    return rows.first()
+
+
 def limit_segments_of(indicator: Indicator) -> QuerySet[LimitSegment]:
     """Return an indicator's limit recalculations in date order, with who made them."""
     return (

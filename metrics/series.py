@@ -16,12 +16,15 @@ from django.utils.translation import gettext as _
 
 from . import control_charts, rules
 from .models import Alert, Indicator, Snapshot
+from .periods import open_period
 from .trends import mann_kendall
 
 ChartType = Indicator.ChartType
 TREND_PERIODS = 12  # the trend reads the last year of months (or 12 weeks, 12 days)
 TREND_SIGNIFICANCE = 0.05
 ALERT_RECENT_PERIODS = 2  # signals on older periods are history, not news: no e-mail for them
+# Complete periods a segment needs before it has limits (an XmR chart needs one moving range).
+MINIMUM_COMPLETE = {ChartType.XMR: 2}
 SIGNIFICANT_DIGITS = 12  # stored floats are rounded so that equal data gives equal rows
 
 
@@ -58,9 +61,10 @@ def _units_per(indicator: Indicator) -> float:
     return 1000.0 if indicator.computation == Indicator.Computation.COMPLAINT_RATE else 1.0
 
 
-def _segment_chart(indicator: Indicator, frame: pd.DataFrame) -> control_charts.Chart:
+def _segment_chart(
+    indicator: Indicator, frame: pd.DataFrame, baseline: int
+) -> control_charts.Chart:
     """Compute the chart of one calibration segment (rows with a value, in period order)."""
-    baseline = indicator.baseline_periods
     chart_type = indicator.chart_type
     if chart_type == ChartType.XMR:
         return control_charts.xmr_chart(frame["value"].tolist(), baseline=baseline)
@@ -96,17 +100,34 @@ def _segments(indicator: Indicator, frame: pd.DataFrame) -> list[pd.DataFrame]:
 
 
 def _chart_points(
-    indicator: Indicator, frame: pd.DataFrame
+    indicator: Indicator, frame: pd.DataFrame, complete_before: date
 ) -> tuple[dict[int, PointChart], dict[str, Any]]:
-    """Return each snapshot's limits and signals, and the chart summary of the series."""
+    """Return each snapshot's limits and signals, and the chart summary of the series.
+
+    Only complete periods calibrate the limits and are tested against the rules: a period in
+    progress (from `complete_before` on) is drawn against its segment's limits, with no signal.
+    """
     scale = _scale(indicator)
     rule_names = rules.RULE_SETS[indicator.rule_set]
+    minimum = MINIMUM_COMPLETE.get(ChartType(indicator.chart_type), 1)
     points: dict[int, PointChart] = {}
     summaries: list[dict[str, Any]] = []
     problems: list[str] = []
     for number, piece in enumerate(_segments(indicator, frame)):
+        complete = int((piece["period"] < complete_before).sum())
+        baseline = complete
+        if indicator.baseline_periods is not None:
+            baseline = min(indicator.baseline_periods, complete)
         try:
-            chart = _segment_chart(indicator, piece)
+            if complete < minimum:
+                raise ValueError(
+                    _(
+                        "Control limits need at least %(minimum)s complete periods; "
+                        "this segment has %(count)s."
+                    )
+                    % {"minimum": minimum, "count": complete}
+                )
+            chart = _segment_chart(indicator, piece, baseline)
         except ValueError as error:
             problems.append(str(error))
             for snapshot_id in piece["id"]:
@@ -114,7 +135,10 @@ def _chart_points(
             continue
         centers = [limits.center for limits in chart.points]
         sigmas = [limits.sigma for limits in chart.points]
-        found = rules.detect(chart.values, centers, sigmas, rule_names)
+        found = rules.detect(
+            chart.values[:complete], centers[:complete], sigmas[:complete], rule_names
+        )
+        found += [[] for _ in range(len(chart.points) - complete)]
         for snapshot_id, limits, signals in zip(piece["id"], chart.points, found, strict=True):
             points[snapshot_id] = PointChart(
                 segment=number,
@@ -162,19 +186,24 @@ def _worse(indicator: Indicator, value: float, threshold: float) -> bool:
 
 
 def status_of(indicator: Indicator, value: float | None) -> str:
-    """Return the RAG status of a value against the indicator's target and thresholds."""
+    """Return where a value stands against the indicator's target and thresholds.
+
+    Meets target: at the target or better. Misses target (within tolerance): worse than the
+    target but not worse than "amber from". Amber: worse than "amber from" (the target when it is
+    empty) but not worse than "red from". Red: worse than "red from".
+    """
     if value is None:
         return Indicator.Status.NO_DATA
     if indicator.target is None:
         return Indicator.Status.NO_TARGET
+    if not _worse(indicator, value, indicator.target):
+        return Indicator.Status.MEETS_TARGET
     if indicator.red_threshold is not None and _worse(indicator, value, indicator.red_threshold):
         return Indicator.Status.RED
-    green_from = (
-        indicator.amber_threshold if indicator.amber_threshold is not None else indicator.target
-    )
-    if _worse(indicator, value, green_from):
-        return Indicator.Status.AMBER
-    return Indicator.Status.ON_TARGET
+    amber_from = indicator.amber_threshold
+    if amber_from is not None and not _worse(indicator, value, amber_from):
+        return Indicator.Status.WITHIN_TOLERANCE
+    return Indicator.Status.AMBER
 
 
 def variation_of(indicator: Indicator, point: PointChart | None) -> str:
@@ -210,8 +239,13 @@ CHART_FIELDS = ("segment", "center", "ucl", "lcl", "sigma", "signals")
 
 
 @transaction.atomic
-def series_refresh(indicator: Indicator) -> list[Alert]:
-    """Recompute limits, signals, trend and status from the snapshots; return new alerts."""
+def series_refresh(indicator: Indicator, *, today: date | None = None) -> list[Alert]:
+    """Recompute limits, signals, trend and status from the snapshots; return new alerts.
+
+    Verdicts read complete periods only: the period holding `today` (the organisation's local
+    date) and any later one are in progress and are stored as such, not judged.
+    """
+    complete_before = open_period(indicator.grain, today)
     snapshots = list(indicator.snapshots.order_by("period"))
     valued = [snapshot for snapshot in snapshots if snapshot.value is not None]
     frame = pd.DataFrame(
@@ -227,7 +261,9 @@ def series_refresh(indicator: Indicator) -> list[Alert]:
             "spread": pd.Series([snapshot.spread for snapshot in valued], dtype="float64"),
         }
     )
-    points, summary = _chart_points(indicator, frame) if len(frame) else ({}, {"segments": []})
+    points, summary = (
+        _chart_points(indicator, frame, complete_before) if len(frame) else ({}, {"segments": []})
+    )
     changed = []
     for snapshot in snapshots:
         point = points.get(snapshot.pk) or PointChart(0, None, None, None, None, [], [])
@@ -245,8 +281,10 @@ def series_refresh(indicator: Indicator) -> list[Alert]:
             changed.append(snapshot)
     Snapshot.objects.bulk_update(changed, CHART_FIELDS, batch_size=500)
 
-    latest = valued[-1] if valued else None
-    verdict, slope, p_value = trend_of(indicator, [snapshot.value for snapshot in valued])  # type: ignore[misc]
+    complete = [snapshot for snapshot in valued if snapshot.period < complete_before]
+    current = next((s for s in valued if s.period == complete_before), None)
+    latest = complete[-1] if complete else None
+    verdict, slope, p_value = trend_of(indicator, [snapshot.value for snapshot in complete])  # type: ignore[misc]
     state: dict[str, Any] = {
         "status": status_of(indicator, latest.value if latest else None),
         "variation": variation_of(indicator, points.get(latest.pk) if latest else None),
@@ -255,17 +293,21 @@ def series_refresh(indicator: Indicator) -> list[Alert]:
         "trend_p_value": p_value,
         "latest_period": latest.period if latest else None,
         "latest_value": latest.value if latest else None,
+        "current_period": current.period if current else None,
+        "current_value": current.value if current else None,
+        "current_n": current.n if current else None,
+        "complete_before": complete_before,
         "chart_summary": summary,
     }
     if any(getattr(indicator, name) != value for name, value in state.items()):
         Indicator.objects.filter(pk=indicator.pk).update(**state)
         for name, value in state.items():
             setattr(indicator, name, value)
-    return _new_alerts(indicator, valued)
+    return _new_alerts(indicator, complete)
 
 
 def _new_alerts(indicator: Indicator, valued: list[Snapshot]) -> list[Alert]:
-    """Record an alert once per new signal on a recent period, and once per red period."""
+    """Record an alert once per new signal on a recent complete period, and once per red one."""
     candidates: list[Alert] = []
     for snapshot in valued[-ALERT_RECENT_PERIODS:]:
         for rule in snapshot.signals:
@@ -292,9 +334,10 @@ def _new_alerts(indicator: Indicator, valued: list[Snapshot]) -> list[Alert]:
                 kind=Alert.Kind.RED,
                 period=latest.period,
                 rule="",
-                message=_("%(name)s is red: %(value)s %(unit)s in the period from %(period)s.")
+                message=_("%(name)s: %(status)s, %(value)s %(unit)s in the period from %(period)s.")
                 % {
                     "name": indicator.name,
+                    "status": indicator.get_status_display(),
                     "value": f"{latest.value:.4g}",
                     "unit": indicator.unit,
                     "period": latest.period.isoformat(),
@@ -342,16 +385,22 @@ def chart_payload(indicator: Indicator) -> dict[str, Any]:
                 "ucl": snapshot.ucl,
                 "lcl": snapshot.lcl,
                 "signals": snapshot.signals,
+                "in_progress": indicator.is_in_progress(snapshot.period),
             }
             for snapshot in snapshots
         ],
+        "complete_before": _iso(indicator.complete_before),
         "secondary": summary.get("secondary"),
         "secondary_points": secondary_points if summary.get("secondary") is not None else [],
         "segments": [
-            {key: segment[key] for key in ("starts_on", "center", "ucl", "lcl")}
+            {key: segment.get(key) for key in ("starts_on", "center", "ucl", "lcl", "secondary")}
             for segment in summary.get("segments", [])
         ],
     }
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
 
 
 def series_payload(indicator: Indicator) -> dict[str, Any]:
@@ -368,10 +417,14 @@ def series_payload(indicator: Indicator) -> dict[str, Any]:
             "slope": indicator.trend_slope,
             "p_value": indicator.trend_p_value,
         },
-        "latest": {
-            "period": indicator.latest_period.isoformat() if indicator.latest_period else None,
-            "value": indicator.latest_value,
+        "status_label": indicator.get_status_display(),
+        "latest": {"period": _iso(indicator.latest_period), "value": indicator.latest_value},
+        "in_progress": {
+            "period": _iso(indicator.current_period),
+            "value": indicator.current_value,
+            "n": indicator.current_n,
         },
+        "complete_before": _iso(indicator.complete_before),
         "snapshots": [
             {
                 "period": snapshot.period.isoformat(),
@@ -386,6 +439,7 @@ def series_payload(indicator: Indicator) -> dict[str, Any]:
                 "ucl": snapshot.ucl,
                 "lcl": snapshot.lcl,
                 "signals": snapshot.signals,
+                "in_progress": indicator.is_in_progress(snapshot.period),
             }
             for snapshot in snapshots
         ],

@@ -144,7 +144,7 @@ def _render_detail(
         }
         for driver in pairs
     ]
-    latest = selectors.snapshots_of(indicator).exclude(value=None).first()
+    latest = selectors.latest_complete_snapshot(indicator)
     can = {
         "edit": user.has_perm("metrics.change_indicator"),
         "annotate": user.has_perm("metrics.add_annotation"),
@@ -155,7 +155,7 @@ def _render_detail(
     forms = {
         "annotation": bound.get("annotation") or (AnnotationForm() if can["annotate"] else None),
         "limits": bound.get("limits")
-        or (LimitsForm(indicator=indicator) if can["limits"] and latest else None),
+        or (LimitsForm(indicator=indicator) if can["limits"] and payload["points"] else None),
         "driver": bound.get("driver")
         or (DriverForm(indicator=indicator) if can["drive"] else None),
     }

@@ -130,6 +130,17 @@ class Customer(models.Model):
         related_name="customers",
     )
     first_seen = models.DateField(_("first seen"))
+    # Contract businesses: the churn and retention indicators count a contract as in force for
+    # its term after each purchase or renewal. Empty for customers without a contract.
+    contract_type = models.CharField(
+        _("contract type"), max_length=40, blank=True, help_text=_("e.g. One year, Monthly")
+    )
+    contract_term_months = models.PositiveSmallIntegerField(
+        _("contract term (months)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+    )
 
     class Meta:
         ordering = ["external_reference"]

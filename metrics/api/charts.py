@@ -20,6 +20,10 @@ class ChartPointSerializer(serializers.Serializer):
     signals = serializers.ListField(
         child=serializers.CharField(), help_text="The special-cause rules the point breaks."
     )
+    in_progress = serializers.BooleanField(
+        help_text="The period had not ended when the verdicts were computed: a value so far, "
+        "never tested against the rules."
+    )
 
 
 class ChartLimitsSerializer(serializers.Serializer):
@@ -40,6 +44,9 @@ class ChartSerializer(serializers.Serializer):
     lcl = serializers.FloatField(allow_null=True)
     sigma = serializers.FloatField(allow_null=True)
     points = ChartPointSerializer(many=True)
+    complete_before = serializers.DateField(
+        allow_null=True, help_text="Periods from this date on were in progress (not judged)."
+    )
     secondary = ChartLimitsSerializer(
         allow_null=True, help_text="The XmR moving range or X-bar R range chart; null otherwise."
     )
@@ -54,10 +61,18 @@ class TrendSerializer(serializers.Serializer):
 
 
 class LatestSerializer(serializers.Serializer):
-    """The latest period with a value (both null before the first)."""
+    """The latest complete period with a value (both null before the first)."""
 
     period = serializers.DateField(allow_null=True)
     value = serializers.FloatField(allow_null=True)
+
+
+class InProgressSerializer(serializers.Serializer):
+    """The period that has not ended yet and its value so far (null when it has no data)."""
+
+    period = serializers.DateField(allow_null=True)
+    value = serializers.FloatField(allow_null=True)
+    n = serializers.FloatField(allow_null=True)
 
 
 class SnapshotSerializer(serializers.Serializer):
@@ -77,6 +92,9 @@ class SnapshotSerializer(serializers.Serializer):
     ucl = serializers.FloatField(allow_null=True)
     lcl = serializers.FloatField(allow_null=True)
     signals = serializers.ListField(child=serializers.CharField())
+    in_progress = serializers.BooleanField(
+        help_text="The period had not ended: its value is a value so far and drives no verdict."
+    )
 
 
 class SeriesSerializer(serializers.Serializer):
@@ -86,7 +104,12 @@ class SeriesSerializer(serializers.Serializer):
     grain = serializers.ChoiceField(choices=Indicator.Grain.choices)
     unit = serializers.CharField(allow_blank=True)
     status = serializers.ChoiceField(choices=Indicator.Status.choices)
+    status_label = serializers.CharField(help_text="The status in words, as the pages show it.")
     variation = serializers.ChoiceField(choices=Indicator.Variation.choices)
     trend = TrendSerializer()
     latest = LatestSerializer()
+    in_progress = InProgressSerializer()
+    complete_before = serializers.DateField(
+        allow_null=True, help_text="Periods from this date on were in progress (not judged)."
+    )
     snapshots = SnapshotSerializer(many=True)

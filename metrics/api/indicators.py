@@ -30,6 +30,11 @@ class IndicatorSerializer(serializers.ModelSerializer[Indicator]):
     url = serializers.CharField(
         source="get_absolute_url", read_only=True, help_text="The indicator's page."
     )
+    status_label = serializers.CharField(
+        source="get_status_display",
+        read_only=True,
+        help_text="The status in words, as the pages and alerts show it.",
+    )
 
     class Meta:
         model = Indicator
@@ -56,12 +61,16 @@ class IndicatorSerializer(serializers.ModelSerializer[Indicator]):
             "rule_set",
             "is_active",
             "status",
+            "status_label",
             "variation",
             "trend",
             "trend_slope",
             "trend_p_value",
             "latest_period",
             "latest_value",
+            "current_period",
+            "current_value",
+            "current_n",
             "url",
         ]
         read_only_fields = [
@@ -72,6 +81,9 @@ class IndicatorSerializer(serializers.ModelSerializer[Indicator]):
             "trend_p_value",
             "latest_period",
             "latest_value",
+            "current_period",
+            "current_value",
+            "current_n",
         ]
         validators: list[Any] = []
 

@@ -1,7 +1,8 @@
 // Draw an indicator's control chart with Plotly from the JSON the page embeds (#chart-data):
 // values, centre line and control limits (stepped where they vary, broken where they were
 // recalculated), special-cause points coloured by direction, the target, annotations, and the
-// moving-range (or range) chart below. Colours follow NHS "Making Data Count".
+// moving-range (or range) chart below. Colours follow NHS "Making Data Count". A period that has
+// not ended is drawn apart: a hollow point on a dotted segment, labelled "so far".
 (function () {
   "use strict";
 
@@ -117,7 +118,9 @@
       ucl: perPoint ? point.ucl : data.ucl,
       lcl: perPoint ? point.lcl : data.lcl,
       signals: point.signals || [],
+      inProgress: Boolean(point.in_progress),
     }));
+    const complete = points.filter((point) => !point.inProgress);
     const starts = (data.limit_starts || []).slice().sort();
     const labels = data.rule_labels || {};
 
@@ -130,22 +133,49 @@
           (point.ucl !== null && point.ucl !== undefined ? " · UCL " + number(point.ucl) : "") + "</span>");
       }
       point.signals.forEach((rule) => lines.push("⚠ " + escapeHtml(rule) + ": " + escapeHtml(labels[rule] || rule)));
+      if (point.inProgress) lines.push("<i>So far: the period has not ended, so it is not judged</i>");
       return lines.join("<br>");
     });
+    const hoverOf = new Map(points.map((point, index) => [point.period, hover[index]]));
 
     const traces = [
       {
         type: "scatter",
         mode: "lines+markers",
         name: "Value",
-        x: points.map((point) => point.period),
-        y: points.map((point) => point.value),
-        text: hover,
+        x: complete.map((point) => point.period),
+        y: complete.map((point) => point.value),
+        text: complete.map((point) => hoverOf.get(point.period)),
         hovertemplate: "%{text}<extra></extra>",
         line: { color: COLOURS.line, width: 1.8 },
         marker: { color: COLOURS.common, size: 6 },
       },
     ];
+    const open = points.filter((point) => point.inProgress);
+    if (open.length) {
+      // The dotted segment starts at the last complete point, which keeps its own marker.
+      const joined = complete.length ? [complete[complete.length - 1], ...open] : open;
+      const offset = joined.length - open.length;
+      traces.push({
+        type: "scatter",
+        mode: "lines+markers+text",
+        name: "So far (period in progress)",
+        x: joined.map((point) => point.period),
+        y: joined.map((point) => point.value),
+        text: joined.map((point, index) => (index < offset ? "" : "so far")),
+        textposition: "top center",
+        textfont: { size: 11, color: COLOURS.line },
+        customdata: joined.map((point) => hoverOf.get(point.period)),
+        hovertemplate: "%{customdata}<extra></extra>",
+        line: { color: COLOURS.line, width: 1.5, dash: "dot" },
+        marker: {
+          color: "#fff",
+          size: joined.map((point, index) => (index < offset ? 0 : 10)),
+          symbol: "circle-open",
+          line: { color: COLOURS.line, width: 2 },
+        },
+      });
+    }
     traces.push(...limitTraces(points, starts, "center", "Centre line", { color: COLOURS.centre, width: 1.5 }, true));
     traces.push(...limitTraces(points, starts, "ucl", "Control limits", { color: COLOURS.limit, dash: "dash" }, true));
     traces.push(...limitTraces(points, starts, "lcl", "Control limits", { color: COLOURS.limit, dash: "dash" }, false));
@@ -153,7 +183,7 @@
     // Special causes, coloured by whether they lie on the good or the bad side of the centre.
     const flagged = { improving: [], deteriorating: [], neutral: [] };
     points.forEach((point, index) => {
-      if (!point.signals.length) return;
+      if (!point.signals.length || point.inProgress) return;
       const where = side(point, point.center);
       let kind = "neutral";
       if (where !== 0) kind = (where > 0) === data.higher_is_better ? "improving" : "deteriorating";
@@ -290,36 +320,54 @@
     const values = (data.secondary_points || []).filter((point) => point.value !== null);
     if (!node || !values.length || !data.secondary) return null;
     const x = values.map((point) => point.period);
-    // The summary holds the latest segment's moving-range limits: draw them over that segment.
-    const segments = data.segments || [];
-    const from = segments.length ? segments[segments.length - 1].starts_on : x[0];
-    const span = x.filter((period) => period >= from);
     const label = data.secondary_label || "Moving range";
+    const openFrom = data.complete_before || null;
+    const isOpen = (period) => openFrom !== null && period >= openFrom;
     const traces = [
       {
         type: "scatter", mode: "lines+markers", name: label, x: x, y: values.map((point) => point.value),
-        line: { color: COLOURS.line, width: 1.5 }, marker: { color: COLOURS.common, size: 5 },
+        line: { color: COLOURS.line, width: 1.5 },
+        marker: {
+          color: values.map((point) => (isOpen(point.period) ? "#fff" : COLOURS.common)),
+          line: { color: COLOURS.line, width: values.map((point) => (isOpen(point.period) ? 2 : 0)) },
+          size: values.map((point) => (isOpen(point.period) ? 8 : 5)),
+        },
         hovertemplate: label + " %{y:.4~g}<br>%{x|" + (tickFormat(data.grain) || "%-d %b %Y") + "}<extra></extra>",
       },
     ];
+    // Each limit segment keeps its own moving-range limits, drawn over its own periods.
+    const segments = (data.segments || []).length
+      ? data.segments
+      : [{ starts_on: x[0], secondary: data.secondary }];
     const annotations = [];
-    for (const [key, name, colour, dash] of [
-      ["center", "CL", COLOURS.centre, "solid"],
-      ["ucl", "UCL", COLOURS.limit, "dash"],
-      ["lcl", "LCL", COLOURS.limit, "dash"],
-    ]) {
-      const value = data.secondary[key];
-      if (value === null || value === undefined || span.length === 0) continue;
-      if (key === "lcl" && value === 0) continue;  // a moving range's LCL is the axis itself
-      traces.push({
-        type: "scatter", mode: "lines", showlegend: false, x: [span[0], span[span.length - 1]], y: [value, value],
-        line: { color: colour, dash: dash, width: 1.3 }, hovertemplate: name + " %{y:.4~g}<extra></extra>",
-      });
-      annotations.push({
-        x: span[span.length - 1], y: value, xref: "x", yref: "y", xanchor: "left", xshift: 6,
-        text: name + " " + number(value), showarrow: false, font: { size: 11, color: colour },
-      });
-    }
+    segments.forEach((segment, index) => {
+      const limits = segment.secondary;
+      if (!limits) return;
+      const until = index + 1 < segments.length ? segments[index + 1].starts_on : null;
+      const span = x.filter((period) => period >= segment.starts_on && (until === null || period < until));
+      if (!span.length) return;
+      const last = index === segments.length - 1;
+      for (const [key, name, colour, dash] of [
+        ["center", "CL", COLOURS.centre, "solid"],
+        ["ucl", "UCL", COLOURS.limit, "dash"],
+        ["lcl", "LCL", COLOURS.limit, "dash"],
+      ]) {
+        const value = limits[key];
+        if (value === null || value === undefined) continue;
+        if (key === "lcl" && value === 0) continue;  // a moving range's LCL is the axis itself
+        traces.push({
+          type: "scatter", mode: "lines", showlegend: false, x: [span[0], span[span.length - 1]], y: [value, value],
+          line: { color: colour, dash: dash, width: 1.3 }, hovertemplate: name + " %{y:.4~g}<extra></extra>",
+          meta: "secondary-limit",
+        });
+        if (last) {
+          annotations.push({
+            x: span[span.length - 1], y: value, xref: "x", yref: "y", xanchor: "left", xshift: 6,
+            text: name + " " + number(value), showarrow: false, font: { size: 11, color: colour },
+          });
+        }
+      }
+    });
     const layout = baseLayout("", compact);
     layout.showlegend = false;
     layout.margin.t = 24;

@@ -36,7 +36,7 @@ def indicators(world: dict[str, Any], owner: Any) -> Indicator:
         touchpoint=world["delivery"],
         owner=owner,
         description="Share of parcels delivered on the day promised at checkout.",
-        status=Indicator.Status.ON_TARGET,
+        status=Indicator.Status.MEETS_TARGET,
         variation=Indicator.Variation.COMMON_CAUSE,
         trend=Indicator.TrendVerdict.IMPROVING,
         trend_slope=0.31,
@@ -98,7 +98,7 @@ def indicators(world: dict[str, Any], owner: Any) -> Indicator:
     for code, name, group, status, variation in [
         ("nps", "Net Promoter Score", "customers", "amber", "special_deteriorating"),
         ("complaints", "Complaints per 1,000 orders", "customers", "red", "common_cause"),
-        ("enps", "Employee NPS", "employees", "on_target", "common_cause"),
+        ("enps", "Employee NPS", "employees", "meets_target", "common_cause"),
         ("ideas", "Ideas implemented", "employees", "no_target", "not_enough_data"),
         ("leader-walks", "Leadership service walks", "leaders", "no_data", "not_enough_data"),
     ]:

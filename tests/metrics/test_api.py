@@ -48,18 +48,43 @@ INDICATOR_FIELDS = {
     "rule_set",
     "is_active",
     "status",
+    "status_label",
     "variation",
     "trend",
     "trend_slope",
     "trend_p_value",
     "latest_period",
     "latest_value",
+    "current_period",
+    "current_value",
+    "current_n",
     "url",
 }
 RUN_FIELDS = {"id", "status", "cells", "rows_scanned", "started_at", "finished_at", "error"}
-CHART_FIELDS = {"chart_type", "center", "ucl", "lcl", "sigma", "points", "secondary"}
-CHART_POINT_FIELDS = {"period", "value", "n", "ucl", "lcl", "signals"}
-SERIES_FIELDS = {"code", "grain", "unit", "status", "variation", "trend", "latest", "snapshots"}
+CHART_FIELDS = {
+    "chart_type",
+    "center",
+    "ucl",
+    "lcl",
+    "sigma",
+    "points",
+    "complete_before",
+    "secondary",
+}
+CHART_POINT_FIELDS = {"period", "value", "n", "ucl", "lcl", "signals", "in_progress"}
+SERIES_FIELDS = {
+    "code",
+    "grain",
+    "unit",
+    "status",
+    "status_label",
+    "variation",
+    "trend",
+    "latest",
+    "in_progress",
+    "complete_before",
+    "snapshots",
+}
 SNAPSHOT_FIELDS = {
     "period",
     "value",
@@ -73,6 +98,7 @@ SNAPSHOT_FIELDS = {
     "ucl",
     "lcl",
     "signals",
+    "in_progress",
 }
 # The charts each computation's statistic fits; every other pairing is refused.
 ALLOWED_CHARTS = {
@@ -382,7 +408,7 @@ def catalogue(world: dict[str, Any]) -> None:
         status="red",
     )
     IndicatorFactory.create(
-        code="churn", kind="lagging", computation="churn", chart_type="p", status="on_target"
+        code="churn", kind="lagging", computation="churn", chart_type="p", status="meets_target"
     )
     IndicatorFactory.create(code="obs-partners", stakeholder_group="partners", status="red")
 
@@ -591,9 +617,10 @@ def test_the_observations_of_an_indicator_are_listed_by_period(api_for, indicato
 
 
 def test_recompute_answers_202_and_fills_the_chart_and_series(
-    manager, indicator, eager, django_capture_on_commit_callbacks
+    manager, indicator, eager, django_capture_on_commit_callbacks, set_today
 ) -> None:
     """The run is answered at once; its tasks write the snapshots the chart and series read."""
+    set_today(date(2027, 1, 1))  # every month of 2026 has ended
     manager.post(url("delivery-time", "observations"), rows(*MONTHLY_VALUES), format="json")
 
     with django_capture_on_commit_callbacks(execute=True):

@@ -59,7 +59,7 @@ def charted(world: dict[str, Any]) -> Indicator:
         amber_threshold=50,
         red_threshold=45,
         touchpoint=world["delivery"],
-        status=Indicator.Status.ON_TARGET,
+        status=Indicator.Status.MEETS_TARGET,
         variation=Indicator.Variation.COMMON_CAUSE,
         trend=Indicator.TrendVerdict.IMPROVING,
         trend_slope=0.61,
@@ -88,7 +88,7 @@ def test_list_shows_every_role_the_indicators_by_stakeholder_group(
     assert html.index("Delivery satisfaction") < html.index('data-group-heading="employees"')
     assert html.index('data-group-heading="employees"') < html.index("Staff engagement")
     assert "57%" in html  # the latest value with its unit
-    assert 'data-status="on_target"' in html
+    assert 'data-status="meets_target"' in html
     assert 'data-variation="common_cause"' in html
     assert 'data-trend="improving"' in html
     assert "p = 0.004" in html
@@ -172,7 +172,7 @@ def test_an_invalid_filter_is_ignored(client_for) -> None:
 
 
 def test_stakeholder_balance_counts_active_indicators_by_status(client_for) -> None:
-    for status in ("on_target", "on_target", "red"):
+    for status in ("meets_target", "meets_target", "red"):
         IndicatorFactory.create(status=status)
     IndicatorFactory.create(status="amber", is_active=False)
     IndicatorFactory.create(stakeholder_group=StakeholderGroup.PARTNERS, status="amber")
@@ -183,7 +183,7 @@ def test_stakeholder_balance_counts_active_indicators_by_status(client_for) -> N
     assert re.search(r'data-count="customers">3<', balance)
     assert re.search(r'data-count="partners">1<', balance)
     assert re.search(r'data-count="shareholders">0<', balance)
-    assert re.search(r'data-status-count="on_target">2<', balance)
+    assert re.search(r'data-status-count="meets_target">2<', balance)
     assert re.search(r'data-status-count="red">1<', balance)
     assert "Not measured yet" in balance
 
