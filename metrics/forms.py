@@ -191,6 +191,11 @@ class AnnotationForm(forms.Form):
         help_text=_("A page of this site (/…) or an https:// address."),
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # The indicator page shows this form beside the limits form: ids must not clash.
+        kwargs.setdefault("auto_id", "annotation_%s")
+        super().__init__(*args, **kwargs)
+
     def clean_link(self) -> str:
         return _safe_link(self.cleaned_data.get("link") or "")
 
@@ -209,6 +214,8 @@ class LimitsForm(forms.Form):
     )
 
     def __init__(self, *args: Any, indicator: Indicator, **kwargs: Any) -> None:
+        # The indicator page shows this form beside the annotation form: ids must not clash.
+        kwargs.setdefault("auto_id", "limits_%s")
         super().__init__(*args, **kwargs)
         starts_on: Any = self.fields["starts_on"]
         starts_on.choices = [("", _("Choose the first period of the new process"))] + [
@@ -225,6 +232,7 @@ class DriverForm(forms.Form):
     )
 
     def __init__(self, *args: Any, indicator: Indicator, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "driver_%s")
         super().__init__(*args, **kwargs)
         leading: Any = self.fields["leading"]
         leading.queryset = selectors.leading_choices(indicator)

@@ -44,6 +44,15 @@ def indicators(world: dict[str, Any], owner: Any) -> Indicator:
         baseline_periods=12,
     )
     write_xmr(delivery, ON_TIME, restart_at=12)
+    # December 2025 has not ended: drawn as a value so far, judged by nobody.
+    Indicator.objects.filter(pk=delivery.pk).update(
+        complete_before=date(2025, 12, 1),
+        latest_period=date(2025, 11, 1),
+        latest_value=ON_TIME[-2],
+        current_period=date(2025, 12, 1),
+        current_value=ON_TIME[-1],
+        current_n=1,
+    )
     LimitSegment.objects.create(
         indicator=delivery, starts_on=date(2025, 1, 1), reason="SwiftParcel replaced the courier"
     )
@@ -161,6 +170,34 @@ def test_quality_manager_reads_the_indicators_and_a_control_chart(
     expect(page.get_by_test_id("annotations")).to_contain_text("PDCA: courier trial")
     expect(page.get_by_test_id("drivers")).to_contain_text("Courier first-attempt success")
     expect(page.get_by_test_id("objectives")).to_contain_text("Deliver on the promised day")
+
+    drawn = page.evaluate(
+        """() => {
+            const main = document.getElementById("control-chart").data;
+            const value = main.find((trace) => trace.name === "Value");
+            const soFar = main.find((trace) => trace.name.startsWith("So far"));
+            const secondary = document.getElementById("secondary-chart").data;
+            return {
+                value: value.x.length,
+                soFar: soFar ? {x: soFar.x, text: soFar.text, dash: soFar.line.dash,
+                                symbol: soFar.marker.symbol} : null,
+                limitSpans: secondary.filter((trace) => trace.meta === "secondary-limit")
+                    .map((trace) => trace.x),
+            };
+        }"""
+    )
+    assert drawn["value"] == len(ON_TIME) - 1
+    assert drawn["soFar"] == {
+        "x": ["2025-11-01", "2025-12-01"],
+        "text": ["", "so far"],
+        "dash": "dot",
+        "symbol": "circle-open",
+    }
+    # Each limit segment's moving range has its own centre line and upper limit, over its months.
+    assert ["2024-02-01", "2024-12-01"] in drawn["limitSpans"]  # a segment's first range is none
+    assert ["2025-02-01", "2025-12-01"] in drawn["limitSpans"]
+    assert len(drawn["limitSpans"]) == 4
+    expect(page.get_by_test_id("latest")).to_contain_text("so far in Dec 2025")
     screenshot(page, "indicator-detail-desktop")
     assert page.url == f"{live_server.url}{delivery.get_absolute_url()}"
     assert tab.errors == []

@@ -1,5 +1,6 @@
 """A period that has not ended drives no verdict; statuses say exactly where a value stands."""
 
+import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -213,3 +214,62 @@ def test_a_status_says_exactly_where_the_value_stands(
     assert status == expected
     if status == Status.MEETS_TARGET:
         assert (value >= target) if direction == "higher_is_better" else (value <= target)
+
+
+# Pages ------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def january_so_far(set_today, inline, django_capture_on_commit_callbacks) -> Indicator:
+    """CallPoint-like answer time: 2025 judged, January 2026 in progress at 63.9 s so far."""
+    set_today(date(2026, 1, 20))
+    indicator = observed(
+        [*STABLE_2025[:-1], 63.9, 30.0],
+        code="answer-time",
+        name="Answer time",
+        unit="s",
+        direction=Indicator.Direction.LOWER_IS_BETTER,
+        target=60,
+        amber_threshold=75,
+        red_threshold=90,
+    )
+    rebuild(indicator, django_capture_on_commit_callbacks)
+    return indicator
+
+
+def test_the_list_shows_the_latest_complete_period_with_the_value_so_far_beside_it(
+    client_for, january_so_far
+) -> None:
+    """December's 63.9 s misses the 60 s target; January's 30 s so far is only a hint."""
+    html = client_for("frontline").get("/metrics/").content.decode()
+
+    row = html[html.index('data-indicator="answer-time"') :]
+    row = row[: row.index("</tr>")]
+    assert "63.9 s" in row
+    assert "Dec 2025" in row
+    assert 'data-status="within_tolerance"' in row
+    assert "Misses target (within tolerance)" in row
+    assert "30 s so far in Jan 2026" in row
+    assert "Meets target" not in row
+
+
+def test_the_chart_marks_the_period_in_progress(client_for, january_so_far) -> None:
+    """The API and the page's chart data flag January as in progress, with no signal."""
+    chart = client_for("executive").get("/api/v1/indicators/answer-time/chart/").json()
+
+    flags = {point["period"]: point["in_progress"] for point in chart["points"]}
+    assert flags["2026-01-01"] is True
+    assert not any(flag for period, flag in flags.items() if period != "2026-01-01")
+    assert chart["complete_before"] == "2026-01-01"
+
+
+def test_the_indicator_page_gives_each_form_input_its_own_id(client_for, january_so_far) -> None:
+    """The annotation and limits forms both have a date field: their ids must differ."""
+    html = client_for("quality_manager").get("/metrics/answer-time/").content.decode()
+
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert "annotation_starts_on" in ids
+    assert "limits_starts_on" in ids
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+    assert "so far in Jan 2026" in html
+    assert "in progress" in html

@@ -1,0 +1,64 @@
+"""On the demo, every indicator's verdicts rest on complete periods and say where values stand."""
+
+import io
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.db import transaction
+from django.test import TestCase
+
+from metrics.models import Alert, Indicator, Snapshot
+from metrics.periods import open_period
+from metrics.series import status_of
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[list[Indicator]]:
+    """Load the whole demo once for this module and roll it back afterwards.
+
+    The demo's recompute queues its tasks on commit; inside this transaction they run when the
+    captured callbacks are executed, as they would after a real commit.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        debug, settings.DEBUG = settings.DEBUG, True
+        try:
+            with TestCase.captureOnCommitCallbacks(execute=True):
+                call_command("demo", stdout=io.StringIO())
+        finally:
+            settings.DEBUG = debug
+        yield list(Indicator.objects.filter(is_active=True))
+        transaction.set_rollback(True)
+
+
+def test_no_demo_verdict_rests_on_an_unfinished_period(demo) -> None:
+    """Status, variation, trend, signals and alerts read only periods that have ended."""
+    assert len(demo) >= 20
+    for indicator in demo:
+        first_open = open_period(indicator.grain)
+
+        in_progress = Snapshot.objects.filter(indicator=indicator, period__gte=first_open)
+
+        assert indicator.complete_before == first_open, indicator.code
+        if indicator.latest_period is not None:
+            assert indicator.latest_period < first_open, indicator.code
+        assert not any(snapshot.signals for snapshot in in_progress), indicator.code
+        assert not Alert.objects.filter(indicator=indicator, period__gte=first_open).exists()
+        if in_progress.exclude(value=None).exists():
+            assert indicator.current_period == first_open, indicator.code
+
+
+def test_no_demo_indicator_is_said_to_meet_a_target_it_misses(demo) -> None:
+    """The stored status is the one its latest complete value earns, and a miss is never met."""
+    for indicator in demo:
+        assert indicator.status == status_of(indicator, indicator.latest_value), indicator.code
+        if indicator.status == Indicator.Status.MEETS_TARGET:
+            value, target = indicator.latest_value, indicator.target
+            assert value is not None
+            assert target is not None
+            met = value >= target if indicator.higher_is_better else value <= target
+            assert met, f"{indicator.code}: {value} against {target}"
