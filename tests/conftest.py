@@ -1,14 +1,18 @@
 """Fixtures shared by every test module."""
 
+import io
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import User
-from django.test import Client
+from django.core.management import call_command
+from django.db import transaction
+from django.test import Client, TestCase
 
 from core.roles import Role, sync_roles
 from tests.factories import UserFactory
@@ -26,6 +30,25 @@ ROLES_BY_KEY = {
 def fast_password_hashing(settings) -> None:
     """Hash passwords with a fast algorithm: the real one is slow on purpose."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="module")
+def demo_organisation(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """Load the whole demo once for a test module and roll it back after the module.
+
+    Each test runs in a savepoint inside this transaction, so what a test changes is undone too.
+    The demo's recompute queues its tasks on commit: they run here when the captured callbacks
+    are executed, as they would after a real commit.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        debug, settings.DEBUG = settings.DEBUG, True  # the demo refuses to run with DEBUG off
+        try:
+            with TestCase.captureOnCommitCallbacks(execute=True):
+                call_command("demo", stdout=io.StringIO())
+        finally:
+            settings.DEBUG = debug
+        yield
+        transaction.set_rollback(True)
 
 
 @pytest.fixture

@@ -14,10 +14,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo(settings) -> None:
-    """Load the demo organisation."""
-    settings.DEBUG = True
-    call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+def demo(demo_organisation: None, settings) -> None:
+    """The demo organisation, loaded once for this module."""
+    settings.DEBUG = True  # for the test that loads it again
 
 
 def test_demo_has_three_journeys_of_four_to_six_stages(demo) -> None:

@@ -1,14 +1,6 @@
 """On the demo, every indicator's verdicts rest on complete periods and say where values stand."""
 
-import io
-from collections.abc import Iterator
-from typing import Any
-
 import pytest
-from django.conf import settings
-from django.core.management import call_command
-from django.db import transaction
-from django.test import TestCase
 
 from metrics.models import Alert, Indicator, Snapshot
 from metrics.periods import open_period
@@ -17,22 +9,10 @@ from metrics.series import status_of
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[list[Indicator]]:
-    """Load the whole demo once for this module and roll it back afterwards.
-
-    The demo's recompute queues its tasks on commit; inside this transaction they run when the
-    captured callbacks are executed, as they would after a real commit.
-    """
-    with django_db_blocker.unblock(), transaction.atomic():
-        debug, settings.DEBUG = settings.DEBUG, True
-        try:
-            with TestCase.captureOnCommitCallbacks(execute=True):
-                call_command("demo", stdout=io.StringIO())
-        finally:
-            settings.DEBUG = debug
-        yield list(Indicator.objects.filter(is_active=True))
-        transaction.set_rollback(True)
+@pytest.fixture
+def demo(demo_organisation: None) -> list[Indicator]:
+    """The demo's active indicators."""
+    return list(Indicator.objects.filter(is_active=True))
 
 
 def test_no_demo_verdict_rests_on_an_unfinished_period(demo) -> None:
