@@ -1,4 +1,8 @@
-"""Reads of insights shared by the insights page, its export and the API."""
+"""Reads of insights shared by the insights page, its export and the API.
+
+Every read starts from `insights_visible_to(user)`, so that lists, searches, exports and counts
+only ever hold what the user may read.
+"""
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -11,6 +15,8 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from .models import Insight, Theme
+from .selectors import complaints_visible_to
+from .survey_results import shown_one_by_one
 
 UNTAGGED = "untagged"
 TREND_MONTHS = 12
@@ -33,10 +39,29 @@ def _local_midnight(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min), ZoneInfo(settings.TIME_ZONE))
 
 
-def insights_filtered(filters: InsightFilters | None = None) -> QuerySet[Insight]:
-    """Return the insights matching the filters, without joins (for counting and aggregation)."""
+def insights_visible_to(user: Any) -> QuerySet[Insight]:
+    """Return the insights the user may read (those holding `view_insight`).
+
+    Staff notes and customers' survey comments: all of them. A complaint's insight: only with
+    the complaint (`complaints_visible_to`). eNPS comments: never, to anyone; their words could
+    point to the employee (they no longer become insights, and older ones stay hidden).
+    """
+    if not user.is_authenticated or not user.has_perm("feedback.view_insight"):
+        return Insight.objects.none()
+    return Insight.objects.filter(
+        Q(source=Insight.Source.NOTE)
+        | (Q(source=Insight.Source.SURVEY) & shown_one_by_one("response__"))
+        | Q(
+            source=Insight.Source.COMPLAINT,
+            complaint__in=complaints_visible_to(user).values("pk"),
+        )
+    )
+
+
+def insights_filtered(user: Any, filters: InsightFilters | None = None) -> QuerySet[Insight]:
+    """Return the visible insights matching the filters, without what a row shows (for counts)."""
     filters = filters or InsightFilters()
-    rows = Insight.objects.all()
+    rows = insights_visible_to(user)
     if filters.search:
         rows = rows.filter(text__icontains=filters.search)
     if filters.source:
@@ -58,10 +83,10 @@ def insights_filtered(filters: InsightFilters | None = None) -> QuerySet[Insight
     return rows
 
 
-def insight_list(filters: InsightFilters | None = None) -> QuerySet[Insight]:
-    """Return the matching insights, newest first, with what a row shows already fetched."""
+def insight_list(user: Any, filters: InsightFilters | None = None) -> QuerySet[Insight]:
+    """Return the visible matching insights, newest first, with what a row shows fetched."""
     return (
-        insights_filtered(filters)
+        insights_filtered(user, filters)
         .select_related("touchpoint__stage__journey", "complaint", "response__survey", "author")
         .prefetch_related("themes")
         .order_by("-occurred_at", "-id")
@@ -90,12 +115,12 @@ class ThemeTrend:
 
 
 def theme_counts_by_month(
-    filters: InsightFilters | None = None, *, today: date | None = None
+    user: Any, filters: InsightFilters | None = None, *, today: date | None = None
 ) -> ThemeTrend:
-    """Count the matching insights per month (organisation time zone) and theme, in SQL."""
+    """Count the visible matching insights per month (organisation time zone) and theme."""
     months = trend_months(today)
     zone = ZoneInfo(settings.TIME_ZONE)
-    matching = insights_filtered(filters).filter(occurred_at__gte=_local_midnight(months[0]))
+    matching = insights_filtered(user, filters).filter(occurred_at__gte=_local_midnight(months[0]))
     totals = {
         row["month"].astimezone(zone).date(): row["count"]
         for row in matching.annotate(month=TruncMonth("occurred_at", tzinfo=zone))
@@ -132,6 +157,9 @@ def active_themes() -> QuerySet[Theme]:
     return Theme.objects.filter(is_active=True).order_by("name")
 
 
-def theme_list() -> QuerySet[Any]:
-    """Return every theme with how many insights carry it."""
-    return Theme.objects.annotate(insight_count=Count("insights")).order_by("-is_active", "name")
+def theme_list(user: Any) -> QuerySet[Any]:
+    """Return every theme with how many of the insights the user may read carry it."""
+    visible = insights_visible_to(user).values("pk")
+    return Theme.objects.annotate(
+        insight_count=Count("insights", filter=Q(insights__in=visible))
+    ).order_by("-is_active", "name")

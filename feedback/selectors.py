@@ -178,12 +178,17 @@ def my_ideas(user: Any) -> QuerySet[ImprovementIdea]:
 
 
 def recognitions_for(user: Any) -> QuerySet[Recognition]:
-    """Return the recognitions the user received, newest first."""
-    return recognition_feed().filter(recipient=user)
+    """Return the recognitions the user received, newest first (see `recognition_feed`)."""
+    return recognition_feed(user).filter(recipient=user)
 
 
-def recognition_feed() -> QuerySet[Recognition]:
-    """Return all recognitions, newest first, with people and linked records."""
-    return Recognition.objects.select_related(
-        "recipient", "given_by", "complaint", "idea"
-    ).order_by("-given_at", "-id")
+def recognition_feed(user: Any) -> QuerySet[Recognition]:
+    """Return all recognitions, newest first, with people and linked records, and with
+    `complaint_visible`: whether the user may read the linked complaint (only then is it
+    linked or named)."""
+    visible = complaints_visible_to(user).filter(pk=OuterRef("complaint_id"))
+    return (
+        Recognition.objects.select_related("recipient", "given_by", "complaint", "idea")
+        .annotate(complaint_visible=Exists(visible))
+        .order_by("-given_at", "-id")
+    )

@@ -1,7 +1,9 @@
 """Reads of surveys: the list with its headline scores, and one survey's results.
 
-Scores are aggregated in the database. eNPS results are shown only for groups of at least
-`ANONYMITY_THRESHOLD` answers, so that nobody's answer can be picked out.
+Scores are aggregated in the database. eNPS answers are never shown one by one, to anyone
+(`shown_one_by_one` leaves them out of every list, API and insight), and their
+aggregates only for groups of at least `ANONYMITY_THRESHOLD` answers, so that nobody's answer can
+be picked out (`headline` and `_department_groups`).
 """
 
 from dataclasses import dataclass, field
@@ -12,6 +14,9 @@ from django.db.models import Avg, Count, Q, QuerySet
 from .models import Survey, SurveyInvitation, SurveyResponse
 
 ANONYMITY_THRESHOLD = 5
+# Survey kinds answered by employees: shown only in aggregate, never one answer at a time.
+EMPLOYEE_KINDS = (Survey.Kind.ENPS,)
+OTHER_DEPARTMENTS = "Other departments"
 
 # kind: (condition of a "good" answer, condition of a "bad" one) on the score
 GOOD_AND_BAD = {
@@ -85,17 +90,17 @@ class Results:
     distribution: list[tuple[int, int, int]] = field(default_factory=list)  # score, n, % of n
     shares: list[tuple[str, int, int]] = field(default_factory=list)  # label, n, % of n
     groups: list[tuple[str, Headline]] = field(default_factory=list)
+    # eNPS: whether some answers belong to departments too small to be named.
+    groups_merged: bool = False
     comments: list[SurveyResponse] = field(default_factory=list)
 
 
 def survey_results(survey: Survey, *, comments: int = 20) -> Results:
-    """Return a survey's results; for eNPS, groups under the threshold stay hidden."""
+    """Return a survey's results; eNPS ones only for groups of at least the threshold."""
     rows = SurveyResponse.objects.filter(survey=survey)
     overall = headline(survey.kind, rows.aggregate(**_counts()))
     results = Results(headline=overall)
     if overall.hidden or not overall.answers:
-        if survey.is_employee_survey:
-            results.groups = _department_groups(rows)
         return results
     total = overall.answers
     low, high = survey.scale
@@ -118,22 +123,56 @@ def survey_results(survey: Survey, *, comments: int = 20) -> Results:
         for name, count in zip(names, (split["good"], middle, split["bad"]), strict=True)
     ]
     if survey.is_employee_survey:
-        results.groups = _department_groups(rows)
+        results.groups, results.groups_merged = _department_groups(rows)
     else:
         results.comments = list(
-            rows.exclude(comment="", improvement_suggestion="")
+            responses_shown_one_by_one()
+            .filter(survey=survey)
+            .exclude(comment="", improvement_suggestion="")
             .select_related("customer")
             .order_by("-responded_at", "-id")[:comments]
         )
     return results
 
 
-def _department_groups(rows: QuerySet[SurveyResponse]) -> list[tuple[str, Headline]]:
-    grouped = rows.values("department__name").annotate(**_counts()).order_by("department__name")
-    return [
-        (row["department__name"] or "No department given", headline(Survey.Kind.ENPS, row))
-        for row in grouped
+def _merged(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Add up the counts of several groups (see `_counts`) as those of one."""
+    merged: dict[str, Any] = {
+        name: sum(row[name] for row in rows)
+        for name in ("answers", "nps_good", "nps_bad", "csat_good", "ces_good")
+    }
+    merged["average"] = sum(row["average"] * row["answers"] for row in rows) / merged["answers"]
+    return merged
+
+
+def _department_groups(
+    rows: QuerySet[SurveyResponse],
+) -> tuple[list[tuple[str, Headline]], bool]:
+    """Return the eNPS per department, naming only departments with at least the threshold of
+    answers, and whether some answers were merged into "Other departments".
+
+    The smaller departments (and answers without one) are merged into "Other departments". When
+    that group would itself be under the threshold, the smallest named department joins it, so
+    that subtracting the named groups from the whole never gives away a small group's answers.
+    The merged group is not shown when it is all there is (it is the whole).
+    """
+    grouped = list(
+        rows.values("department__name").annotate(**_counts()).order_by("department__name")
+    )
+    named = [
+        row for row in grouped if row["department__name"] and row["answers"] >= ANONYMITY_THRESHOLD
     ]
+    rest = [row for row in grouped if row not in named]
+    if named and 0 < sum(row["answers"] for row in rest) < ANONYMITY_THRESHOLD:
+        smallest = min(named, key=lambda row: (row["answers"], row["department__name"]))
+        named.remove(smallest)
+        rest.append(smallest)
+    if not named:
+        return [], bool(rest)
+    groups = [(row["department__name"], headline(Survey.Kind.ENPS, row)) for row in named]
+    if rest:
+        groups.append((OTHER_DEPARTMENTS, headline(Survey.Kind.ENPS, _merged(rest))))
+    return groups, bool(rest)
 
 
 def survey_invitations(survey: Survey) -> QuerySet[SurveyInvitation]:
@@ -145,8 +184,24 @@ def survey_invitations(survey: Survey) -> QuerySet[SurveyInvitation]:
     )
 
 
+def shown_one_by_one(path: str = "") -> Q:
+    """Return the condition on answers (reached through `path`, e.g. "response__") that may
+    ever be shown one at a time: customers' answers.
+
+    eNPS answers never are, to anyone, through any page, export, insight or API: only their
+    aggregates, for groups of at least `ANONYMITY_THRESHOLD` answers.
+    """
+    return ~Q(**{f"{path}survey__kind__in": EMPLOYEE_KINDS})
+
+
+def responses_shown_one_by_one() -> QuerySet[SurveyResponse]:
+    """Return the answers that may ever be shown one at a time (see `shown_one_by_one`)."""
+    return SurveyResponse.objects.filter(shown_one_by_one())
+
+
 def responses_visible_to(user: Any) -> QuerySet[SurveyResponse]:
-    """Return the responses the user may read (those holding `view_surveyresponse`)."""
+    """Return the answers the user may read one by one: customers' answers, for those holding
+    `view_surveyresponse`."""
     if not user.is_authenticated or not user.has_perm("feedback.view_surveyresponse"):
         return SurveyResponse.objects.none()
-    return SurveyResponse.objects.select_related("survey").order_by("-responded_at", "-id")
+    return responses_shown_one_by_one().select_related("survey").order_by("-responded_at", "-id")

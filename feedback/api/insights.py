@@ -147,13 +147,14 @@ class InsightViewSet(
 ):
     """Insights: survey comments, complaints and staff notes, tagged with themes.
 
-    Everyone reads them; frontline staff and quality managers add notes; quality managers tag.
+    Everyone reads them, a complaint's only with the complaint and eNPS comments never (see
+    `insights_visible_to`); frontline staff and quality managers add notes; quality managers tag.
     """
 
     serializer_class = InsightSerializer
 
     def get_queryset(self) -> QuerySet[Insight]:
-        return insight_selectors.insight_list()
+        return insight_selectors.insight_list(self.request.user)
 
     def answer(self, insight: Insight, code: int = status.HTTP_200_OK) -> Response:
         """Return the insight as it is now, with its themes."""
@@ -165,7 +166,7 @@ class InsightViewSet(
         parameters = InsightParameters(data=request.query_params)
         parameters.is_valid(raise_exception=True)
         rows = insight_selectors.insight_list(
-            insight_selectors.InsightFilters(**parameters.validated_data)
+            request.user, insight_selectors.InsightFilters(**parameters.validated_data)
         )
         page = self.paginate_queryset(rows)
         if page is None:

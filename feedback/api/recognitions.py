@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django_filters import rest_framework as filters
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.serializers import BaseSerializer
@@ -11,7 +12,11 @@ from ..models import Recognition
 
 
 class RecognitionSerializer(serializers.ModelSerializer[Recognition]):
-    """Kudos to an employee, optionally for a complaint or an idea."""
+    """Kudos to an employee, optionally for a complaint or an idea.
+
+    The complaint and its reference only for those who may read the complaint; for others both
+    are null.
+    """
 
     recipient_username = serializers.CharField(source="recipient.username", read_only=True)
     given_by_username = serializers.CharField(
@@ -40,6 +45,13 @@ class RecognitionSerializer(serializers.ModelSerializer[Recognition]):
         read_only_fields = ["given_by", "given_at"]
         validators: list[Any] = []
 
+    def to_representation(self, instance: Recognition) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        # Annotated by selectors.recognition_feed for the reader.
+        if not getattr(instance, "complaint_visible", False):
+            data["complaint"] = data["complaint_reference"] = None
+        return data
+
 
 class RecognitionFilter(filters.FilterSet):
     """Filter recognitions by who received and who gave them."""
@@ -57,9 +69,11 @@ class RecognitionViewSet(
 ):
     """Recognition: kudos for behaviour that improved customer outcomes, newest first."""
 
-    queryset = selectors.recognition_feed()
     serializer_class = RecognitionSerializer
     filterset_class = RecognitionFilter
+
+    def get_queryset(self) -> QuerySet[Recognition]:
+        return selectors.recognition_feed(self.request.user)
 
     def perform_create(self, serializer: BaseSerializer[Recognition]) -> None:
         recognition = services.recognition_give(

@@ -1,8 +1,9 @@
 """Surveys API: define surveys, read their responses, push one response from an integration.
 
-Responses are read with `feedback.view_surveyresponse`. Employee (eNPS) responses never show
-anything that could point to a person: no customer, invitation, department or external id, and
-their time only to the day.
+Responses are read with `feedback.view_surveyresponse`. Employee (eNPS) answers are never
+listed or shown one by one (`survey_results.responses_shown_one_by_one`): only their aggregates
+on the survey's page, for groups of at least the anonymity threshold. An integration creating
+one gets back only its id, survey and channel.
 """
 
 from typing import Any
@@ -120,7 +121,8 @@ class SurveyViewSet(viewsets.ModelViewSet[Survey]):
 
 
 class SurveyResponseSerializer(serializers.ModelSerializer[SurveyResponse]):
-    """One answer. Created by an integration (channel "api"); eNPS answers stay anonymous."""
+    """One answer. Created by an integration (channel "api"); an eNPS answer created here comes
+    back without what it says (its score, comment and time), and is never listed."""
 
     score = serializers.IntegerField(help_text="On the survey's scale (see the survey's scale).")
     responded_at = serializers.DateTimeField(required=False)
@@ -149,11 +151,14 @@ class SurveyResponseSerializer(serializers.ModelSerializer[SurveyResponse]):
     def to_representation(self, instance: SurveyResponse) -> dict[str, Any]:
         data = super().to_representation(instance)
         if instance.survey.is_employee_survey:
-            # Nothing that could point to the employee; departments only in groups of 5+
-            # on the results page.
-            for name in ("customer", "department", "external_id", "idea"):
-                data[name] = None if name != "external_id" else ""
-            data["follow_up_consent"] = False
+            # Only when an integration creates one (eNPS answers are never listed): nothing of
+            # the answer itself, which is shown only in aggregate on the results page.
+            kept, texts = {"id", "survey", "channel"}, {"comment", "improvement_suggestion"}
+            data = {
+                name: value if name in kept else "" if name in texts else None
+                for name, value in data.items()
+            }
+            data["external_id"], data["follow_up_consent"] = "", False
         return data
 
 
@@ -187,4 +192,5 @@ class SurveyResponseViewSet(
     def perform_create(self, serializer: BaseSerializer[SurveyResponse]) -> None:
         data = dict(serializer.validated_data)
         response = services.survey_respond(channel=SurveyResponse.Channel.API, **data)
-        serializer.instance = self.get_queryset().get(pk=response.pk)
+        # Not through get_queryset: an eNPS answer is stored but never read back one by one.
+        serializer.instance = response

@@ -321,7 +321,8 @@ class SurveyPlanner:
             works_in[user.pk] = departments.get(self.random.choices(names, weights)[0])
         # Some people answer every pulse, others now and then: about 80% take part.
         keen = {user.pk: self.random.uniform(0.6, 0.98) for user in staff}
-        participations, responses = [], []
+        participations: list[EmployeeParticipation] = []
+        responses: list[Row] = []
         start = timezone.localtime(survey.starts_at, self.zone).date()
         for number in itertools.count():
             pulse_start = start + timedelta(weeks=PULSE_WEEKS * number)
@@ -330,7 +331,7 @@ class SurveyPlanner:
             days_ago = (self.today - pulse_start).days
             quality = -0.4 * trouble_level(days_ago) + 0.4 * callback_level(days_ago)
             score_weights = cumulative("enps", quality)
-            answers = []
+            answers: list[tuple[datetime, Row]] = []
             for user in staff:
                 if self.random.random() >= keen[user.pk]:
                     continue
@@ -344,13 +345,18 @@ class SurveyPlanner:
                     EmployeeParticipation(survey=survey, user=user, pulse_start=pulse_start)
                 )
                 score = self.random.choices(range(11), cum_weights=score_weights)[0]
+                # Kept to the day, like live answers: the time of an answer could point to
+                # who gave it.
+                answered_day = datetime.combine(answered_on, time.min, tzinfo=self.zone)
                 answers.append(
-                    (survey.pk, None, None, None, None, works_in[user.pk], score, "", "", False,
-                     SurveyResponse.Channel.EMPLOYEE.value, "", answered_at)
+                    (answered_at,
+                     (survey.pk, None, None, None, None, works_in[user.pk], score, "", "", False,
+                      SurveyResponse.Channel.EMPLOYEE.value, "", answered_day))
                 )  # fmt: skip
-            # Stored in time order, not in the order of the people: ids reveal no one.
-            answers.sort(key=lambda row: row[-1])
-            responses.extend(answers)
+            # Stored in the order they were given, not in the order of the people: ids reveal
+            # no one.
+            answers.sort(key=lambda answer: answer[0])
+            responses.extend(row for _answered_at, row in answers)
         return participations, responses
 
 
@@ -454,8 +460,11 @@ def load_insights() -> dict[str, int]:
             insight__isnull=True
         ).values_list("pk", "description", "touchpoint_id", "received_at")
     ]
-    with_words = SurveyResponse.objects.filter(insight__isnull=True).exclude(
-        comment="", improvement_suggestion=""
+    # eNPS comments never become insights (see feedback.services.insights).
+    with_words = (
+        SurveyResponse.objects.filter(insight__isnull=True)
+        .exclude(comment="", improvement_suggestion="")
+        .exclude(survey__kind=Survey.Kind.ENPS)
     )
     for pk, comment, suggestion, touchpoint_id, responded_at in with_words.values_list(
         "pk", "comment", "improvement_suggestion", "touchpoint_id", "responded_at"

@@ -23,10 +23,13 @@ def insight_from_response(response: SurveyResponse) -> Insight | None:
     """Keep the response's comments as an insight (update it if the answer changed).
 
     Called by every service that saves a response; a response without words has no insight.
+    Neither has an eNPS answer: insights are read one by one, and an employee's own words can
+    point to them however many answers the pulse has, so eNPS comments never feed insights;
+    they stay with the anonymous answer.
     """
     text = _text_of_response(response)
     existing = Insight.objects.filter(response=response).first()
-    if not text:
+    if not text or response.survey.is_employee_survey:
         if existing is not None:
             existing.delete()
         return None

@@ -20,7 +20,7 @@ def recognition_feed(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "feedback/recognition_feed.html",
-        {"page_obj": page_of(request, selectors.recognition_feed())},
+        {"page_obj": page_of(request, selectors.recognition_feed(request.user))},
     )
 
 

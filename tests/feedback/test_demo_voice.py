@@ -137,6 +137,21 @@ def test_enps_answers_are_anonymous_and_participations_stand_apart(counts) -> No
     assert 20 <= participations.count() / len(pulses) <= 32
 
 
+def test_enps_answers_keep_only_their_day_like_live_ones(counts) -> None:
+    """Demo pulse answers are stored at local midnight, as the pulse service stores them."""
+    answers = SurveyResponse.objects.filter(survey__kind="enps")
+
+    times = [
+        timezone.localtime(moment) for moment in answers.values_list("responded_at", flat=True)
+    ]
+
+    assert times
+    assert {
+        (moment.hour, moment.minute, moment.second, moment.microsecond) for moment in times
+    } == {(0, 0, 0, 0)}
+    assert not Insight.objects.filter(response__survey__kind="enps").exists()
+
+
 def test_audits_store_the_weighted_score_and_improve(counts) -> None:
     """Twenty audits, some by executives, each score the weighted formula; later ones score
     higher."""

@@ -153,7 +153,7 @@ def test_complaints_become_insights_to_tag(world) -> None:
 
 
 def test_filters_search_source_theme_untagged_touchpoint_journey_and_dates(
-    world, themes, note
+    world, quality, themes, note
 ) -> None:
     late = note("The parcel came late again", themes=[themes["Delivery delays"]])
     kind = note(
@@ -165,7 +165,9 @@ def test_filters_search_source_theme_untagged_touchpoint_journey_and_dates(
 
     def ids(**filters: Any) -> set[int]:
         return set(
-            insight_selectors.insight_list(InsightFilters(**filters)).values_list("pk", flat=True)
+            insight_selectors.insight_list(quality, InsightFilters(**filters)).values_list(
+                "pk", flat=True
+            )
         )
 
     complaint_insight = Insight.objects.get(complaint=world["complaint"]).pk
@@ -179,7 +181,7 @@ def test_filters_search_source_theme_untagged_touchpoint_journey_and_dates(
     assert ids(date_to=date(2026, 1, 30)) == set()
 
 
-def test_theme_counts_per_month_follow_the_organisation_time_zone(themes, note) -> None:
+def test_theme_counts_per_month_follow_the_organisation_time_zone(quality, themes, note) -> None:
     delays, staff = themes["Delivery delays"], themes["Friendly staff"]
     # Half past midnight on 1 March in Amsterdam is still February in UTC.
     note(themes=[delays], occurred_at=local(2026, 3, 1, 0, 30))
@@ -188,7 +190,7 @@ def test_theme_counts_per_month_follow_the_organisation_time_zone(themes, note) 
     note(occurred_at=local(2026, 3, 15, 9, 0))
     note(themes=[delays], occurred_at=local(2025, 3, 31, 9, 0))  # before the twelve months
 
-    trend = insight_selectors.theme_counts_by_month(today=date(2026, 3, 20))
+    trend = insight_selectors.theme_counts_by_month(quality, today=date(2026, 3, 20))
 
     assert trend.months[0] == date(2025, 4, 1)
     assert trend.months[-1] == date(2026, 3, 1)
@@ -200,13 +202,15 @@ def test_theme_counts_per_month_follow_the_organisation_time_zone(themes, note) 
     assert [theme.name for theme, _counts in trend.rows] == ["Delivery delays", "Friendly staff"]
 
 
-def test_theme_counts_follow_the_filters_and_count_every_theme_of_a_match(themes, note) -> None:
+def test_theme_counts_follow_the_filters_and_count_every_theme_of_a_match(
+    quality, themes, note
+) -> None:
     delays, staff = themes["Delivery delays"], themes["Friendly staff"]
     note("late and kind", themes=[delays, staff], occurred_at=local(2026, 3, 2, 9, 0))
     note("kind only", themes=[staff], occurred_at=local(2026, 3, 2, 9, 0))
 
     trend = insight_selectors.theme_counts_by_month(
-        InsightFilters(theme=str(delays.pk)), today=date(2026, 3, 20)
+        quality, InsightFilters(theme=str(delays.pk)), today=date(2026, 3, 20)
     )
 
     rows = {theme.name: counts[-1] for theme, counts in trend.rows}

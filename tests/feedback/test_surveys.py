@@ -23,6 +23,7 @@ from feedback.models import (
     SurveyResponse,
 )
 from feedback.tasks import send_survey_invitation_task
+from stakeholders import services as stakeholder_services
 
 pytestmark = pytest.mark.django_db
 
@@ -210,7 +211,41 @@ def test_pulse_start_moves_every_n_weeks(make_survey) -> None:
     assert start == timezone.localdate(survey.starts_at) + timedelta(days=14)
 
 
-def test_enps_results_hide_groups_under_five(make_survey, make_user, world) -> None:
+def test_enps_results_name_only_departments_of_five_and_merge_the_rest(
+    make_survey, make_user, world
+) -> None:
+    survey = make_survey(kind=Survey.Kind.ENPS)
+    field_service = stakeholder_services.department_create(name="Field Service")
+    for score, department in [
+        *[(score, world["department"]) for score in (10, 9, 9, 3, 8)],
+        (2, field_service),
+        (7, field_service),
+        (9, None),
+        (10, None),
+        (6, None),
+    ]:
+        services.employee_pulse_respond(
+            user=make_user("frontline"), survey=survey, score=score, department=department
+        )
+
+    results = survey_results.survey_results(survey)
+
+    assert results.headline.answers == 10
+    assert not results.headline.hidden
+    groups = dict(results.groups)
+    assert list(groups) == ["Customer Service", "Other departments"]
+    assert groups["Customer Service"].score == 40  # 3 promoters, 1 detractor of 5
+    assert groups["Other departments"].answers == 5
+    assert groups["Other departments"].score == 0  # 2 promoters, 2 detractors of 5
+    assert groups["Other departments"].average == 6.8
+    assert results.groups_merged
+
+
+def test_enps_results_merge_a_named_department_rather_than_leave_one_answer_to_subtract(
+    make_survey, make_user, world
+) -> None:
+    """Five answers from one department and one without: naming the department would give
+    away the sixth answer (the whole minus the department)."""
     survey = make_survey(kind=Survey.Kind.ENPS)
     for score in (10, 9, 9, 3, 8):
         services.employee_pulse_respond(
@@ -222,10 +257,8 @@ def test_enps_results_hide_groups_under_five(make_survey, make_user, world) -> N
 
     assert results.headline.answers == 6
     assert not results.headline.hidden
-    groups = dict(results.groups)
-    assert groups["Customer Service"].score == 40  # 3 promoters, 1 detractor of 5
-    assert groups["No department given"].hidden
-    assert groups["No department given"].score is None
+    assert results.groups == []
+    assert results.groups_merged
 
 
 def test_enps_results_are_hidden_under_five_answers(client_for, make_survey, make_user) -> None:
@@ -629,19 +662,30 @@ def test_executive_cannot_create_responses(make_user, make_survey) -> None:
     assert answer.status_code == 403
 
 
-def test_api_enps_responses_expose_nothing_identifying(make_user, make_survey, world) -> None:
+def test_api_never_lists_or_returns_what_an_enps_answer_says(make_user, make_survey, world) -> None:
     survey = make_survey(kind=Survey.Kind.ENPS)
-    services.employee_pulse_respond(
+    answer = services.employee_pulse_respond(
         user=make_user("frontline"), survey=survey, score=9, department=world["department"]
     )
+    api = api_for(make_user, "quality_manager")
 
-    row = (
-        api_for(make_user, "quality_manager").get("/api/v1/survey-responses/").json()["results"][0]
+    listed = api.get("/api/v1/survey-responses/", {"survey": survey.pk}).json()["results"]
+    shown = api.get(f"/api/v1/survey-responses/{answer.pk}/")
+    created = api.post(
+        "/api/v1/survey-responses/",
+        {"survey": survey.pk, "score": 3, "comment": "Too much overtime", "external_id": "h1"},
+        format="json",
     )
 
-    assert row["department"] is None
-    assert row["customer"] is None
-    assert row["external_id"] == ""
+    assert listed == []
+    assert shown.status_code == 404
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert body["channel"] == "api"
+    assert body["score"] is None
+    assert body["responded_at"] is None
+    assert (body["comment"], body["external_id"], body["department"]) == ("", "", None)
+    assert SurveyResponse.objects.filter(survey=survey, score=3).exists()
 
 
 def test_api_detail_route_takes_only_numbers(make_user, world) -> None:
