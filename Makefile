@@ -13,7 +13,7 @@ UV = $(PYTHON) -m uv
 DEV_ENV = DEBUG=$${DEBUG:-true}
 PYTEST_ARGS ?=
 
-.PHONY: help install run test test-fast lint fmt migrate demo worker beat bench bench-import bench-recompute browser-deps
+.PHONY: help install run test test-fast lint fmt migrate demo worker beat bench bench-import bench-recompute browser-deps vendor-plotly
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -31,7 +31,9 @@ browser-deps: ## Install Debian's chromium for the browser tests (when missing)
 
 run: install migrate demo ## Install, migrate, load demo data, start web + worker + beat
 	@echo "Starting web, worker and scheduler; the URL and logins follow once the site answers."
-	@$(DEV_ENV) PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f loyaltyqms/Procfile.dev -d .
+	@# E-mails (sent by the worker) link to the address runserver listens on (Procfile.dev).
+	@$(DEV_ENV) SITE_URL="$${SITE_URL:-http://127.0.0.1:$${WEB_PORT:-8000}}" \
+		PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f loyaltyqms/Procfile.dev -d .
 
 test: install browser-deps ## Run the whole suite (PostgreSQL/Redis when DATABASE_URL/CELERY_BROKER_URL say so)
 	@# pytest exits 5 when it collected no test: that is a failure too, as is any other non-zero.
@@ -72,3 +74,17 @@ bench-import: install ## Import a synthetic CSV of ROWS customer activities (def
 
 bench-recompute: install ## Time full and incremental recomputes over RESPONSES survey responses (default 1M)
 	$(DEV_ENV) $(BIN)/python manage.py bench_recompute --responses $(RESPONSES)
+
+# The plotly.js version the installed plotly package targets; when npm lacks it, name the nearest
+# one with the same major.minor: `make vendor-plotly PLOTLY_JS_VERSION=4.1.0`.
+PLOTLY_JS_VERSION ?= $(shell $(BIN)/python -c 'import plotly; print(plotly.offline.get_plotlyjs_version())')
+vendor-plotly: install ## Vendor plotly.js's cartesian bundle from npm (npm pack) and point settings at it
+	@set -euo pipefail; \
+	version="$(PLOTLY_JS_VERSION)"; target="static/vendor/plotly.js-cartesian-$$version"; \
+	work="$$(mktemp -d)"; trap 'rm -rf "$$work"' EXIT; \
+	(cd "$$work" && npm pack --silent "plotly.js-cartesian-dist-min@$$version" >/dev/null); \
+	tar -xzf "$$work/plotly.js-cartesian-dist-min-$$version.tgz" -C "$$work"; \
+	rm -rf static/vendor/plotly.js-cartesian-*; mkdir -p "$$target"; \
+	cp "$$work/package/plotly-cartesian.min.js" "$$work/package/LICENSE" "$$target/"; \
+	sed -i -E 's/^PLOTLY_JS_VERSION = ".*"/PLOTLY_JS_VERSION = "'"$$version"'"/' loyaltyqms/settings.py; \
+	echo "plotly.js $$version is in $$target and PLOTLY_JS_VERSION; run make test, then commit both."

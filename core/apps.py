@@ -13,6 +13,7 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from . import changes, home_panels, navigation, roles
+        from .checks import site_url_check  # noqa: F401 - registered by importing it
         from .imports import tasks as import_tasks  # noqa: F401 - the worker finds run_import_task
 
         # Permissions exist only after every app has migrated, so role groups are synced then.

@@ -2,15 +2,21 @@
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from .models import SurveyInvitation
 
 
-def invitation_url(invitation: SurveyInvitation) -> str:
-    """Return the full address of the invitation's personal survey page."""
+def invitation_url(invitation: SurveyInvitation, request: HttpRequest | None = None) -> str:
+    """Return the full address of the invitation's personal survey page.
+
+    Under SITE_URL; when SITE_URL is unset, a page shows it under the address it was opened at.
+    """
     path = reverse("public-survey:answer", args=[invitation.token])
+    if request is not None and settings.SITE_URL_FROM_REQUEST:
+        return request.build_absolute_uri(path)
     return f"{settings.SITE_URL}{path}"
 
 

@@ -9,7 +9,6 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
-import plotly
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -63,6 +62,14 @@ def development_secret_key() -> str:
         key_file.write_text(secrets.token_urlsafe(50))
         key_file.chmod(0o600)
     return key_file.read_text().strip()
+
+
+def default_site_url(debug: bool, allowed_hosts: list[str]) -> str:
+    """Return the address to link to when SITE_URL is unset; empty when no host is named."""
+    if debug:
+        return "http://127.0.0.1:8000"  # runserver's default; `make run` exports its own
+    named = [host.lstrip(".") for host in allowed_hosts if host.strip(".*")]
+    return f"https://{named[0]}" if named else ""
 
 
 DEBUG = env_bool("DEBUG", False)
@@ -178,15 +185,12 @@ STATIC_URL = "static/"
 # Outside VAR_DIR in containers: var/ is a volume there and would hide the image's static files.
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "staticfiles")))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
-PLOTLY_JS_VERSION = plotly.offline.get_plotlyjs_version()
-STATICFILES_DIRS = [
-    BASE_DIR / "static",
-    # plotly.js is served from the installed plotly package, so it always matches the Python side.
-    (
-        f"vendor/plotly-{PLOTLY_JS_VERSION}",
-        Path(plotly.__file__).parent / "package_data",
-    ),
-]
+STATICFILES_DIRS = [BASE_DIR / "static"]
+# plotly.js's cartesian bundle (scatter, bar, box, heatmap, histogram, contour, pie, violin...),
+# vendored from npm by `make vendor-plotly`: a third of the full bundle the plotly package ships.
+# Its major.minor is the one the plotly package targets (tests/core/test_static.py checks it).
+PLOTLY_JS_VERSION = "4.1.1"
+PLOTLY_JS = f"vendor/plotly.js-cartesian-{PLOTLY_JS_VERSION}/plotly-cartesian.min.js"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -213,8 +217,13 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "LoyaltyQMS <qms@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-# The address people open the application at; e-mails link to pages under it.
-SITE_URL = env_str("SITE_URL", "http://localhost:8000").rstrip("/")
+# The address people open the application at; e-mails link to pages under it. Unset, links shown
+# during a request take the request's address, and e-mails (sent by Celery: no request) take the
+# development server's (DEBUG) or https:// and the first ALLOWED_HOSTS name; core.W001 warns when
+# there is none.
+SITE_URL = env_str("SITE_URL").strip().rstrip("/")
+SITE_URL_FROM_REQUEST = not SITE_URL
+SITE_URL = SITE_URL or default_site_url(DEBUG, ALLOWED_HOSTS)
 
 # Security: strict by default, relaxed only by DEBUG or explicit variables.
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)

@@ -41,8 +41,8 @@ LAGS = range(4)  # drivers are correlated at lags 0-3 periods
 
 
 def _plotly_src() -> str:
-    """Return the URL of plotly.js, served from the installed plotly package (see settings)."""
-    return static(f"vendor/plotly-{settings.PLOTLY_JS_VERSION}/plotly.min.js")
+    """Return the URL of the vendored plotly.js bundle (settings.PLOTLY_JS)."""
+    return static(settings.PLOTLY_JS)
 
 
 # The list ---------------------------------------------------------------------------------------

@@ -108,7 +108,9 @@ def _render_detail(
             "results": survey_results.survey_results(survey) if can_read_results else None,
             "threshold": survey_results.ANONYMITY_THRESHOLD,
             "public_url": public_url,
-            "invitations": [(invitation, invitation_url(invitation)) for invitation in invitations],
+            "invitations": [
+                (invitation, invitation_url(invitation, request)) for invitation in invitations
+            ],
             "invitation_form": invitation_form or (InvitationForm() if can_invite else None),
             "can_invite": can_invite,
             "can_edit": user.has_perm("feedback.change_survey"),
@@ -152,7 +154,7 @@ def survey_invite(request: HttpRequest, pk: int) -> HttpResponse:
                 }
             else:
                 text = _("Invitation created. Personal link: %(url)s") % {
-                    "url": invitation_url(invitation)
+                    "url": invitation_url(invitation, request)
                 }
             messages.success(request, text)
             return redirect(survey)

@@ -1,6 +1,7 @@
 """Settings come from the environment, with safe defaults and clear errors."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -8,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from loyaltyqms.settings import env_bool, env_int, env_list
+from loyaltyqms.settings import default_site_url, env_bool, env_int, env_list
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -120,6 +121,69 @@ def test_defaults_are_sqlite_and_an_embedded_broker_under_var(tmp_path: Path) ->
         str(tmp_path / "loyaltyqms.sqlite3"),
         "filesystem://localhost/",
     ]
+
+
+SITE_URL_CODE = (
+    "from django.conf import settings; print(settings.SITE_URL, settings.SITE_URL_FROM_REQUEST)"
+)
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        # Unset in development: the address runserver listens on, as `make run` exports it.
+        ({"DEBUG": "true"}, "http://127.0.0.1:8000 True"),
+        # Unset in production: the first host name served, over https.
+        (PRODUCTION_ENV, "https://qms.example.com True"),
+        (
+            {**PRODUCTION_ENV, "SITE_URL": "https://loyalty.example.com/ "},
+            "https://loyalty.example.com False",
+        ),
+    ],
+    ids=["development", "production", "set"],
+)
+def test_site_url_is_set_or_follows_where_the_site_is_served(
+    tmp_path: Path, env: dict[str, str], expected: str
+) -> None:
+    result = run_manage("shell", "--no-imports", "-c", SITE_URL_CODE, env=env, tmp_path=tmp_path)
+
+    assert result.stdout.strip() == expected, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("allowed_hosts", "expected"),
+    [
+        (["qms.example.com", "localhost"], "https://qms.example.com"),
+        (["*", ".example.com"], "https://example.com"),
+        (["*"], ""),
+        ([], ""),
+    ],
+)
+def test_production_site_url_is_the_first_named_allowed_host(
+    allowed_hosts: list[str], expected: str
+) -> None:
+    assert default_site_url(False, allowed_hosts) == expected
+
+
+def test_production_without_site_url_or_a_named_host_warns_at_start(tmp_path: Path) -> None:
+    """E-mails would carry links without a host: `check` (run by migrate on start) says so."""
+    env = {**PRODUCTION_ENV, "ALLOWED_HOSTS": "*"}
+
+    result = run_manage("check", env=env, tmp_path=tmp_path)
+
+    assert "core.W001" in result.stderr
+    assert "SITE_URL is not set" in result.stderr
+
+
+def test_make_run_exports_the_site_url_runserver_listens_on() -> None:
+    """E-mails sent by the worker under `make run` link to the web process of Procfile.dev."""
+    procfile = (ROOT / "loyaltyqms" / "Procfile.dev").read_text()
+    makefile = (ROOT / "Makefile").read_text()
+
+    address = re.search(r"^web: .*runserver (\S+)", procfile, re.MULTILINE)
+
+    assert address
+    assert f'SITE_URL="$${{SITE_URL:-http://{address.group(1).replace("$", "$$")}}}"' in makefile
 
 
 @pytest.mark.parametrize(

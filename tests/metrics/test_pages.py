@@ -249,7 +249,7 @@ def test_detail_shows_every_role_the_chart_and_the_story(client_for, charted, vi
     assert chart["rule_labels"] == {"WE1": "One point beyond 3 sigma"}
     assert chart["secondary"] is not None
     assert chart["secondary_points"]
-    assert "plotly.min.js" in html
+    assert "plotly-cartesian.min.js" in html
     assert "js/control_chart.js" in html
     assert 'data-testid="signals-legend"' in html
     assert "One point beyond 3 sigma" in html
@@ -266,7 +266,7 @@ def test_detail_loads_plotly_from_our_static_files(client_for, charted, settings
 
     src = re.search(r'<script src="([^"]*plotly[^"]*)"', html)
     assert src
-    assert src.group(1) == f"/static/vendor/plotly-{settings.PLOTLY_JS_VERSION}/plotly.min.js"
+    assert src.group(1) == f"/static/{settings.PLOTLY_JS}"
     assert client_for("frontline").get(src.group(1)).status_code == 200
 
 

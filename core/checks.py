@@ -1,0 +1,20 @@
+"""System checks of the project's own settings, shown by runserver, migrate and `check`."""
+
+from typing import Any
+
+from django.conf import settings
+from django.core import checks
+
+
+@checks.register()
+def site_url_check(app_configs: Any, **kwargs: Any) -> list[checks.CheckMessage]:
+    """Warn when e-mails cannot link to the site: no SITE_URL and no host to derive it from."""
+    if settings.SITE_URL:
+        return []
+    return [
+        checks.Warning(
+            "SITE_URL is not set and ALLOWED_HOSTS names no host: e-mails cannot link to the site.",
+            hint="Set SITE_URL to the address people open the site at (https://qms.example.com).",
+            id="core.W001",
+        )
+    ]
