@@ -11,7 +11,7 @@ from journeys.models import Touchpoint
 
 from .models import Audit, AuditItemScore, ChecklistItem, ChecklistTemplate
 
-QUARTERS_SHOWN = 8  # two years of quarters per touchpoint on the overview
+QUARTERS_SHOWN = 8  # two years of quarter columns on the overview
 
 
 def checklist_list() -> QuerySet[ChecklistTemplate]:
@@ -57,18 +57,55 @@ def audit_detail(pk: int) -> Audit:
     )
 
 
+@dataclass(frozen=True, order=True)
+class Quarter:
+    """A calendar quarter, named by its first day."""
+
+    start: date
+
+    @property
+    def label(self) -> str:
+        return f"{self.start.year} Q{(self.start.month - 1) // 3 + 1}"
+
+    def previous(self) -> "Quarter":
+        month = self.start.month - 3
+        if month < 1:
+            return Quarter(date(self.start.year - 1, month + 12, 1))
+        return Quarter(date(self.start.year, month, 1))
+
+
+@dataclass(frozen=True)
+class QuarterCell:
+    """A row's cell in a quarter column: the average score of its audits and how many (none:
+    no average)."""
+
+    quarter: Quarter
+    average: Decimal | None = None
+    count: int = 0
+
+
 @dataclass
 class TouchpointScores:
-    """A touchpoint's latest audit and its average score per quarter, oldest first."""
+    """A touchpoint's latest audit and its average score in each quarter the overview shows."""
 
     touchpoint: Touchpoint
     latest: Audit | None = None
-    quarters: list[tuple[date, Decimal, int]] = field(default_factory=list)
+    quarters: list[QuarterCell] = field(default_factory=list)  # one per column, same order
 
 
-def scores_by_touchpoint() -> list[TouchpointScores]:
-    """Return, per audited touchpoint, the latest audit and the quarterly average score.
+@dataclass
+class ScoreOverview:
+    """The score-per-touchpoint table: its quarter columns, oldest first, and its rows."""
 
+    quarters: list[Quarter]
+    rows: list[TouchpointScores]
+
+
+def scores_by_touchpoint() -> ScoreOverview:
+    """Return, per audited touchpoint, the latest audit and the average score per quarter.
+
+    The quarters are columns shared by every row: the newest QUARTERS_SHOWN quarters up to the
+    latest one audited, without gaps, so that a quarter sits in the same column on every row.
     Two queries whatever the number of audits: the quarterly averages are aggregated in SQL,
     and the latest audit of each touchpoint is picked by a correlated subquery.
     """
@@ -78,23 +115,31 @@ def scores_by_touchpoint() -> list[TouchpointScores]:
         .annotate(average=Avg("score"), count=Count("id"))
         .order_by("touchpoint_id", "quarter")
     )
-    by_touchpoint: dict[int, list[tuple[date, Decimal, int]]] = {}
+    by_touchpoint: dict[int, dict[Quarter, QuarterCell]] = {}
     for row in quarterly:
-        by_touchpoint.setdefault(row["touchpoint_id"], []).append(
-            (row["quarter"], Decimal(str(row["average"])).quantize(Decimal("0.1")), row["count"])
+        quarter = Quarter(row["quarter"])
+        by_touchpoint.setdefault(row["touchpoint_id"], {})[quarter] = QuarterCell(
+            quarter, Decimal(str(row["average"])).quantize(Decimal("0.1")), row["count"]
         )
+    audited = {quarter for scores in by_touchpoint.values() for quarter in scores}
+    columns: list[Quarter] = []
+    if audited:
+        earliest, quarter = min(audited), max(audited)
+        while len(columns) < QUARTERS_SHOWN and quarter >= earliest:
+            columns.insert(0, quarter)
+            quarter = quarter.previous()
     newest = Audit.objects.filter(touchpoint=OuterRef("touchpoint")).order_by("-visited_on", "-id")
     latest = {
         audit.touchpoint_id: audit
         for audit in audit_list().filter(pk=Subquery(newest.values("pk")[:1]))
     }
-    result = [
+    rows = [
         TouchpointScores(
             touchpoint=latest[touchpoint_id].touchpoint,
             latest=latest[touchpoint_id],
-            quarters=quarters[-QUARTERS_SHOWN:],
+            quarters=[scores.get(quarter) or QuarterCell(quarter) for quarter in columns],
         )
-        for touchpoint_id, quarters in by_touchpoint.items()
+        for touchpoint_id, scores in by_touchpoint.items()
     ]
-    result.sort(key=lambda row: (row.touchpoint.stage.journey.name, row.touchpoint.name))
-    return result
+    rows.sort(key=lambda row: (row.touchpoint.stage.journey.name, row.touchpoint.name))
+    return ScoreOverview(quarters=columns, rows=rows)

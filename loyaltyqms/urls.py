@@ -29,3 +29,8 @@ urlpatterns = [
         name="api-docs",
     ),
 ]
+
+# Error pages in the product's layout (JSON under /api/); the views live in core.
+handler403 = "core.views.permission_denied"
+handler404 = "core.views.page_not_found"
+handler500 = "core.views.server_error"

@@ -111,12 +111,12 @@ GROUP_CARDS: dict[StakeholderGroup, tuple[str, str | Promise, str]] = {
     StakeholderGroup.SHAREHOLDERS: (
         "graph-up-arrow",
         gettext_lazy("Those who fund the organisation and expect loyalty to pay off."),
-        "stakeholders/map/not_modelled.html",
+        "stakeholders/map/indicators.html",
     ),
     StakeholderGroup.COMMUNITIES: (
         "globe2",
         gettext_lazy("The society around the organisation and the bodies that set its rules."),
-        "stakeholders/map/not_modelled.html",
+        "stakeholders/map/indicators.html",
     ),
 }
 
@@ -164,8 +164,9 @@ def _map_context() -> dict[str, Any]:
         for cell in row.cells
         if cell.status == Partner.Status.PROBATION
     )
-    # Nothing is modelled for shareholders and communities yet: zero is what the system knows.
-    figures = {
+    # Shareholders and communities are followed through indicators only. Those live in metrics,
+    # a layer above this app, so their cards link to the indicator list instead of counting.
+    figures: dict[StakeholderGroup, list[Figure]] = {
         StakeholderGroup.CUSTOMERS: [
             Figure("customers", gettext_lazy("customers"), customers["total"]),
             Figure("segments", gettext_lazy("segments"), segment_count),
@@ -182,8 +183,8 @@ def _map_context() -> dict[str, Any]:
             Figure("partners", gettext_lazy("partners"), partner_count),
             Figure("probation", gettext_lazy("on probation"), probation_count),
         ],
-        StakeholderGroup.SHAREHOLDERS: [Figure("indicators", gettext_lazy("indicators"), 0)],
-        StakeholderGroup.COMMUNITIES: [Figure("indicators", gettext_lazy("indicators"), 0)],
+        StakeholderGroup.SHAREHOLDERS: [],
+        StakeholderGroup.COMMUNITIES: [],
     }
     cards = [
         GroupCard(group, *GROUP_CARDS[group], figures=figures[group]) for group in StakeholderGroup

@@ -35,6 +35,7 @@ from journeys.models import Touchpoint
 from stakeholders.models import Customer
 
 from .complaints import ComplaintPlanner
+from .handling import ComplaintDraft
 from .ideas import IdeaPlanner, idea_row, replay_idea
 from .mystery_shopping import load_audits
 from .planning import DAYS, People, demo_people, trouble_window
@@ -93,6 +94,25 @@ def with_history(
     bulk_create_with_history(rows, model, batch_size=BATCH_SIZE)
 
 
+def complaint_versions(planned: Sequence[ComplaintDraft]) -> None:
+    """Write each saved complaint's history as its steps made it: created when logged, then one
+    change per step that changed the row, dated and signed like the timeline."""
+    historical = Complaint.history.model
+    rows = [
+        historical(
+            id=draft.complaint.pk,
+            reference=draft.complaint.reference,
+            **version.fields,
+            history_date=version.at,
+            history_user=version.by,
+            history_type="~" if number else "+",
+        )
+        for draft in planned
+        for number, version in enumerate(draft.versions)
+    ]
+    historical.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+
+
 @transaction.atomic
 def load(*, seed: int) -> dict[str, int]:
     """Create each part of the year that does not exist yet: complaints, ideas and recognition;
@@ -125,12 +145,8 @@ def load_complaints(
     planned = year.complaints()
     complaints = [draft.complaint for draft in planned]
     reserve_references("CMP", complaints, [draft.received_at for draft in planned])
-    with_history(
-        complaints,
-        Complaint,
-        [draft.logged_by for draft in planned],
-        [draft.received_at for draft in planned],
-    )
+    Complaint.objects.bulk_create(complaints, batch_size=BATCH_SIZE)
+    complaint_versions(planned)
     events = [event for draft in planned for event in draft.events]
     ComplaintEvent.objects.bulk_create(events, batch_size=BATCH_SIZE)
 

@@ -269,7 +269,9 @@ class ComplaintPlanner(ComplaintHandling):
         steps.sort(key=lambda step: step.at)  # stable: same-moment steps keep their order
         if draft.holds:
             steps = self.held(draft, steps)
-        draft.events = replay(complaint, [step for step in steps if step.at <= self.now])
+        draft.events, draft.versions = replay(
+            complaint, [step for step in steps if step.at <= self.now]
+        )
         draft.complaint = complaint
 
     def held(self, draft: ComplaintDraft, steps: list[TimelineStep]) -> list[TimelineStep]:

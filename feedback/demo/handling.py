@@ -68,10 +68,31 @@ class TimelineStep:
     fields: dict[str, Any] = field(default_factory=dict)
 
 
-def replay(complaint: Complaint, steps: Sequence[TimelineStep]) -> list[ComplaintEvent]:
-    """Set the complaint's fields as the services would after these steps; return the events."""
+@dataclass
+class Version:
+    """The complaint's row as one step left it: a row of its change history."""
+
+    at: datetime
+    by: User
+    fields: dict[str, Any]  # column -> value, all but the id and reference (set after planning)
+
+
+# Columns a version copies: the id and the reference are only known once the rows are saved.
+VERSION_COLUMNS = [
+    field.attname
+    for field in Complaint._meta.concrete_fields
+    if field.name not in {"id", "reference"}
+]
+
+
+def replay(
+    complaint: Complaint, steps: Sequence[TimelineStep]
+) -> tuple[list[ComplaintEvent], list[Version]]:
+    """Set the complaint's fields as the services would after these steps; return the events and
+    the versions of the row the steps left (steps that change no field, comments, leave none)."""
     status = ""
     events = []
+    versions: list[Version] = []
     for step in steps:
         if step.kind == Kind.ACKNOWLEDGED:
             complaint.acknowledged_at = step.at
@@ -105,8 +126,11 @@ def replay(complaint: Complaint, steps: Sequence[TimelineStep]) -> list[Complain
             )
         )
         status = target or status
-    complaint.status = status
-    return events
+        complaint.status = status
+        columns = {name: getattr(complaint, name) for name in VERSION_COLUMNS}
+        if not versions or versions[-1].fields != columns:
+            versions.append(Version(step.at, step.actor, columns))
+    return events, versions
 
 
 @dataclass
@@ -128,6 +152,7 @@ class ComplaintDraft:
     case: Case = field(init=False)
     complaint: Complaint = field(init=False)
     events: list[ComplaintEvent] = field(init=False)
+    versions: list[Version] = field(init=False)
 
 
 class ComplaintHandling(YearPlanner):

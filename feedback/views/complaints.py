@@ -90,6 +90,8 @@ def complaint_queue(request: HttpRequest) -> HttpResponse:
             "assignees": list(assignee_choices()) if can_manage else [],
             "now": timezone.now(),
             "filtered": any(value for key, value in request.GET.items() if key != "page"),
+            # Shown on the phone's Filters button, which hides the filters themselves.
+            "active_filters": sum(1 for name in form.fields if request.GET.get(name)),
         },
     )
 

@@ -23,7 +23,7 @@ def mystery_shopping(request: HttpRequest) -> HttpResponse:
         request,
         "feedback/mystery_shopping/overview.html",
         {
-            "touchpoints": audit_selectors.scores_by_touchpoint(),
+            "scores": audit_selectors.scores_by_touchpoint(),
             "page_obj": page_of(request, audit_selectors.audit_list()),
             "checklists": audit_selectors.checklist_list(),
             "can_audit": request.user.has_perm("feedback.add_audit"),

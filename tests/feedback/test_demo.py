@@ -307,14 +307,45 @@ def test_complaints_and_ideas_have_their_history_record(counts) -> None:
     assert complaint is not None
     assert idea is not None
 
-    assert Complaint.history.count() == counts["complaints"]
+    created = complaint.history.get(history_type="+")
+
+    assert Complaint.history.filter(history_type="+").count() == counts["complaints"]
     assert ImprovementIdea.history.count() == counts["ideas"]
-    created = complaint.history.get()
-    assert (created.history_user_id, created.history_date) == (
+    assert (created.history_user_id, created.history_date, created.status) == (
         complaint.logged_by_id,
         complaint.received_at,
+        Complaint.Status.RECEIVED,
     )
     assert idea.history.get().history_user_id == idea.submitted_by_id
+
+
+def test_complaint_history_has_a_version_per_step_as_its_timeline(counts) -> None:
+    """Each status change of the timeline is a version of the row, dated and signed like the
+    timeline entry; the newest version is the row as it is now."""
+    complaints = {complaint.pk: complaint for complaint in Complaint.objects.all()}
+    versions: dict[int, list[Any]] = defaultdict(list)
+    for version in Complaint.history.order_by("id", "history_date", "history_id"):
+        versions[version.id].append(version)
+    transitions: dict[int, list[ComplaintEvent]] = defaultdict(list)
+    for event in ComplaintEvent.objects.exclude(to_status="").order_by("complaint_id", "id"):
+        transitions[event.complaint_id].append(event)
+
+    assert set(versions) == set(complaints)
+    for pk, rows in versions.items():
+        complaint, steps = complaints[pk], transitions[pk]
+        signed = {(row.history_date, row.history_user_id, row.status) for row in rows}
+        assert [row.history_type for row in rows] == ["+"] + ["~"] * (len(rows) - 1)
+        assert [status for status, _same in itertools.groupby(row.status for row in rows)] == [
+            status for status, _same in itertools.groupby(step.to_status for step in steps)
+        ]
+        assert {(step.at, step.actor_id, step.to_status) for step in steps} <= signed
+        newest = rows[-1]
+        assert (newest.status, newest.assignee_id, newest.closed_at, newest.reference) == (
+            complaint.status,
+            complaint.assignee_id,
+            complaint.closed_at,
+            complaint.reference,
+        )
 
 
 def test_loading_the_demo_again_creates_nothing(counts) -> None:

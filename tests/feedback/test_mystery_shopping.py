@@ -1,5 +1,6 @@
 """Mystery shopping: weighted checklists, audits and their scores, the pages and the API."""
 
+import re
 from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
@@ -312,6 +313,50 @@ def test_overview_shows_latest_score_and_quarters_in_fixed_queries(
     assert 'data-latest="100.0"' in html
     assert 'data-latest="75.0"' in html
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_overview_quarters_are_columns_shared_by_every_touchpoint(
+    quality, checklist, world
+) -> None:
+    """A quarter sits in the same column on every row, quarters without audits included, so
+    that the columns line up; a touchpoint without audits in a quarter shows a dash there."""
+    other = services.checklist_create(
+        by=quality, touchpoint=world["touchpoint"], name="Checkout", items=[("a", 1)]
+    )
+    services.audit_record(
+        template=checklist,
+        auditor=quality,
+        visited_on=date(2025, 5, 12),
+        scores=all_scores(checklist, 2, 2, 2),
+    )
+    services.audit_record(
+        template=checklist,
+        auditor=quality,
+        visited_on=date(2025, 11, 3),
+        scores=all_scores(checklist, 4, 4, 4),
+    )
+    services.audit_record(
+        template=other, auditor=quality, visited_on=date(2025, 11, 20), scores=all_scores(other, 3)
+    )
+
+    html = signed_in(quality).get(reverse("feedback:mystery-shopping")).content.decode()
+
+    heads = ["2025-04", "2025-07", "2025-10"]
+    rows = {
+        name: re.findall(r'data-quarter="([\d-]+)">(.*?)</td>', row, re.S)
+        for name, row in re.findall(r'<tr data-touchpoint="([^"]+)">(.*?)</tr>', html, re.S)
+    }
+    audited = {name: ["—" not in text for _quarter, text in cells] for name, cells in rows.items()}
+    assert re.findall(r'data-quarter-head="([\d-]+)">([^<]+)<', html) == [
+        ("2025-04", "2025 Q2"),
+        ("2025-07", "2025 Q3"),
+        ("2025-10", "2025 Q4"),
+    ]
+    assert {name: [quarter for quarter, _text in cells] for name, cells in rows.items()} == {
+        "Delivery": heads,
+        "Checkout": heads,
+    }
+    assert audited == {"Delivery": [True, False, True], "Checkout": [False, False, True]}
 
 
 # API --------------------------------------------------------------------------------------------
