@@ -8,16 +8,16 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.db import transaction
-from django.test import Client, TestCase
+from django.test import Client, TestCase, override_settings
 
 from core.roles import Role, sync_roles
 from tests.factories import UserFactory
 
 # The four kinds of signed-in user, and anonymous visitors, as the URL walks name them.
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 ROLE_KEYS = ["frontline", "quality_manager", "executive", "administrator"]
 ROLES_BY_KEY = {
     "frontline": Role.FRONTLINE,
@@ -29,25 +29,24 @@ ROLES_BY_KEY = {
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings) -> None:
     """Hash passwords with a fast algorithm: the real one is slow on purpose."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
 @pytest.fixture(scope="module")
-def demo_organisation(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
-    """Load the whole demo once for a test module and roll it back after the module.
+def demo_organisation(django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
+    """Load the whole demo once for a test module, yield what it printed, and roll it back.
 
     Each test runs in a savepoint inside this transaction, so what a test changes is undone too.
     The demo's recompute queues its tasks on commit: they run here when the captured callbacks
     are executed, as they would after a real commit.
     """
     with django_db_blocker.unblock(), transaction.atomic():
-        debug, settings.DEBUG = settings.DEBUG, True  # the demo refuses to run with DEBUG off
-        try:
+        # The demo refuses to run with DEBUG off; passwords use the tests' fast hasher.
+        with override_settings(DEBUG=True, PASSWORD_HASHERS=FAST_HASHERS):
+            printed = io.StringIO()
             with TestCase.captureOnCommitCallbacks(execute=True):
-                call_command("demo", stdout=io.StringIO())
-        finally:
-            settings.DEBUG = debug
-        yield
+                call_command("demo", stdout=printed)
+        yield printed.getvalue()
         transaction.set_rollback(True)
 
 

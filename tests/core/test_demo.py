@@ -27,11 +27,9 @@ def run_demo(*args: str) -> str:
     return output.getvalue()
 
 
-def test_demo_prints_one_working_login_per_role(settings) -> None:
+def test_demo_prints_one_working_login_per_role(demo_organisation: str) -> None:
     """Each demo login exists, holds its role and signs in with the printed password."""
-    settings.DEBUG = True
-
-    printed = run_demo()
+    printed = demo_organisation
 
     for username, role in [
         ("frontline", "Frontline staff"),
@@ -46,23 +44,18 @@ def test_demo_prints_one_working_login_per_role(settings) -> None:
     assert DEMO_PASSWORD in printed
 
 
-def test_running_demo_twice_changes_nothing(settings) -> None:
+def test_running_demo_twice_changes_nothing(demo_organisation: str, settings) -> None:
     """A second run with the same seed leaves every row as it was."""
     settings.DEBUG = True
-    run_demo("--seed", "7")
     before = snapshot()
 
-    run_demo("--seed", "7")
+    run_demo()
 
     assert snapshot() == before
 
 
-def test_demo_organisation_has_staff_in_every_role(settings) -> None:
+def test_demo_organisation_has_staff_in_every_role(demo_organisation: str) -> None:
     """The demo looks like an organisation: frontline staff outnumber managers."""
-    settings.DEBUG = True
-
-    run_demo()
-
     frontline = User.objects.filter(groups__name="Frontline staff").count()
     managers = User.objects.filter(groups__name="Quality manager").count()
     executives = User.objects.filter(groups__name="Executive").count()
@@ -79,8 +72,9 @@ def test_seed_decides_the_staff_names() -> None:
 def test_demo_refuses_to_run_with_debug_off(settings) -> None:
     """Published demo passwords never reach a production database by accident."""
     settings.DEBUG = False
+    before = snapshot()
 
     with pytest.raises(CommandError, match="Refusing to load demo data"):
         run_demo()
 
-    assert not User.objects.filter(username="admin").exists()
+    assert snapshot() == before
