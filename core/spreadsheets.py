@@ -1,6 +1,7 @@
 """CSV files that people open in spreadsheets: safe cells and streamed downloads."""
 
 import csv
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -9,9 +10,26 @@ from django.utils import timezone
 
 # Spreadsheets run cells starting with these as formulas (OWASP "CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# What lets a formula reach beyond its cell: a function call (HYPERLINK, WEBSERVICE, ...) or a
+# DDE link to another program (cmd|' /C calc'!A0). Spreadsheets take no blank before a
+# function's bracket, so "- the driver (again) was late" stays text.
+REACHES_OUT = re.compile(r"[A-Za-z_][\w.]*\(|\|")
 
 # Rows a streamed export fetches per round trip to the database.
 EXPORT_BATCH = 2_000
+
+
+def is_formula(text: str) -> bool:
+    """Return whether a spreadsheet would run the text as a formula able to do harm.
+
+    Text starting with = always is one. Text starting with +, - or @ is one when it calls a
+    function or another program; numbers (-3), phone numbers (+44 20 7946 0000) and words
+    (- late again, @SwiftParcel) are not. Leading blanks, tabs and line breaks are looked past.
+    """
+    start = text.lstrip(" \t\r\n")
+    if start.startswith("="):
+        return True
+    return start.startswith(("+", "-", "@")) and REACHES_OUT.search(start) is not None
 
 
 def defused(text: str) -> str:

@@ -120,8 +120,13 @@ class NoteForm(forms.Form):
 class RootCauseForm(forms.Form):
     """The root cause found during investigation."""
 
+    SERVICE_FIELDS = {"root_cause_category": "category", "root_cause": "text"}
+
+    # Starts empty: a preselected category would be recorded by anyone who only types the text.
     category = forms.ChoiceField(
-        label=_("Root cause category (6M)"), choices=Complaint.RootCause.choices
+        label=_("Root cause category (6M)"),
+        choices=[("", _("— choose —")), *Complaint.RootCause.choices],
+        error_messages={"required": _("Choose the root cause category.")},
     )
     text = forms.CharField(
         label=_("What caused it"),
@@ -144,6 +149,8 @@ class RespondForm(forms.Form):
 class CloseForm(forms.Form):
     """Whether the customer accepted the response, and how satisfied they are."""
 
+    SERVICE_FIELDS = {"customer_satisfaction": "satisfaction", "email": "send_csat_to"}
+
     customer_accepted = forms.TypedChoiceField(
         label=_("Did the customer accept the response?"),
         choices=[("yes", _("Yes")), ("no", _("No"))],
@@ -161,6 +168,7 @@ class CloseForm(forms.Form):
         label=_("E-mail the customer a satisfaction survey (optional)"),
         help_text=_("Their address is kept on the survey invitation only."),
         required=False,
+        max_length=254,  # SurveyInvitation.email's
     )
 
 

@@ -60,11 +60,14 @@ class InvitationForm(forms.Form):
     """A personal invitation for one customer (by their CRM reference) and an e-mail."""
 
     customer_reference = forms.CharField(
-        label=_("Customer reference (optional)"), max_length=100, required=False
+        label=_("Customer reference (optional)"),
+        max_length=80,  # Customer.external_reference's
+        required=False,
     )
     email = forms.EmailField(
         label=_("E-mail the link to (optional)"),
         required=False,
+        max_length=254,  # SurveyInvitation.email's
         help_text=_("Without an address, copy the link shown after creating it."),
     )
 

@@ -16,7 +16,7 @@ EXTERNAL_ID_CHARS = 100  # Observation.external_id's max_length
 
 def _day(row: RowReader, column: str) -> date | None:
     """Return the cell as a date (YYYY-MM-DD), or None when empty or refused."""
-    value = row.text(column)
+    value = row.cell(column)
     if not value:
         return None
     try:
@@ -28,7 +28,7 @@ def _day(row: RowReader, column: str) -> date | None:
 
 def _number(row: RowReader, column: str, *, minimum: float | None = None) -> float | None:
     """Return the cell as a finite number (a point as separator), or None when empty or refused."""
-    value = row.text(column)
+    value = row.cell(column)
     if not value:
         return None
     try:

@@ -7,6 +7,8 @@ from typing import Any
 
 from django.utils import timezone, translation
 
+from core.spreadsheets import is_formula
+
 # Longer cells are refused per row: no field of an imported model needs more, and it keeps a
 # hostile file from filling memory and the database with megabytes of text per row.
 MAX_CELL_CHARS = 10_000
@@ -51,16 +53,30 @@ class RowReader:
         if not self.row.get(column, "").strip():
             self.refuse(column, "A value is required.")
 
+    def cell(self, column: str) -> str:
+        """Return the stripped cell for a reader that parses it (a number, a date, a choice)."""
+        return self.row.get(column, "").strip()
+
     def text(self, column: str, max_length: int | None = None) -> str:
-        """Return the stripped text, refusing it above `max_length` characters."""
-        value = self.row.get(column, "").strip()
+        """Return the stripped text, refusing it above `max_length` characters or as a formula.
+
+        Text is kept as it is and later exported, so a formula in it would run in the spreadsheet
+        of whoever opens the export; numbers read by the other methods are never refused for it.
+        """
+        value = self.cell(column)
         if max_length is not None and len(value) > max_length:
             self.refuse(column, f"At most {max_length} characters (this one has {len(value)}).")
+        if is_formula(value):
+            self.refuse(
+                column,
+                f"{value[:40]!r} is a spreadsheet formula; formulas are refused so that they "
+                "cannot run when the data is opened in a spreadsheet.",
+            )
         return value
 
     def integer(self, column: str, low: int, high: int) -> int | None:
         """Return a whole number between `low` and `high`, or None when empty or refused."""
-        value = self.text(column)
+        value = self.cell(column)
         if not value:
             return None
         try:
@@ -75,7 +91,7 @@ class RowReader:
 
     def decimal(self, column: str, max_digits: int, places: int) -> Decimal | None:
         """Return a decimal number (a point as separator) fitting the model's field."""
-        value = self.text(column)
+        value = self.cell(column)
         if not value:
             return None
         try:
@@ -96,7 +112,7 @@ class RowReader:
 
     def moment(self, column: str, *, not_future: bool = True) -> datetime | None:
         """Return an ISO 8601 date or date-time; times without an offset are local time."""
-        value = self.text(column)
+        value = self.cell(column)
         if not value:
             return None
         try:
@@ -113,7 +129,7 @@ class RowReader:
 
     def boolean(self, column: str) -> bool | None:
         """Return yes/no (true/false, 1/0), or None when empty or refused."""
-        value = self.text(column).lower()
+        value = self.cell(column).lower()
         if not value:
             return None
         if value in TRUE_WORDS:
@@ -125,7 +141,7 @@ class RowReader:
 
     def choice(self, column: str, choices: Any) -> Any:
         """Return the value of a Django choices class matching the cell's value or label."""
-        value = self.text(column).lower()
+        value = self.cell(column).lower()
         if not value:
             return None
         found = _choice_lookup(choices, translation.get_language()).get(value)

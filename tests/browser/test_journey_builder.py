@@ -122,9 +122,10 @@ def test_touchpoint_without_owner_shows_the_error_next_to_the_field(
     editor.get_by_label("Stage").select_option(label="1. Ask for help")
     editor.get_by_role("button", name="Save").click()
 
-    owner_error = page.locator("[data-editor]").get_by_text(
-        "A touchpoint is owned by exactly one department or one partner."
-    )
+    message = "A touchpoint is owned by exactly one department or one partner."
+    owner_error = page.locator("[data-editor] .invalid-feedback", has_text=message)
     expect(owner_error).to_be_visible()
+    # The form's error summary names it too, linking to the field.
+    expect(page.locator("[data-editor] [data-testid=form-errors]")).to_contain_text(message)
     expect(page.locator("[data-editor]").get_by_label("Touchpoint")).to_have_value("Live chat")
     assert journey.stages.get().touchpoints.count() == 0

@@ -3,6 +3,7 @@
 import csv
 import io
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -14,6 +15,7 @@ from core.exceptions import ApplicationError
 from core.imports import reading, services
 from core.imports.api import MAX_ITEMS
 from core.models import ImportJob
+from core.spreadsheets import is_formula
 from stakeholders import services as stakeholder_services
 from stakeholders.models import CustomerActivity
 
@@ -245,6 +247,58 @@ def test_huge_cells_and_formulas_are_refused_per_row_and_defused_in_the_errors_f
     assert ",=HYPERLINK" not in errors_csv
 
 
+@pytest.mark.parametrize(
+    ("text", "formula"),
+    [
+        ('=HYPERLINK("http://evil","Open")', True),
+        ("=1+1", True),
+        ("\t=cmd|' /C calc'!A0", True),
+        ("-cmd|' /C calc'!A0", True),
+        ('+HYPERLINK("http://evil")', True),
+        ("@SUM(A1:A9)", True),
+        ("-2+3+WEBSERVICE(A1)", True),
+        ("-3", False),
+        ("-12.50", False),
+        ("+44 20 7946 0000", False),
+        ("- late again", False),
+        ("@SwiftParcel was late", False),
+        ("Invoice =1 sent twice", False),
+        ("", False),
+    ],
+)
+def test_formulas_are_what_a_spreadsheet_would_run_to_reach_out(text: str, formula: bool) -> None:
+    """Text starting with = is a formula; with +, - or @ only when it calls something."""
+    assert is_formula(text) is formula
+
+
+def test_formula_cells_of_text_columns_are_refused_per_row_and_valid_rows_kept(
+    manager: Any, customers: None
+) -> None:
+    """A formula in a text column refuses its row, naming the column; numbers and phones import."""
+    content = (
+        HEADER
+        + "A-1,CRM-1,2026-01-05,purchase,\n"
+        + '"=HYPERLINK(""http://evil"",""Open"")",CRM-1,2026-01-05,purchase,\n'
+        + "-cmd|' /C calc'!A0,CRM-2,2026-01-05,purchase,\n"
+        + "+44 20 7946 0000,CRM-2,2026-01-06,cancellation,-3\n"
+        + "-7,CRM-1,2026-01-07,renewal,-12.50\n"
+    )
+
+    job = run(manager, content)
+
+    assert (job.created_rows, job.error_rows) == (3, 2)
+    assert [(error["line"], error["column"]) for error in job.first_errors] == [
+        (3, "external_id"),
+        (4, "external_id"),
+    ]
+    assert all("spreadsheet formula" in error["reason"] for error in job.first_errors)
+    assert set(CustomerActivity.objects.values_list("external_id", "amount")) == {
+        ("A-1", None),
+        ("+44 20 7946 0000", Decimal("-3.00")),
+        ("-7", Decimal("-12.50")),
+    }
+
+
 def test_cells_above_the_csv_limit_fail_the_job_with_the_line(
     manager: Any, customers: None
 ) -> None:
@@ -404,6 +458,31 @@ def test_the_bulk_api_saves_valid_items_and_reports_the_others(
     ]
     again = client.post(path, {"items": api_items()}, content_type="application/json").json()
     assert (again["created"], again["duplicates"]) == (0, 1)
+
+
+def test_the_bulk_api_refuses_formula_items_naming_the_column(
+    client_for: Any, customers: None
+) -> None:
+    """A formula in a text column refuses its item, naming the column; the others are saved."""
+    items: list[dict[str, Any]] = [
+        {"external_id": "F-1", "customer_reference": "CRM-1", "occurred_at": "2026-01-05"},
+        {"external_id": '=HYPERLINK("http://evil")', "customer_reference": "CRM-1"},
+        {"external_id": "F-3", "customer_reference": "CRM-2", "amount": -3},
+    ]
+    for item in items:
+        item.setdefault("occurred_at", "2026-01-05")
+        item.setdefault("kind", "purchase")
+
+    response = client_for("quality_manager").post(
+        "/api/v1/imports/customer_activity/", {"items": items}, content_type="application/json"
+    )
+
+    body = response.json()
+    assert response.status_code == 200
+    assert (body["created"], body["refused"]) == (2, 1)
+    assert [(error["index"], error["column"]) for error in body["errors"]] == [(1, "external_id")]
+    assert "spreadsheet formula" in body["errors"][0]["reason"]
+    assert CustomerActivity.objects.get(external_id="F-3").amount == Decimal("-3.00")
 
 
 def test_the_bulk_api_replays_an_idempotent_request(client_for: Any, customers: None) -> None:

@@ -88,6 +88,23 @@ def test_wrong_response_cells_are_refused(
     assert [error.column for error in errors] == [column]
 
 
+def test_a_formula_comment_is_refused_and_the_other_responses_kept(survey: Survey) -> None:
+    """The reported case: a =HYPERLINK(...) comment refuses its row instead of being saved."""
+    rows = [
+        response_row(comment='=HYPERLINK("http://evil","Claim your refund")'),
+        response_row(external_id="R-2", comment="- late again", score="1"),
+    ]
+
+    result = importer("survey_responses").import_rows(rows, user=None, origin=ORIGIN_FILE)
+
+    assert result.created == 1
+    assert [(error.index, error.column) for error in result.errors] == [(0, "comment")]
+    assert "spreadsheet formula" in result.errors[0].reason
+    assert list(SurveyResponse.objects.values_list("external_id", "comment")) == [
+        ("R-2", "- late again")
+    ]
+
+
 def test_responses_are_deduplicated_per_survey_and_api_ones_marked(survey: Survey) -> None:
     importer("survey_responses").import_rows([response_row()], user=None, origin=ORIGIN_API)
 

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -87,6 +88,33 @@ def test_frontline_cannot_resolve_a_high_complaint_at_first_contact(make_user) -
     assert Complaint.objects.count() == 0
 
 
+def test_an_over_long_customer_reference_is_refused_next_to_it_and_kept(make_user) -> None:
+    """A 100-character customer reference is refused next to its field; nothing typed is lost."""
+    client = signed_in(make_user("frontline"))
+    reference = "R" * 100
+
+    response = client.post(
+        reverse("feedback:complaint-log"),
+        {
+            "description": "The invoice was sent twice.",
+            "severity": "2",
+            "channel": "phone",
+            "customer_reference": reference,
+        },
+    )
+
+    html = response.content.decode()
+    field = re.search(r'<input[^>]*name="customer_reference"[^>]*>', html)
+    assert field is not None
+    assert "is-invalid" in field.group(0)
+    assert 'maxlength="80"' in field.group(0)
+    assert f'value="{reference}"' in field.group(0)
+    assert "at most 80 characters (it has 100)" in html
+    assert 'data-field-error="customer_reference"' in html
+    assert "The invoice was sent twice." in html
+    assert Complaint.objects.count() == 0
+
+
 def test_log_page_offers_every_touchpoint_with_its_journey(make_user, world) -> None:
     client = signed_in(make_user("frontline"))
 
@@ -147,6 +175,49 @@ def test_step_with_missing_input_shows_the_form_error(make_user, log_complaint) 
     assert "This field is required." in response.content.decode()
     complaint.refresh_from_db()
     assert complaint.status == Complaint.Status.ACKNOWLEDGED
+
+
+def investigating(manager, complaint: Complaint) -> Complaint:
+    """Return the complaint acknowledged and under investigation by the manager."""
+    services.complaint_acknowledge(complaint=complaint, by=manager)
+    return services.complaint_investigate(complaint=complaint, by=manager)
+
+
+def test_the_root_cause_menu_starts_empty(make_user, log_complaint) -> None:
+    """The investigation's root-cause menu preselects no category, only "— choose —"."""
+    manager = make_user("quality_manager")
+    complaint = investigating(manager, log_complaint())
+
+    html = signed_in(manager).get(complaint.get_absolute_url()).content.decode()
+
+    menu = re.search(r'<select name="category".*?</select>', html, re.DOTALL)
+    assert menu is not None
+    options = re.findall(r'<option value="([^"]*)"( selected)?>([^<]*)</option>', menu.group(0))
+    assert options[0] == ("", " selected", "— choose —")
+    assert [value for value, selected, _label in options if selected] == [""]
+
+
+def test_a_root_cause_without_a_category_is_refused_next_to_the_menu(
+    make_user, log_complaint
+) -> None:
+    """Recording a root cause without choosing its category explains it and saves nothing."""
+    manager = make_user("quality_manager")
+    complaint = investigating(manager, log_complaint())
+
+    response = signed_in(manager).post(
+        reverse("feedback:complaint-action", args=[complaint.pk, "root_cause"]),
+        {"category": "", "text": "Courier skipped the doorstep photo"},
+    )
+
+    html = response.content.decode()
+    menu = re.search(r'<select name="category"[^>]*>', html)
+    assert response.status_code == 400
+    assert menu is not None
+    assert "is-invalid" in menu.group(0)
+    assert "Choose the root cause category." in html
+    assert "Courier skipped the doorstep photo" in html
+    complaint.refresh_from_db()
+    assert (complaint.root_cause_category, complaint.root_cause) == ("", "")
 
 
 def test_quality_manager_takes_a_complaint_through_the_life_cycle(make_user, log_complaint) -> None:

@@ -73,6 +73,16 @@ def test_good_rows_are_stored_as_observations(indicator: Indicator) -> None:
     ]
 
 
+def test_negative_values_import_while_a_formula_id_is_refused(indicator: Indicator) -> None:
+    """A leading minus in a number column is a sign; a formula in a text column is refused."""
+    rows = [row(value="-3"), row(value="-4.5", external_id='=1+HYPERLINK("x")')]
+
+    result = importer().import_rows(rows, user=None, origin=ORIGIN_FILE)
+
+    assert [(error.index, error.column) for error in result.errors] == [(1, "external_id")]
+    assert stored() == [("delivery-time", date(2026, 1, 1), -3.0, None, "")]
+
+
 def test_a_row_for_an_unknown_indicator_is_refused_and_the_others_kept(
     indicator: Indicator,
 ) -> None:
