@@ -1,4 +1,4 @@
-"""Demo data of the metrics app: Brightline's 30 indicators, a year of observations, one rebuild.
+"""Demo data of the metrics app: Brightline's 31 indicators, a year of observations, one rebuild.
 
 Indicators cover the six stakeholder groups and the three journeys, leading and lagging. Most
 are computed from the feedback and activity demos; the observed ones tell their own part of the
@@ -56,12 +56,18 @@ INDICATORS: list[tuple[Any, ...]] = [
      "Mean answer to 'How easy was it to get what you needed?'"),
     ("renewal-rate", "Contract renewal rate", "lagging", "customers", "observed", "month", "p",
      {"journey": "Renew contract"}, "%", HIGHER, (85, 80, 70),
-     "Contracts renewed of those due in the month, from billing. (Month-on-month retention "
-     "suits monthly buyers; Brightline's contracts are yearly.)"),
+     "Contracts renewed of those due in the month, from billing."),
     ("referral-rate", "Referral rate", "lagging", "customers", "referral_rate", "month", "xmr",
-     {}, "%", HIGHER, None, "Active customers who referred someone in the month."),
+     {}, "%", HIGHER, None, "Customers under contract in the month who referred someone."),
     ("churn", "Contract churn", "lagging", "shareholders", "churn", "month", "xmr", {}, "%",
-     LOWER, (4, 5, 7), "Cancellations against last month's active customers."),
+     LOWER, (1.1, 1.4, 1.8), "Contracts in force on the first of the month that had ended by the "
+     "next first (cancelled or not renewed), of all those in force."),
+    ("retention", "Contract retention", "lagging", "customers", "retention", "month", "xmr", {},
+     "%", HIGHER, (98.9, 98.6, 98.2),
+     "Contracts in force on the first of the month still in force on the next first."),
+    ("repeat-purchase", "Repeat business", "lagging", "shareholders", "repeat_purchase",
+     "month", "xmr", {}, "%", HIGHER, None,
+     "The month's buyers (purchases and renewals) who already held a contract."),
     ("complaints", "Complaints received", "leading", "customers", "complaint_count", "week",
      "c", {}, "complaints", LOWER, None, "Every complaint, by the week it arrived."),
     ("complaint-rate", "Complaints per 1,000 activities", "lagging", "communities",
@@ -106,6 +112,11 @@ INDICATORS: list[tuple[Any, ...]] = [
     ("ombudsman-escalations", "Ombudsman escalations", "lagging", "communities", "observed",
      "month", "c", {}, "cases", LOWER, (1, 2, 4), "Complaints customers took to the ombudsman."),
 ]  # fmt: skip
+
+# Brightline sells contracts: its customer ratios count a customer as active while a contract
+# is in force (purchase or renewal within the term); the window covers customers without one.
+CONTRACT_RATIOS = {"referral-rate", "churn", "retention", "repeat-purchase"}
+CONTRACT_DEFINITION = {"active_customer": "contract", "active_window_days": 365}
 
 # leading code -> lagging code: drivers the quality team declared (journey pairs are found).
 DECLARED_DRIVERS = [
@@ -217,7 +228,7 @@ def observations(rng: random.Random, today: date) -> dict[str, list[dict[str, An
         ombudsman.append({"period": month, "value": _poisson(rng, 0.8 + 2.5 * trouble)})
         due = rng.randint(1_450, 1_850)
         kept = (
-            0.74 - 0.09 * trouble + 0.02 * min(1.0, max(0.0, (CALLBACK_DAYS_AGO - days_ago) / 60))
+            0.89 - 0.06 * trouble + 0.02 * min(1.0, max(0.0, (CALLBACK_DAYS_AGO - days_ago) / 60))
         )
         renewals.append(
             {"period": month, "value": sum(rng.random() < kept for _ in range(due)), "n": due}
@@ -266,6 +277,7 @@ def create_indicators(*, seed: int, today: date) -> int:
             # Limits from the first quarter of weeks or half-year of months: before the bad spell.
             baseline_periods=12 if grain == "week" else 6,
             **_scope(scope),
+            **(CONTRACT_DEFINITION if code in CONTRACT_RATIOS else {}),
         )
         created += 1
     if not created:

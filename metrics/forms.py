@@ -88,6 +88,8 @@ class IndicatorForm(forms.ModelForm):
             "grain",
             "unit",
             "direction",
+            "active_customer",
+            "active_window_days",
             "journey",
             "touchpoint",
             "partner",
@@ -105,6 +107,16 @@ class IndicatorForm(forms.ModelForm):
             "code": _(
                 "Lower-case letters, digits, - and _; it names the indicator in URLs and the API."
             ),
+            "active_customer": _(
+                "Retention, churn, repeat purchase and referral rate only. Contract in force: a "
+                "purchase or renewal within the customer's contract term (or the window, for "
+                "customers without one), not cancelled since. Trailing window: a purchase, "
+                "renewal or referral within the window, not cancelled since."
+            ),
+            "active_window_days": _(
+                "Required for a contract or trailing-window definition: the trailing window, or "
+                "the term of customers without a contract term."
+            ),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -121,6 +133,8 @@ class IndicatorForm(forms.ModelForm):
         partner.queryset = Partner.objects.order_by("name")
         segment: Any = self.fields["segment"]
         segment.queryset = CustomerSegment.objects.order_by("name")
+        # Only the customer computations read it: the others keep the default unasked.
+        self.fields["active_customer"].required = False
         if self.instance.pk:
             # The code is the indicator's address: links and API clients rely on it.
             self.fields["code"].disabled = True
@@ -131,6 +145,10 @@ class IndicatorForm(forms.ModelForm):
         if not self.instance.pk and code in RESERVED_CODES:
             raise forms.ValidationError(_("This code names a page; choose another."))
         return code
+
+    def clean_active_customer(self) -> str:
+        value: str = self.cleaned_data.get("active_customer") or ""
+        return value or Indicator.ActiveCustomer.PREVIOUS_PERIOD
 
     def _post_clean(self) -> None:
         # The service validates and saves the row; the form only checks its own fields.

@@ -22,15 +22,15 @@ from core.changes import Source
 from core.models import SourceChange
 
 from .computations import (
-    READS_PREVIOUS_PERIOD,
     SOURCES,
     STARTS_AT_FIRST_ROW,
     Cell,
     compute_cells,
+    periods_affected,
 )
 from .drivers import drivers_refresh
 from .models import Alert, Indicator, RecomputeRun, Snapshot
-from .periods import next_period, open_period, periods_between
+from .periods import open_period, periods_between
 from .series import rounded, series_refresh
 
 logger = logging.getLogger(__name__)
@@ -82,7 +82,14 @@ def _plan(run: RecomputeRun) -> dict[int, list[date] | None]:
     )
     plan: dict[int, list[date] | None] = {}
     for indicator in active.only(
-        "pk", "computation", "grain", "needs_full_recompute", "complete_before"
+        "pk",
+        "computation",
+        "grain",
+        "needs_full_recompute",
+        "complete_before",
+        "segment",
+        "active_customer",
+        "active_window_days",
     ):
         if indicator.needs_full_recompute:
             plan[indicator.pk] = None
@@ -96,8 +103,7 @@ def _plan(run: RecomputeRun) -> dict[int, list[date] | None]:
             if source == Source.OBSERVATION and scope != own_scope:
                 continue
             periods.update(periods_between(first_day, last_day, indicator.grain))
-        if indicator.computation in READS_PREVIOUS_PERIOD:
-            periods |= {next_period(period, indicator.grain) for period in periods}
+        periods = periods_affected(indicator, periods)
         if periods and indicator.computation in STARTS_AT_FIRST_ROW:
             first = indicator.snapshots.order_by("period").values_list("period", flat=True)
             first_period = first.first()

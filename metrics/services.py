@@ -17,12 +17,21 @@ from django.utils.translation import gettext as _
 from core.exceptions import ApplicationError
 from core.saving import validated_save
 
-from .computations import charts_for
+from .computations import CUSTOMER_COMPUTATIONS, charts_for
 from .models import Annotation, Driver, Indicator, LimitSegment, Observation
 from .periods import period_start
 
 # Changing one of these changes which rows an indicator reads or how they are grouped.
-DEFINITION_FIELDS = ("computation", "grain", "journey", "touchpoint", "partner", "segment")
+DEFINITION_FIELDS = (
+    "computation",
+    "grain",
+    "journey",
+    "touchpoint",
+    "partner",
+    "segment",
+    "active_customer",
+    "active_window_days",
+)
 # Changing one of these only changes the limits, signals or status: a series pass redoes them.
 SERIES_FIELDS = (
     "chart_type",
@@ -34,6 +43,13 @@ SERIES_FIELDS = (
     "red_threshold",
 )
 MAX_OBSERVATIONS = 10_000  # rows per API call: a bigger batch belongs in a CSV import
+
+
+def _fit_active_customer(indicator: Indicator) -> None:
+    """Keep the default definition of an active customer where no customer is counted."""
+    if indicator.computation not in CUSTOMER_COMPUTATIONS:
+        indicator.active_customer = Indicator.ActiveCustomer.PREVIOUS_PERIOD
+        indicator.active_window_days = None
 
 
 def _check_definition(indicator: Indicator) -> None:
@@ -84,6 +100,7 @@ def _check_definition(indicator: Indicator) -> None:
 def indicator_create(**fields: Any) -> Indicator:
     """Define an indicator; the next recompute (or the one queued now) fills its snapshots."""
     indicator = Indicator(**fields)
+    _fit_active_customer(indicator)
     _check_definition(indicator)
     indicator.needs_full_recompute = True
     return validated_save(indicator)
@@ -93,11 +110,11 @@ def indicator_create(**fields: Any) -> Indicator:
 def indicator_update(*, indicator: Indicator, **fields: Any) -> Indicator:
     """Change an indicator; a new definition makes the next recompute redo all its periods."""
     locked = Indicator.objects.select_for_update().get(pk=indicator.pk)
-    redefined = any(
-        name in fields and getattr(locked, name) != fields[name] for name in DEFINITION_FIELDS
-    )
+    before = {name: getattr(locked, name) for name in DEFINITION_FIELDS}
     for name, value in fields.items():
         setattr(locked, name, value)
+    _fit_active_customer(locked)
+    redefined = any(getattr(locked, name) != before[name] for name in DEFINITION_FIELDS)
     _check_definition(locked)
     if redefined or any(name in fields for name in SERIES_FIELDS):
         # A series change redoes limits and status only, but a full pass is cheap per indicator

@@ -155,7 +155,14 @@ class CustomerSerializer(serializers.ModelSerializer[Customer]):
 
     class Meta:
         model = Customer
-        fields = ["id", "external_reference", "segment", "first_seen"]
+        fields = [
+            "id",
+            "external_reference",
+            "segment",
+            "first_seen",
+            "contract_type",
+            "contract_term_months",
+        ]
         validators: list[Any] = []
 
 

@@ -1,10 +1,13 @@
 """Demo data of the stakeholders app: Brightline's departments, partners, segments, customers.
 
-20,000 customers arrived over four years, and two years of their activity: the installation they
-bought, yearly service-contract renewals (about three in four renew), cancellations, add-on
-purchases, and referrals that bring in new customers. Installations peak in the autumn, before
-the heating season; renewals dip for contracts due during the courier's bad spell (parts for
-repairs arrived late), which the feedback demo shows from the complaints side.
+20,000 customers arrived over four years, each with a service contract: most for a year, some
+monthly (a thermostat subscription), a few for two years. The CRM export covers two years: the
+installation bought, contract renewals at term (about 12 % of contracts end in a year: not
+renewed, or cancelled on moving house), add-on purchases and referrals that bring in new
+customers; for customers older than the export, the purchase or renewal of the contract in force
+when it begins. Installations peak in the autumn, before the heating season; renewals dip for
+contracts due during the courier's bad spell (parts for repairs arrived late), which the
+feedback demo shows from the complaints side.
 """
 
 import bisect
@@ -22,6 +25,7 @@ from django.db.models import DateTimeField, Field, Model
 from django.utils import timezone
 
 from . import services
+from .contracts import add_months
 from .models import Customer, CustomerActivity, CustomerSegment, Department, Partner
 
 DEPARTMENTS = [
@@ -103,13 +107,27 @@ ACTIVITY_COLUMNS = ("customer", "occurred_at", "kind", "amount", "external_id")
 INSTALL_SEASON_AMPLITUDE = 0.35  # installations peak in early November, dip in May
 
 ACTIVITY_DAYS = 730  # the CRM export the demo stands for goes back two years
-# Per segment: (share taking a yearly service contract, renewal rate, units per customer,
-# yearly contract price per unit).
+# Contract types (as the CRM names them) and their terms in months.
+YEARLY, MONTHLY, TWO_YEAR = ("One year", 12), ("Monthly", 1), ("Two year", 24)
+# Per segment: (shares of the contract types, the chance a yearly contract due is renewed,
+# units per customer, yearly contract price per unit).
 CONTRACTS = {
-    "Households": (0.75, 0.74, (1, 1), Decimal("189.00")),
-    "Small businesses": (0.85, 0.80, (1, 4), Decimal("420.00")),
-    "Landlords & housing": (0.95, 0.86, (4, 40), Decimal("149.00")),
+    "Households": (
+        {YEARLY: 0.90, MONTHLY: 0.08, TWO_YEAR: 0.02},
+        0.87,
+        (1, 1),
+        Decimal("189.00"),
+    ),
+    "Small businesses": (
+        {YEARLY: 0.84, MONTHLY: 0.06, TWO_YEAR: 0.10},
+        0.88,
+        (1, 4),
+        Decimal("420.00"),
+    ),
+    "Landlords & housing": ({YEARLY: 0.80, TWO_YEAR: 0.20}, 0.90, (4, 40), Decimal("149.00")),
 }
+TWO_YEAR_RENEWAL_GAP = 0.04  # a two-year contract is renewed a little less often than a yearly
+MONTHLY_CANCEL_RATE = 0.01  # a monthly contract's chance of being cancelled at a month's end
 # What customers install first: (product, lowest and highest price per unit, share).
 PRODUCTS = [
     ("heat pump", 7_500, 12_500, 0.45),
@@ -118,13 +136,13 @@ PRODUCTS = [
     ("smart thermostat", 200, 350, 0.2),
 ]
 ADD_ON_YEARLY_RATE = 0.08  # buy a thermostat or battery for an installation they have
-MOVE_AWAY_YEARLY_RATE = 0.03  # cancel mid-contract, mostly because they move house
+MOVE_AWAY_YEARLY_RATE = 0.025  # cancel mid-contract, mostly because they move house
 ADVOCATE_SHARE = 0.12  # customers who recommend Brightline to others
 REFERRED_SHARE = 0.12  # new customers who came through one of them
 # The courier's bad spell (as in the feedback demo), in days before today, and how far it
-# lowers the renewal rate of contracts due then: late parts for repairs cost goodwill.
+# lowers the yearly renewal rate of contracts due then: late parts for repairs cost goodwill.
 SPELL_DAYS_AGO = (200, 90)
-SPELL_RENEWAL_DIP = 0.12
+SPELL_RENEWAL_DIP = 0.05
 
 
 def _lead(username: str) -> User | None:
@@ -165,6 +183,8 @@ def load(*, seed: int) -> dict[str, int]:
     weights = [share for _name, _description, share in SEGMENTS]
     names = [name for name, _description, _share in SEGMENTS]
     today = timezone.localdate()  # relative, so no customer is "first seen" in the future
+    # Its own stream: the customers drawn from the seed stay those of earlier versions.
+    contracts = random.Random(f"contracts-{seed}")  # noqa: S311 - demo data, not secrets
     customers = []
     for number in range(1, CUSTOMER_COUNT + 1):
         segment = segments[generator.choices(names, weights)[0]]
@@ -176,11 +196,15 @@ def load(*, seed: int) -> dict[str, int]:
                 today - timedelta(days=days_ago)
             ):
                 break
+        shares = CONTRACTS[segment.name][0]
+        contract_type, term = contracts.choices(list(shares), list(shares.values()))[0]
         customers.append(
             Customer(
                 external_reference=f"BHS-{100000 + number}",
                 segment=segment,
                 first_seen=today - timedelta(days=days_ago),
+                contract_type=contract_type,
+                contract_term_months=term,
             )
         )
     before = Customer.objects.count()
@@ -204,6 +228,7 @@ class DemoCustomer:
     pk: int
     segment: str
     first_seen: date
+    term: int  # the contract term in months
 
 
 class ActivityPlanner:
@@ -233,49 +258,75 @@ class ActivityPlanner:
         if self.since <= day <= self.today:
             self.rows.append([customer.pk, self.at(day), kind, amount, ""])
 
-    def renewal_rate(self, segment: str, due: date) -> float:
+    def keep(self, customer: DemoCustomer, events: list[tuple[date, str, Decimal | None]]) -> None:
+        """Keep a customer's activity of the export's two years, and the contract in force then.
+
+        An export that starts after a customer arrived still shows the contract they hold: its
+        purchase or last renewal (without it, nobody would be under contract when it starts).
+        """
+        held = None
+        for event in events:
+            day, kind, _amount = event
+            if day >= self.since:
+                break
+            held = None if kind == CustomerActivity.Kind.CANCELLATION else event
+        if held is not None:
+            self.rows.append([customer.pk, self.at(held[0]), held[1], held[2], ""])
+        for day, kind, amount in events:
+            self.add(customer, day, kind, amount)
+
+    def renewal_chance(self, customer: DemoCustomer, due: date) -> float:
         """Return the chance that a contract due on a day is renewed."""
-        rate = CONTRACTS[segment][1]
+        rate = CONTRACTS[customer.segment][1]
+        if customer.term < YEARLY[1]:
+            rate = 1 - MONTHLY_CANCEL_RATE
+        elif customer.term > YEARLY[1]:
+            rate -= TWO_YEAR_RENEWAL_GAP
         start, end = SPELL_DAYS_AGO
         if end <= (self.today - due).days <= start:
-            rate -= SPELL_RENEWAL_DIP
+            rate -= SPELL_RENEWAL_DIP * min(customer.term, YEARLY[1]) / YEARLY[1]
         return rate
 
     def life(self, customer: DemoCustomer) -> None:
-        """Plan a customer's installation, contract years, add-ons and the end of the contract."""
-        contract_share, _rate, (fewest, most), contract_price = CONTRACTS[customer.segment]
+        """Plan a customer's installation, contract renewals, add-ons and the contract's end.
+
+        A renewal starts the next term on the day the last one ends, so the contract stays in
+        force without a gap; a contract not renewed is cancelled in the weeks before its end.
+        """
+        _shares, _rate, (fewest, most), contract_price = CONTRACTS[customer.segment]
         units = self.random.randint(fewest, most)
         product = self.random.choices(range(len(PRODUCTS)), [p[3] for p in PRODUCTS])[0]
         _name, low, high, _share = PRODUCTS[product]
         price = Decimal(self.random.randint(low, high) * units)
-        self.add(customer, customer.first_seen, CustomerActivity.Kind.PURCHASE, price)
-        yearly_price = contract_price * units
-        has_contract = self.random.random() < contract_share
-        year = 1
-        while True:
-            due = customer.first_seen + timedelta(days=365 * year)
-            if has_contract and self.random.random() < MOVE_AWAY_YEARLY_RATE:
-                moved = due - timedelta(days=self.random.randrange(30, 330))
-                self.add(customer, moved, CustomerActivity.Kind.CANCELLATION, None)
-                has_contract = False
-            if self.random.random() < ADD_ON_YEARLY_RATE:
-                bought = due - timedelta(days=self.random.randrange(365))
-                # Heat-pump owners add a battery or a thermostat; the others, a heat pump.
-                extra = self.random.choice([2, 3]) if product < 2 else 0
-                _name, low, high, _share = PRODUCTS[extra]
-                amount = Decimal(self.random.randint(low, high))
-                self.add(customer, bought, CustomerActivity.Kind.PURCHASE, amount)
-            if due > self.today:
+        events: list[tuple[date, str, Decimal | None]] = [
+            (customer.first_seen, CustomerActivity.Kind.PURCHASE, price)
+        ]
+        term_price = (contract_price * units * customer.term / YEARLY[1]).quantize(Decimal("0.01"))
+        years = customer.term / YEARLY[1]  # the yearly rates below, per term
+        began = customer.first_seen
+        while began <= self.today:
+            due = add_months(began, customer.term)
+            days = (due - began).days
+            ended = None
+            if self.random.random() < MOVE_AWAY_YEARLY_RATE * years:
+                ended = due - timedelta(days=self.random.randrange(1, days))
+            if self.random.random() < ADD_ON_YEARLY_RATE * years:
+                bought = due - timedelta(days=self.random.randrange(1, days))
+                if ended is None or bought < ended:
+                    # Heat-pump owners add a battery or a thermostat; the others, a heat pump.
+                    extra = self.random.choice([2, 3]) if product < 2 else 0
+                    _name, low, high, _share = PRODUCTS[extra]
+                    amount = Decimal(self.random.randint(low, high))
+                    events.append((bought, CustomerActivity.Kind.PURCHASE, amount))
+            if ended is None and self.random.random() >= self.renewal_chance(customer, due):
+                ended = due - timedelta(days=self.random.randrange(min(30, days)))
+            if ended is not None:
+                events.append((ended, CustomerActivity.Kind.CANCELLATION, None))
                 break
-            if has_contract:
-                if self.random.random() < self.renewal_rate(customer.segment, due):
-                    renewed = due - timedelta(days=self.random.randrange(0, 21))
-                    self.add(customer, renewed, CustomerActivity.Kind.RENEWAL, yearly_price)
-                else:
-                    cancelled = due - timedelta(days=self.random.randrange(0, 30))
-                    self.add(customer, cancelled, CustomerActivity.Kind.CANCELLATION, None)
-                    has_contract = False
-            year += 1
+            events.append((due, CustomerActivity.Kind.RENEWAL, term_price))
+            began = due
+        events.sort(key=lambda event: event[0])
+        self.keep(customer, events)
 
     def referrals(self) -> None:
         """Credit some new customers' arrival to an earlier customer who recommended them."""
@@ -307,10 +358,10 @@ def load_activities(*, seed: int) -> int:
     if CustomerActivity.objects.exists():
         return 0
     customers = [
-        DemoCustomer(pk=pk, segment=segment, first_seen=first_seen)
-        for pk, segment, first_seen in Customer.objects.filter(
+        DemoCustomer(pk=pk, segment=segment, first_seen=first_seen, term=term or YEARLY[1])
+        for pk, segment, first_seen, term in Customer.objects.filter(
             segment__name__in=list(CONTRACTS)
-        ).values_list("pk", "segment__name", "first_seen")
+        ).values_list("pk", "segment__name", "first_seen", "contract_term_months")
     ]
     planner = ActivityPlanner(seed=seed, now=timezone.now(), customers=customers)
     rows = planner.plan()

@@ -1,14 +1,23 @@
-"""Importers of the stakeholders app: customer activity (registered in ready())."""
+"""Importers of the stakeholders app: customers and their activity (registered in ready())."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
+
+from django.utils import timezone
 
 from core.imports.cells import RowReader
 from core.imports.registry import Column, Importer, LoadResult, bulk_insert_new, register
 
-from .models import Customer, CustomerActivity
+from .models import Customer, CustomerActivity, CustomerSegment
+from .services import customers_changes_record
 
 AMOUNT_DIGITS = 12  # CustomerActivity.amount's max_digits
+REFERENCE_CHARS = 80  # Customer.external_reference's max_length
+CONTRACT_TYPE_CHARS = 40  # Customer.contract_type's max_length
+LONGEST_TERM_MONTHS = 120  # Customer.contract_term_months's validator
+UPDATE_BATCH = 1_000  # customers per UPDATE statement of a re-import
 
 
 def customer_ids(references: Sequence[str]) -> dict[str, int]:
@@ -75,4 +84,141 @@ class CustomerActivityImporter(Importer):
         return LoadResult(created=len(created), duplicates=duplicates)
 
 
+@dataclass
+class CustomerRow:
+    """A valid row of the customer import: the reference and the fields its cells give."""
+
+    reference: str
+    fields: dict[str, Any]
+
+
+def _day(row: RowReader, column: str) -> date | None:
+    """Return the cell as a day (YYYY-MM-DD) not after today, or None when empty or refused."""
+    value = row.text(column)
+    if not value:
+        return None
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        row.refuse(column, f"{value[:40]!r} is not a date as YYYY-MM-DD.")
+        return None
+    if day > timezone.localdate():
+        row.refuse(column, "The date is in the future.")
+        return None
+    return day
+
+
+class CustomerImporter(Importer):
+    """Customers from a CRM export: segment, first-seen day and contract, by their reference.
+
+    Importing the export again brings known customers up to date: a column left out (or not
+    mapped) keeps the stored value; an empty cell clears the segment or the contract.
+    """
+
+    key = "customers"
+    label = "Customers"
+    permission = "stakeholders.change_customer"
+    natural_key = (
+        "customer_reference: a known reference takes the row's segment, first seen and contract "
+        "and counts as already there"
+    )
+    columns = (
+        Column("customer_reference", required=True, help="The customer's reference in the CRM."),
+        Column("segment", help="The name of a customer segment; empty: none."),
+        Column("first_seen", help="YYYY-MM-DD; required for a new customer."),
+        Column("contract_type", help="As the CRM names it, e.g. One year, Monthly."),
+        Column(
+            "contract_term_months",
+            help="1 to 120: how long a purchase or renewal keeps the contract in force.",
+        ),
+    )
+
+    def prepare(self, rows: Sequence[dict[str, str]]) -> dict[str, Any]:
+        references = {row.get("customer_reference", "").strip() for row in rows} - {""}
+        return {
+            # Segments are few: all of them, by name in any case.
+            "segments": {
+                name.lower(): pk for pk, name in CustomerSegment.objects.values_list("pk", "name")
+            },
+            "known": set(
+                Customer.objects.filter(external_reference__in=references).values_list(
+                    "external_reference", flat=True
+                )
+            ),
+            "announced": set(),  # references given a first-seen day earlier in the batch
+        }
+
+    def build(self, row: RowReader, context: dict[str, Any]) -> CustomerRow | None:
+        reference = row.text("customer_reference", max_length=REFERENCE_CHARS)
+        fields: dict[str, Any] = {}
+        if "segment" in row.row:
+            name = row.text("segment")
+            fields["segment_id"] = context["segments"].get(name.lower()) if name else None
+            if name and fields["segment_id"] is None:
+                row.refuse("segment", f"No customer segment is named {name[:80]!r}.")
+        if row.text("first_seen"):
+            fields["first_seen"] = _day(row, "first_seen")
+        elif reference not in context["known"] and reference not in context["announced"]:
+            row.refuse("first_seen", "A new customer needs the day they were first seen.")
+        if "contract_type" in row.row:
+            fields["contract_type"] = row.text("contract_type", max_length=CONTRACT_TYPE_CHARS)
+        if "contract_term_months" in row.row:
+            term = row.integer("contract_term_months", 1, LONGEST_TERM_MONTHS)
+            fields["contract_term_months"] = term
+        if row.errors:
+            return None
+        if "first_seen" in fields:
+            context["announced"].add(reference)
+        return CustomerRow(reference=reference, fields=fields)
+
+    def load(self, items: list[tuple[int, Any]], *, user: Any, origin: str) -> LoadResult:
+        latest: dict[str, dict[str, Any]] = {}
+        for _index, item in items:
+            # A reference repeated in the batch: its rows apply in order, the last cell wins.
+            latest.setdefault(item.reference, {}).update(item.fields)
+        stored = {
+            customer.external_reference: customer
+            for customer in Customer.objects.filter(external_reference__in=list(latest))
+        }
+        fresh = [
+            (0, Customer(external_reference=reference, **fields))
+            for reference, fields in latest.items()
+            if reference not in stored
+        ]
+        created, _taken = bulk_insert_new(
+            Customer,
+            fresh,
+            natural_key=lambda customer: (customer.external_reference,),
+            existing_keys=lambda keys: Customer.objects.filter(
+                external_reference__in=[key[0] for key in keys]
+            ).values_list("external_reference"),
+        )
+        changed: list[Customer] = []
+        names: set[str] = set()
+        reread: list[int] = []
+        for reference, customer in stored.items():
+            fields = {
+                name: value
+                for name, value in latest[reference].items()
+                if getattr(customer, name) != value
+            }
+            if fields:
+                for name, value in fields.items():
+                    setattr(customer, name, value)
+                changed.append(customer)
+                names.update(fields)
+                if fields.keys() & {"segment_id", "contract_term_months", "first_seen"}:
+                    reread.append(customer.pk)
+        if changed:
+            names = {"segment" if name == "segment_id" else name for name in names}
+            Customer.objects.bulk_update(changed, sorted(names), batch_size=UPDATE_BATCH)
+        days = [customer.first_seen for customer in created] + [
+            customer.first_seen for customer in changed
+        ]
+        if reread or days:
+            customers_changes_record(changed=reread, first_seen=min(days, default=None))
+        return LoadResult(created=len(created), duplicates=len(items) - len(created))
+
+
 register(CustomerActivityImporter())
+register(CustomerImporter())

@@ -1,16 +1,23 @@
 """Writes of the stakeholders app: each business action is one function."""
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Model, ProtectedError
+from django.db.models import Min, Model, ProtectedError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.changes import Source, changes_record_range, local_day
 from core.exceptions import ApplicationError
 from core.saving import validated_save
 
-from .models import Customer, CustomerSegment, Department, Partner
+from .models import Customer, CustomerActivity, CustomerSegment, Department, Partner
+
+# What decides whom a customer indicator counts: the segment scope, the contract term, and the
+# first-seen day (records that begin after it may not show the customer's contract).
+CUSTOMER_DEFINITION_FIELDS = ("segment_id", "contract_term_months", "first_seen")
 
 
 @transaction.atomic
@@ -49,20 +56,56 @@ def segment_update(*, segment: CustomerSegment, **fields: Any) -> CustomerSegmen
     return validated_save(segment, **fields)
 
 
+def customers_changes_record(*, changed: Iterable[int], first_seen: date | None = None) -> None:
+    """Log for the metrics recompute that customers' segment, contract term or first-seen day
+    changed: the customer indicators recount every period (from the first activity on record).
+
+    `changed` are customers whose segment or term changed (only those with activity matter);
+    `first_seen` is the earliest new first-seen day (it matters before the first activity).
+    """
+    first = CustomerActivity.objects.aggregate(first=Min("occurred_at"))["first"]
+    if first is None:
+        return  # no activity on record: no customer indicator has anything to recount
+    first_day = local_day(first)
+    earlier = first_seen is not None and first_seen < first_day.replace(day=1)
+    if earlier or CustomerActivity.objects.filter(customer_id__in=list(changed)).exists():
+        changes_record_range(
+            source=Source.CUSTOMER_ACTIVITY, first_day=first_day, last_day=timezone.localdate()
+        )
+
+
 @transaction.atomic
 def customer_create(
-    *, external_reference: str, first_seen: date, segment: CustomerSegment | None = None
+    *,
+    external_reference: str,
+    first_seen: date,
+    segment: CustomerSegment | None = None,
+    contract_type: str = "",
+    contract_term_months: int | None = None,
 ) -> Customer:
     """Register a customer by the reference the source system knows them by."""
-    return validated_save(
-        Customer(), external_reference=external_reference, first_seen=first_seen, segment=segment
+    customer = validated_save(
+        Customer(),
+        external_reference=external_reference,
+        first_seen=first_seen,
+        segment=segment,
+        contract_type=contract_type,
+        contract_term_months=contract_term_months,
     )
+    customers_changes_record(changed=[], first_seen=first_seen)
+    return customer
 
 
 @transaction.atomic
 def customer_update(*, customer: Customer, **fields: Any) -> Customer:
-    """Change a customer's segment, reference or first-seen date."""
-    return validated_save(customer, **fields)
+    """Change a customer's segment, reference, first-seen date or contract."""
+    before = [getattr(customer, name) for name in CUSTOMER_DEFINITION_FIELDS]
+    first_seen = customer.first_seen
+    validated_save(customer, **fields)
+    if before != [getattr(customer, name) for name in CUSTOMER_DEFINITION_FIELDS]:
+        earliest = min(first_seen, customer.first_seen)
+        customers_changes_record(changed=[customer.pk], first_seen=earliest)
+    return customer
 
 
 def _delete_unless_in_use(instance: Model) -> None:
@@ -95,5 +138,6 @@ def segment_delete(*, segment: CustomerSegment) -> None:
 
 
 def customer_delete(*, customer: Customer) -> None:
-    """Delete a customer."""
+    """Delete a customer (their activity goes with them, logged for the recompute)."""
     _delete_unless_in_use(customer)
+    customers_changes_record(changed=[], first_seen=customer.first_seen)

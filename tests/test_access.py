@@ -201,7 +201,8 @@ EXPECTED: dict[str, Rule] = {
     "theme-list": Rule(API, SIGNED_IN),
     "theme-detail": Rule(API, SIGNED_IN, pk_of("theme")),
     "insight-list": Rule(API, SIGNED_IN),
-    "insight-detail": Rule(API, SIGNED_IN, pk_of("insight")),
+    # The world's insight is a complaint's that frontline staff may not read.
+    "insight-detail": Rule(API, SIGNED_IN, pk_of("insight"), hidden=frozenset({"frontline"})),
     "checklist-list": Rule(API, SIGNED_IN),
     "checklist-detail": Rule(API, SIGNED_IN, pk_of("checklist")),
     "audit-list": Rule(API, SIGNED_IN),
@@ -226,6 +227,7 @@ NOT_WALKED = {
     "api-import-bulk": "POST only; tested in tests/core/test_imports.py",
     "api-survey-response-bulk": "POST only; tested in tests/core/test_imports.py",
     "api-customer-activity-bulk": "POST only; tested in tests/core/test_imports.py",
+    "api-customer-bulk": "POST only; tested in tests/stakeholders/test_importers.py",
     "customer-activity-detail": "needs an activity; read rules in tests/stakeholders",
     "feedback:insight-tag": "POST only; tested in tests/feedback/test_insights.py",
     "metrics:run-start": "POST only; tested in tests/metrics/test_pages.py",

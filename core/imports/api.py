@@ -132,8 +132,8 @@ def _schema(summary: str, description: str, path_parameter: bool) -> Any:
                 "importer_key",
                 OpenApiTypes.STR,
                 OpenApiParameter.PATH,
-                description="survey_responses, complaints, customer_activity (and those of "
-                "other apps).",
+                description="survey_responses, complaints, customers, customer_activity (and "
+                "those of other apps).",
             )
         )
     return extend_schema(
@@ -171,6 +171,20 @@ class SurveyResponseBulkView(BulkLoadView):
     )
     def post(self, request: Request) -> Response:
         return self.handle(request, "survey_responses")
+
+
+class CustomerBulkView(BulkLoadView):
+    """POST /customers/bulk/."""
+
+    @_schema(
+        "Bulk-load customers",
+        "Items have: customer_reference, segment (a segment's name), first_seen (YYYY-MM-DD, "
+        "required for a new customer), contract_type, contract_term_months (1-120). A known "
+        "reference is updated (and counted as a duplicate); a column left out keeps its value.",
+        path_parameter=False,
+    )
+    def post(self, request: Request) -> Response:
+        return self.handle(request, "customers")
 
 
 class CustomerActivityBulkView(BulkLoadView):

@@ -11,6 +11,7 @@ urlpatterns = [
         api.SurveyResponseBulkView.as_view(),
         name="api-survey-response-bulk",
     ),
+    path("customers/bulk/", api.CustomerBulkView.as_view(), name="api-customer-bulk"),
     path(
         "customer-activities/bulk/",
         api.CustomerActivityBulkView.as_view(),

@@ -58,6 +58,8 @@ class IndicatorSerializer(serializers.ModelSerializer[Indicator]):
             "chart_type",
             "baseline_periods",
             "computation",
+            "active_customer",
+            "active_window_days",
             "rule_set",
             "is_active",
             "status",

@@ -32,6 +32,8 @@ INDICATOR_FIELDS = {
     "owner",
     "kind",
     "stakeholder_group",
+    "active_customer",
+    "active_window_days",
     "journey",
     "touchpoint",
     "partner",

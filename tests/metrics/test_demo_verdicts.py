@@ -42,3 +42,22 @@ def test_no_demo_indicator_is_said_to_meet_a_target_it_misses(demo) -> None:
             assert target is not None
             met = value >= target if indicator.higher_is_better else value <= target
             assert met, f"{indicator.code}: {value} against {target}"
+
+
+def test_demo_contract_churn_is_plausible_for_yearly_contracts(demo) -> None:
+    """Most of Brightline's contracts run for a year and about 12 % end in a year: churn of
+    contracts in force stays between 0.4 % and 2 % in every complete month (about 1 % on
+    average, up in the courier's bad spell) and retention is its complement."""
+    churn, retention = (
+        Indicator.objects.get(code=code, active_customer="contract")
+        for code in ("churn", "retention")
+    )
+    complete = churn.snapshots.filter(period__lt=open_period("month")).order_by("period")
+    kept = dict(retention.snapshots.values_list("period", "value"))
+
+    values = [snapshot.value for snapshot in complete if snapshot.value is not None]
+
+    assert len(values) == len(complete) >= 18
+    assert all(0.4 <= value <= 2.0 for value in values), values
+    assert 0.8 <= sum(values) / len(values) <= 1.5
+    assert all(kept[item.period] == pytest.approx(100 - (item.value or 0)) for item in complete)

@@ -16,6 +16,7 @@ from feedback.models import Complaint, Survey, SurveyResponse
 from metrics import services
 from metrics.models import Alert, Indicator, Observation, RecomputeRun, Snapshot
 from metrics.recompute import recompute_start
+from stakeholders import services as stakeholder_services
 from stakeholders.models import Customer, CustomerActivity
 
 pytestmark = pytest.mark.django_db
@@ -77,6 +78,11 @@ def snapshot_table() -> dict[tuple[str, date], tuple[Any, ...]]:
     }
 
 
+CONTRACT = {"active_customer": "contract"}
+TRAILING = {"active_customer": "trailing_window", "active_window_days": 30}
+TERMS = [None, 1, 2, 12]  # months; customers without a term keep the indicator's window
+
+
 def define_indicators(world: dict[str, Any]) -> dict[str, Indicator]:
     """Define indicators over every kind of source, at every grain."""
     base = {"stakeholder_group": "customers", "kind": "lagging"}
@@ -95,6 +101,11 @@ def define_indicators(world: dict[str, Any]) -> dict[str, Indicator]:
         ("repeat-month", "repeat_purchase", "month", "p", {}),
         ("referral-month", "referral_rate", "month", "xmr", {}),
         ("observed-week", "observed", "week", "xbar_r", {}),
+        # Who is active by contract or trailing window: a change moves periods a term ahead.
+        ("churn-contract", "churn", "month", "xmr", CONTRACT | {"active_window_days": 45}),
+        ("retention-contract", "retention", "week", "p", CONTRACT | {"active_window_days": 20}),
+        ("repeat-trailing", "repeat_purchase", "month", "p", TRAILING),
+        ("referral-trailing", "referral_rate", "week", "xmr", TRAILING),
     ]
     return {
         code: services.indicator_create(
@@ -135,7 +146,11 @@ def seed_sources(
         )
         edit_complaint(complaint, rng)
     customers = [
-        Customer.objects.create(external_reference=f"C-{number}", first_seen=START)
+        Customer.objects.create(
+            external_reference=f"C-{number}",
+            first_seen=START,
+            contract_term_months=TERMS[number % len(TERMS)],
+        )
         for number in range(25)
     ]
     for _ in range(150):
@@ -183,6 +198,10 @@ def random_edits(rng: random.Random, indicators: dict[str, Indicator]) -> None:
         activity.save()
     for activity in CustomerActivity.objects.order_by("?")[:5]:
         activity.delete()
+    for customer in Customer.objects.order_by("?")[:2]:
+        stakeholder_services.customer_update(
+            customer=customer, contract_term_months=rng.choice(TERMS)
+        )
     for observation in Observation.objects.order_by("?")[:8]:
         observation.value = rng.uniform(5, 30)
         observation.save()

@@ -1,4 +1,4 @@
-"""The stakeholders demo: 20,000 customers and two years of their activity."""
+"""The stakeholders demo: 20,000 customers, their contracts and two years of their activity."""
 
 from collections import Counter
 from collections.abc import Iterator
@@ -28,23 +28,42 @@ def counts(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[str, 
 
 
 def test_demo_has_customers_with_two_years_of_activity(counts) -> None:
-    """20,000 customers; purchases, renewals, cancellations and referrals within two years."""
+    """20,000 customers; purchases, renewals, cancellations and referrals within two years, and
+    for older customers the purchase or renewal of the contract they held when it began."""
     now = timezone.now()
+    since = now - timedelta(days=demo.ACTIVITY_DAYS + 1)
 
     kinds = Counter(CustomerActivity.objects.values_list("kind", flat=True))
+    before = CustomerActivity.objects.filter(occurred_at__lt=since)
 
     assert counts["customers"] == Customer.objects.count() == 20_000
     assert counts["customer activities"] == CustomerActivity.objects.count() == sum(kinds.values())
     assert set(kinds) == set(CustomerActivity.Kind)
     assert not CustomerActivity.objects.filter(occurred_at__gt=now).exists()
-    assert not CustomerActivity.objects.filter(
-        occurred_at__lt=now - timedelta(days=demo.ACTIVITY_DAYS + 1)
-    ).exists()
+    assert set(before.values_list("kind", flat=True)) == {"purchase", "renewal"}
+    assert before.count() == before.values("customer").distinct().count()
+    assert not before.filter(occurred_at__lt=since - timedelta(days=2 * 366)).exists()
+
+
+def test_customers_hold_yearly_monthly_or_two_year_contracts(counts) -> None:
+    """Most contracts run for a year, some for a month, a few for two years."""
+    contracts = Counter(Customer.objects.values_list("contract_type", "contract_term_months"))
+
+    shares = {contract: count / 20_000 for contract, count in contracts.items()}
+
+    assert set(shares) == {("One year", 12), ("Monthly", 1), ("Two year", 24)}
+    assert shares[("One year", 12)] >= 0.75
+    assert 0.02 <= shares[("Two year", 24)] <= shares[("Monthly", 1)] <= 0.15
 
 
 def test_most_buy_once_many_renew_and_churn_is_visible(counts) -> None:
-    """Most customers buy once; 70-80% of due contracts renew; cancellations every month."""
+    """Most customers buy once; 80-92% of yearly contracts due renew; cancellations every month."""
     kinds = Counter(CustomerActivity.objects.values_list("kind", flat=True))
+    yearly = Counter(
+        CustomerActivity.objects.filter(customer__contract_term_months=12).values_list(
+            "kind", flat=True
+        )
+    )
     purchases = Counter(
         CustomerActivity.objects.filter(kind="purchase").values_list("customer_id", flat=True)
     )
@@ -55,10 +74,10 @@ def test_most_buy_once_many_renew_and_churn_is_visible(counts) -> None:
         )
     }
 
-    renewal_rate = kinds["renewal"] / (kinds["renewal"] + kinds["cancellation"])
+    renewal_rate = yearly["renewal"] / (yearly["renewal"] + yearly["cancellation"])
     once = sum(count == 1 for count in purchases.values()) / len(purchases)
 
-    assert 0.65 <= renewal_rate <= 0.82
+    assert 0.80 <= renewal_rate <= 0.92
     assert once >= 0.8
     assert 0.03 <= kinds["referral"] / counts["customers"] <= 0.15
     assert len(months_with_cancellations) >= 24

@@ -1,0 +1,814 @@
+"""Every form of the product refuses an over-long value next to its field and saves nothing.
+
+`PAGES` says, for each form class of the product, where a page posts it, as whom and with which
+valid data. A form class of the apps' form modules missing from it fails the first test until it
+is added there (or excused in `NOT_POSTED` with the reason), as tests/test_access.py does for URLs.
+Each text field with a maximum length (the form's or its model's) is then posted one character too
+long: the form comes back with the error next to the field and in the summary at its top, with
+what was typed, and no row is created or changed.
+"""
+
+import importlib
+import inspect
+import pkgutil
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, TypeAlias
+
+import pytest
+from django import forms
+from django.apps import apps
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.models import User
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Model
+from django.forms.models import model_to_dict
+from django.urls import reverse
+from django.utils import timezone
+
+from core.forms import add_service_errors
+from feedback import services as feedback_services
+from feedback.forms import (
+    AssignForm,
+    CloseForm,
+    CommentForm,
+    ComplaintLogForm,
+    IdeaDecisionForm,
+    IdeaForm,
+    NoteForm,
+    RecognitionForm,
+    ReopenForm,
+    RespondForm,
+    RootCauseForm,
+)
+from feedback.forms_surveys import AnswerForm, InvitationForm, SurveyForm
+from feedback.insight_forms import InsightNoteForm, InsightTagForm, ThemeForm
+from feedback.models import (
+    Audit,
+    AuditItemScore,
+    ChecklistTemplate,
+    Complaint,
+    ImprovementIdea,
+    Insight,
+    Recognition,
+    SurveyInvitation,
+    SurveyResponse,
+    Theme,
+)
+from feedback.mystery_shopping_forms import AuditForm, ChecklistForm
+from journeys.forms import (
+    FailurePointForm,
+    HandoffForm,
+    JourneyForm,
+    ObjectiveForm,
+    StageForm,
+    TouchpointForm,
+)
+from journeys.models import Handoff, Stage, Touchpoint
+from metrics import services as metrics_services
+from metrics.forms import AnnotationForm, IndicatorForm, LimitsForm
+from metrics.models import Annotation, LimitSegment
+from stakeholders.forms import DepartmentForm, PartnerForm
+from tests.factories import TEST_PASSWORD, UserFactory
+from tests.metrics.snapshots import write_xmr
+from tests.metrics.test_pages import VALID as VALID_INDICATOR
+
+World = dict[str, Any]
+FormClass: TypeAlias = "type[forms.Form] | type[forms.ModelForm[Any]]"
+
+# The apps whose pages show forms, and where their form classes live (modules named *forms*).
+APPS = ["core", "stakeholders", "journeys", "feedback", "metrics"]
+# Rows these apps' models hold; a refused post must change none of them.
+SAVED_APPS = [*APPS, "improvement", "reports"]
+
+
+def form_modules() -> list[str]:
+    """Return the modules of the apps whose name says they hold forms."""
+    found = []
+    for app in APPS:
+        package = importlib.import_module(app)
+        for module in pkgutil.walk_packages(package.__path__, f"{app}."):
+            if "forms" in module.name.rsplit(".", 1)[-1]:
+                found.append(module.name)
+    return found
+
+
+def product_forms() -> set[type[forms.BaseForm]]:
+    """Return every form class defined in the apps' form modules."""
+    classes = set()
+    for name in form_modules():
+        module = importlib.import_module(name)
+        for _name, member in inspect.getmembers(module, inspect.isclass):
+            if issubclass(member, forms.BaseForm) and member.__module__ == name:
+                classes.add(member)
+    return classes
+
+
+# Building the pages' records --------------------------------------------------------------------
+
+
+def complaint_at(status: str) -> Callable[[World], Complaint]:
+    """Return a builder taking a fresh complaint of the world to a status through the services."""
+    steps = {
+        "received": [],
+        "investigating": ["acknowledge", "investigate"],
+        "responded": ["acknowledge", "respond"],
+        "closed": ["acknowledge", "respond", "close"],
+    }[status]
+
+    def build(world: World) -> Complaint:
+        by = world["colleague"]
+        complaint = feedback_services.complaint_log(
+            logged_by=by, description="Parcel left at the wrong door", touchpoint=world["delivery"]
+        )
+        for step in steps:
+            if step == "respond":
+                feedback_services.complaint_respond(complaint=complaint, by=by, decision="Sorry")
+            elif step == "close":
+                feedback_services.complaint_close(
+                    complaint=complaint, by=by, customer_accepted=True
+                )
+            else:
+                getattr(feedback_services, f"complaint_{step}")(complaint=complaint, by=by)
+        complaint.refresh_from_db()
+        return complaint
+
+    return build
+
+
+def action_on(status: str, action: str) -> Callable[[World], dict[str, Any]]:
+    """Return the URL arguments of a step on a complaint at that status."""
+    build = complaint_at(status)
+    return lambda world: {"pk": build(world).pk, "action": action}
+
+
+def indicator(world: World) -> Any:
+    """Return the world's indicator (an observed one with a year of snapshots), made once."""
+    if "indicator" not in world:
+        world["indicator"] = metrics_services.indicator_create(
+            code="doorstep-photos",
+            name="Doorstep photos",
+            kind="leading",
+            stakeholder_group="customers",
+            computation="observed",
+            grain="month",
+            touchpoint=world["delivery"],
+        )
+        write_xmr(world["indicator"], [80.0 + number % 5 for number in range(12)])
+    return world["indicator"]
+
+
+def customer_survey(world: World) -> Any:
+    """Return a customer survey asking for a comment and an improvement, made once."""
+    if "asking_survey" not in world:
+        world["asking_survey"] = feedback_services.survey_create(
+            created_by=world["colleague"],
+            name="Delivery, in words",
+            kind="csat",
+            comment_question="What went wrong?",
+            ask_improvement=True,
+            touchpoint=world["delivery"],
+        )
+    return world["asking_survey"]
+
+
+def audit_data(world: World) -> dict[str, Any]:
+    """Return a complete audit of the world's checklist."""
+    data: dict[str, Any] = {"visited_on": date.today().isoformat(), "notes": ""}
+    for item in world["checklist"].items.all():
+        data[f"score_{item.pk}"] = "3"
+        data[f"note_{item.pk}"] = ""
+    return data
+
+
+def first_item(world: World) -> dict[str, Any]:
+    """Return the names the per-item fields of the world's checklist are formatted with."""
+    return {"item": world["checklist"].items.order_by("pk").first().pk}
+
+
+def signed_up(world: World) -> dict[str, Any]:
+    """Make an account to sign in with (no URL arguments)."""
+    UserFactory.create(username="signing-in")
+    return {}
+
+
+# The metrics page tests' complete definition, so that a new indicator field is added once.
+INDICATOR = {name: value for name, value in VALID_INDICATOR.items() if name != "code"}
+PARTNER = {
+    "name": "BoxCo",
+    "kind": "supplier",
+    "status": "active",
+    "reliability_score": "4",
+    "values_score": "3",
+    "customer_impact_score": "5",
+    "cost_score": "3",
+}
+
+
+@dataclass(frozen=True)
+class FormPage:
+    """Where a form is posted, as whom, with which valid data, and which row it would change.
+
+    `kwargs` builds the URL's arguments (making the records it needs), `data` the valid post,
+    `edits` the row an edit form changes. `models` are those whose fields the form's fields fill
+    (for the maximum lengths of a plain form). `extra` lists fields a form adds per record, with
+    their maximum length, formatted with what `names` returns; `absent` those it drops there.
+    """
+
+    form: FormClass
+    url: str
+    data: Callable[[World], dict[str, Any]]
+    kwargs: Callable[[World], dict[str, Any]] | None = None
+    edits: Callable[[World], Model] | None = None
+    role: str | None = "administrator"
+    models: tuple[type[Model], ...] = ()
+    extra: dict[str, int] = field(default_factory=dict)
+    names: Callable[[World], dict[str, Any]] | None = None
+    absent: tuple[str, ...] = ()
+
+
+def pk_of(name: str) -> Callable[[World], dict[str, Any]]:
+    """Return a kwargs builder giving the primary key of one record of the world."""
+    return lambda world: {"pk": world[name].pk}
+
+
+PAGES: dict[str, FormPage] = {
+    # core
+    "login": FormPage(
+        AuthenticationForm,
+        "login",
+        lambda world: {"username": "signing-in", "password": TEST_PASSWORD},
+        kwargs=signed_up,
+        edits=lambda world: User.objects.get(username="signing-in"),  # its last sign-in
+        role=None,
+    ),
+    # stakeholders
+    "department-create": FormPage(
+        DepartmentForm, "stakeholders:department-create", lambda world: {"name": "Billing"}
+    ),
+    "department-edit": FormPage(
+        DepartmentForm,
+        "stakeholders:department-edit",
+        lambda world: {"name": "Customer Service", "description": "Calls and chats."},
+        kwargs=pk_of("department"),
+        edits=lambda world: world["department"],
+    ),
+    "partner-create": FormPage(PartnerForm, "stakeholders:partner-create", lambda world: PARTNER),
+    "partner-edit": FormPage(
+        PartnerForm,
+        "stakeholders:partner-edit",
+        lambda world: {**PARTNER, "name": "SwiftParcel", "kind": "service_partner"},
+        kwargs=pk_of("partner"),
+        edits=lambda world: world["partner"],
+    ),
+    # journeys
+    "journey-create": FormPage(
+        JourneyForm,
+        "journeys:journey-create",
+        lambda world: {"name": "Move house", "status": "draft", "value_statement": "Easy moves"},
+    ),
+    "journey-edit": FormPage(
+        JourneyForm,
+        "journeys:journey-edit",
+        lambda world: {"name": "Buy online", "status": "active", "segment": world["segment"].pk},
+        kwargs=pk_of("journey"),
+        edits=lambda world: world["journey"],
+    ),
+    "stage-add": FormPage(
+        StageForm,
+        "journeys:stage-add",
+        lambda world: {"name": "Deliver"},
+        kwargs=pk_of("journey"),
+        models=(Stage,),
+    ),
+    "stage-edit": FormPage(
+        StageForm,
+        "journeys:stage-edit",
+        lambda world: {"name": "Ordering"},
+        kwargs=pk_of("stage"),
+        edits=lambda world: world["stage"],
+        models=(Stage,),
+    ),
+    "touchpoint-add": FormPage(
+        TouchpointForm,
+        "journeys:touchpoint-add",
+        lambda world: {
+            "name": "Order confirmation",
+            "stage": world["stage"].pk,
+            "channel": "email",
+            "owner": f"department:{world['department'].pk}",
+        },
+        kwargs=pk_of("journey"),
+        models=(Touchpoint,),
+    ),
+    "touchpoint-edit": FormPage(
+        TouchpointForm,
+        "journeys:touchpoint-edit",
+        lambda world: {
+            "name": "Checkout",
+            "stage": world["stage"].pk,
+            "channel": "web",
+            "owner": f"department:{world['department'].pk}",
+            "service_standard": "Pay in three clicks",
+        },
+        kwargs=pk_of("touchpoint"),
+        edits=lambda world: world["touchpoint"],
+        models=(Touchpoint,),
+    ),
+    "handoff-add": FormPage(
+        HandoffForm,
+        "journeys:handoff-add",
+        lambda world: {
+            "from_touchpoint": world["delivery"].pk,
+            "to_touchpoint": world["touchpoint"].pk,
+            "description": "Returns",
+        },
+        kwargs=pk_of("journey"),
+        models=(Handoff,),
+    ),
+    "failure-point-add": FormPage(
+        FailurePointForm,
+        "journeys:failure-point-add",
+        lambda world: {
+            "description": "Wrong address",
+            "severity": "6",
+            "occurrence": "3",
+            "detection": "5",
+        },
+        kwargs=pk_of("touchpoint"),
+    ),
+    "objective-add": FormPage(
+        ObjectiveForm,
+        "journeys:objective-add",
+        lambda world: {
+            "statement": "Answer within a day",
+            "direction": "at_least",
+            "target_value": "90",
+            "unit": "%",
+            "due_date": "2027-06-30",
+        },
+        kwargs=pk_of("journey"),
+    ),
+    "objective-edit": FormPage(
+        ObjectiveForm,
+        "journeys:objective-edit",
+        lambda world: {
+            "statement": "Deliver on the promised day",
+            "touchpoint": world["delivery"].pk,
+            "direction": "at_least",
+            "target_value": "95",
+            "unit": "%",
+            "due_date": "2027-03-31",
+        },
+        kwargs=pk_of("objective"),
+        edits=lambda world: world["objective"],
+    ),
+    # feedback: complaints
+    "complaint-log": FormPage(
+        ComplaintLogForm,
+        "feedback:complaint-log",
+        lambda world: {"description": "Invoice sent twice", "severity": "2", "channel": "phone"},
+        models=(Complaint,),
+    ),
+    "complaint-acknowledge": FormPage(
+        NoteForm,
+        "feedback:complaint-action",
+        lambda world: {"note": "On it"},
+        kwargs=action_on("received", "acknowledge"),
+    ),
+    "complaint-root-cause": FormPage(
+        RootCauseForm,
+        "feedback:complaint-action",
+        lambda world: {"category": "method", "text": "No doorstep photo"},
+        kwargs=action_on("investigating", "root_cause"),
+        models=(Complaint,),
+    ),
+    "complaint-respond": FormPage(
+        RespondForm,
+        "feedback:complaint-action",
+        lambda world: {"decision": "Refund"},
+        kwargs=action_on("investigating", "respond"),
+        models=(Complaint,),
+    ),
+    "complaint-close": FormPage(
+        CloseForm,
+        "feedback:complaint-action",
+        lambda world: {"customer_accepted": "yes", "send_csat_to": "customer@example.com"},
+        kwargs=action_on("responded", "close"),
+        models=(Complaint, SurveyInvitation),
+    ),
+    "complaint-reopen": FormPage(
+        ReopenForm,
+        "feedback:complaint-action",
+        lambda world: {"reason": "It happened again"},
+        kwargs=action_on("closed", "reopen"),
+    ),
+    "complaint-assign": FormPage(
+        AssignForm,
+        "feedback:complaint-action",
+        lambda world: {"assignee": world["colleague"].pk},
+        kwargs=action_on("received", "assign"),
+    ),
+    "complaint-comment": FormPage(
+        CommentForm,
+        "feedback:complaint-action",
+        lambda world: {"text": "Called the courier"},
+        kwargs=action_on("received", "comment"),
+    ),
+    # feedback: ideas and recognition
+    "idea-create": FormPage(
+        IdeaForm,
+        "feedback:idea-create",
+        lambda world: {"title": "Photo at the door", "problem": "Disputes", "proposal": "Photos"},
+        models=(ImprovementIdea,),
+    ),
+    "idea-decline": FormPage(
+        IdeaDecisionForm,
+        "feedback:idea-action",
+        lambda world: {"reason": "Already planned"},
+        kwargs=lambda world: {"pk": world["idea"].pk, "action": "decline"},
+        edits=lambda world: world["idea"],
+    ),
+    "recognition-create": FormPage(
+        RecognitionForm,
+        "feedback:recognition-create",
+        lambda world: {"recipient": world["colleague"].pk, "behaviour": "Stayed late"},
+        models=(Recognition,),
+    ),
+    # feedback: surveys
+    "survey-create": FormPage(
+        SurveyForm,
+        "feedback:survey-create",
+        lambda world: {
+            "name": "Checkout CSAT",
+            "kind": "csat",
+            "starts_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        },
+    ),
+    "survey-edit": FormPage(
+        SurveyForm,
+        "feedback:survey-edit",
+        lambda world: {
+            "name": "World delivery CSAT",
+            "kind": "csat",
+            "touchpoint": world["delivery"].pk,
+            "starts_at": timezone.localtime(world["survey"].starts_at).strftime("%Y-%m-%dT%H:%M"),
+        },
+        kwargs=pk_of("survey"),
+        edits=lambda world: world["survey"],
+    ),
+    "survey-invite": FormPage(
+        InvitationForm,
+        "feedback:survey-invite",
+        lambda world: {"customer_reference": "CRM-000001", "email": "customer@example.com"},
+        kwargs=pk_of("survey"),
+        models=(SurveyInvitation,),
+    ),
+    "survey-answer": FormPage(
+        AnswerForm,
+        "feedback:survey-answer",
+        lambda world: {"score": "8", "comment": "More training"},
+        kwargs=pk_of("pulse"),
+        models=(SurveyResponse,),
+        absent=("improvement_suggestion",),  # employees are not asked for one
+    ),
+    "public-survey-answer": FormPage(
+        AnswerForm,
+        "public-survey:answer",
+        lambda world: {"score": "2", "comment": "Late", "improvement_suggestion": "Call first"},
+        kwargs=lambda world: {"token": customer_survey(world).public_token},
+        role=None,
+        models=(SurveyResponse,),
+    ),
+    # feedback: insights and themes
+    "insight-create": FormPage(
+        InsightNoteForm,
+        "feedback:insight-create",
+        lambda world: {"text": "The box was crushed", "touchpoint": world["delivery"].pk},
+        models=(Insight,),
+    ),
+    "insight-tag": FormPage(
+        InsightTagForm,
+        "feedback:insight-tag",
+        lambda world: {"themes": [world["theme"].pk]},
+        kwargs=pk_of("insight"),
+    ),
+    "theme-create": FormPage(
+        ThemeForm,
+        "feedback:theme-create",
+        lambda world: {"name": "Packaging", "is_active": "on"},
+        models=(Theme,),
+    ),
+    "theme-edit": FormPage(
+        ThemeForm,
+        "feedback:theme-edit",
+        lambda world: {"name": "World theme", "description": "Anything", "is_active": "on"},
+        kwargs=pk_of("theme"),
+        edits=lambda world: world["theme"],
+        models=(Theme,),
+    ),
+    # feedback: mystery shopping
+    "checklist-create": FormPage(
+        ChecklistForm,
+        "feedback:checklist-create",
+        lambda world: {"name": "Till check", "touchpoint": world["delivery"].pk, "items": "Smile"},
+        models=(ChecklistTemplate,),
+    ),
+    "checklist-edit": FormPage(
+        ChecklistForm,
+        "feedback:checklist-edit",
+        lambda world: {
+            "name": "World doorstep checks",
+            "touchpoint": world["delivery"].pk,
+            "items": "3 | Parcel handed over in person\n2 | Box undamaged",
+            "is_active": "on",
+        },
+        kwargs=pk_of("checklist"),
+        edits=lambda world: world["checklist"],
+        models=(ChecklistTemplate,),
+    ),
+    "audit-record": FormPage(
+        AuditForm,
+        "feedback:audit-record",
+        audit_data,
+        kwargs=pk_of("checklist"),
+        models=(Audit,),
+        extra={"note_{item}": AuditItemScore._meta.get_field("note").max_length or 0},
+        names=first_item,
+    ),
+    # metrics
+    "indicator-create": FormPage(
+        IndicatorForm, "metrics:indicator-create", lambda world: {**INDICATOR, "code": "callbacks"}
+    ),
+    "indicator-edit": FormPage(
+        IndicatorForm,
+        "metrics:indicator-edit",
+        lambda world: {**INDICATOR, "name": "Doorstep photos"},
+        kwargs=lambda world: {"code": indicator(world).code},
+        edits=indicator,
+    ),
+    "limits-recalculate": FormPage(
+        LimitsForm,
+        "metrics:limits-recalculate",
+        lambda world: {"starts_on": "2024-06-01", "reason": "New courier"},
+        kwargs=lambda world: {"code": indicator(world).code},
+        models=(LimitSegment,),
+    ),
+    "annotation-add": FormPage(
+        AnnotationForm,
+        "metrics:annotation-add",
+        lambda world: {"label": "Strike", "kind": "note", "starts_on": "2024-06-01"},
+        kwargs=lambda world: {"code": indicator(world).code},
+        models=(Annotation,),
+    ),
+}
+
+# Form classes no page posts with text, with the reason.
+NOT_POSTED = {
+    "PartnerFilterForm": "filters read from the query string; invalid values are ignored",
+    "QueueFilterForm": "filters read from the query string; invalid values are ignored",
+    "IdeaFilterForm": "filters read from the query string; invalid values are ignored",
+    "InsightFilterForm": "filters read from the query string; invalid values are ignored",
+    "IndicatorFilterForm": "filters read from the query string; invalid values are ignored",
+    "UploadForm": "a choice and a file, no text; tested in tests/core/test_imports.py",
+    "MappingForm": "choices only, no text; tested in tests/core/test_imports.py",
+    "DriverForm": "a choice only, no text; tested in tests/metrics/test_pages.py",
+    "RecomputeForm": "a tick box only; tested in tests/metrics/test_pages.py",
+    "SeverityPolicyForm": "numbers and a tick box only; tested in tests/feedback/test_pages.py",
+    "FrontlineLimitForm": "a choice only; tested in tests/feedback/test_pages.py",
+}
+
+
+def model_limit(page: FormPage, name: str) -> int | None:
+    """Return the maximum length of the model field a plain form's field fills, if any."""
+    service_name = {v: k for k, v in getattr(page.form, "SERVICE_FIELDS", {}).items()}.get(
+        name, name
+    )
+    for model in page.models:
+        try:
+            model_field = model._meta.get_field(service_name)
+        except FieldDoesNotExist:
+            continue
+        max_length: int | None = getattr(model_field, "max_length", None)
+        if max_length:
+            return max_length
+    return None
+
+
+def limits(page: FormPage) -> dict[str, int]:
+    """Return each text field of the page's form with its maximum length (form's or model's)."""
+    found = dict(page.extra)
+    for name, form_field in page.form.base_fields.items():
+        if isinstance(form_field, forms.CharField) and not form_field.disabled:
+            limit = form_field.max_length or model_limit(page, name)
+            if limit:
+                found[name] = limit
+    return found
+
+
+CASES = [
+    pytest.param(key, name, limit, id=f"{key}-{name}")
+    for key, page in PAGES.items()
+    for name, limit in limits(page).items()
+    if name not in page.absent
+    and not (key == "indicator-edit" and name == "code")  # shown, but it cannot change
+]
+
+
+def too_long(form_field: Any, limit: int) -> str:
+    """Return a value one character over the limit that is otherwise valid for the field."""
+    if isinstance(form_field, forms.EmailField):
+        domain = "@example.com"
+        return "x" * (limit + 1 - len(domain)) + domain
+    return "x" * (limit + 1)
+
+
+def rows(world: World, page: FormPage) -> tuple[dict[str, int], dict[str, Any] | None]:
+    """Return the row count of every model of the product, and the edited row's values."""
+    counts = {
+        model._meta.label: model._default_manager.count()
+        for app in SAVED_APPS
+        if apps.is_installed(app)
+        for model in apps.get_app_config(app).get_models(include_auto_created=True)
+    }
+    edited = None
+    if page.edits is not None:
+        instance = page.edits(world)
+        instance.refresh_from_db()
+        edited = model_to_dict(instance)
+    return counts, edited
+
+
+def summary_removed(html: str) -> str:
+    """Return the page without the error summary at the top of its form."""
+    return re.sub(r'<div[^>]*data-testid="form-errors".*?</ul>\s*</div>', "", html, flags=re.S)
+
+
+def control(html: str, name: str) -> str:
+    """Return the opening tag of the input, text area or menu of a field."""
+    found = re.search(rf'<(?:input|textarea|select)\b[^>]*\bname="{re.escape(name)}"[^>]*>', html)
+    assert found, f"no control named {name} on the page"
+    return found.group(0)
+
+
+def test_every_form_of_the_product_is_posted_or_excused() -> None:
+    """Each form class of the apps' form modules is posted below or excused with a reason."""
+    posted = {page.form.__name__ for page in PAGES.values()}
+
+    unlisted = {form.__name__ for form in product_forms()} - posted - set(NOT_POSTED)
+
+    assert unlisted == set(), "add these forms to PAGES in tests/core/test_form_errors.py"
+
+
+@pytest.mark.parametrize("key", sorted(PAGES))
+def test_plain_forms_refuse_what_their_models_cannot_hold(key: str) -> None:
+    """A plain form's text field is no longer than the model field it fills (so it says why)."""
+    page = PAGES[key]
+
+    too_loose = {
+        name: (form_field.max_length, model_limit(page, name))
+        for name, form_field in page.form.base_fields.items()
+        if isinstance(form_field, forms.CharField)
+        and model_limit(page, name)
+        and (form_field.max_length or 10**9) > (model_limit(page, name) or 0)
+    }
+
+    assert too_loose == {}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("key", sorted(PAGES))
+def test_each_page_saves_its_valid_data(client_for: Any, world: World, key: str) -> None:
+    """The valid data of each page is saved, so the refusals below are the long value's doing."""
+    page = PAGES[key]
+    client = client_for(page.role)
+    url = reverse(page.url, kwargs=page.kwargs(world) if page.kwargs else None)
+    before = rows(world, page)
+
+    response = client.post(url, page.data(world))
+
+    assert response.status_code in (200, 302)
+    assert rows(world, page) != before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("key", "name", "limit"), CASES)
+def test_an_over_long_value_is_refused_next_to_its_field_and_nothing_is_saved(
+    client_for: Any, world: World, key: str, name: str, limit: int
+) -> None:
+    """The form comes back with the error next to the field, in its summary, and the value."""
+    page = PAGES[key]
+    client = client_for(page.role)
+    url = reverse(page.url, kwargs=page.kwargs(world) if page.kwargs else None)
+    name = name.format(**page.names(world)) if page.names else name
+    form_field = page.form.base_fields.get(name, forms.CharField())
+    value = too_long(form_field, limit)
+    before = rows(world, page)
+
+    response = client.post(url, {**page.data(world), name: value})
+
+    html = response.content.decode()
+    message = f"Ensure this value has at most {limit} characters (it has {limit + 1})."
+    beside = summary_removed(html)
+    assert response.status_code in (200, 400)
+    assert "is-invalid" in control(beside, name)
+    assert f'maxlength="{limit}"' in control(beside, name)
+    assert message in beside
+    assert re.search(rf'data-field-error="{name}">.*?{re.escape(message)}', html)
+    assert value in html
+    assert rows(world, page) == before
+
+
+def test_the_complaint_log_form_refuses_a_100_character_customer_reference(
+    client_for: Any, world: World
+) -> None:
+    """The reported case: a 100-character customer reference is refused, not silently lost."""
+    client = client_for("frontline")
+    reference = "C" * 100
+    before = Complaint.objects.count()
+
+    response = client.post(
+        reverse("feedback:complaint-log"),
+        {"description": "Invoice sent twice", "severity": "2", "customer_reference": reference},
+    )
+
+    html = response.content.decode()
+    assert "is-invalid" in control(summary_removed(html), "customer_reference")
+    assert "at most 80 characters (it has 100)" in summary_removed(html)
+    assert 'data-field-error="customer_reference"' in html
+    assert reference in html
+    assert Complaint.objects.count() == before
+
+
+# Errors on fields a form does not show ----------------------------------------------------------
+
+
+class NameOnlyForm(forms.Form):
+    """A form showing one field of a model with more."""
+
+    name = forms.CharField(label="Name")
+
+
+def test_service_errors_on_fields_the_form_lacks_name_the_field_at_the_top() -> None:
+    """A service's error on a model field the form lacks becomes a top error naming the field."""
+    from django.core.exceptions import ValidationError
+
+    form = NameOnlyForm({"name": "Billing"})
+    form.is_valid()
+
+    add_service_errors(
+        form,
+        ValidationError(
+            {
+                "name": "Taken.",
+                "customer_reference": "Ensure this value has at most 80 characters.",
+                "__all__": "Not today.",
+            }
+        ),
+    )
+
+    assert form.errors["name"] == ["Taken."]
+    assert form.non_field_errors() == [
+        "Customer reference: Ensure this value has at most 80 characters.",
+        "Not today.",
+    ]
+
+
+def test_a_model_error_the_form_cannot_show_appears_at_the_top_of_the_page(
+    client_for: Any, world: World, monkeypatch: Any
+) -> None:
+    """A rule on a field the log form lacks is shown at the top of the form, naming the field."""
+    from django.core.exceptions import ValidationError
+
+    def refuse(**fields: Any) -> Complaint:
+        raise ValidationError({"received_at": "A complaint cannot be received in the future."})
+
+    monkeypatch.setattr(feedback_services, "complaint_log", refuse)
+    client = client_for("frontline")
+
+    response = client.post(
+        reverse("feedback:complaint-log"),
+        {"description": "Invoice sent twice", "severity": "2", "channel": "phone"},
+    )
+
+    html = response.content.decode()
+    assert 'data-testid="form-errors"' in html
+    assert "Received at: A complaint cannot be received in the future." in html
+    assert "Invoice sent twice" in html
+
+
+def test_the_error_summary_covers_hidden_fields(client_for: Any, world: World) -> None:
+    """An error on a hidden field (the complaint a recognition links to) is shown at the top."""
+    client = client_for("administrator")
+
+    response = client.post(
+        reverse("feedback:recognition-create"),
+        {"recipient": world["colleague"].pk, "behaviour": "Stayed late", "complaint": "999999"},
+    )
+
+    html = response.content.decode()
+    assert 'data-field-error="complaint"' in html
+    assert "Select a valid choice" in html
+    assert Recognition.objects.count() == 1  # the world's own

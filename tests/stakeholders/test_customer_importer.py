@@ -1,0 +1,250 @@
+"""The customer importer: a CRM export by CSV upload or JSON batches, re-imported to update."""
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from core.imports import reading, registry
+from core.imports import services as import_services
+from core.imports.registry import ORIGIN_FILE
+from core.models import ImportJob, SourceChange
+from stakeholders import services
+from stakeholders.models import Customer, CustomerActivity
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "Customer reference,Segment,First seen,Contract type,Contract term months\n"
+GOOD_AND_BAD = (
+    HEADER
+    + "CRM-1,Households,2024-03-01,One year,12\n"
+    + "CRM-2,small businesses,2025-07-15,Monthly,1\n"  # a segment's name in any case
+    + "CRM-3,Yachts,2025-01-01,One year,12\n"  # unknown segment
+    + "CRM-4,,2025-01-01,Forever,121\n"  # a term above 120 months
+    + "CRM-5,Households,,One year,12\n"  # a new customer without a first-seen day
+    + "CRM-6,,01/02/2025,,\n"  # not an ISO date
+    + "CRM-7,,2999-01-01,,\n"  # in the future
+    + "CRM-8,,2025-02-01,,\n"  # no contract: both cells empty
+)
+
+
+@pytest.fixture
+def segments(roles: None) -> None:
+    services.segment_create(name="Households")
+    services.segment_create(name="Small businesses")
+
+
+@pytest.fixture
+def importer() -> registry.Importer:
+    found = registry.get("customers")
+    assert found is not None
+    return found
+
+
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings: Any, tmp_path: Any) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def upload(manager: Any, content: str) -> ImportJob:
+    """Upload a CSV, map its columns by their names and run the import inline."""
+    job = import_services.import_job_create(
+        created_by=manager,
+        importer_key="customers",
+        file=SimpleUploadedFile("crm.csv", content.encode(), content_type="text/csv"),
+    )
+    columns = registry.get("customers").column_names  # type: ignore[union-attr]
+    head = import_services.import_job_preview(job)
+    mapping = reading.suggested_mapping(columns, head.headers)
+    import_services.import_job_start(job=job, mapping=mapping, enqueue=False)
+    finished = import_services.import_job_run(job_id=job.pk)
+    assert finished is not None
+    return finished
+
+
+def stored() -> dict[str, tuple[Any, ...]]:
+    return {
+        customer.external_reference: (
+            customer.segment.name if customer.segment else None,
+            customer.first_seen,
+            customer.contract_type,
+            customer.contract_term_months,
+        )
+        for customer in Customer.objects.select_related("segment")
+    }
+
+
+def test_a_csv_export_saves_the_good_rows_and_lists_the_bad_ones(
+    segments: None, make_user: Any
+) -> None:
+    job = upload(make_user("quality_manager"), GOOD_AND_BAD)
+
+    assert job.status == ImportJob.Status.DONE
+    assert (job.created_rows, job.duplicate_rows, job.error_rows) == (3, 0, 5)
+    assert stored() == {
+        "CRM-1": ("Households", date(2024, 3, 1), "One year", 12),
+        "CRM-2": ("Small businesses", date(2025, 7, 15), "Monthly", 1),
+        "CRM-8": (None, date(2025, 2, 1), "", None),
+    }
+    assert [(error["line"], error["column"]) for error in job.first_errors] == [
+        (4, "segment"),
+        (5, "contract_term_months"),
+        (6, "first_seen"),
+        (7, "first_seen"),
+        (8, "first_seen"),
+    ]
+    assert "No customer segment is named 'Yachts'" in job.first_errors[0]["reason"]
+
+
+def test_importing_the_export_again_changes_nothing(segments: None, make_user: Any) -> None:
+    manager = make_user("quality_manager")
+    upload(manager, GOOD_AND_BAD)
+    before = stored()
+
+    again = upload(manager, GOOD_AND_BAD)
+
+    assert (again.created_rows, again.duplicate_rows, again.error_rows) == (0, 3, 5)
+    assert stored() == before
+
+
+def test_a_re_export_updates_known_customers(segments: None, make_user: Any) -> None:
+    """A customer moving to a monthly contract and another segment: the export says so."""
+    manager = make_user("quality_manager")
+    upload(manager, GOOD_AND_BAD)
+
+    changed = upload(manager, HEADER + "CRM-1,Small businesses,,Monthly,1\nCRM-8,,,,\n")
+
+    assert (changed.created_rows, changed.duplicate_rows, changed.error_rows) == (0, 2, 0)
+    assert stored()["CRM-1"] == ("Small businesses", date(2024, 3, 1), "Monthly", 1)
+    assert stored()["CRM-8"] == (None, date(2025, 2, 1), "", None)
+
+
+def test_a_column_left_out_keeps_the_stored_value(
+    segments: None, importer: registry.Importer
+) -> None:
+    importer.import_rows(
+        [{"customer_reference": "CRM-1", "first_seen": "2024-03-01", "segment": "Households"}],
+        user=None,
+        origin=ORIGIN_FILE,
+    )
+
+    importer.import_rows(
+        [{"customer_reference": "CRM-1", "contract_term_months": "24"}],
+        user=None,
+        origin=ORIGIN_FILE,
+    )
+
+    assert stored()["CRM-1"] == ("Households", date(2024, 3, 1), "", 24)
+
+
+def test_rows_of_one_reference_in_a_batch_apply_in_order(
+    segments: None, importer: registry.Importer
+) -> None:
+    result = importer.import_rows(
+        [
+            {"customer_reference": "CRM-9", "first_seen": "2025-05-01", "contract_type": "A"},
+            {"customer_reference": "CRM-9", "contract_type": "B", "contract_term_months": "12"},
+        ],
+        user=None,
+        origin=ORIGIN_FILE,
+    )
+
+    assert (result.created, result.duplicates, result.refused) == (1, 1, 0)
+    assert stored()["CRM-9"] == (None, date(2025, 5, 1), "B", 12)
+
+
+def test_the_bulk_api_loads_customers_and_reports_refused_items(
+    segments: None, client_for: Any
+) -> None:
+    client = client_for("quality_manager")
+    items = [
+        {"customer_reference": "API-1", "segment": "Households", "first_seen": "2025-01-01",
+         "contract_type": "Two year", "contract_term_months": 24},
+        {"customer_reference": "API-2", "segment": "Nobody", "first_seen": "2025-01-01"},
+        {"customer_reference": "API-3", "first_seen": "2025-01-01", "colour": "blue"},
+        {"customer_reference": "API-4", "first_seen": "2025-01-01", "contract_term_months": 0},
+    ]  # fmt: skip
+
+    first = client.post(
+        "/api/v1/customers/bulk/", {"items": items}, content_type="application/json"
+    )
+    again = client.post(
+        "/api/v1/imports/customers/", {"items": items[:1]}, content_type="application/json"
+    )
+
+    assert first.status_code == 200
+    body = first.json()
+    assert (body["created"], body["duplicates"], body["refused"]) == (1, 0, 3)
+    assert [(error["index"], error["column"]) for error in body["errors"]] == [
+        (1, "segment"),
+        (2, "colour"),
+        (3, "contract_term_months"),
+    ]
+    assert (again.json()["created"], again.json()["duplicates"]) == (0, 1)
+    assert stored()["API-1"] == ("Households", date(2025, 1, 1), "Two year", 24)
+
+
+def test_the_customers_api_shows_the_contract(segments: None, client_for: Any) -> None:
+    services.customer_create(
+        external_reference="CRM-1",
+        first_seen=date(2025, 1, 1),
+        contract_type="One year",
+        contract_term_months=12,
+    )
+
+    listed = client_for("quality_manager").get("/api/v1/customers/").json()["results"]
+
+    assert (listed[0]["contract_type"], listed[0]["contract_term_months"]) == ("One year", 12)
+
+
+def test_frontline_staff_may_not_load_customers(client_for: Any) -> None:
+    response = client_for("frontline").post(
+        "/api/v1/customers/bulk/", {"items": [{}]}, content_type="application/json"
+    )
+
+    assert response.status_code == 403
+
+
+def test_the_upload_page_lists_the_customer_columns(client_for: Any) -> None:
+    html = client_for("quality_manager").get("/imports/new/").content.decode()
+
+    assert "Customers" in html
+    assert "<code>contract_term_months</code>" in html
+
+
+def test_a_changed_term_of_a_customer_with_activity_is_logged_for_the_recompute(
+    segments: None, importer: registry.Importer
+) -> None:
+    """Who is under contract changes in every period since the first activity on record."""
+    importer.import_rows(
+        [{"customer_reference": "CRM-1", "first_seen": "2025-01-10", "contract_term_months": "12"}],
+        user=None,
+        origin=ORIGIN_FILE,
+    )
+    CustomerActivity.objects.create(
+        customer=Customer.objects.get(),
+        kind="purchase",
+        occurred_at=timezone.make_aware(datetime(2025, 1, 10, 9)),
+    )
+    SourceChange.objects.all().delete()
+
+    unchanged = importer.import_rows(
+        [{"customer_reference": "CRM-1", "contract_term_months": "12"}],
+        user=None,
+        origin=ORIGIN_FILE,
+    )
+    logged_before = SourceChange.objects.count()
+    importer.import_rows(
+        [{"customer_reference": "CRM-1", "contract_term_months": "1"}],
+        user=None,
+        origin=ORIGIN_FILE,
+    )
+
+    change = SourceChange.objects.get()
+    assert unchanged.duplicates == 1
+    assert logged_before == 0
+    assert change.source == "customer_activity"
+    assert change.first_day == date(2025, 1, 10)
+    assert change.last_day >= timezone.localdate() - timedelta(days=1)
