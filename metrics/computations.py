@@ -507,17 +507,20 @@ def _customer_ratio(
         numerator, denominator, rows = ratio(activities, before, period, after)
         result.rows_scanned += rows
         if denominator:
-            result.cells.append(
-                Cell(
-                    period=period,
-                    value=_ratio(numerator, denominator, PERCENT),
-                    n=denominator,
-                    numerator=numerator,
-                    denominator=denominator,
-                    rows=rows,
-                )
-            )
+            result.cells.append(_customer_cell(period, numerator, denominator, rows))
     return result
+
+
+def _customer_cell(period: date, numerator: float, denominator: float, rows: int) -> Cell:
+    """Return a customer ratio's cell, in percent of its base (n is the base)."""
+    return Cell(
+        period=period,
+        value=_ratio(numerator, denominator, PERCENT),
+        n=denominator,
+        numerator=numerator,
+        denominator=denominator,
+        rows=rows,
+    )
 
 
 def _retention(
@@ -840,16 +843,7 @@ def _held_cells(
         rows = _window(activities, period, until).count()
         result.rows_scanned += rows
         if denominator:
-            result.cells.append(
-                Cell(
-                    period=period,
-                    value=_ratio(numerator, denominator, PERCENT),
-                    n=denominator,
-                    numerator=numerator,
-                    denominator=denominator,
-                    rows=rows,
-                )
-            )
+            result.cells.append(_customer_cell(period, numerator, denominator, rows))
 
 
 def periods_affected(indicator: Indicator, changed: set[date]) -> set[date]:

@@ -1,0 +1,161 @@
+"""The demo organisation, loaded once: logins, people, journeys, indicators and their verdicts.
+
+Every check that needs the whole demo lives here, so that the suite loads it once.
+"""
+
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+
+from core.demo import DEMO_PASSWORD
+from journeys.demo import GET_SUPPORT
+from journeys.models import Journey, Touchpoint
+from journeys.selectors import journey_list
+from metrics.models import Alert, Indicator, Snapshot
+from metrics.periods import open_period
+from metrics.series import status_of
+from stakeholders.models import Department, Partner
+from tests.core.test_demo import run_demo, snapshot
+
+pytestmark = pytest.mark.django_db
+
+
+# Logins and people -------------------------------------------------------------------------------
+
+
+def test_demo_prints_one_working_login_per_role(demo_organisation: str) -> None:
+    """Each demo login exists, holds its role and signs in with the printed password."""
+    printed = demo_organisation
+
+    for username, role in [
+        ("frontline", "Frontline staff"),
+        ("quality", "Quality manager"),
+        ("executive", "Executive"),
+    ]:
+        user = User.objects.get(username=username)
+        assert list(user.groups.values_list("name", flat=True)) == [role]
+        assert user.check_password(DEMO_PASSWORD)
+        assert f"user {username}" in printed
+    assert User.objects.get(username="admin").is_superuser
+    assert DEMO_PASSWORD in printed
+
+
+def test_running_demo_twice_changes_nothing(demo_organisation: str, settings) -> None:
+    """A second run with the same seed leaves every row as it was."""
+    settings.DEBUG = True
+    before = snapshot()
+
+    run_demo()
+
+    assert snapshot() == before
+
+
+def test_demo_organisation_has_staff_in_every_role(demo_organisation: str) -> None:
+    """The demo looks like an organisation: frontline staff outnumber managers."""
+    frontline = User.objects.filter(groups__name="Frontline staff").count()
+    managers = User.objects.filter(groups__name="Quality manager").count()
+    executives = User.objects.filter(groups__name="Executive").count()
+    assert frontline > managers >= 2
+    assert executives >= 2
+
+
+# Journeys ----------------------------------------------------------------------------------------
+
+
+def test_demo_has_three_journeys_of_four_to_six_stages(demo_organisation: str) -> None:
+    """Buy online, get support and renew contract, each with 4-6 stages."""
+    journeys: dict[str, Any] = {journey.name: journey for journey in journey_list()}
+
+    assert set(journeys) == {"Buy online", "Get support", "Renew contract"}
+    assert all(4 <= journey.stage_count <= 6 for journey in journeys.values())
+    assert all(journey.cross_owner_handoff_count >= 1 for journey in journeys.values())
+
+
+def test_demo_touchpoints_are_owned_by_five_departments_and_three_partners(
+    demo_organisation: str,
+) -> None:
+    """About twenty touchpoints, spread over every department and partner."""
+    touchpoints = Touchpoint.objects.all()
+
+    assert 18 <= touchpoints.count() <= 24
+    assert Department.objects.filter(touchpoints__isnull=False).distinct().count() == 5
+    assert Partner.objects.filter(touchpoints__isnull=False).distinct().count() == 3
+
+
+def test_demo_get_support_matches_its_published_spec(demo_organisation: str) -> None:
+    """The demo's Get support journey is the spec the browser test builds by hand."""
+    journey = Journey.objects.get(name="Get support")
+
+    stages = list(journey.stages.order_by("order").values_list("name", flat=True))
+
+    assert stages == [name for name, _touchpoints in GET_SUPPORT["stages"]]
+    assert journey.stages.get(name="Resolve").touchpoints.count() == 2
+
+
+def test_loading_the_demo_twice_adds_no_journey(demo_organisation: str, settings) -> None:
+    """Re-running the demo leaves the journeys as they were."""
+    settings.DEBUG = True
+    before = (Journey.objects.count(), Touchpoint.objects.count())
+
+    call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+    assert (Journey.objects.count(), Touchpoint.objects.count()) == before
+
+
+# Indicators --------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def indicators(demo_organisation: str) -> list[Indicator]:
+    """The demo's active indicators."""
+    return list(Indicator.objects.filter(is_active=True))
+
+
+def test_no_demo_verdict_rests_on_an_unfinished_period(indicators: list[Indicator]) -> None:
+    """Status, variation, trend, signals and alerts read only periods that have ended."""
+    assert len(indicators) >= 20
+    for indicator in indicators:
+        first_open = open_period(indicator.grain)
+
+        in_progress = Snapshot.objects.filter(indicator=indicator, period__gte=first_open)
+
+        assert indicator.complete_before == first_open, indicator.code
+        if indicator.latest_period is not None:
+            assert indicator.latest_period < first_open, indicator.code
+        assert not any(snapshot.signals for snapshot in in_progress), indicator.code
+        assert not Alert.objects.filter(indicator=indicator, period__gte=first_open).exists()
+        if in_progress.exclude(value=None).exists():
+            assert indicator.current_period == first_open, indicator.code
+
+
+def test_no_demo_indicator_is_said_to_meet_a_target_it_misses(indicators: list[Indicator]) -> None:
+    """The stored status is the one its latest complete value earns, and a miss is never met."""
+    for indicator in indicators:
+        assert indicator.status == status_of(indicator, indicator.latest_value), indicator.code
+        if indicator.status == Indicator.Status.MEETS_TARGET:
+            value, target = indicator.latest_value, indicator.target
+            assert value is not None
+            assert target is not None
+            met = value >= target if indicator.higher_is_better else value <= target
+            assert met, f"{indicator.code}: {value} against {target}"
+
+
+def test_demo_contract_churn_is_plausible_for_yearly_contracts(indicators: list[Indicator]) -> None:
+    """Most of Brightline's contracts run for a year and about 12 % end in a year: churn of
+    contracts in force stays between 0.4 % and 2 % in every complete month (about 1 % on
+    average, up in the courier's bad spell) and retention is its complement."""
+    churn, retention = (
+        Indicator.objects.get(code=code, active_customer="contract")
+        for code in ("churn", "retention")
+    )
+    complete = churn.snapshots.filter(period__lt=open_period("month")).order_by("period")
+    kept = dict(retention.snapshots.values_list("period", "value"))
+
+    values = [snapshot.value for snapshot in complete if snapshot.value is not None]
+
+    assert len(values) == len(complete) >= 18
+    assert all(0.4 <= value <= 2.0 for value in values), values
+    assert 0.8 <= sum(values) / len(values) <= 1.5
+    assert all(kept[item.period] == pytest.approx(100 - (item.value or 0)) for item in complete)
