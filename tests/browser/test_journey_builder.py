@@ -56,6 +56,9 @@ def test_quality_manager_builds_get_support_and_sees_cross_owner_handoffs(
     page.get_by_label("Customer value statement").fill(GET_SUPPORT["value_statement"])
     page.get_by_role("button", name="Create journey").click()
     expect(page.get_by_text("Add the first stage to start the map.")).to_be_visible()
+    # The map's buttons work once htmx (loaded at the end of the page) has run: on a busy
+    # machine the text can show before it has.
+    page.wait_for_load_state("load")
 
     for stage_name, _touchpoints in GET_SUPPORT["stages"]:
         page.get_by_role("button", name="Add stage").click()
