@@ -14,7 +14,7 @@ from typing import Any
 
 from celery import current_app
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from feedback.demo.planning import trouble_level
@@ -348,6 +348,11 @@ def load(*, seed: int) -> dict[str, int]:
     if not Touchpoint.objects.exists():
         return {"indicators": 0}  # the journeys demo was not loaded
     created = create_indicators(seed=seed, today=timezone.localdate())
+    if connection.vendor == "postgresql":
+        # The demo filled the tables a moment ago: without fresh statistics PostgreSQL plans the
+        # customer ratios' subqueries for empty tables and scans the activity once per customer.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     # The demo has no worker yet: its rebuild runs in this process, and mails no alerts.
     eager = current_app.conf.task_always_eager
     current_app.conf.task_always_eager = True
