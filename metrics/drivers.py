@@ -8,11 +8,9 @@ from source rows.
 from collections import defaultdict
 from datetime import date
 
-import pandas as pd
 from django.db import transaction
 from django.utils import timezone
 
-from .correlation import lagged, strongest
 from .models import Driver, Indicator, Snapshot
 from .periods import open_period
 from .series import rounded
@@ -51,6 +49,11 @@ def journey_pairs(indicators: list[Indicator]) -> set[tuple[int, int]]:
 @transaction.atomic
 def drivers_refresh() -> int:
     """Recompute every driver pair's lagged correlations; return how many rows changed."""
+    # pandas (and the correlations built on it) load here, not when the site starts.
+    import pandas as pd
+
+    from .correlation import lagged, strongest
+
     indicators = list(Indicator.objects.filter(is_active=True).select_related("touchpoint__stage"))
     found = journey_pairs(indicators)
     declared = set(Driver.objects.filter(declared=True).values_list("leading_id", "lagging_id"))

@@ -8,9 +8,8 @@ import math
 from dataclasses import dataclass
 from datetime import date
 from itertools import pairwise
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -18,6 +17,9 @@ from . import control_charts, rules
 from .models import Alert, Indicator, Snapshot
 from .periods import open_period
 from .trends import mann_kendall
+
+if TYPE_CHECKING:  # pandas is imported where the work needs it, not when the site starts
+    import pandas as pd
 
 ChartType = Indicator.ChartType
 TREND_PERIODS = 12  # the trend reads the last year of months (or 12 weeks, 12 days)
@@ -62,7 +64,7 @@ def _units_per(indicator: Indicator) -> float:
 
 
 def _segment_chart(
-    indicator: Indicator, frame: pd.DataFrame, baseline: int
+    indicator: Indicator, frame: "pd.DataFrame", baseline: int
 ) -> control_charts.Chart:
     """Compute the chart of one calibration segment (rows with a value, in period order)."""
     chart_type = indicator.chart_type
@@ -87,7 +89,7 @@ def _segment_chart(
     raise ValueError(f"Unknown chart type {chart_type!r}.")
 
 
-def _segments(indicator: Indicator, frame: pd.DataFrame) -> list[pd.DataFrame]:
+def _segments(indicator: Indicator, frame: "pd.DataFrame") -> "list[pd.DataFrame]":
     """Split the series at each limit recalculation (the old segments keep their limits)."""
     starts = sorted(indicator.limit_segments.values_list("starts_on", flat=True))
     edges = [date.min, *starts, date.max]
@@ -100,7 +102,7 @@ def _segments(indicator: Indicator, frame: pd.DataFrame) -> list[pd.DataFrame]:
 
 
 def _chart_points(
-    indicator: Indicator, frame: pd.DataFrame, complete_before: date
+    indicator: Indicator, frame: "pd.DataFrame", complete_before: date
 ) -> tuple[dict[int, PointChart], dict[str, Any]]:
     """Return each snapshot's limits and signals, and the chart summary of the series.
 
@@ -245,6 +247,8 @@ def series_refresh(indicator: Indicator, *, today: date | None = None) -> list[A
     Verdicts read complete periods only: the period holding `today` (the organisation's local
     date) and any later one are in progress and are stored as such, not judged.
     """
+    import pandas as pd
+
     complete_before = open_period(indicator.grain, today)
     snapshots = list(indicator.snapshots.order_by("period"))
     valued = [snapshot for snapshot in snapshots if snapshot.value is not None]
