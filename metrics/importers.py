@@ -2,7 +2,6 @@
 
 import math
 from collections.abc import Sequence
-from datetime import date
 from typing import Any
 
 from core.imports.cells import RowReader
@@ -12,18 +11,6 @@ from .models import Indicator, Observation
 from .services import observation_checks
 
 EXTERNAL_ID_CHARS = 100  # Observation.external_id's max_length
-
-
-def _day(row: RowReader, column: str) -> date | None:
-    """Return the cell as a date (YYYY-MM-DD), or None when empty or refused."""
-    value = row.cell(column)
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        row.refuse(column, f"{value[:40]!r} is not a date as YYYY-MM-DD.")
-        return None
 
 
 def _number(row: RowReader, column: str, *, minimum: float | None = None) -> float | None:
@@ -95,7 +82,7 @@ class ObservationImporter(Importer):
         indicator = context.get(code)
         if indicator is None:
             row.refuse("indicator", f"No indicator has the code {code[:80]!r}.")
-        period = _day(row, "period")
+        period = row.day("period")
         value = _number(row, "value")
         n = _number(row, "n", minimum=0)
         external_id = row.text("external_id", max_length=EXTERNAL_ID_CHARS)

@@ -2,10 +2,7 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
-
-from django.utils import timezone
 
 from core.imports.cells import RowReader
 from core.imports.registry import Column, Importer, LoadResult, bulk_insert_new, register
@@ -92,22 +89,6 @@ class CustomerRow:
     fields: dict[str, Any]
 
 
-def _day(row: RowReader, column: str) -> date | None:
-    """Return the cell as a day (YYYY-MM-DD) not after today, or None when empty or refused."""
-    value = row.text(column)
-    if not value:
-        return None
-    try:
-        day = date.fromisoformat(value)
-    except ValueError:
-        row.refuse(column, f"{value[:40]!r} is not a date as YYYY-MM-DD.")
-        return None
-    if day > timezone.localdate():
-        row.refuse(column, "The date is in the future.")
-        return None
-    return day
-
-
 class CustomerImporter(Importer):
     """Customers from a CRM export: segment, first-seen day and contract, by their reference.
 
@@ -157,7 +138,7 @@ class CustomerImporter(Importer):
             if name and fields["segment_id"] is None:
                 row.refuse("segment", f"No customer segment is named {name[:80]!r}.")
         if row.text("first_seen"):
-            fields["first_seen"] = _day(row, "first_seen")
+            fields["first_seen"] = row.day("first_seen", not_future=True)
         elif reference not in context["known"] and reference not in context["announced"]:
             row.refuse("first_seen", "A new customer needs the day they were first seen.")
         if "contract_type" in row.row:

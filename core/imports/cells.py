@@ -1,7 +1,7 @@
 """Reading the cells of one imported row: text, numbers, dates, choices, with clear refusals."""
 
 import functools
-from datetime import datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -109,6 +109,21 @@ class RowReader:
             self.refuse(column, f"{value[:40]} is too large.")
             return None
         return rounded
+
+    def day(self, column: str, *, not_future: bool = False) -> date | None:
+        """Return a date as YYYY-MM-DD (not after today if asked), or None when empty or refused."""
+        value = self.cell(column)
+        if not value:
+            return None
+        try:
+            parsed = date.fromisoformat(value)
+        except ValueError:
+            self.refuse(column, f"{value[:40]!r} is not a date as YYYY-MM-DD.")
+            return None
+        if not_future and parsed > self.now.astimezone(self.zone).date():
+            self.refuse(column, "The date is in the future.")
+            return None
+        return parsed
 
     def moment(self, column: str, *, not_future: bool = True) -> datetime | None:
         """Return an ISO 8601 date or date-time; times without an offset are local time."""
