@@ -2,13 +2,13 @@
 
 from rest_framework.routers import SimpleRouter
 
-from .api import complaints, ideas, insights, mystery_shopping, policies, recognitions, surveys
+from .api import complaints, ideas, insights, mystery_shopping, policies, recognition, surveys
 
 router = SimpleRouter()
 router.register("complaints", complaints.ComplaintViewSet, basename="complaint")
 router.register("severity-policies", policies.SeverityPolicyViewSet, basename="severity-policy")
 router.register("ideas", ideas.IdeaViewSet, basename="idea")
-router.register("recognitions", recognitions.RecognitionViewSet, basename="recognition")
+router.register("recognitions", recognition.RecognitionViewSet, basename="recognition")
 # surveys and responses
 router.register("surveys", surveys.SurveyViewSet, basename="survey")
 router.register("survey-responses", surveys.SurveyResponseViewSet, basename="survey-response")

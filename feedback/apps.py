@@ -116,21 +116,21 @@ class FeedbackConfig(AppConfig):
         register_panel(
             HomePanel(
                 key="capture",
-                template="feedback/panels/capture.html",
+                template="feedback/complaints/panels/capture.html",
                 order=-10,  # above the welcome: logging a complaint is why frontline staff come
                 roles=(Role.FRONTLINE,),
                 context=_capture_context,
             ),
             HomePanel(
                 key="complaint-queue",
-                template="feedback/panels/queue.html",
+                template="feedback/complaints/panels/queue.html",
                 order=20,
                 roles=(Role.QUALITY_MANAGER,),
                 context=_queue_context,
             ),
             HomePanel(
                 key="recognitions",
-                template="feedback/panels/recognitions.html",
+                template="feedback/recognition/panels/recognitions.html",
                 order=30,
                 roles=(Role.FRONTLINE, Role.QUALITY_MANAGER),
                 context=_recognitions_context,

@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.contrib.auth import get_user_model
 
-from . import notifications
+from . import emails
 from .models import Complaint, Recognition
 
 User = get_user_model()
@@ -24,7 +24,7 @@ def send_assignment_email_task(complaint_ids: list[int], assignee_id: int) -> in
     )
     if not complaints:
         return 0
-    return notifications.send_assignment_email(complaints, assignee)
+    return emails.send_assignment_email(complaints, assignee)
 
 
 @shared_task(autoretry_for=MAIL_ERRORS, retry_backoff=True, max_retries=5)
@@ -33,7 +33,7 @@ def send_escalation_email_task(complaint_id: int) -> int:
     complaint = Complaint.objects.filter(pk=complaint_id).first()
     if complaint is None:
         return 0
-    return notifications.send_escalation_email(complaint)
+    return emails.send_escalation_email(complaint)
 
 
 @shared_task(autoretry_for=MAIL_ERRORS, retry_backoff=True, max_retries=5)
@@ -46,7 +46,7 @@ def send_recognition_email_task(recognition_id: int) -> int:
     )
     if recognition is None:
         return 0
-    return notifications.send_recognition_email(recognition)
+    return emails.send_recognition_email(recognition)
 
 
 @shared_task(autoretry_for=MAIL_ERRORS, retry_backoff=True, max_retries=5)

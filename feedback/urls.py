@@ -1,53 +1,74 @@
-"""Pages of the feedback app: complaints, ideas, recognition and My submissions."""
+"""Pages of the feedback app, one block per topic, each routed to its module in `views/`."""
 
 from django.urls import path
 
-from . import views
-from .views import insights as insight_views
-from .views import mystery_shopping as audit_views
-from .views import surveys as survey_views
+from .views import (
+    complaints,
+    ideas,
+    insights,
+    mine,
+    mystery_shopping,
+    policies,
+    recognition,
+    surveys,
+)
 
 app_name = "feedback"
 
 urlpatterns = [
-    path("complaints/", views.complaint_queue, name="complaint-queue"),
-    path("complaints/new/", views.complaint_log, name="complaint-log"),
-    path("complaints/export.csv", views.complaint_export, name="complaint-export"),
-    path("complaints/assign/", views.complaint_bulk_assign, name="complaint-bulk-assign"),
-    path("complaints/<int:pk>/", views.complaint_detail, name="complaint-detail"),
-    path("complaints/<int:pk>/<slug:action>/", views.complaint_action, name="complaint-action"),
-    path("sla/", views.sla_policy, name="sla-policy"),
-    path("ideas/", views.idea_list, name="idea-list"),
-    path("ideas/new/", views.idea_create, name="idea-create"),
-    path("ideas/<int:pk>/", views.idea_detail, name="idea-detail"),
-    path("ideas/<int:pk>/vote/", views.idea_vote, name="idea-vote"),
-    path("ideas/<int:pk>/<slug:action>/", views.idea_action, name="idea-action"),
-    path("mine/", views.my_submissions, name="my-submissions"),
-    path("recognition/", views.recognition_feed, name="recognition-feed"),
-    path("recognition/new/", views.recognition_create, name="recognition-create"),
-    # surveys (pages for staff)
-    path("surveys/", survey_views.survey_list, name="survey-list"),
-    path("surveys/new/", survey_views.survey_create, name="survey-create"),
-    path("surveys/<int:pk>/", survey_views.survey_detail, name="survey-detail"),
-    path("surveys/<int:pk>/edit/", survey_views.survey_edit, name="survey-edit"),
-    path("surveys/<int:pk>/invite/", survey_views.survey_invite, name="survey-invite"),
-    path("surveys/<int:pk>/answer/", survey_views.survey_answer, name="survey-answer"),
+    # complaints
+    path("complaints/", complaints.complaint_queue, name="complaint-queue"),
+    path("complaints/new/", complaints.complaint_log, name="complaint-log"),
+    path("complaints/export.csv", complaints.complaint_export, name="complaint-export"),
+    path("complaints/assign/", complaints.complaint_bulk_assign, name="complaint-bulk-assign"),
+    path("complaints/<int:pk>/", complaints.complaint_detail, name="complaint-detail"),
+    path(
+        "complaints/<int:pk>/<slug:action>/", complaints.complaint_action, name="complaint-action"
+    ),
+    # SLA policies
+    path("sla/", policies.sla_policy, name="sla-policy"),
+    # ideas
+    path("ideas/", ideas.idea_list, name="idea-list"),
+    path("ideas/new/", ideas.idea_create, name="idea-create"),
+    path("ideas/<int:pk>/", ideas.idea_detail, name="idea-detail"),
+    path("ideas/<int:pk>/vote/", ideas.idea_vote, name="idea-vote"),
+    path("ideas/<int:pk>/<slug:action>/", ideas.idea_action, name="idea-action"),
+    # recognition
+    path("recognition/", recognition.recognition_feed, name="recognition-feed"),
+    path("recognition/new/", recognition.recognition_create, name="recognition-create"),
+    # my submissions (complaints, ideas and kudos of the signed-in user)
+    path("mine/", mine.my_submissions, name="my-submissions"),
+    # surveys (pages for staff; customers answer under /s/, see public_urls.py)
+    path("surveys/", surveys.survey_list, name="survey-list"),
+    path("surveys/new/", surveys.survey_create, name="survey-create"),
+    path("surveys/<int:pk>/", surveys.survey_detail, name="survey-detail"),
+    path("surveys/<int:pk>/edit/", surveys.survey_edit, name="survey-edit"),
+    path("surveys/<int:pk>/invite/", surveys.survey_invite, name="survey-invite"),
+    path("surveys/<int:pk>/answer/", surveys.survey_answer, name="survey-answer"),
     # insights and themes
-    path("insights/", insight_views.insight_list, name="insight-list"),
-    path("insights/new/", insight_views.insight_create, name="insight-create"),
-    path("insights/export.csv", insight_views.insight_export, name="insight-export"),
-    path("insights/<int:pk>/tag/", insight_views.insight_tag, name="insight-tag"),
-    path("themes/", insight_views.theme_list, name="theme-list"),
-    path("themes/new/", insight_views.theme_create, name="theme-create"),
-    path("themes/<int:pk>/", insight_views.theme_edit, name="theme-edit"),
+    path("insights/", insights.insight_list, name="insight-list"),
+    path("insights/new/", insights.insight_create, name="insight-create"),
+    path("insights/export.csv", insights.insight_export, name="insight-export"),
+    path("insights/<int:pk>/tag/", insights.insight_tag, name="insight-tag"),
+    path("themes/", insights.theme_list, name="theme-list"),
+    path("themes/new/", insights.theme_create, name="theme-create"),
+    path("themes/<int:pk>/", insights.theme_edit, name="theme-edit"),
     # mystery shopping
-    path("mystery-shopping/", audit_views.mystery_shopping, name="mystery-shopping"),
-    path("mystery-shopping/checklists/new/", audit_views.checklist_create, name="checklist-create"),
+    path("mystery-shopping/", mystery_shopping.audit_overview, name="mystery-shopping"),
     path(
-        "mystery-shopping/checklists/<int:pk>/", audit_views.checklist_edit, name="checklist-edit"
+        "mystery-shopping/checklists/new/",
+        mystery_shopping.checklist_create,
+        name="checklist-create",
     ),
     path(
-        "mystery-shopping/checklists/<int:pk>/audit/", audit_views.audit_record, name="audit-record"
+        "mystery-shopping/checklists/<int:pk>/",
+        mystery_shopping.checklist_edit,
+        name="checklist-edit",
     ),
-    path("mystery-shopping/audits/<int:pk>/", audit_views.audit_detail, name="audit-detail"),
+    path(
+        "mystery-shopping/checklists/<int:pk>/audit/",
+        mystery_shopping.audit_record,
+        name="audit-record",
+    ),
+    path("mystery-shopping/audits/<int:pk>/", mystery_shopping.audit_detail, name="audit-detail"),
 ]

@@ -11,7 +11,7 @@ from rest_framework.serializers import BaseSerializer
 
 from journeys.models import Touchpoint
 
-from .. import insight_selectors, services
+from .. import selectors, services
 from ..models import Insight, Theme
 from .validation import _valid
 
@@ -154,7 +154,7 @@ class InsightViewSet(
     serializer_class = InsightSerializer
 
     def get_queryset(self) -> QuerySet[Insight]:
-        return insight_selectors.insight_list(self.request.user)
+        return selectors.insight_list(self.request.user)
 
     def answer(self, insight: Insight, code: int = status.HTTP_200_OK) -> Response:
         """Return the insight as it is now, with its themes."""
@@ -165,8 +165,8 @@ class InsightViewSet(
         """List insights, newest first, searched and filtered like the insights page."""
         parameters = InsightParameters(data=request.query_params)
         parameters.is_valid(raise_exception=True)
-        rows = insight_selectors.insight_list(
-            request.user, insight_selectors.InsightFilters(**parameters.validated_data)
+        rows = selectors.insight_list(
+            request.user, selectors.InsightFilters(**parameters.validated_data)
         )
         page = self.paginate_queryset(rows)
         if page is None:

@@ -9,7 +9,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from .. import audit_selectors, services
+from .. import selectors, services
 from ..models import ITEM_SCORE_MAX, Audit, AuditItemScore, ChecklistItem, ChecklistTemplate
 from .validation import _valid
 
@@ -195,7 +195,7 @@ class AuditViewSet(
     filterset_class = AuditFilter
 
     def get_queryset(self) -> QuerySet[Audit]:
-        return audit_selectors.audit_list().prefetch_related(
+        return selectors.audit_list().prefetch_related(
             Prefetch(
                 "item_scores",
                 queryset=AuditItemScore.objects.select_related("item").order_by("item__order"),

@@ -1,7 +1,7 @@
 """Surveys API: define surveys, read their responses, push one response from an integration.
 
 Responses are read with `feedback.view_surveyresponse`. Employee (eNPS) answers are never
-listed or shown one by one (`survey_results.responses_shown_one_by_one`): only their aggregates
+listed or shown one by one (`selectors.responses_shown_one_by_one`): only their aggregates
 on the survey's page, for groups of at least the anonymity threshold. An integration creating
 one gets back only its id, survey and channel.
 """
@@ -17,7 +17,7 @@ from rest_framework.serializers import BaseSerializer
 
 from core.exceptions import ApplicationError
 
-from .. import services, survey_results
+from .. import selectors, services
 from ..models import Survey, SurveyResponse
 
 
@@ -187,7 +187,7 @@ class SurveyResponseViewSet(
     lookup_value_regex = r"\d+"
 
     def get_queryset(self) -> QuerySet[SurveyResponse]:
-        return survey_results.responses_visible_to(self.request.user)
+        return selectors.responses_visible_to(self.request.user)
 
     def perform_create(self, serializer: BaseSerializer[SurveyResponse]) -> None:
         data = dict(serializer.validated_data)

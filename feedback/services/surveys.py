@@ -21,7 +21,7 @@ from core.saving import validated_save
 from journeys.models import Journey, Touchpoint
 from stakeholders.models import Customer, Department
 
-from .. import invitation_mail, tasks
+from .. import emails, tasks
 from ..models import (
     Complaint,
     EmployeeParticipation,
@@ -450,7 +450,7 @@ def invitation_send(*, invitation_id: int) -> int:
     )
     if invitation is None:
         return 0
-    sent = invitation_mail.send_invitation_email(invitation)
+    sent = emails.send_invitation_email(invitation)
     invitation.sent_at = timezone.now()
     invitation.save(update_fields=["sent_at"])
     return sent

@@ -1,4 +1,4 @@
-"""Complaint pages: logging, the queue, export, bulk assignment, one complaint, the SLA policy."""
+"""Complaint pages: logging, the queue, export, bulk assignment, one complaint and its actions."""
 
 from typing import Any
 
@@ -21,9 +21,7 @@ from .. import lifecycle, selectors, services
 from ..forms import (
     ACTION_FORMS,
     ComplaintLogForm,
-    FrontlineLimitForm,
     QueueFilterForm,
-    SeverityPolicyForm,
     assignee_choices,
     touchpoint_label,
     touchpoints,
@@ -64,7 +62,7 @@ def complaint_log(request: HttpRequest) -> HttpResponse:
     ]
     return render(
         request,
-        "feedback/complaint_log.html",
+        "feedback/complaints/complaint_log.html",
         {"form": form, "touchpoint_options": touchpoint_options},
     )
 
@@ -81,7 +79,7 @@ def complaint_queue(request: HttpRequest) -> HttpResponse:
     can_manage = lifecycle.is_manager(request.user)
     return render(
         request,
-        "feedback/complaint_queue.html",
+        "feedback/complaints/complaint_queue.html",
         {
             "form": form,
             "page_obj": page_of(request, rows),
@@ -213,7 +211,7 @@ def _render_complaint(
     )
     return render(
         request,
-        "feedback/complaint_detail.html",
+        "feedback/complaints/complaint_detail.html",
         {
             "complaint": complaint,
             "timeline": selectors.complaint_timeline(complaint),
@@ -299,41 +297,3 @@ def complaint_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
 
 
 # SLA policy -------------------------------------------------------------------------------------
-
-
-@permission_required("feedback.view_severitypolicy", raise_exception=True)
-def sla_policy(request: HttpRequest) -> HttpResponse:
-    """Show the SLA targets per severity and the frontline limit; quality managers edit them."""
-    policies = services.all_policies()
-    can_edit = request.user.has_perm("feedback.change_severitypolicy")
-    data = request.POST if request.method == "POST" else None
-    if data is not None and not can_edit:
-        raise PermissionDenied
-    forms = [
-        SeverityPolicyForm(data, instance=policy, prefix=f"s{policy.severity}")
-        for policy in policies
-    ]
-    limit_form = FrontlineLimitForm(data, initial={"highest_severity": services.frontline_limit()})
-    if data is not None and all(form.is_valid() for form in forms) and limit_form.is_valid():
-        try:
-            for form in forms:
-                services.severity_policy_update(policy=form.instance, **form.cleaned_data)
-            services.frontline_limit_set(
-                highest_severity=limit_form.cleaned_data["highest_severity"]
-            )
-        except ValidationError as error:
-            add_service_errors(limit_form, error)
-        else:
-            messages.success(
-                request, _("SLA targets saved. They apply to complaints logged from now on.")
-            )
-            return redirect("feedback:sla-policy")
-    return render(
-        request,
-        "feedback/sla_policy.html",
-        {
-            "rows": list(zip(policies, forms, strict=True)),
-            "limit_form": limit_form,
-            "can_edit": can_edit,
-        },
-    )

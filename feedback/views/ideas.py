@@ -39,7 +39,7 @@ def idea_list(request: HttpRequest) -> HttpResponse:
     )
     return render(
         request,
-        "feedback/idea_list.html",
+        "feedback/ideas/idea_list.html",
         {
             "form": form,
             "page_obj": page_of(request, ideas),
@@ -67,7 +67,7 @@ def idea_create(request: HttpRequest) -> HttpResponse:
                 % {"reference": idea.reference},
             )
             return redirect(idea)
-    return render(request, "feedback/idea_form.html", {"form": form})
+    return render(request, "feedback/ideas/idea_form.html", {"form": form})
 
 
 def _idea(request: HttpRequest, pk: int) -> ImprovementIdea:
@@ -95,7 +95,7 @@ def _render_idea(
     ]
     return render(
         request,
-        "feedback/idea_detail.html",
+        "feedback/ideas/idea_detail.html",
         {
             "idea": idea,
             "timeline": selectors.idea_timeline(idea),
@@ -167,7 +167,7 @@ def idea_vote(request: HttpRequest, pk: int) -> HttpResponse:
     idea = _idea(request, pk)
     if request.headers.get("HX-Request"):
         return render(
-            request, "feedback/partials/vote_button.html", {"idea": idea, "can_vote": True}
+            request, "feedback/ideas/partials/vote_button.html", {"idea": idea, "can_vote": True}
         )
     target = request.POST.get("next") or ""
     return redirect(target if target.startswith("/") else idea.get_absolute_url())

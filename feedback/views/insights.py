@@ -15,14 +15,14 @@ from core.forms import add_service_errors
 from core.pagination import page_of
 from core.spreadsheets import EXPORT_BATCH, csv_download
 
-from .. import insight_selectors, services
-from ..insight_forms import InsightFilterForm, InsightNoteForm, InsightTagForm, ThemeForm
+from .. import selectors, services
+from ..forms import InsightFilterForm, InsightNoteForm, InsightTagForm, ThemeForm
 from ..models import Theme
 
 
-def _filters(request: HttpRequest) -> tuple[InsightFilterForm, insight_selectors.InsightFilters]:
+def _filters(request: HttpRequest) -> tuple[InsightFilterForm, selectors.InsightFilters]:
     form = InsightFilterForm(request.GET or None)
-    return form, (form.filters() if request.GET else insight_selectors.InsightFilters())
+    return form, (form.filters() if request.GET else selectors.InsightFilters())
 
 
 @permission_required("feedback.view_insight", raise_exception=True)
@@ -34,9 +34,9 @@ def insight_list(request: HttpRequest) -> HttpResponse:
         "feedback/insights/insight_list.html",
         {
             "form": form,
-            "page_obj": page_of(request, insight_selectors.insight_list(request.user, filters)),
-            "trend": insight_selectors.theme_counts_by_month(request.user, filters),
-            "themes": list(insight_selectors.active_themes()),
+            "page_obj": page_of(request, selectors.insight_list(request.user, filters)),
+            "trend": selectors.theme_counts_by_month(request.user, filters),
+            "themes": list(selectors.active_themes()),
             "can_tag": request.user.has_perm("feedback.change_insight"),
             "filtered": any(value for key, value in request.GET.items() if key != "page"),
         },
@@ -52,7 +52,7 @@ def _back(request: HttpRequest) -> str:
 @require_POST
 def insight_tag(request: HttpRequest, pk: int) -> HttpResponse:
     """Set an insight's themes (htmx swaps the row; plain posts go back to the list)."""
-    insight = get_object_or_404(insight_selectors.insights_visible_to(request.user), pk=pk)
+    insight = get_object_or_404(selectors.insights_visible_to(request.user), pk=pk)
     form = InsightTagForm(request.POST)
     error = ""
     if form.is_valid():
@@ -65,13 +65,13 @@ def insight_tag(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         error = _("Choose themes from the list.")
     if request.headers.get("HX-Request"):
-        row = insight_selectors.insight_list(request.user).get(pk=pk)
+        row = selectors.insight_list(request.user).get(pk=pk)
         return render(
             request,
             "feedback/insights/partials/insight_row.html",
             {
                 "insight": row,
-                "themes": list(insight_selectors.active_themes()),
+                "themes": list(selectors.active_themes()),
                 "can_tag": True,
                 "tag_error": error,
                 "next": _back(request),
@@ -89,7 +89,7 @@ def insight_tag(request: HttpRequest, pk: int) -> HttpResponse:
 def insight_export(request: HttpRequest) -> StreamingHttpResponse:
     """Stream every visible filtered insight as CSV, with its themes joined by "; "."""
     _form, filters = _filters(request)
-    rows = insight_selectors.insight_list(request.user, filters)
+    rows = selectors.insight_list(request.user, filters)
     header = [
         "id",
         "occurred_at",
@@ -150,7 +150,7 @@ def theme_list(request: HttpRequest) -> HttpResponse:
         request,
         "feedback/insights/theme_list.html",
         {
-            "themes": insight_selectors.theme_list(request.user),
+            "themes": selectors.theme_list(request.user),
             "can_edit": request.user.has_perm("feedback.change_theme"),
         },
     )

@@ -33,7 +33,7 @@ def my_submissions(request: HttpRequest) -> HttpResponse:
     }
     return render(
         request,
-        "feedback/my_submissions.html",
+        "feedback/mine/my_submissions.html",
         {
             "tab": tab,
             "page_obj": page_of(request, rows),

@@ -11,21 +11,21 @@ from core.exceptions import ApplicationError
 from core.forms import add_service_errors
 from core.pagination import page_of
 
-from .. import audit_selectors, services
+from .. import selectors, services
+from ..forms import AuditForm, ChecklistForm, items_as_text
 from ..models import Audit, ChecklistTemplate
-from ..mystery_shopping_forms import AuditForm, ChecklistForm, items_as_text
 
 
 @permission_required("feedback.view_audit", raise_exception=True)
-def mystery_shopping(request: HttpRequest) -> HttpResponse:
+def audit_overview(request: HttpRequest) -> HttpResponse:
     """Show per touchpoint the latest audit score and the score per quarter; audits; checklists."""
     return render(
         request,
-        "feedback/mystery_shopping/overview.html",
+        "feedback/mystery_shopping/audit_overview.html",
         {
-            "scores": audit_selectors.scores_by_touchpoint(),
-            "page_obj": page_of(request, audit_selectors.audit_list()),
-            "checklists": audit_selectors.checklist_list(),
+            "scores": selectors.scores_by_touchpoint(),
+            "page_obj": page_of(request, selectors.audit_list()),
+            "checklists": selectors.checklist_list(),
             "can_audit": request.user.has_perm("feedback.add_audit"),
             "can_write": request.user.has_perm("feedback.add_checklisttemplate"),
         },
@@ -118,7 +118,7 @@ def audit_record(request: HttpRequest, pk: int) -> HttpResponse:
 def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Show one audit: the score of every item, the notes, the weighted total."""
     try:
-        audit = audit_selectors.audit_detail(pk)
+        audit = selectors.audit_detail(pk)
     except Audit.DoesNotExist:
         raise Http404 from None
     return render(request, "feedback/mystery_shopping/audit_detail.html", {"audit": audit})

@@ -23,7 +23,7 @@ from core.exceptions import ApplicationError
 from core.forms import add_service_errors
 
 from .. import services
-from ..forms_surveys import AnswerForm
+from ..forms import AnswerForm
 from ..models import Survey, SurveyInvitation, SurveyResponse
 
 

@@ -19,7 +19,7 @@ def recognition_feed(request: HttpRequest) -> HttpResponse:
     """The recognition feed: who did what for customers, newest first."""
     return render(
         request,
-        "feedback/recognition_feed.html",
+        "feedback/recognition/recognition_feed.html",
         {"page_obj": page_of(request, selectors.recognition_feed(request.user))},
     )
 
@@ -47,4 +47,6 @@ def recognition_create(request: HttpRequest) -> HttpResponse:
             )
             return redirect("feedback:recognition-feed")
     linked = form["complaint"].value() or form["idea"].value()
-    return render(request, "feedback/recognition_form.html", {"form": form, "linked": linked})
+    return render(
+        request, "feedback/recognition/recognition_form.html", {"form": form, "linked": linked}
+    )

@@ -13,16 +13,16 @@ from core.exceptions import ApplicationError
 from core.forms import add_service_errors
 from core.pagination import page_of
 
-from .. import services, survey_results
-from ..forms_surveys import AnswerForm, InvitationForm, SurveyForm
-from ..invitation_mail import invitation_url
+from .. import selectors, services
+from ..emails import invitation_url
+from ..forms import AnswerForm, InvitationForm, SurveyForm
 from ..models import EmployeeParticipation, Survey
 
 
 @permission_required("feedback.view_survey", raise_exception=True)
 def survey_list(request: HttpRequest) -> HttpResponse:
     """List the surveys with their answers and headline score (for those who read results)."""
-    page = page_of(request, survey_results.survey_list())
+    page = page_of(request, selectors.survey_list())
     surveys = list(page.object_list)
     # One query for the user's participations; each pulse's start is worked out per survey.
     taken = set(
@@ -36,7 +36,7 @@ def survey_list(request: HttpRequest) -> HttpResponse:
     rows = [
         {
             "survey": survey,
-            "headline": survey_results.survey_headline(survey),
+            "headline": selectors.survey_headline(survey),
             "can_answer": survey.is_employee_survey
             and survey.is_open()
             and survey.pk not in answered,
@@ -45,7 +45,7 @@ def survey_list(request: HttpRequest) -> HttpResponse:
     ]
     return render(
         request,
-        "feedback/surveys/list.html",
+        "feedback/surveys/survey_list.html",
         {
             "rows": rows,
             "page_obj": page,
@@ -67,7 +67,7 @@ def survey_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Survey created. Share its link or invite customers."))
             return redirect(survey)
-    return render(request, "feedback/surveys/form.html", {"form": form, "survey": None})
+    return render(request, "feedback/surveys/survey_form.html", {"form": form, "survey": None})
 
 
 @permission_required("feedback.change_survey", raise_exception=True)
@@ -83,7 +83,7 @@ def survey_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Survey saved."))
             return redirect(survey)
-    return render(request, "feedback/surveys/form.html", {"form": form, "survey": survey})
+    return render(request, "feedback/surveys/survey_form.html", {"form": form, "survey": survey})
 
 
 def _render_detail(
@@ -94,7 +94,7 @@ def _render_detail(
     can_invite = user.has_perm("feedback.add_surveyinvitation") and not survey.is_employee_survey
     invitations = []
     if user.has_perm("feedback.view_surveyinvitation") and not survey.is_employee_survey:
-        invitations = list(survey_results.survey_invitations(survey)[:20])
+        invitations = list(selectors.survey_invitations(survey)[:20])
     public_url = ""
     if not survey.is_employee_survey:
         public_url = request.build_absolute_uri(
@@ -102,11 +102,11 @@ def _render_detail(
         )
     return render(
         request,
-        "feedback/surveys/detail.html",
+        "feedback/surveys/survey_detail.html",
         {
             "survey": survey,
-            "results": survey_results.survey_results(survey) if can_read_results else None,
-            "threshold": survey_results.ANONYMITY_THRESHOLD,
+            "results": selectors.survey_results(survey) if can_read_results else None,
+            "threshold": selectors.ANONYMITY_THRESHOLD,
             "public_url": public_url,
             "invitations": [
                 (invitation, invitation_url(invitation, request)) for invitation in invitations
@@ -185,13 +185,13 @@ def survey_answer(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("feedback:survey-list")
     return render(
         request,
-        "feedback/surveys/answer.html",
+        "feedback/surveys/survey_answer.html",
         {
             "survey": survey,
             "form": form,
             "closed": closed,
             "answered": answered,
-            "threshold": survey_results.ANONYMITY_THRESHOLD,
+            "threshold": selectors.ANONYMITY_THRESHOLD,
         },
         status=400 if form.is_bound and form.errors else 200,
     )

@@ -31,20 +31,26 @@ from django.utils import timezone
 from core.forms import add_service_errors
 from feedback import services as feedback_services
 from feedback.forms import (
+    AnswerForm,
     AssignForm,
+    AuditForm,
+    ChecklistForm,
     CloseForm,
     CommentForm,
     ComplaintLogForm,
     IdeaDecisionForm,
     IdeaForm,
+    InsightNoteForm,
+    InsightTagForm,
+    InvitationForm,
     NoteForm,
     RecognitionForm,
     ReopenForm,
     RespondForm,
     RootCauseForm,
+    SurveyForm,
+    ThemeForm,
 )
-from feedback.forms_surveys import AnswerForm, InvitationForm, SurveyForm
-from feedback.insight_forms import InsightNoteForm, InsightTagForm, ThemeForm
 from feedback.models import (
     Audit,
     AuditItemScore,
@@ -57,7 +63,6 @@ from feedback.models import (
     SurveyResponse,
     Theme,
 )
-from feedback.mystery_shopping_forms import AuditForm, ChecklistForm
 from journeys.forms import (
     FailurePointForm,
     HandoffForm,

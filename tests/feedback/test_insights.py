@@ -16,9 +16,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from feedback import insight_selectors, services
-from feedback.insight_selectors import InsightFilters
+from feedback import selectors, services
 from feedback.models import Insight, Theme
+from feedback.selectors import InsightFilters
 
 pytestmark = pytest.mark.django_db
 
@@ -165,9 +165,7 @@ def test_filters_search_source_theme_untagged_touchpoint_journey_and_dates(
 
     def ids(**filters: Any) -> set[int]:
         return set(
-            insight_selectors.insight_list(quality, InsightFilters(**filters)).values_list(
-                "pk", flat=True
-            )
+            selectors.insight_list(quality, InsightFilters(**filters)).values_list("pk", flat=True)
         )
 
     complaint_insight = Insight.objects.get(complaint=world["complaint"]).pk
@@ -190,7 +188,7 @@ def test_theme_counts_per_month_follow_the_organisation_time_zone(quality, theme
     note(occurred_at=local(2026, 3, 15, 9, 0))
     note(themes=[delays], occurred_at=local(2025, 3, 31, 9, 0))  # before the twelve months
 
-    trend = insight_selectors.theme_counts_by_month(quality, today=date(2026, 3, 20))
+    trend = selectors.theme_counts_by_month(quality, today=date(2026, 3, 20))
 
     assert trend.months[0] == date(2025, 4, 1)
     assert trend.months[-1] == date(2026, 3, 1)
@@ -209,7 +207,7 @@ def test_theme_counts_follow_the_filters_and_count_every_theme_of_a_match(
     note("late and kind", themes=[delays, staff], occurred_at=local(2026, 3, 2, 9, 0))
     note("kind only", themes=[staff], occurred_at=local(2026, 3, 2, 9, 0))
 
-    trend = insight_selectors.theme_counts_by_month(
+    trend = selectors.theme_counts_by_month(
         quality, InsightFilters(theme=str(delays.pk)), today=date(2026, 3, 20)
     )
 

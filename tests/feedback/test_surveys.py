@@ -12,7 +12,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from core.exceptions import ApplicationError
-from feedback import services, survey_results
+from feedback import selectors, services
 from feedback.models import (
     Complaint,
     EmployeeParticipation,
@@ -228,7 +228,7 @@ def test_enps_results_name_only_departments_of_five_and_merge_the_rest(
             user=make_user("frontline"), survey=survey, score=score, department=department
         )
 
-    results = survey_results.survey_results(survey)
+    results = selectors.survey_results(survey)
 
     assert results.headline.answers == 10
     assert not results.headline.hidden
@@ -253,7 +253,7 @@ def test_enps_results_merge_a_named_department_rather_than_leave_one_answer_to_s
         )
     services.employee_pulse_respond(user=make_user("frontline"), survey=survey, score=2)
 
-    results = survey_results.survey_results(survey)
+    results = selectors.survey_results(survey)
 
     assert results.headline.answers == 6
     assert not results.headline.hidden
@@ -296,7 +296,7 @@ def test_nps_results_split_promoters_passives_and_detractors(make_survey) -> Non
     for score in (10, 9, 8, 2):
         services.survey_respond(survey=survey, score=score)
 
-    results = survey_results.survey_results(survey)
+    results = selectors.survey_results(survey)
 
     assert results.headline.score == 25
     assert [share[2] for share in results.shares] == [50, 25, 25]

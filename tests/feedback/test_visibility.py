@@ -1,7 +1,7 @@
 """Who sees what: every route that reads insights, eNPS answers and recognition, for each role.
 
 Three rules, each one selector: `insights_visible_to` (a complaint's insight only with the
-complaint, eNPS comments never), `survey_results.shown_one_by_one` with the anonymity
+complaint, eNPS comments never), `selectors.shown_one_by_one` with the anonymity
 threshold (eNPS answers only in aggregate, groups of at least five), and `recognition_feed`
 (a complaint is linked and named only for those who may read it).
 """
@@ -19,7 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from feedback import services, survey_results
+from feedback import selectors, services
 from feedback.models import Complaint, Insight, Recognition, Survey, SurveyResponse
 
 pytestmark = pytest.mark.django_db
@@ -213,7 +213,7 @@ ENPS_ROUTES: dict[str, Callable[[Survey, SurveyResponse], str]] = {
 RESPONSE_API = {"survey-responses API list", "survey-responses API detail"}
 
 
-@pytest.mark.parametrize("answers", [1, survey_results.ANONYMITY_THRESHOLD])
+@pytest.mark.parametrize("answers", [1, selectors.ANONYMITY_THRESHOLD])
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("route", sorted(ENPS_ROUTES))
 def test_enps_routes_show_answers_only_in_aggregate_from_the_threshold(
@@ -236,13 +236,13 @@ def test_enps_routes_show_answers_only_in_aggregate_from_the_threshold(
     assert ENPS_COMMENT not in body
     assert '"score"' not in body
     aggregate = route == "survey results page" and role in READ_ALL
-    aggregate_shown = aggregate and answers >= survey_results.ANONYMITY_THRESHOLD
+    aggregate_shown = aggregate and answers >= selectors.ANONYMITY_THRESHOLD
     assert ('data-testid="headline-score"' in body) == aggregate_shown
     assert ("Customer Service" in body) == aggregate_shown
 
 
 def test_enps_answers_never_become_insights(answer_pulse) -> None:
-    answer_pulse(survey_results.ANONYMITY_THRESHOLD)
+    answer_pulse(selectors.ANONYMITY_THRESHOLD)
 
     assert not Insight.objects.filter(response__survey__kind=Survey.Kind.ENPS).exists()
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db.models import Avg, Count, Q, QuerySet
 
-from .models import Survey, SurveyInvitation, SurveyResponse
+from ..models import Survey, SurveyInvitation, SurveyResponse
 
 ANONYMITY_THRESHOLD = 5
 # Survey kinds answered by employees: shown only in aggregate, never one answer at a time.

@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .forms import TouchpointChoiceField, touchpoints
-from .models import ChecklistItem, ChecklistTemplate
+from ..models import ChecklistItem, ChecklistTemplate
+from .fields import TouchpointChoiceField, touchpoints
 
 SCORE_CHOICES = [
     (0, _("0 · not done")),

@@ -14,9 +14,9 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from .models import Insight, Theme
-from .selectors import complaints_visible_to
-from .survey_results import shown_one_by_one
+from ..models import Insight, Theme
+from .complaints import complaints_visible_to
+from .surveys import shown_one_by_one
 
 UNTAGGED = "untagged"
 TREND_MONTHS = 12

@@ -7,9 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from journeys.models import Journey
 
-from .forms import TouchpointChoiceField, touchpoints
-from .insight_selectors import UNTAGGED, InsightFilters, active_themes
-from .models import Insight, Theme
+from ..models import Insight, Theme
+from ..selectors.insights import UNTAGGED, InsightFilters, active_themes
+from .fields import TouchpointChoiceField, touchpoints
 
 
 class InsightFilterForm(forms.Form):

@@ -9,7 +9,7 @@ from django.db.models.functions import TruncQuarter
 
 from journeys.models import Touchpoint
 
-from .models import Audit, AuditItemScore, ChecklistItem, ChecklistTemplate
+from ..models import Audit, AuditItemScore, ChecklistItem, ChecklistTemplate
 
 QUARTERS_SHOWN = 8  # two years of quarter columns on the overview
 

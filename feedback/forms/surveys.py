@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from journeys.models import Journey
 from stakeholders.models import Customer, Department
 
-from .forms import touchpoint_label, touchpoints
-from .models import Survey
+from ..models import Survey
+from .fields import touchpoint_label, touchpoints
 
 
 class SurveyForm(forms.ModelForm):

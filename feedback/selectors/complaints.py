@@ -1,13 +1,13 @@
-"""Reads of the feedback app shared by pages and the API, with their joins already applied."""
+"""Reads of complaints: who sees which, the queue, a complaint's page, My submissions."""
 
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Case, Count, DateTimeField, Exists, F, OuterRef, Q, QuerySet, When
+from django.db.models import Case, Count, DateTimeField, F, OuterRef, Q, QuerySet, When
 from django.utils import timezone
 
-from .models import Complaint, ComplaintEvent, IdeaEvent, IdeaVote, ImprovementIdea, Recognition
+from ..models import Complaint, ComplaintEvent
 
 OPEN = [str(status) for status in Complaint.OPEN_STATUSES]
 RUNNING_RESOLUTION = [Complaint.Status.ACKNOWLEDGED, Complaint.Status.INVESTIGATING]
@@ -137,27 +137,6 @@ def queue_counts(user: Any, *, now: datetime | None = None) -> dict[str, int]:
     )
 
 
-# Ideas ------------------------------------------------------------------------------------------
-
-
-def idea_list(user: Any) -> QuerySet[ImprovementIdea]:
-    """Return ideas with their support count and whether the user supports each."""
-    return ImprovementIdea.objects.select_related(
-        "touchpoint__stage__journey", "submitted_by"
-    ).annotate(
-        vote_count=Count("votes", distinct=True),
-        supported=Exists(IdeaVote.objects.filter(idea=OuterRef("pk"), voter=user.pk)),
-    )
-
-
-def idea_timeline(idea: ImprovementIdea) -> QuerySet[IdeaEvent]:
-    """Return the idea's events, oldest first, with who took them."""
-    return idea.events.select_related("actor").order_by("at", "id")
-
-
-# My submissions ---------------------------------------------------------------------------------
-
-
 def my_complaints(user: Any) -> QuerySet[Complaint]:
     """Return the complaints the user logged, newest first, with their latest timeline entry."""
     latest = ComplaintEvent.objects.filter(complaint=OuterRef("pk")).order_by("-at", "-id")
@@ -169,26 +148,4 @@ def my_complaints(user: Any) -> QuerySet[Complaint]:
             latest_at=latest.values("at")[:1],
         )
         .order_by("-received_at", "-id")
-    )
-
-
-def my_ideas(user: Any) -> QuerySet[ImprovementIdea]:
-    """Return the ideas the user submitted, newest first, with support counts."""
-    return idea_list(user).filter(submitted_by=user).order_by("-submitted_at", "-id")
-
-
-def recognitions_for(user: Any) -> QuerySet[Recognition]:
-    """Return the recognitions the user received, newest first (see `recognition_feed`)."""
-    return recognition_feed(user).filter(recipient=user)
-
-
-def recognition_feed(user: Any) -> QuerySet[Recognition]:
-    """Return all recognitions, newest first, with people and linked records, and with
-    `complaint_visible`: whether the user may read the linked complaint (only then is it
-    linked or named)."""
-    visible = complaints_visible_to(user).filter(pk=OuterRef("complaint_id"))
-    return (
-        Recognition.objects.select_related("recipient", "given_by", "complaint", "idea")
-        .annotate(complaint_visible=Exists(visible))
-        .order_by("-given_at", "-id")
     )

@@ -1,62 +1,24 @@
-"""Forms of the feedback pages; every save goes through feedback.services."""
+"""Forms of the complaint pages: log, act on, filter the queue."""
 
 from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from core.roles import Role
-from journeys.models import Journey, Touchpoint
+from journeys.models import Journey
 from stakeholders.models import Department, Partner
 
-from .models import Complaint, ImprovementIdea, Severity, SeverityPolicy
-from .selectors import QueueFilters
+from ..models import Complaint, Severity
+from ..selectors import QueueFilters
+from .fields import (
+    TouchpointChoiceField,
+    assignee_choices,
+    person_label,
+    touchpoints,
+)
 
 User = get_user_model()
-
-
-def staff_choices() -> QuerySet[Any]:
-    """Return the active users holding a role, by name (assignees and kudos recipients)."""
-    return (
-        User.objects.filter(is_active=True, groups__name__in=[role.value for role in Role])
-        .distinct()
-        .order_by("first_name", "last_name", "username")
-    )
-
-
-def assignee_choices() -> QuerySet[Any]:
-    """Return the people who handle complaints (they hold the permission to log them)."""
-    handlers = Q(groups__permissions__codename="add_complaint") | Q(is_superuser=True)
-    return staff_choices().filter(handlers).distinct()
-
-
-def person_label(user: Any) -> str:
-    """Return how a person is shown in choice lists."""
-    return user.get_full_name() or user.get_username()
-
-
-def touchpoint_label(touchpoint: Touchpoint) -> str:
-    """Return "Journey · Stage · Touchpoint" (needs stage__journey selected)."""
-    return f"{touchpoint.stage.journey.name} · {touchpoint.stage.name} · {touchpoint.name}"
-
-
-class TouchpointChoiceField(forms.ModelChoiceField):
-    """A touchpoint, labelled with its journey and stage."""
-
-    def label_from_instance(self, obj: Any) -> str:
-        return touchpoint_label(obj)
-
-
-def touchpoints() -> QuerySet[Touchpoint]:
-    """Return the touchpoints in journey-map order with what their labels need."""
-    return Touchpoint.objects.select_related("stage__journey").order_by(
-        "stage__journey__name", "stage__order", "order"
-    )
-
-
-# Complaints -------------------------------------------------------------------------------------
 
 
 class ComplaintLogForm(forms.Form):
@@ -297,109 +259,3 @@ class QueueFilterForm(forms.Form):
             sla=data.get("sla") or "",
             search=data.get("q") or "",
         )
-
-
-class SeverityPolicyForm(forms.ModelForm):
-    """The SLA targets of one severity."""
-
-    class Meta:
-        model = SeverityPolicy
-        fields = ["acknowledge_within_hours", "resolve_within_days", "working_days_only"]
-
-
-class FrontlineLimitForm(forms.Form):
-    """Up to which severity frontline staff resolve their own complaints."""
-
-    highest_severity = forms.TypedChoiceField(
-        label=_("Frontline staff may resolve complaints up to"),
-        widget=forms.Select(attrs={"class": "form-select"}),
-        coerce=int,
-        empty_value=None,
-        required=False,
-        choices=[
-            ("", _("None: quality managers resolve every complaint")),
-            *list(Severity.choices),
-        ],
-    )
-
-
-# Ideas and recognition --------------------------------------------------------------------------
-
-
-class IdeaForm(forms.Form):
-    """An improvement idea."""
-
-    title = forms.CharField(label=_("Idea in a few words"), max_length=150)
-    problem = forms.CharField(
-        label=_("What is the problem?"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
-    )
-    proposal = forms.CharField(
-        label=_("What do you propose?"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
-    )
-    expected_benefit = forms.CharField(
-        label=_("Expected benefit"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=5000,
-    )
-    touchpoint = TouchpointChoiceField(
-        label=_("Touchpoint"), queryset=touchpoints(), required=False, empty_label=_("Don't know")
-    )
-
-
-class IdeaDecisionForm(forms.Form):
-    """A reviewer's reason (required to decline, optional otherwise)."""
-
-    reason = forms.CharField(
-        label=_("Reason (the submitter reads it)"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=5000,
-    )
-
-
-class IdeaFilterForm(forms.Form):
-    """The idea list's filters and sort."""
-
-    status = forms.ChoiceField(
-        label=_("Status"),
-        required=False,
-        choices=[("", _("Any status")), *list(ImprovementIdea.Status.choices)],
-    )
-    touchpoint = TouchpointChoiceField(
-        label=_("Touchpoint"),
-        required=False,
-        queryset=touchpoints(),
-        empty_label=_("Any touchpoint"),
-    )
-    sort = forms.ChoiceField(
-        label=_("Sort"),
-        required=False,
-        choices=[("", _("Newest")), ("support", _("Most supported"))],
-    )
-
-
-class RecognitionForm(forms.Form):
-    """Kudos to an employee."""
-
-    recipient = forms.ModelChoiceField(label=_("Who"), queryset=User.objects.none())
-    behaviour = forms.CharField(
-        label=_("What they did and how it helped customers"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=5000,
-    )
-    complaint = forms.ModelChoiceField(
-        queryset=Complaint.objects.all(), required=False, widget=forms.HiddenInput
-    )
-    idea = forms.ModelChoiceField(
-        queryset=ImprovementIdea.objects.all(), required=False, widget=forms.HiddenInput
-    )
-
-    def __init__(self, *args: Any, exclude_user: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field: Any = self.fields["recipient"]
-        people = staff_choices()
-        if exclude_user is not None:
-            people = people.exclude(pk=exclude_user.pk)
-        field.queryset = people
-        field.label_from_instance = person_label

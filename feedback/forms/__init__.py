@@ -1,0 +1,94 @@
+"""Forms of the feedback pages, one module per topic, imported from here: `forms.ComplaintLogForm`.
+
+Every save goes through feedback.services.
+"""
+
+from .complaints import (
+    ACTION_FORMS,
+    AssignForm,
+    CloseForm,
+    CommentForm,
+    ComplaintLogForm,
+    NoteForm,
+    QueueFilterForm,
+    ReopenForm,
+    RespondForm,
+    RootCauseForm,
+)
+from .fields import (
+    TouchpointChoiceField,
+    assignee_choices,
+    person_label,
+    staff_choices,
+    touchpoint_label,
+    touchpoints,
+)
+from .ideas import (
+    IdeaDecisionForm,
+    IdeaFilterForm,
+    IdeaForm,
+)
+from .insights import (
+    InsightFilterForm,
+    InsightNoteForm,
+    InsightTagForm,
+    ThemeForm,
+)
+from .mystery_shopping import (
+    SCORE_CHOICES,
+    AuditForm,
+    ChecklistForm,
+    items_as_text,
+    parse_items,
+)
+from .policies import (
+    FrontlineLimitForm,
+    SeverityPolicyForm,
+)
+from .recognition import (
+    RecognitionForm,
+)
+from .surveys import (
+    AnswerForm,
+    InvitationForm,
+    SurveyForm,
+    score_choices,
+)
+
+__all__ = [
+    "ACTION_FORMS",
+    "SCORE_CHOICES",
+    "AnswerForm",
+    "AssignForm",
+    "AuditForm",
+    "ChecklistForm",
+    "CloseForm",
+    "CommentForm",
+    "ComplaintLogForm",
+    "FrontlineLimitForm",
+    "IdeaDecisionForm",
+    "IdeaFilterForm",
+    "IdeaForm",
+    "InsightFilterForm",
+    "InsightNoteForm",
+    "InsightTagForm",
+    "InvitationForm",
+    "NoteForm",
+    "QueueFilterForm",
+    "RecognitionForm",
+    "ReopenForm",
+    "RespondForm",
+    "RootCauseForm",
+    "SeverityPolicyForm",
+    "SurveyForm",
+    "ThemeForm",
+    "TouchpointChoiceField",
+    "assignee_choices",
+    "items_as_text",
+    "parse_items",
+    "person_label",
+    "score_choices",
+    "staff_choices",
+    "touchpoint_label",
+    "touchpoints",
+]

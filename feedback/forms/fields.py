@@ -1,0 +1,51 @@
+"""Choice fields and choice lists that the feedback forms share."""
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
+
+from core.roles import Role
+from journeys.models import Touchpoint
+
+User = get_user_model()
+
+
+def staff_choices() -> QuerySet[Any]:
+    """Return the active users holding a role, by name (assignees and kudos recipients)."""
+    return (
+        User.objects.filter(is_active=True, groups__name__in=[role.value for role in Role])
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def assignee_choices() -> QuerySet[Any]:
+    """Return the people who handle complaints (they hold the permission to log them)."""
+    handlers = Q(groups__permissions__codename="add_complaint") | Q(is_superuser=True)
+    return staff_choices().filter(handlers).distinct()
+
+
+def person_label(user: Any) -> str:
+    """Return how a person is shown in choice lists."""
+    return user.get_full_name() or user.get_username()
+
+
+def touchpoint_label(touchpoint: Touchpoint) -> str:
+    """Return "Journey · Stage · Touchpoint" (needs stage__journey selected)."""
+    return f"{touchpoint.stage.journey.name} · {touchpoint.stage.name} · {touchpoint.name}"
+
+
+class TouchpointChoiceField(forms.ModelChoiceField):
+    """A touchpoint, labelled with its journey and stage."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return touchpoint_label(obj)
+
+
+def touchpoints() -> QuerySet[Touchpoint]:
+    """Return the touchpoints in journey-map order with what their labels need."""
+    return Touchpoint.objects.select_related("stage__journey").order_by(
+        "stage__journey__name", "stage__order", "order"
+    )
