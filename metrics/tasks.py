@@ -47,7 +47,7 @@ def send_alert_email_task(alert_id: int) -> int:
         return 0
     try:
         body = render_to_string(
-            "metrics/email/alert.txt", {"alert": alert, "site_url": settings.SITE_URL}
+            "metrics/emails/alert.txt", {"alert": alert, "site_url": settings.SITE_URL}
         )
         return send_mail(f"[LoyaltyQMS] {alert.message}", body, None, [alert.recipient.email])
     except MAIL_ERRORS:

@@ -28,7 +28,7 @@ def job_list(request: HttpRequest) -> HttpResponse:
     labels = {importer.key: importer.label for importer in registry.all_importers()}
     for job in page:
         job.importer_label = labels.get(job.importer, job.importer)
-    return render(request, "imports/job_list.html", {"page_obj": page})
+    return render(request, "core/imports/job_list.html", {"page_obj": page})
 
 
 @permission_required("core.add_importjob", raise_exception=True)
@@ -47,7 +47,7 @@ def job_create(request: HttpRequest) -> HttpResponse:
             add_service_errors(form, error)
         else:
             return redirect("imports:job-preview", pk=job.pk)
-    return render(request, "imports/job_create.html", {"form": form, "importers": importers})
+    return render(request, "core/imports/job_create.html", {"form": form, "importers": importers})
 
 
 @permission_required("core.add_importjob", raise_exception=True)
@@ -80,7 +80,7 @@ def job_preview(request: HttpRequest, pk: int) -> HttpResponse:
     rows = [(cells + [""] * width)[:width] for cells in head.rows]
     return render(
         request,
-        "imports/job_preview.html",
+        "core/imports/job_preview.html",
         {"job": job, "importer": importer, "head": head, "rows": rows, "form": form},
     )
 
@@ -108,13 +108,13 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = _progress_context(job) | {
         "importer_label": importer.label if importer else job.importer
     }
-    return render(request, "imports/job_detail.html", context)
+    return render(request, "core/imports/job_detail.html", context)
 
 
 @permission_required("core.add_importjob", raise_exception=True)
 def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """Return the progress panel alone (htmx polls it every second while the import runs)."""
-    return render(request, "imports/partials/progress.html", _progress_context(_job(request, pk)))
+    return render(request, "core/imports/partials/progress.html", _progress_context(_job(request, pk)))
 
 
 @permission_required("core.add_importjob", raise_exception=True)

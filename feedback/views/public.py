@@ -64,7 +64,7 @@ def _target(token: str) -> Target | None:
 
 def _unavailable(request: HttpRequest, title: str, text: str, status: int) -> HttpResponse:
     response = render(
-        request, "public/unavailable.html", {"title": title, "text": text}, status=status
+        request, "feedback/surveys/public_unavailable.html", {"title": title, "text": text}, status=status
     )
     if status == 429:
         response["Retry-After"] = str(settings.PUBLIC_SURVEY_RATE_WINDOW)
@@ -143,7 +143,7 @@ def survey_answer(request: HttpRequest, token: str) -> HttpResponse:
             return redirect("public-survey:thanks", token=token)
     return render(
         request,
-        "public/survey_answer.html",
+        "feedback/surveys/public_answer.html",
         {"survey": survey, "form": form, "previous": previous},
         status=400 if form.is_bound else 200,
     )
@@ -159,6 +159,6 @@ def survey_thanks(request: HttpRequest, token: str) -> HttpResponse:
         return _not_found(request)
     return render(
         request,
-        "public/survey_thanks.html",
+        "feedback/surveys/public_thanks.html",
         {"survey": target.survey, "invitation": target.invitation, "token": token},
     )
