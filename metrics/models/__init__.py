@@ -1,0 +1,17 @@
+"""Models of the metrics app, one module per topic, imported from here: `models.Indicator`."""
+
+from .indicators import CODE_VALIDATOR, Indicator, Observation
+from .runs import RecomputeRun
+from .series import Alert, Annotation, Driver, LimitSegment, Snapshot
+
+__all__ = [
+    "CODE_VALIDATOR",
+    "Alert",
+    "Annotation",
+    "Driver",
+    "Indicator",
+    "LimitSegment",
+    "Observation",
+    "RecomputeRun",
+    "Snapshot",
+]
