@@ -34,21 +34,21 @@ from feedback.models import (
 from journeys.models import Touchpoint
 from stakeholders.models import Customer
 
-from .complaints import ComplaintPlanner
+from .complaints import TOUCHPOINT_THEMES, ComplaintPlanner
 from .handling import ComplaintDraft
 from .ideas import IdeaPlanner, idea_row, replay_idea
 from .mystery_shopping import load_audits
 from .planning import DAYS, People, demo_people, trouble_window
 from .recognitions import RecognitionPlanner
 from .surveys import load_insights, load_surveys
-from .texts import THEMES, TOUCHPOINT_THEMES, idea_texts
+from .texts import complaint_wording, idea_wording
 
 __all__ = [
     "DAYS",
-    "THEMES",
     "TOUCHPOINT_THEMES",
     "DemoYear",
-    "idea_texts",
+    "complaint_wording",
+    "idea_wording",
     "load",
     "trouble_window",
 ]

@@ -11,25 +11,55 @@ from journeys.models import Touchpoint
 from stakeholders.models import Customer
 
 from .handling import STATUS_AFTER, ComplaintDraft, ComplaintHandling, Kind, TimelineStep, replay
-from .planning import DAYS, HOUR_CUMULATIVE, TROUBLE_EXTRA_VOLUME, owner_name, trouble_level
-from .texts import (
-    AMOUNTS,
-    CHANNEL_THEMES,
-    FIELD,
-    OTHER_TOUCHPOINT_SHARE,
-    PARTS,
-    PRODUCTS,
-    SHARED_DETAILS,
-    THEMES,
-    TOUCHPOINT_THEMES,
+from .planning import (
+    DAYS,
+    HOUR_CUMULATIVE,
+    TROUBLE_EXTRA_VOLUME,
     TROUBLE_PARTNER,
-    UNKNOWN_TOUCHPOINT_SHARE,
-    WAITING_MINUTES,
-    WEEKDAYS,
-    WINTER_DETAILS,
-    Case,
-    Theme,
+    owner_name,
+    trouble_level,
 )
+from .texts import Case, Theme, complaint_wording
+
+# The demo touchpoints (journeys/demo.py): the theme of their complaints (a file in
+# wording/complaint_themes/) and their yearly share of complaints.
+TOUCHPOINT_THEMES = {
+    "Product pages": ("web", 1.5),
+    "Home suitability check": ("web", 2),
+    "Online checkout": ("web", 4),
+    "Card and iDEAL payment": ("payment", 4),
+    "Order picking": ("picking", 5),
+    "Parcel delivery": ("delivery", 9),
+    "Installation visit": ("field", 9),
+    "Welcome e-mail": ("email", 1),
+    "Help centre": ("web", 2),
+    "Phone support": ("phone", 10),
+    "Live chat": ("chat", 4),
+    "Ticket triage": ("triage", 4),
+    "Engineer visit": ("field", 9),
+    "Replacement part shipped": ("delivery", 4),
+    "Resolution call-back": ("callback", 3),
+    "Renewal e-mail": ("email", 3),
+    "Account page offer": ("web", 2),
+    "Renewal questions": ("phone", 3),
+    "Direct debit set-up": ("payment", 4),
+    "Renewal confirmation": ("email", 2),
+    "Maintenance visit": ("field", 5),
+}
+# Touchpoints added later get the theme of their channel and this share.
+CHANNEL_THEMES = {
+    "delivery": "delivery",
+    "on_site": "field",
+    "phone": "phone",
+    "chat": "chat",
+    "web": "web",
+    "app": "web",
+    "payment": "payment",
+    "email": "email",
+    "mail": "email",
+}
+OTHER_TOUCHPOINT_SHARE = 3.0
+UNKNOWN_TOUCHPOINT_SHARE = 6.0  # the customer or the colleague could not say where it went wrong
 
 COMPLAINT_COUNT = 2_000  # about eight a working day: a mid-sized installer's year
 CUSTOMER_SHARE = 0.6  # the rest come from people the CRM does not know, or who stayed anonymous
@@ -132,6 +162,7 @@ class ComplaintPlanner(ComplaintHandling):
         """Draw the complaints' days and touchpoints from the year's rhythms."""
         sources: list[Touchpoint | None] = [*self.touchpoints, None]
         themes = [theme_of(touchpoint) for touchpoint in sources]
+        themes_by_key = complaint_wording().themes
         local_now = self.local(self.now)
         today_share = HOUR_CUMULATIVE[local_now.hour] / HOUR_CUMULATIVE[-1]
         slots: list[tuple[int, Touchpoint | None]] = []
@@ -141,7 +172,7 @@ class ComplaintPlanner(ComplaintHandling):
             base = WEEKDAY_FACTORS[day.weekday()] * (today_share if days_ago == 0 else 1)
             level = trouble_level(days_ago)
             for touchpoint, (theme_key, share) in zip(sources, themes, strict=True):
-                weight = base * share * season(day) ** THEMES[theme_key].heating
+                weight = base * share * season(day) ** themes_by_key[theme_key].heating
                 weight *= peak(theme_key, day)
                 if self.troubled(touchpoint):
                     weight *= 1 + TROUBLE_EXTRA_VOLUME * level
@@ -232,7 +263,7 @@ class ComplaintPlanner(ComplaintHandling):
 
     def plan(self, draft: ComplaintDraft) -> None:
         """Plan the complaint's life, cut it off at the present and build its row and events."""
-        theme = THEMES[draft.theme_key]
+        theme = complaint_wording().themes[draft.theme_key]
         touchpoint = draft.touchpoint
         clocks = sla.clocks_for(draft.received_at, self.policies[draft.severity])
         draft.case = self.case_for(theme, draft)
@@ -329,17 +360,18 @@ class ComplaintPlanner(ComplaintHandling):
     def fills(self, draft: ComplaintDraft, customer: Customer | None) -> dict[str, Any]:
         """Return the values of the text placeholders for one complaint."""
         rng = self.random
+        wording = complaint_wording()
         later = self.local(draft.received_at).date() + timedelta(days=rng.randint(1, 4))
         while later.weekday() >= 5:  # the day something is promised for is a working day
             later += timedelta(days=1)
         return {
-            "product": rng.choice(PRODUCTS),
-            "part": rng.choice(PARTS),
+            "product": rng.choice(wording.products),
+            "part": rng.choice(wording.parts),
             "days": rng.randint(2, 9),
-            "minutes": rng.choice(WAITING_MINUTES),
+            "minutes": rng.choice(wording.waiting_minutes),
             "hours": rng.randint(2, 4),
-            "amount": rng.choice(AMOUNTS),
-            "weekday": WEEKDAYS[later.weekday()],
+            "amount": rng.choice(wording.amounts),
+            "weekday": wording.weekdays[later.weekday()],
             "order": f"ORD-{rng.randint(240000, 299999)}",
             "owner": owner_name(draft.touchpoint),
             "since": customer.first_seen.year if customer else rng.randint(2019, 2025),
@@ -348,20 +380,21 @@ class ComplaintPlanner(ComplaintHandling):
     def description(self, draft: ComplaintDraft, theme: Theme, fills: dict[str, Any]) -> str:
         """Return what happened: the main complaint, sometimes with a detail or two."""
         rng = self.random
+        wording = complaint_wording()
         sentences = [draft.case.description]
         details = [
             detail
-            for detail in [*theme.details, *SHARED_DETAILS]
+            for detail in [*theme.details, *wording.shared_details]
             if "{order}" not in detail or "{order}" not in draft.case.description
         ]
         if rng.random() < 0.55:
             sentences.append(rng.choice(details))
         winter = self.local(draft.received_at).month in (11, 12, 1, 2)
         cold = "heating" in draft.case.description or (
-            theme is FIELD and draft.severity >= Severity.HIGH
+            draft.theme_key == "field" and draft.severity >= Severity.HIGH
         )
         if cold and winter and rng.random() < 0.5:
-            sentences.append(rng.choice(WINTER_DETAILS))
+            sentences.append(rng.choice(wording.winter_details))
         text = " ".join(sentence.format_map(fills) for sentence in sentences)
         return text[:1].upper() + text[1:]
 

@@ -11,17 +11,7 @@ from feedback.models import Complaint, ComplaintEvent, Severity
 from journeys.models import Touchpoint
 
 from .planning import YearPlanner, user_label
-from .texts import (
-    ACKNOWLEDGEMENT_NOTES,
-    ESCALATION_NOTES,
-    NO_REACTION_COMMENT,
-    REOPEN_REASONS,
-    SHARED_COMMENTS,
-    TROUBLE_COMMENTS,
-    TROUBLE_ROOT_CAUSES,
-    Case,
-    Theme,
-)
+from .texts import Case, Theme, handling_wording
 
 # The life cycle: shares of complaints (not resolved at first contact) that go each way.
 FIRST_CONTACT_SHARE = 0.45  # of low and medium ones logged by frontline staff by day: ~25%
@@ -226,7 +216,8 @@ class ComplaintHandling(YearPlanner):
             and rng.random() < ESCALATE_SHARE
         ):
             moment = received + timedelta(minutes=rng.uniform(2, 25))
-            steps.append(TimelineStep(Kind.ESCALATED, moment, logger, rng.choice(ESCALATION_NOTES)))
+            note = rng.choice(handling_wording().escalation_notes)
+            steps.append(TimelineStep(Kind.ESCALATED, moment, logger, note))
         assignee = draft.assignee or self.assignee_for(draft)
         handler = assignee or logger
         draft.handler = handler
@@ -255,7 +246,7 @@ class ComplaintHandling(YearPlanner):
             in_time = received + window * rng.triangular(0.03, 0.95, 0.3)
             acknowledged = self.office_hours(in_time, latest=acknowledge_due, critical=critical)
         acknowledged = max(acknowledged, moment + timedelta(minutes=rng.uniform(3, 30)))
-        note = rng.choice(ACKNOWLEDGEMENT_NOTES) if rng.random() < 0.35 else ""
+        note = rng.choice(handling_wording().acknowledgement_notes) if rng.random() < 0.35 else ""
         steps.append(TimelineStep(Kind.ACKNOWLEDGED, acknowledged, handler, note))
         moment = acknowledged
 
@@ -292,9 +283,10 @@ class ComplaintHandling(YearPlanner):
         if investigated:
             found = moment + (responded - moment) * rng.uniform(0.3, 0.85)
             steps.append(self.root_cause_step(draft, fills, found, handler))
-        comments = [*theme.comments, *SHARED_COMMENTS]
+        wording = handling_wording()
+        comments = [*theme.comments, *wording.comments]
         if draft.trouble > 0.2:
-            comments += TROUBLE_COMMENTS
+            comments += wording.trouble.comments
         count = rng.choices([0, 1, 2, 3], weights=[40, 32, 20, 8])[0]
         for text in rng.sample(comments, count):
             at = acknowledged + (responded - acknowledged) * rng.uniform(0.05, 0.95)
@@ -314,7 +306,7 @@ class ComplaintHandling(YearPlanner):
     ) -> TimelineStep:
         """Return the step recording the root cause: the supplier's, in the courier's spell."""
         if draft.trouble > 0.2 and self.random.random() < 0.85:
-            category, text = "material", self.random.choice(TROUBLE_ROOT_CAUSES)
+            category, text = "material", self.random.choice(handling_wording().trouble.root_causes)
         else:
             category, text = self.random.choice(draft.case.root_causes)
             text = text.format_map(fills)
@@ -361,7 +353,10 @@ class ComplaintHandling(YearPlanner):
             closed = self.office_hours(responded + timedelta(days=rng.uniform(14, 24)))
             steps.append(
                 TimelineStep(
-                    Kind.COMMENT, closed - timedelta(minutes=5), closer, NO_REACTION_COMMENT
+                    Kind.COMMENT,
+                    closed - timedelta(minutes=5),
+                    closer,
+                    handling_wording().no_reaction_comment,
                 )
             )
             accepted, score = True, None
@@ -390,7 +385,7 @@ class ComplaintHandling(YearPlanner):
     ) -> list[TimelineStep]:
         """Return a reopening by a quality manager, a second look, response and closure."""
         rng = self.random
-        reason = rng.choice(REOPEN_REASONS).format_map(fills)
+        reason = rng.choice(handling_wording().reopen_reasons).format_map(fills)
         steps = [TimelineStep(Kind.REOPENED, reopened, self.manager(), reason)]
         responded = self.office_hours(reopened + timedelta(days=rng.uniform(1, 6)))
         if rng.random() < 0.5:

@@ -1,6 +1,6 @@
 """Plan the year's improvement ideas, their decisions and colleagues' votes."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from django.contrib.auth.models import User
@@ -16,16 +16,7 @@ from .planning import (
     in_sentence,
     owner_name,
 )
-from .texts import (
-    ACCEPT_REASONS,
-    DECLINE_REASONS,
-    DUPLICATE_REASON,
-    IMPLEMENT_NOTES,
-    PARTNER_DECLINE_REASON,
-    TROUBLE_ACCEPT_REASONS,
-    IdeaText,
-    idea_texts,
-)
+from .texts import IdeaText, idea_wording
 
 IDEA_COUNT = 150
 # The demo frontline login's ideas: (status today, days ago submitted, about the courier).
@@ -84,7 +75,7 @@ class IdeaPlanner(YearPlanner):
     def ideas(self) -> list[IdeaDraft]:
         """Plan the year's ideas, oldest first."""
         rng = self.random
-        texts = idea_texts()
+        texts = list(idea_wording().ideas)
         rng.shuffle(texts)
         drafts = []
         for status, age, about_courier in FRONTLINE_LOGIN_IDEAS:
@@ -140,20 +131,8 @@ class IdeaPlanner(YearPlanner):
             submitter = self.idea_submitter()
             if moment >= self.now or submitter.pk == original.submitted_by.pk:
                 continue
-            prefix = rng.choice(
-                [
-                    "Customers keep telling me this. ",
-                    "Seen it again this week. ",
-                    "Came up in our team meeting. ",
-                ]
-            )
-            text = IdeaText(
-                original.text.touchpoint,
-                original.text.title,
-                prefix + original.text.problem,
-                original.text.proposal,
-                original.text.benefit,
-            )
+            prefix = rng.choice(idea_wording().duplicate_prefixes)
+            text = replace(original.text, problem=f"{prefix} {original.text.problem}")
             duplicate = self.idea_draft(text, moment, submitter, IdeaStatus.DECLINED)
             duplicate.duplicate_of = original
             duplicates.append(duplicate)
@@ -184,28 +163,31 @@ class IdeaPlanner(YearPlanner):
                 IdeaStep(IdeaStatus.DECLINED, moment, reviewer, self.decline_reason(draft))
             )
             return steps
-        reasons = ACCEPT_REASONS
+        wording = idea_wording()
+        reasons = wording.accept_reasons
         if draft.text.about_trouble_partner and rng.random() < 0.6:
-            reasons = TROUBLE_ACCEPT_REASONS
+            reasons = wording.trouble_accept_reasons
         reason = rng.choice(reasons).format_map(fills)
         steps.append(IdeaStep(IdeaStatus.ACCEPTED, moment, reviewer, reason))
         if draft.outcome == IdeaStatus.IMPLEMENTED:
             moment = self.working_moment(moment + timedelta(days=rng.uniform(14, 110)))
             local = self.local(moment)
             fills["date"] = f"{local.day} {MONTHS[local.month]}"
-            note = rng.choice(IMPLEMENT_NOTES).format_map(fills)
+            note = rng.choice(wording.implement_notes).format_map(fills)
             steps.append(IdeaStep(IdeaStatus.IMPLEMENTED, moment, reviewer, note))
         return steps
 
     def decline_reason(self, draft: IdeaDraft) -> str:
         """Return why an idea is declined, in words its submitter learns from."""
+        wording = idea_wording()
         if draft.duplicate_of is not None:
-            return DUPLICATE_REASON  # names the first idea once references are known
+            return wording.duplicate_reason  # names the first idea once references are known
         touchpoint = draft.touchpoint
         partner = touchpoint.owner_partner if touchpoint is not None else None
         if partner is not None and self.random.random() < 0.3:
-            return PARTNER_DECLINE_REASON.format(owner=partner.name)
-        return self.random.choice(DECLINE_REASONS).format(touchpoint=in_sentence(touchpoint))
+            return wording.partner_decline_reason.format(owner=partner.name)
+        reason = self.random.choice(wording.decline_reasons)
+        return reason.format(touchpoint=in_sentence(touchpoint))
 
     def votes(self, drafts: list[IdeaDraft]) -> list[IdeaVote]:
         """Return colleagues' support: never the submitter's own, only while the idea is open."""

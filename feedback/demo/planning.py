@@ -11,7 +11,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from core.roles import Role
-from feedback import services, sla
+from feedback import selectors, sla
 from feedback.models import Severity
 from journeys.models import Touchpoint
 from stakeholders.models import Customer
@@ -22,6 +22,7 @@ DAYS = 365
 
 # SwiftParcel's bad spell, in days before today (May to August when the demo was written):
 # its complaints climb to four times the usual, more of them serious, then ease.
+TROUBLE_PARTNER = "SwiftParcel"
 TROUBLE_STARTS_DAYS_AGO = 200
 TROUBLE_ENDS_DAYS_AGO = 90
 TROUBLE_EXTRA_VOLUME = 3.0
@@ -134,7 +135,7 @@ class YearPlanner:
         self.journey_ids = sorted({touchpoint.stage.journey_id for touchpoint in touchpoints})
         self.customers = sorted(customers, key=lambda customer: (customer.first_seen, customer.pk))
         self.customer_days = [customer.first_seen for customer in self.customers]
-        self.policies = {severity: services.policy_for(severity) for severity in Severity.values}
+        self.policies = {severity: selectors.policy_for(severity) for severity in Severity.values}
         # Some colleagues log far more than others: the contact-centre regulars.
         self.logger_weights = [self.random.lognormvariate(0, 0.6) for _ in people.frontline]
 

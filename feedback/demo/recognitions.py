@@ -7,7 +7,7 @@ from feedback.models import Recognition
 from .handling import ComplaintDraft, Status
 from .ideas import IdeaDraft, IdeaStatus
 from .planning import YearPlanner, in_sentence
-from .texts import COMPLAINT_KUDOS, IDEA_KUDOS_ACCEPTED, IDEA_KUDOS_IMPLEMENTED, THEME_KUDOS
+from .texts import kudos_wording
 
 RECOGNITION_COUNTS = {"complaint": 20, "idea": 10}
 
@@ -68,11 +68,12 @@ class RecognitionPlanner(YearPlanner):
         """Return kudos for a complaint handled well."""
         complaint = draft.complaint
         recipient = draft.handler or draft.logged_by
-        specific = THEME_KUDOS.get(draft.theme_key, [])
+        wording = kudos_wording()
+        specific = wording.themes.get(draft.theme_key, ())
         if specific and self.random.random() < 0.5:
             template = self.random.choice(specific)
         else:
-            template = COMPLAINT_KUDOS[index % len(COMPLAINT_KUDOS)]
+            template = wording.complaints[index % len(wording.complaints)]
         behaviour = template.format(
             first_name=recipient.first_name or recipient.get_username(),
             reference=complaint.reference,
@@ -90,8 +91,9 @@ class RecognitionPlanner(YearPlanner):
         """Return kudos for an idea that was accepted or implemented."""
         idea = draft.idea
         implemented = idea.status == IdeaStatus.IMPLEMENTED
+        wording = kudos_wording()
         template = self.random.choice(
-            IDEA_KUDOS_IMPLEMENTED if implemented else IDEA_KUDOS_ACCEPTED
+            wording.ideas_implemented if implemented else wording.ideas_accepted
         )
         recipient = draft.submitted_by
         behaviour = template.format(

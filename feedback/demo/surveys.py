@@ -29,19 +29,13 @@ from feedback.models import (
     Theme,
 )
 from feedback.models.surveys import new_token
+from feedback.services import survey_days_rebuild
 from journeys.models import Touchpoint
 from stakeholders.demo import insert_rows
 from stakeholders.models import Customer, Department
 
 from .planning import DAYS, HOUR_CUMULATIVE, People, trouble_level
-from .voice_texts import (
-    CALLBACK_COMMENTS,
-    COMMENTS,
-    IMPROVEMENTS,
-    THEME_KEYWORDS,
-    TROUBLE_COMMENTS,
-    themes_of,
-)
+from .voice_texts import insight_themes, survey_wording, themes_of
 
 BATCH_SIZE = 1_000  # rows per statement: keeps each one's parameters and memory small
 Row = tuple[Any, ...]
@@ -99,7 +93,7 @@ class SurveySpec:
 
     name: str
     kind: str
-    key: str  # its comments in voice_texts
+    key: str  # its comments in wording/survey_comments.toml
     journey: str | None
     touchpoint: str | None
     count: int  # answers over the year
@@ -234,17 +228,18 @@ class SurveyPlanner:
         level = band(spec.kind, score)
         if self.random.random() >= COMMENT_SHARES[level]:
             return "", "", False
-        choices = COMMENTS[spec.key][level]
-        special = level in TROUBLE_COMMENTS and spec.trouble >= 0.5
+        wording = survey_wording()
+        choices = wording.comments[spec.key][level]
+        special = level in wording.trouble_comments and spec.trouble >= 0.5
         if special and self.random.random() < 0.7 * trouble_level(days_ago):
-            choices = TROUBLE_COMMENTS[level]
-        special = level in CALLBACK_COMMENTS and spec.callback >= 0.4
+            choices = wording.trouble_comments[level]
+        special = level in wording.callback_comments and spec.callback >= 0.4
         if special and self.random.random() < 0.5 * callback_level(days_ago):
-            choices = CALLBACK_COMMENTS[level]
+            choices = wording.callback_comments[level]
         comment = self.random.choice(choices)
         suggestion = ""
         if spec.ask_improvement and self.random.random() < IMPROVEMENT_SHARE:
-            suggestion = self.random.choice(IMPROVEMENTS[spec.key])
+            suggestion = self.random.choice(wording.improvements[spec.key])
         consent = spec.ask_follow_up and known and self.random.random() < FOLLOW_UP_SHARE
         return comment, suggestion, consent
 
@@ -430,6 +425,8 @@ def load_surveys(
     )
     responses = [(row[0], invitation_ids.get(row[1]), *row[2:]) for row in responses]
     insert_rows(SurveyResponse, RESPONSE_COLUMNS, responses, batch_size=BATCH_SIZE)
+    # The answers went around the services: count them for the survey pages in one pass.
+    survey_days_rebuild()
     EmployeeParticipation.objects.bulk_create(participations, batch_size=BATCH_SIZE)
     return {
         "surveys": len(surveys),
@@ -443,9 +440,9 @@ def load_insights() -> dict[str, int]:
     """Create the themes, and insights for comments and complaints that have none, tagged."""
     existing = set(Theme.objects.values_list("name", flat=True))
     new_themes = [
-        Theme(name=name, description=description)
-        for name, (description, _pattern) in THEME_KEYWORDS.items()
-        if name not in existing
+        Theme(name=theme.name, description=theme.description)
+        for theme in insight_themes()
+        if theme.name not in existing
     ]
     Theme.objects.bulk_create(new_themes)
     insights = [
