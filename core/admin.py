@@ -1,6 +1,21 @@
-"""Admin site settings and core's infrastructure tables."""
+"""Admin site settings, the admin's rule for service-written fields, and core's tables.
+
+The admin never bypasses a service. What a service does beyond saving a row (a life-cycle step
+and its timeline, a recompute, a rule checked on the locked row, an e-mail) happens only when
+the service runs, so the admins of the apps mark such fields read-only once the row exists
+(`WrittenByServices.service_fields`), and offer no Add for rows only a service may create
+(`added_on` says where they are created). Rows only services write, such as timelines and
+runs, are shown and never edited (`RecordOnly`). A change an administrator needs is an admin
+action that calls the service.
+"""
+
+from collections.abc import Sequence
+from typing import Any
 
 from django.contrib import admin
+from django.db.models import Model
+from django.http import HttpRequest, HttpResponse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from .models import IdempotencyRecord, ImportJob, ReferenceSequence, SourceChange
@@ -8,6 +23,40 @@ from .models import IdempotencyRecord, ImportJob, ReferenceSequence, SourceChang
 admin.site.site_header = _("LoyaltyQMS administration")
 admin.site.site_title = _("LoyaltyQMS administration")
 admin.site.index_title = _("Records")
+
+
+class WrittenByServices(admin.ModelAdmin):
+    """An admin whose `service_fields` are read-only on change; with `added_on`, no Add."""
+
+    service_fields: Sequence[str] = ()
+    # Where rows are created through their service, shown on the list instead of an Add button.
+    added_on: str | Promise = ""
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> list[str]:
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            fields += [name for name in self.service_fields if name not in fields]
+        return fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return not self.added_on and super().has_add_permission(request)
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        if self.added_on:
+            extra_context = {"subtitle": self.added_on, **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
+
+
+class RecordOnly(WrittenByServices):
+    """An admin of rows only services write (timelines, runs, answers): shown, never edited."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
 
 
 @admin.register(ReferenceSequence)
@@ -23,9 +72,12 @@ class IdempotencyRecordAdmin(admin.ModelAdmin):
 
 
 @admin.register(ImportJob)
-class ImportJobAdmin(admin.ModelAdmin):
+class ImportJobAdmin(RecordOnly):
+    """Imports run through their pages: upload, map the columns, then the task runs it."""
+
     list_display = ["original_name", "importer", "status", "processed_rows", "created_at"]
     list_filter = ["importer", "status"]
+    added_on = _("Imports are uploaded and started on the Imports page.")
 
 
 @admin.register(SourceChange)

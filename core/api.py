@@ -1,12 +1,18 @@
-"""API pieces owned by core: the error handler and the signed-in user's profile."""
+"""API pieces owned by core: the error handler, answering writes, the signed-in user's profile.
 
-from typing import Any
+Viewsets call the service and let business errors propagate: `exception_handler` (the
+REST_FRAMEWORK EXCEPTION_HANDLER) turns them into responses, so no viewset catches them.
+"""
+
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
+from django.db.models import Model
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
+from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -16,9 +22,16 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from .exceptions import ApplicationError
 from .roles import user_roles
 
+ModelT = TypeVar("ModelT", bound=Model)
+
 
 def exception_handler(error: Exception, context: dict[str, Any]) -> Response | None:
-    """Turn business-rule and model validation errors into 400 responses with a clear message."""
+    """Turn business-rule and model validation errors into 400 responses with a clear message.
+
+    `ApplicationError`: 400 `{"detail": message, "extra": {...}}`. Django `ValidationError`: 400
+    keyed by field (`{"field": ["message"]}`), or `{"detail": [messages]}` without fields.
+    `IntegrityError`: 409. `PermissionDenied`: 403 with its message. The rest as DRF answers.
+    """
     if isinstance(error, ApplicationError):
         return Response(
             {"detail": error.message, "extra": error.extra}, status=status.HTTP_400_BAD_REQUEST
@@ -35,6 +48,23 @@ def exception_handler(error: Exception, context: dict[str, Any]) -> Response | N
     if isinstance(error, PermissionDenied):
         return Response({"detail": str(error)}, status=status.HTTP_403_FORBIDDEN)
     return drf_exception_handler(error, context)
+
+
+class ReadBackMixin(GenericAPIView[ModelT]):
+    """Answer a write like a read: the written row, read back through the view's queryset.
+
+    Services return the row they wrote; reading it again adds what the view's reads add (support
+    counts, themes, item scores), so a client gets the same shape from POST as from GET.
+    """
+
+    def read_back(self, row: ModelT) -> ModelT:
+        """Return the written row as the view reads it (override to use a detail selector)."""
+        return self.get_queryset().get(pk=row.pk)
+
+    def answer(self, row: ModelT, code: int = status.HTTP_200_OK) -> Response:
+        """Return the written row, read back and serialized with the view's serializer."""
+        serializer_class = self.get_serializer_class()
+        return Response(serializer_class(self.read_back(row)).data, status=code)
 
 
 class MeSerializer(serializers.Serializer):

@@ -9,9 +9,12 @@ import enum
 from collections.abc import Iterable
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group, Permission
+from django.contrib.auth.models import Group, Permission, User
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from rest_framework.request import Request
 
 
 class Role(enum.StrEnum):
@@ -182,7 +185,17 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     | {"feedback.add_audit"},
 }
 
-User = AbstractBaseUser | AnonymousUser
+
+def acting_user(request: HttpRequest | Request) -> User:
+    """Return the signed-in user a page or API request acts for; services take no other.
+
+    Every page and endpoint that writes requires a permission first, so an anonymous user here
+    is refused (403) rather than handed to a service.
+    """
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied
+    return user
 
 
 def user_roles(user: Any) -> frozenset[Role]:

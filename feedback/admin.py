@@ -1,8 +1,19 @@
-"""Admin registrations of the feedback app."""
+"""Admin registrations of the feedback app.
+
+Complaints, ideas and the rest move through their services (core.admin explains the rule): the
+admin shows their life cycles and leaves the steps to each record's page.
+"""
 
 from django.contrib import admin
+from django.db import transaction
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import RecordOnly, WrittenByServices
+
+from . import selectors, services
 from .models import (
     Audit,
     AuditItemScore,
@@ -18,38 +29,55 @@ from .models import (
     Recognition,
     SeverityPolicy,
     Survey,
+    SurveyDay,
     SurveyInvitation,
     SurveyResponse,
     Theme,
 )
 
 
-class ComplaintEventInline(admin.TabularInline):
-    model = ComplaintEvent
+class ReadOnlyInline(admin.TabularInline):
+    """Rows shown under their parent; a service writes them."""
+
     extra = 0
-    readonly_fields = ["kind", "actor", "at", "from_status", "to_status", "text"]
     can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+
+class ComplaintEventInline(ReadOnlyInline):
+    model = ComplaintEvent
 
 
 @admin.register(Complaint)
-class ComplaintAdmin(SimpleHistoryAdmin):
+class ComplaintAdmin(RecordOnly, SimpleHistoryAdmin):
+    """Complaints are logged and moved through their life cycle by the services only."""
+
     list_display = ["reference", "status", "severity", "touchpoint", "assignee", "received_at"]
     list_filter = ["status", "severity", "channel", "source"]
     search_fields = ["reference", "description", "customer_reference", "external_id"]
     raw_id_fields = ["customer", "logged_by", "assignee"]
-    readonly_fields = ["reference"]
     inlines = [ComplaintEventInline]
+    added_on = _(
+        "Complaints are logged on the Log a complaint page, by import or through the API; each "
+        "step of their life cycle is taken on the complaint's page."
+    )
 
 
 @admin.register(ComplaintEvent)
-class ComplaintEventAdmin(admin.ModelAdmin):
+class ComplaintEventAdmin(RecordOnly):
     list_display = ["complaint", "kind", "actor", "at"]
     list_filter = ["kind"]
     raw_id_fields = ["complaint"]
+    added_on = _("The timeline is written by each step taken on the complaint's page.")
 
 
 @admin.register(SeverityPolicy)
-class SeverityPolicyAdmin(SimpleHistoryAdmin):
+class SeverityPolicyAdmin(WrittenByServices, SimpleHistoryAdmin):
     list_display = [
         "severity",
         "acknowledge_within_hours",
@@ -57,54 +85,108 @@ class SeverityPolicyAdmin(SimpleHistoryAdmin):
         "working_days_only",
         "frontline_may_resolve",
     ]
+    # The frontline limit covers every severity up to one: it is set on the SLA targets page.
+    service_fields = ["severity", "frontline_may_resolve"]
+    added_on = _(
+        "Every severity has its policy from the start; the frontline limit is set on the SLA "
+        "targets page."
+    )
 
 
 @admin.register(ImprovementIdea)
-class ImprovementIdeaAdmin(SimpleHistoryAdmin):
+class ImprovementIdeaAdmin(WrittenByServices, SimpleHistoryAdmin):
     list_display = ["reference", "title", "status", "source", "submitted_by", "submitted_at"]
     list_filter = ["status", "source"]
     search_fields = ["reference", "title", "problem", "proposal"]
+    service_fields = [
+        "source",
+        "submitted_by",
+        "submitted_at",
+        "status",
+        "decision_reason",
+        "decided_by",
+        "decided_at",
+        "implemented_at",
+    ]
+    added_on = _(
+        "Ideas are submitted on the Ideas page; quality managers review and decide on each "
+        "idea's page."
+    )
 
 
 @admin.register(IdeaVote)
-class IdeaVoteAdmin(admin.ModelAdmin):
+class IdeaVoteAdmin(RecordOnly):
     list_display = ["idea", "voter", "voted_at"]
+    added_on = _("Colleagues support ideas on each idea's page.")
 
 
 @admin.register(IdeaEvent)
-class IdeaEventAdmin(admin.ModelAdmin):
+class IdeaEventAdmin(RecordOnly):
     list_display = ["idea", "to_status", "actor", "at"]
+    added_on = _("The timeline is written by each decision taken on the idea's page.")
 
 
 @admin.register(Recognition)
-class RecognitionAdmin(admin.ModelAdmin):
+class RecognitionAdmin(WrittenByServices):
     list_display = ["recipient", "given_by", "given_at"]
     raw_id_fields = ["complaint", "idea"]
+    service_fields = ["recipient", "given_by", "given_at"]
+    added_on = _("Recognition is given on the Recognition page, which e-mails the recipient.")
 
 
 @admin.register(Survey)
-class SurveyAdmin(SimpleHistoryAdmin):
+class SurveyAdmin(WrittenByServices, SimpleHistoryAdmin):
     list_display = ["name", "kind", "journey", "touchpoint", "starts_at", "ends_at"]
     list_filter = ["kind"]
     readonly_fields = ["public_token"]
+    # The kind sets the scale answers were given on; the scope is checked by the service.
+    service_fields = ["kind", "journey", "touchpoint", "created_by"]
+    added_on = _("Surveys are defined on the Surveys page; their kind and scope change there.")
 
 
 @admin.register(SurveyInvitation)
-class SurveyInvitationAdmin(admin.ModelAdmin):
+class SurveyInvitationAdmin(RecordOnly):
     list_display = ["survey", "customer", "email", "sent_at", "expires_at"]
     raw_id_fields = ["customer", "complaint"]
+    added_on = _("Invitations are created on each survey's page, which e-mails the link.")
 
 
 @admin.register(SurveyResponse)
-class SurveyResponseAdmin(admin.ModelAdmin):
+class SurveyResponseAdmin(RecordOnly):
     list_display = ["survey", "score", "channel", "responded_at"]
     list_filter = ["survey", "channel"]
     raw_id_fields = ["invitation", "customer"]
+    added_on = _("Answers come from the survey links, invitations, imports and the API.")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[SurveyResponse]:
+        # The anonymity rule holds here too: employees' eNPS answers are shown only in aggregate.
+        return selectors.responses_shown_one_by_one()
+
+    # Deleting answers changes the survey pages' day counts: refreshed in the same transaction.
+    def delete_model(self, request: HttpRequest, obj: SurveyResponse) -> None:
+        self.delete_queryset(request, SurveyResponse.objects.filter(pk=obj.pk))
+
+    @transaction.atomic
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[SurveyResponse]) -> None:
+        cells = {
+            (survey_id, services.survey_day_of(responded_at))
+            for survey_id, responded_at in queryset.values_list("survey_id", "responded_at")
+        }
+        super().delete_queryset(request, queryset)
+        services.survey_days_refresh(cells=cells)
+
+
+@admin.register(SurveyDay)
+class SurveyDayAdmin(RecordOnly):
+    list_display = ["survey", "day", "department", "answers", "score_total"]
+    list_filter = ["survey"]
+    added_on = _("Counted from the answers whenever they change, and by the nightly recompute.")
 
 
 @admin.register(EmployeeParticipation)
-class EmployeeParticipationAdmin(admin.ModelAdmin):
+class EmployeeParticipationAdmin(RecordOnly):
     list_display = ["survey", "user", "pulse_start"]
+    added_on = _("Written when an employee answers an eNPS pulse.")
 
 
 @admin.register(Theme)
@@ -113,33 +195,45 @@ class ThemeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Insight)
-class InsightAdmin(admin.ModelAdmin):
+class InsightAdmin(RecordOnly):
     list_display = ["source", "text", "occurred_at"]
     list_filter = ["source", "themes"]
     raw_id_fields = ["response", "complaint"]
+    added_on = _(
+        "Insights come from complaints and survey comments; notes are added and insights tagged "
+        "on the Insights page."
+    )
 
 
-class ChecklistItemInline(admin.TabularInline):
+class ChecklistItemInline(ReadOnlyInline):
     model = ChecklistItem
-    extra = 0
 
 
 @admin.register(ChecklistTemplate)
-class ChecklistTemplateAdmin(admin.ModelAdmin):
+class ChecklistTemplateAdmin(WrittenByServices):
     list_display = ["name", "touchpoint", "is_active"]
     inlines = [ChecklistItemInline]
+    added_on = _(
+        "Checklists and their items are written on the Mystery shopping page (items are fixed "
+        "once an audit used them)."
+    )
 
 
 @admin.register(ChecklistItem)
-class ChecklistItemAdmin(admin.ModelAdmin):
+class ChecklistItemAdmin(RecordOnly):
     list_display = ["text", "template", "weight"]
+    added_on = _("Items are written with their checklist on the Mystery shopping page.")
 
 
 @admin.register(Audit)
-class AuditAdmin(admin.ModelAdmin):
+class AuditAdmin(WrittenByServices):
     list_display = ["template", "touchpoint", "auditor", "visited_on", "score"]
+    # The score is the weighted total of the item scores: correcting either redoes it.
+    service_fields = ["template", "touchpoint", "auditor", "visited_on", "score"]
+    added_on = _("Audits are recorded and corrected on the Mystery shopping page.")
 
 
 @admin.register(AuditItemScore)
-class AuditItemScoreAdmin(admin.ModelAdmin):
+class AuditItemScoreAdmin(RecordOnly):
     list_display = ["audit", "item", "score"]
+    added_on = _("Item scores are recorded and corrected with their audit.")

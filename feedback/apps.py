@@ -1,37 +1,7 @@
 """App configuration for feedback."""
 
-from typing import Any
-
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
-
-
-def _capture_context(request: Any) -> dict[str, Any]:
-    from .models import Complaint
-
-    mine = Complaint.objects.filter(status__in=Complaint.OPEN_STATUSES)
-    return {
-        "open_count": mine.filter(logged_by=request.user).count(),
-        "assigned_count": mine.filter(assignee=request.user).count(),
-    }
-
-
-def _recognitions_context(request: Any) -> dict[str, Any]:
-    from .selectors import recognitions_for
-
-    return {"recognitions": list(recognitions_for(request.user)[:3])}
-
-
-def _queue_context(request: Any) -> dict[str, Any]:
-    from .models import ImprovementIdea
-    from .selectors import queue_counts
-
-    return {
-        "counts": queue_counts(request.user),
-        "ideas_waiting": ImprovementIdea.objects.filter(
-            status__in=[ImprovementIdea.Status.SUBMITTED, ImprovementIdea.Status.UNDER_REVIEW]
-        ).count(),
-    }
 
 
 class FeedbackConfig(AppConfig):
@@ -46,7 +16,10 @@ class FeedbackConfig(AppConfig):
         from core.navigation import NavItem, register
         from core.roles import Role
 
-        from . import importers  # noqa: F401 - registers the importers of this app
+        from . import (
+            importers,  # noqa: F401 - registers the importers of this app
+            selectors,
+        )
 
         # The voice-of-customer pages share one drop-down menu.
         register(
@@ -119,20 +92,25 @@ class FeedbackConfig(AppConfig):
                 template="feedback/complaints/panels/capture.html",
                 order=-10,  # above the welcome: logging a complaint is why frontline staff come
                 roles=(Role.FRONTLINE,),
-                context=_capture_context,
+                context=lambda request: {"mine": selectors.my_open_counts(request.user)},
             ),
             HomePanel(
                 key="complaint-queue",
                 template="feedback/complaints/panels/queue.html",
                 order=20,
                 roles=(Role.QUALITY_MANAGER,),
-                context=_queue_context,
+                context=lambda request: {
+                    "counts": selectors.queue_counts(request.user),
+                    "ideas_waiting": selectors.ideas_awaiting_review_count(),
+                },
             ),
             HomePanel(
                 key="recognitions",
                 template="feedback/recognition/panels/recognitions.html",
                 order=30,
                 roles=(Role.FRONTLINE, Role.QUALITY_MANAGER),
-                context=_recognitions_context,
+                context=lambda request: {
+                    "recognitions": list(selectors.recognitions_for(request.user)[:3])
+                },
             ),
         )

@@ -135,6 +135,13 @@ class SurveyResponseImporter(Importer):
                     )
                 )
         Insight.objects.bulk_create(insights)
+        # The bulk counterpart of what the answer services do: the survey pages' day counts.
+        services.survey_days_refresh(
+            cells={
+                (response.survey_id, services.survey_day_of(response.responded_at))
+                for response in created
+            }
+        )
         return LoadResult(created=len(created), duplicates=duplicates)
 
 

@@ -1,31 +1,83 @@
-"""The complaint life cycle (ISO 10002) and who may take each step.
+"""The life cycles of complaints (ISO 10002) and of improvement ideas, and who may act on them.
 
-received → acknowledged → investigating → responded → closed, with reopen from responded or
-closed back to investigating. A small complaint may be responded to straight after
+Complaints: received → acknowledged → investigating → responded → closed, with reopen from
+responded or closed back to investigating. A small complaint may be responded to straight after
 acknowledgement. Quality managers may take every step on every complaint; frontline staff on the
 complaints they logged or are assigned, for severities quality managers allow them, and they may
 always comment on and escalate their own complaints. Executives read.
+
+Ideas: submitted → under review → accepted → implemented, or declined; quality managers decide,
+and may accept or decline straight from submission.
+
+Both are tables of the one shape in `core.lifecycle`, which the services check on the locked row.
 """
 
 from typing import Any
 
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.exceptions import ApplicationError
+from core.lifecycle import LifeCycle, Transition
 
-from .models import Complaint
+from .models import Complaint, ImprovementIdea
 
 Status = Complaint.Status
+IdeaStatus = ImprovementIdea.Status
 
-# action -> (statuses it may start from, status it leads to)
-TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
-    "acknowledge": (frozenset({Status.RECEIVED}), Status.ACKNOWLEDGED),
-    "investigate": (frozenset({Status.ACKNOWLEDGED}), Status.INVESTIGATING),
-    "respond": (frozenset({Status.ACKNOWLEDGED, Status.INVESTIGATING}), Status.RESPONDED),
-    "close": (frozenset({Status.RESPONDED}), Status.CLOSED),
-    "reopen": (frozenset({Status.RESPONDED, Status.CLOSED}), Status.INVESTIGATING),
-}
+# The complaints' moves (the name predates the ideas' table beside it).
+TRANSITIONS: LifeCycle[Complaint] = LifeCycle(
+    Status,
+    {
+        "acknowledge": Transition(
+            frozenset({Status.RECEIVED}), Status.ACKNOWLEDGED, gettext_lazy("acknowledged")
+        ),
+        "investigate": Transition(
+            frozenset({Status.ACKNOWLEDGED}), Status.INVESTIGATING, gettext_lazy("investigated")
+        ),
+        "respond": Transition(
+            frozenset({Status.ACKNOWLEDGED, Status.INVESTIGATING}),
+            Status.RESPONDED,
+            gettext_lazy("responded to"),
+        ),
+        "close": Transition(frozenset({Status.RESPONDED}), Status.CLOSED, gettext_lazy("closed")),
+        "reopen": Transition(
+            frozenset({Status.RESPONDED, Status.CLOSED}),
+            Status.INVESTIGATING,
+            gettext_lazy("reopened"),
+        ),
+    },
+    refusal=gettext_lazy(
+        "%(reference)s is %(status)s: only a complaint that is %(allowed)s can be %(done)s."
+    ),
+)
+
+IDEA_TRANSITIONS: LifeCycle[ImprovementIdea] = LifeCycle(
+    IdeaStatus,
+    {
+        "review": Transition(
+            frozenset({IdeaStatus.SUBMITTED}),
+            IdeaStatus.UNDER_REVIEW,
+            gettext_lazy("taken into review"),
+        ),
+        "accept": Transition(
+            frozenset({IdeaStatus.SUBMITTED, IdeaStatus.UNDER_REVIEW}),
+            IdeaStatus.ACCEPTED,
+            gettext_lazy("accepted"),
+        ),
+        "decline": Transition(
+            frozenset({IdeaStatus.SUBMITTED, IdeaStatus.UNDER_REVIEW}),
+            IdeaStatus.DECLINED,
+            gettext_lazy("declined"),
+        ),
+        "implement": Transition(
+            frozenset({IdeaStatus.ACCEPTED}),
+            IdeaStatus.IMPLEMENTED,
+            gettext_lazy("marked implemented"),
+        ),
+    },
+    refusal=gettext_lazy(
+        "%(reference)s is %(status)s: only an idea that is %(allowed)s can be %(done)s."
+    ),
+)
 
 ACTION_LABELS = {
     "acknowledge": gettext_lazy("Acknowledge"),
@@ -43,34 +95,6 @@ ACTION_LABELS = {
 RESOLVING_ACTIONS = frozenset(
     {"acknowledge", "investigate", "root_cause", "respond", "close", "reopen"}
 )
-
-
-def check_transition(complaint: Complaint, action: str) -> str:
-    """Return the status `action` leads to, or refuse with a message naming the rule."""
-    sources, target = TRANSITIONS[action]
-    if complaint.status not in sources:
-        allowed = ", ".join(sorted(str(Status(status).label).lower() for status in sources))
-        raise ApplicationError(
-            _("%(reference)s is %(status)s: only a complaint that is %(allowed)s can be %(done)s.")
-            % {
-                "reference": complaint.reference,
-                "status": complaint.get_status_display().lower(),
-                "allowed": allowed,
-                "done": _past_tense(action),
-            },
-            extra={"status": complaint.status, "action": action},
-        )
-    return target
-
-
-def _past_tense(action: str) -> str:
-    return {
-        "acknowledge": _("acknowledged"),
-        "investigate": _("investigated"),
-        "respond": _("responded to"),
-        "close": _("closed"),
-        "reopen": _("reopened"),
-    }[action]
 
 
 def is_manager(user: Any) -> bool:
@@ -107,7 +131,7 @@ def available_actions(user: Any, complaint: Complaint, *, frontline_may_resolve:
     for action in ACTION_LABELS:
         if not may_act(user, complaint, action, frontline_may_resolve=frontline_may_resolve):
             continue
-        if action in TRANSITIONS and complaint.status not in TRANSITIONS[action][0]:
+        if action in TRANSITIONS and not TRANSITIONS.allowed(complaint, action):
             continue
         if action == "root_cause" and complaint.status != Status.INVESTIGATING:
             continue

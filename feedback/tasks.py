@@ -1,15 +1,18 @@
-"""Celery tasks of the feedback app: the e-mails its services send after commit."""
+"""Celery tasks of the feedback app: the e-mails its services send after commit.
+
+A task that writes imports its service inside its body: the services import this module at their
+top, to queue these tasks (STYLE.md, "Celery").
+"""
 
 from celery import shared_task
 from django.contrib.auth import get_user_model
+
+from core.mail import MAIL_ERRORS
 
 from . import emails
 from .models import Complaint, Recognition
 
 User = get_user_model()
-
-# SMTP hiccups are transient; anything else is a bug and must surface.
-MAIL_ERRORS = (ConnectionError, TimeoutError, OSError)
 
 
 @shared_task(autoretry_for=MAIL_ERRORS, retry_backoff=True, max_retries=5)
@@ -52,7 +55,6 @@ def send_recognition_email_task(recognition_id: int) -> int:
 @shared_task(autoretry_for=MAIL_ERRORS, retry_backoff=True, max_retries=5)
 def send_survey_invitation_task(invitation_id: int) -> int:
     """E-mail a customer their survey invitation (once, however often the task runs)."""
-    # Imported here: the services enqueue this module's tasks.
     from .services.surveys import invitation_send
 
     return invitation_send(invitation_id=invitation_id)

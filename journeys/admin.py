@@ -3,6 +3,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import WrittenByServices
+
 from .models import FailurePoint, Handoff, Journey, QualityObjective, Stage, Touchpoint
 
 
@@ -20,14 +22,17 @@ class JourneyAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Stage)
-class StageAdmin(admin.ModelAdmin):
+class StageAdmin(WrittenByServices):
     list_display = ["name", "journey", "order"]
     list_filter = ["journey"]
+    service_fields = ["journey"]  # a stage stays in its journey (services.stage_update)
 
 
 @admin.register(Touchpoint)
-class TouchpointAdmin(SimpleHistoryAdmin):
+class TouchpointAdmin(WrittenByServices, SimpleHistoryAdmin):
     list_display = ["name", "stage", "channel", "owner_department", "owner_partner"]
+    # A touchpoint moves on the journey map, within its journey (services.touchpoint_update).
+    service_fields = ["stage"]
     list_filter = ["stage__journey", "channel"]
     list_select_related = ["stage__journey", "owner_department", "owner_partner"]
     search_fields = ["name"]

@@ -129,3 +129,15 @@ def journey_map(journey: Journey) -> JourneyMap:
         handoffs=handoffs,
         objectives=objectives,
     )
+
+
+def touchpoint_handoffs(touchpoint: Touchpoint) -> QuerySet[Handoff]:
+    """Return the handoffs into and out of a touchpoint, with both ends and their owners."""
+    return Handoff.objects.filter(
+        Q(from_touchpoint=touchpoint) | Q(to_touchpoint=touchpoint)
+    ).select_related(
+        "from_touchpoint__owner_department",
+        "from_touchpoint__owner_partner",
+        "to_touchpoint__owner_department",
+        "to_touchpoint__owner_partner",
+    )

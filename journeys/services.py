@@ -5,15 +5,18 @@ raises Django's ValidationError keyed by field, which pages show next to the fie
 returns as a 400; nothing already saved is touched when validation fails.
 """
 
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Model, QuerySet
 from django.utils.translation import gettext as _
 
-from core.saving import validated_save
-from stakeholders.models import Department, Partner
+from core.saving import UNCHANGED, Unchanged, given, validated_save
+from stakeholders.models import CustomerSegment, Department, Partner
 
 from .models import FailurePoint, Handoff, Journey, QualityObjective, Stage, Touchpoint
 
@@ -40,15 +43,46 @@ def _renumber(rows: list[Any], model: type[Model]) -> None:
 
 
 @transaction.atomic
-def journey_create(**fields: Any) -> Journey:
+def journey_create(
+    *,
+    name: str,
+    segment: CustomerSegment | None = None,
+    owner: User | None = None,
+    value_statement: str = "",
+    status: str = Journey.Status.DRAFT,
+) -> Journey:
     """Create a journey (a draft unless a status is given)."""
-    return validated_save(Journey(), **fields)
+    return validated_save(
+        Journey(),
+        name=name,
+        segment=segment,
+        owner=owner,
+        value_statement=value_statement,
+        status=status,
+    )
 
 
 @transaction.atomic
-def journey_update(*, journey: Journey, **fields: Any) -> Journey:
+def journey_update(
+    *,
+    journey: Journey,
+    name: str | Unchanged = UNCHANGED,
+    segment: CustomerSegment | Unchanged | None = UNCHANGED,
+    owner: User | Unchanged | None = UNCHANGED,
+    value_statement: str | Unchanged = UNCHANGED,
+    status: str | Unchanged = UNCHANGED,
+) -> Journey:
     """Change a journey's name, segment, owner, value statement or status."""
-    return validated_save(journey, **fields)
+    return validated_save(
+        journey,
+        **given(
+            name=name,
+            segment=segment,
+            owner=owner,
+            value_statement=value_statement,
+            status=status,
+        ),
+    )
 
 
 @transaction.atomic
@@ -69,12 +103,17 @@ def stage_add(*, journey: Journey, name: str, order: int | None = None) -> Stage
 
 
 @transaction.atomic
-def stage_update(*, stage: Stage, **fields: Any) -> Stage:
+def stage_update(
+    *,
+    stage: Stage,
+    name: str | Unchanged = UNCHANGED,
+    order: int | Unchanged = UNCHANGED,
+    journey: Journey | Unchanged = UNCHANGED,
+) -> Stage:
     """Rename a stage or set its position (which must be free); it stays in its journey."""
-    journey = fields.get("journey")
-    if journey is not None and journey.pk != stage.journey_id:
+    if journey is not UNCHANGED and journey.pk != stage.journey_id:
         raise ValidationError({"journey": _("A stage stays in its journey.")})
-    return validated_save(stage, **fields)
+    return validated_save(stage, **given(name=name, order=order))
 
 
 @transaction.atomic
@@ -140,17 +179,42 @@ def touchpoint_add(
 
 
 @transaction.atomic
-def touchpoint_update(*, touchpoint: Touchpoint, **fields: Any) -> Touchpoint:
+def touchpoint_update(
+    *,
+    touchpoint: Touchpoint,
+    stage: Stage | Unchanged = UNCHANGED,
+    name: str | Unchanged = UNCHANGED,
+    channel: str | Unchanged = UNCHANGED,
+    owner_department: Department | Unchanged | None = UNCHANGED,
+    owner_partner: Partner | Unchanged | None = UNCHANGED,
+    order: int | Unchanged = UNCHANGED,
+    service_standard: str | Unchanged = UNCHANGED,
+    ctq_requirement: str | Unchanged = UNCHANGED,
+) -> Touchpoint:
     """Change a touchpoint; moving it to another stage puts it at that stage's end."""
     old_stage_id = touchpoint.stage_id
-    new_stage: Stage | None = fields.get("stage")
-    if new_stage is not None and new_stage.pk != old_stage_id:
+    moved = False
+    if stage is not UNCHANGED and stage.pk != old_stage_id:
+        moved = True
         # Handoffs join touchpoints of one journey, so a touchpoint stays in its journey.
-        if new_stage.journey_id != Stage.objects.get(pk=old_stage_id).journey_id:
+        if stage.journey_id != Stage.objects.get(pk=old_stage_id).journey_id:
             raise ValidationError({"stage": _("Choose a stage of the same journey.")})
-        fields.setdefault("order", _next_order(new_stage.touchpoints.all()))
-    validated_save(touchpoint, **fields)
-    if new_stage is not None and new_stage.pk != old_stage_id:
+        if order is UNCHANGED:
+            order = _next_order(stage.touchpoints.all())
+    validated_save(
+        touchpoint,
+        **given(
+            stage=stage,
+            name=name,
+            channel=channel,
+            owner_department=owner_department,
+            owner_partner=owner_partner,
+            order=order,
+            service_standard=service_standard,
+            ctq_requirement=ctq_requirement,
+        ),
+    )
+    if moved:
         _renumber(list(Touchpoint.objects.filter(stage=old_stage_id)), Touchpoint)
     return touchpoint
 
@@ -204,9 +268,20 @@ def handoff_add(
 
 
 @transaction.atomic
-def handoff_update(*, handoff: Handoff, **fields: Any) -> Handoff:
+def handoff_update(
+    *,
+    handoff: Handoff,
+    from_touchpoint: Touchpoint | Unchanged = UNCHANGED,
+    to_touchpoint: Touchpoint | Unchanged = UNCHANGED,
+    description: str | Unchanged = UNCHANGED,
+) -> Handoff:
     """Change a handoff's ends or description."""
-    return validated_save(handoff, **fields)
+    return validated_save(
+        handoff,
+        **given(
+            from_touchpoint=from_touchpoint, to_touchpoint=to_touchpoint, description=description
+        ),
+    )
 
 
 @transaction.atomic
@@ -216,17 +291,51 @@ def handoff_delete(*, handoff: Handoff) -> None:
 
 
 @transaction.atomic
-def failure_point_add(*, touchpoint: Touchpoint, **fields: Any) -> FailurePoint:
+def failure_point_add(
+    *,
+    touchpoint: Touchpoint,
+    description: str,
+    severity: int,
+    occurrence: int,
+    detection: int,
+    variability_source: str = "",
+) -> FailurePoint:
     """Record a known failure mode of a touchpoint with its FMEA ratings."""
-    failure_point = validated_save(FailurePoint(touchpoint=touchpoint), **fields)
+    failure_point = validated_save(
+        FailurePoint(touchpoint=touchpoint),
+        description=description,
+        severity=severity,
+        occurrence=occurrence,
+        detection=detection,
+        variability_source=variability_source,
+    )
     failure_point.refresh_from_db(fields=["rpn"])  # computed by the database
     return failure_point
 
 
 @transaction.atomic
-def failure_point_update(*, failure_point: FailurePoint, **fields: Any) -> FailurePoint:
+def failure_point_update(
+    *,
+    failure_point: FailurePoint,
+    touchpoint: Touchpoint | Unchanged = UNCHANGED,
+    description: str | Unchanged = UNCHANGED,
+    severity: int | Unchanged = UNCHANGED,
+    occurrence: int | Unchanged = UNCHANGED,
+    detection: int | Unchanged = UNCHANGED,
+    variability_source: str | Unchanged = UNCHANGED,
+) -> FailurePoint:
     """Change a failure point's description, ratings or source of variability."""
-    validated_save(failure_point, **fields)
+    validated_save(
+        failure_point,
+        **given(
+            touchpoint=touchpoint,
+            description=description,
+            severity=severity,
+            occurrence=occurrence,
+            detection=detection,
+            variability_source=variability_source,
+        ),
+    )
     failure_point.refresh_from_db(fields=["rpn"])
     return failure_point
 
@@ -241,15 +350,69 @@ def failure_point_delete(*, failure_point: FailurePoint) -> None:
 
 
 @transaction.atomic
-def objective_create(**fields: Any) -> QualityObjective:
-    """Set a quality objective at a journey or a touchpoint."""
-    return validated_save(QualityObjective(), **fields)
+def objective_create(
+    *,
+    statement: str,
+    target_value: Decimal,
+    unit: str,
+    due_date: date,
+    journey: Journey | None = None,
+    touchpoint: Touchpoint | None = None,
+    customer_requirement: str = "",
+    direction: str = QualityObjective.Direction.AT_LEAST,
+    owner: User | None = None,
+    indicator: Model | None = None,
+) -> QualityObjective:
+    """Set a quality objective at a journey or a touchpoint.
+
+    `indicator` is a metrics indicator (metrics sits above journeys, so it is typed as a row).
+    """
+    return validated_save(
+        QualityObjective(),
+        statement=statement,
+        target_value=target_value,
+        unit=unit,
+        due_date=due_date,
+        journey=journey,
+        touchpoint=touchpoint,
+        customer_requirement=customer_requirement,
+        direction=direction,
+        owner=owner,
+        indicator=indicator,
+    )
 
 
 @transaction.atomic
-def objective_update(*, objective: QualityObjective, **fields: Any) -> QualityObjective:
+def objective_update(
+    *,
+    objective: QualityObjective,
+    statement: str | Unchanged = UNCHANGED,
+    target_value: Decimal | Unchanged = UNCHANGED,
+    unit: str | Unchanged = UNCHANGED,
+    due_date: date | Unchanged = UNCHANGED,
+    journey: Journey | Unchanged | None = UNCHANGED,
+    touchpoint: Touchpoint | Unchanged | None = UNCHANGED,
+    customer_requirement: str | Unchanged = UNCHANGED,
+    direction: str | Unchanged = UNCHANGED,
+    owner: User | Unchanged | None = UNCHANGED,
+    indicator: Model | Unchanged | None = UNCHANGED,
+) -> QualityObjective:
     """Change a quality objective; history keeps what it was."""
-    return validated_save(objective, **fields)
+    return validated_save(
+        objective,
+        **given(
+            statement=statement,
+            target_value=target_value,
+            unit=unit,
+            due_date=due_date,
+            journey=journey,
+            touchpoint=touchpoint,
+            customer_requirement=customer_requirement,
+            direction=direction,
+            owner=owner,
+            indicator=indicator,
+        ),
+    )
 
 
 @transaction.atomic

@@ -11,14 +11,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.forms import add_service_errors
+from core.forms import service_errors
 from core.history import history_entries
 from core.pagination import page_of
 
@@ -55,11 +54,9 @@ def journey_create(request: HttpRequest) -> HttpResponse:
     """Create a journey, then open its map to build it."""
     form = JourneyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form) as call:
             journey = services.journey_create(**form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        if call.ok:
             messages.success(request, _("Journey created: add its stages and touchpoints."))
             return redirect(journey)
     return render(request, "journeys/journey_form.html", {"form": form})
@@ -71,11 +68,9 @@ def journey_edit(request: HttpRequest, pk: int) -> HttpResponse:
     journey = get_object_or_404(Journey, pk=pk)
     form = JourneyForm(request.POST or None, instance=journey)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form) as call:
             services.journey_update(journey=journey, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        if call.ok:
             messages.success(request, _("Journey saved."))
             return redirect(journey)
     return render(request, "journeys/journey_form.html", {"form": form, "journey": journey})
@@ -104,20 +99,12 @@ def touchpoint_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ).prefetch_related("failure_points", "objectives"),
         pk=pk,
     )
-    handoffs = Handoff.objects.filter(from_touchpoint=touchpoint) | Handoff.objects.filter(
-        to_touchpoint=touchpoint
-    )
     return render(
         request,
         "journeys/touchpoint_detail.html",
         {
             "touchpoint": touchpoint,
-            "handoffs": handoffs.select_related(
-                "from_touchpoint__owner_department",
-                "from_touchpoint__owner_partner",
-                "to_touchpoint__owner_department",
-                "to_touchpoint__owner_partner",
-            ),
+            "handoffs": selectors.touchpoint_handoffs(touchpoint),
             "history": history_entries(touchpoint),
         },
     )
@@ -152,11 +139,9 @@ def _editor(
 ) -> HttpResponse:
     """Show a form in the editor panel; on a valid post, save through the service."""
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form) as call:
             save()
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        if call.ok:
             return _map_updated(request, journey, notice)
     return render(
         request,
@@ -380,11 +365,9 @@ def objective_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         fields = dict(form.cleaned_data)
         fields["journey"] = None if fields.get("touchpoint") else journey
-        try:
+        with service_errors(form) as call:
             services.objective_update(objective=objective, **fields)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        if call.ok:
             messages.success(request, _("Quality objective saved."))
             return redirect("journeys:objective-detail", pk=objective.pk)
     return render(

@@ -116,7 +116,7 @@ INDICATORS: list[tuple[Any, ...]] = [
 # Brightline sells contracts: its customer ratios count a customer as active while a contract
 # is in force (purchase or renewal within the term); the window covers customers without one.
 CONTRACT_RATIOS = {"referral-rate", "churn", "retention", "repeat-purchase"}
-CONTRACT_DEFINITION = {"active_customer": "contract", "active_window_days": 365}
+CONTRACT_DEFINITION: dict[str, Any] = {"active_customer": "contract", "active_window_days": 365}
 
 # leading code -> lagging code: drivers the quality team declared (journey pairs are found).
 DECLARED_DRIVERS = [

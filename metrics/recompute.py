@@ -2,7 +2,8 @@
 
 A run is one row of RecomputeRun. Starting one takes the lock (a unique constraint allows a
 single running run), claims the unclaimed change-log rows, maps them to the indicator x period
-cells that read them and queues one task per indicator. Each task upserts its cells, refreshes
+cells that read them and queues one task per indicator, plus one refreshing the survey pages'
+per-day counts (feedback's SurveyDay) when answers changed. Each task upserts its cells, refreshes
 its series and counts itself done; the last one closes the run: it recomputes the drivers and
 deletes the claimed changes (or, when a task failed, releases them for the next run).
 """
@@ -13,6 +14,7 @@ from datetime import date, timedelta
 from functools import partial
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat
@@ -20,7 +22,9 @@ from django.utils import timezone
 
 from core.changes import Source
 from core.models import SourceChange
+from feedback.services import survey_days_rebuild, survey_days_refresh_ranges
 
+from . import tasks
 from .computations import (
     SOURCES,
     STARTS_AT_FIRST_ROW,
@@ -118,12 +122,28 @@ def _plan(run: RecomputeRun) -> dict[int, list[date] | None]:
     return plan
 
 
+def _survey_day_ranges(run: RecomputeRun) -> list[list[str]] | None:
+    """Return the (first, last) days whose survey answers the run claimed; None: every day.
+
+    The survey pages read feedback's per-day counts (SurveyDay), which the answer services keep;
+    a run refreshes the changed days as well, for writes that went around those services.
+    """
+    if run.indicator_id is not None:
+        return []  # one indicator on request: the log stays for the nightly run
+    if run.mode == RecomputeRun.Mode.FULL:
+        return None
+    changes = (
+        SourceChange.objects.filter(claimed_by=run.pk, source=Source.SURVEY_RESPONSE)
+        .values_list("first_day", "last_day")
+        .distinct()
+    )
+    return [[first.isoformat(), last.isoformat()] for first, last in sorted(changes)]
+
+
 def recompute_start(
-    *, mode: str, trigger: str, indicator: Indicator | None = None, user: Any = None
+    *, mode: str, trigger: str, indicator: Indicator | None = None, user: User | None = None
 ) -> RecomputeRun:
     """Start a run (or record a skipped one when another is running) and queue its work."""
-    from .tasks import recompute_indicator_task  # tasks import this module
-
     _abandon_stale()
     fields = {
         "mode": RecomputeRun.Mode.FULL if indicator is not None else mode,
@@ -146,15 +166,23 @@ def recompute_start(
     try:
         with transaction.atomic():
             plan = _plan(run)
-            RecomputeRun.objects.filter(pk=run.pk).update(indicators=len(plan), pending=len(plan))
+            survey_days = _survey_day_ranges(run)
+            refresh_survey_days = survey_days is None or bool(survey_days)
+            RecomputeRun.objects.filter(pk=run.pk).update(
+                indicators=len(plan), pending=len(plan) + int(refresh_survey_days)
+            )
     except Exception:
         _fail(run.pk, traceback.format_exc())
         raise
-    if not plan:
+    if not plan and not refresh_survey_days:
         run_finish(run.pk)
+    if refresh_survey_days:
+        transaction.on_commit(partial(tasks.recompute_survey_days_task.delay, run.pk, survey_days))
     for indicator_id, periods in plan.items():
         days = None if periods is None else [period.isoformat() for period in periods]
-        transaction.on_commit(partial(recompute_indicator_task.delay, run.pk, indicator_id, days))
+        transaction.on_commit(
+            partial(tasks.recompute_indicator_task.delay, run.pk, indicator_id, days)
+        )
     run.refresh_from_db()
     return run
 
@@ -215,7 +243,8 @@ def cells_write(
 
 
 def recompute_indicator(run_id: int, indicator_id: int, days: list[str] | None) -> list[Alert]:
-    """Do one indicator's share of a run; the last indicator to finish closes the run."""
+    """Do one indicator's share of a run and mail its new alerts after commit; the last indicator
+    to finish closes the run."""
     alerts: list[Alert] = []
     try:
         run = RecomputeRun.objects.get(pk=run_id)
@@ -240,7 +269,34 @@ def recompute_indicator(run_id: int, indicator_id: int, days: list[str] | None) 
         )
     finally:
         _task_done(run_id)
+    # The demo's history is not news: its alerts are recorded, not mailed.
+    demo = RecomputeRun.objects.filter(pk=run_id, trigger=RecomputeRun.Trigger.DEMO).exists()
+    for alert in [] if demo else alerts:
+        transaction.on_commit(partial(tasks.send_alert_email_task.delay, alert.pk))
     return alerts
+
+
+def recompute_survey_days(run_id: int, ranges: list[list[str]] | None) -> int:
+    """Refresh the survey pages' per-day counts for a run's changed days (every day for None);
+    return the rows written. The last task of the run to finish closes it."""
+    written = 0
+    try:
+        if ranges is None:
+            written = survey_days_rebuild()
+        else:
+            written = survey_days_refresh_ranges(
+                ranges=[
+                    (date.fromisoformat(first), date.fromisoformat(last)) for first, last in ranges
+                ]
+            )
+    except Exception:
+        logger.exception("Refreshing the survey days in run %s failed", run_id)
+        RecomputeRun.objects.filter(pk=run_id).update(
+            error=Concat(F("error"), Value(f"Survey days: {traceback.format_exc()[-1500:]}\n"))
+        )
+    finally:
+        _task_done(run_id)
+    return written
 
 
 def _task_done(run_id: int) -> None:

@@ -10,16 +10,30 @@ from datetime import date
 from itertools import pairwise
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.exceptions import ApplicationError
-from core.saving import validated_save
+from core.saving import UNCHANGED, Unchanged, given, validated_save
+from journeys.models import Journey, Touchpoint
+from stakeholders.models import CustomerSegment, Partner
 
+from . import emails
 from .computations import CUSTOMER_COMPUTATIONS, charts_for
-from .models import Annotation, Driver, Indicator, LimitSegment, Observation
+from .models import (
+    Alert,
+    Annotation,
+    Driver,
+    Indicator,
+    LimitSegment,
+    Observation,
+    RecomputeRun,
+)
 from .periods import period_start
+from .recompute import recompute_start
 
 # Changing one of these changes which rows an indicator reads or how they are grouped.
 DEFINITION_FIELDS = (
@@ -97,9 +111,58 @@ def _check_definition(indicator: Indicator) -> None:
 
 
 @transaction.atomic
-def indicator_create(**fields: Any) -> Indicator:
+def indicator_create(
+    *,
+    code: str,
+    name: str,
+    kind: str,
+    stakeholder_group: str,
+    computation: str,
+    description: str = "",
+    owner: User | None = None,
+    journey: Journey | None = None,
+    touchpoint: Touchpoint | None = None,
+    partner: Partner | None = None,
+    segment: CustomerSegment | None = None,
+    unit: str = "",
+    direction: str = Indicator.Direction.HIGHER_IS_BETTER,
+    target: float | None = None,
+    amber_threshold: float | None = None,
+    red_threshold: float | None = None,
+    grain: str = Indicator.Grain.MONTH,
+    chart_type: str = Indicator.ChartType.XMR,
+    baseline_periods: int | None = None,
+    rule_set: str = Indicator.RuleSet.WESTERN_ELECTRIC,
+    active_customer: str = Indicator.ActiveCustomer.PREVIOUS_PERIOD,
+    active_window_days: int | None = None,
+    is_active: bool = True,
+) -> Indicator:
     """Define an indicator; the next recompute (or the one queued now) fills its snapshots."""
-    indicator = Indicator(**fields)
+    indicator = Indicator(
+        code=code,
+        name=name,
+        kind=kind,
+        stakeholder_group=stakeholder_group,
+        computation=computation,
+        description=description,
+        owner=owner,
+        journey=journey,
+        touchpoint=touchpoint,
+        partner=partner,
+        segment=segment,
+        unit=unit,
+        direction=direction,
+        target=target,
+        amber_threshold=amber_threshold,
+        red_threshold=red_threshold,
+        grain=grain,
+        chart_type=chart_type,
+        baseline_periods=baseline_periods,
+        rule_set=rule_set,
+        active_customer=active_customer,
+        active_window_days=active_window_days,
+        is_active=is_active,
+    )
     _fit_active_customer(indicator)
     _check_definition(indicator)
     indicator.needs_full_recompute = True
@@ -107,8 +170,59 @@ def indicator_create(**fields: Any) -> Indicator:
 
 
 @transaction.atomic
-def indicator_update(*, indicator: Indicator, **fields: Any) -> Indicator:
+def indicator_update(
+    *,
+    indicator: Indicator,
+    code: str | Unchanged = UNCHANGED,
+    name: str | Unchanged = UNCHANGED,
+    kind: str | Unchanged = UNCHANGED,
+    stakeholder_group: str | Unchanged = UNCHANGED,
+    computation: str | Unchanged = UNCHANGED,
+    description: str | Unchanged = UNCHANGED,
+    owner: User | Unchanged | None = UNCHANGED,
+    journey: Journey | Unchanged | None = UNCHANGED,
+    touchpoint: Touchpoint | Unchanged | None = UNCHANGED,
+    partner: Partner | Unchanged | None = UNCHANGED,
+    segment: CustomerSegment | Unchanged | None = UNCHANGED,
+    unit: str | Unchanged = UNCHANGED,
+    direction: str | Unchanged = UNCHANGED,
+    target: float | Unchanged | None = UNCHANGED,
+    amber_threshold: float | Unchanged | None = UNCHANGED,
+    red_threshold: float | Unchanged | None = UNCHANGED,
+    grain: str | Unchanged = UNCHANGED,
+    chart_type: str | Unchanged = UNCHANGED,
+    baseline_periods: int | Unchanged | None = UNCHANGED,
+    rule_set: str | Unchanged = UNCHANGED,
+    active_customer: str | Unchanged = UNCHANGED,
+    active_window_days: int | Unchanged | None = UNCHANGED,
+    is_active: bool | Unchanged = UNCHANGED,
+) -> Indicator:
     """Change an indicator; a new definition makes the next recompute redo all its periods."""
+    fields = given(
+        code=code,
+        name=name,
+        kind=kind,
+        stakeholder_group=stakeholder_group,
+        computation=computation,
+        description=description,
+        owner=owner,
+        journey=journey,
+        touchpoint=touchpoint,
+        partner=partner,
+        segment=segment,
+        unit=unit,
+        direction=direction,
+        target=target,
+        amber_threshold=amber_threshold,
+        red_threshold=red_threshold,
+        grain=grain,
+        chart_type=chart_type,
+        baseline_periods=baseline_periods,
+        rule_set=rule_set,
+        active_customer=active_customer,
+        active_window_days=active_window_days,
+        is_active=is_active,
+    )
     locked = Indicator.objects.select_for_update().get(pk=indicator.pk)
     before = {name: getattr(locked, name) for name in DEFINITION_FIELDS}
     for name, value in fields.items():
@@ -122,6 +236,21 @@ def indicator_update(*, indicator: Indicator, **fields: Any) -> Indicator:
         locked.needs_full_recompute = True
     validated_save(locked)
     return locked
+
+
+@transaction.atomic
+def indicator_bulk_recompute(*, indicators: Iterable[Indicator], by: User) -> RecomputeRun:
+    """Have every period of the indicators recomputed, by one run started now.
+
+    The indicators are marked for a full recompute and an incremental run is started, which
+    redoes them with whatever else changed. When another run is busy, the returned run is a
+    skipped one and the marks stay: the next run (at the latest the nightly one) redoes them.
+    """
+    ids = [indicator.pk for indicator in indicators]
+    Indicator.objects.filter(pk__in=ids).update(needs_full_recompute=True)
+    return recompute_start(
+        mode=RecomputeRun.Mode.INCREMENTAL, trigger=RecomputeRun.Trigger.BUTTON, user=by
+    )
 
 
 @transaction.atomic
@@ -223,7 +352,7 @@ def annotation_upsert(
     ends_on: date | None = None,
     link: str = "",
     source_key: str = "",
-    user: Any = None,
+    user: User | None = None,
 ) -> Annotation:
     """Add a dated note to an indicator's charts; with a source key, update the one it wrote."""
     annotation = None
@@ -251,7 +380,7 @@ def annotation_delete(*, annotation: Annotation) -> None:
 
 @transaction.atomic
 def limits_recalculate(
-    *, indicator: Indicator, starts_on: date, reason: str, user: Any = None
+    *, indicator: Indicator, starts_on: date, reason: str, user: User | None = None
 ) -> LimitSegment:
     """Start a new calibration window at a period (after a process change), keeping the old one."""
     start = period_start(starts_on, indicator.grain)
@@ -300,3 +429,26 @@ def driver_declare(*, leading: Indicator, lagging: Indicator) -> Driver:
         driver.declared = True
         driver.save(update_fields=["declared"])
     return driver
+
+
+def alert_send(*, alert_id: int) -> int:
+    """E-mail an alert to its recipient once: an alert already sent, or claimed by another run
+    of the task, sends nothing.
+
+    The sent time is claimed with a conditional UPDATE before mailing and released when sending
+    fails, so that the retry sends it. No transaction or row lock is held while the mail
+    server answers; a worker dying between the claim and the mail loses that one e-mail rather
+    than risking it twice.
+    """
+    alert = Alert.objects.select_related("indicator", "recipient").filter(pk=alert_id).first()
+    if alert is None or alert.recipient is None or not alert.recipient.email:
+        return 0
+    claimed_at = timezone.now()
+    if not Alert.objects.filter(pk=alert_id, sent_at__isnull=True).update(sent_at=claimed_at):
+        return 0
+    try:
+        return emails.send_alert_email(alert)
+    except Exception:
+        # Not sent: the alert is free again (the task retries mail-server errors).
+        Alert.objects.filter(pk=alert_id, sent_at=claimed_at).update(sent_at=None)
+        raise

@@ -10,16 +10,15 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.exceptions import ApplicationError
-from core.forms import add_service_errors
+from core.forms import service_errors
 from core.pagination import page_of
+from core.roles import acting_user
 
 from . import selectors, services
 from .forms import (
@@ -206,14 +205,10 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 def _save_form(form: IndicatorForm, indicator: Indicator | None) -> Indicator | None:
     """Save through the service; return the indicator, or None with the errors on the form."""
-    try:
+    with service_errors(form):
         if indicator is None:
             return services.indicator_create(**form.definition())
         return services.indicator_update(indicator=indicator, **form.definition())
-    except ApplicationError as error:
-        form.add_error(None, error.message)
-    except ValidationError as error:
-        add_service_errors(form, error)
     return None
 
 
@@ -267,23 +262,19 @@ def limits_recalculate(request: HttpRequest, code: str) -> HttpResponse:
     indicator = _indicator(code)
     form = LimitsForm(request.POST, indicator=indicator)
     if form.is_valid():
-        try:
+        with service_errors(form, request=request) as call:
             services.limits_recalculate(
                 indicator=indicator,
                 starts_on=form.cleaned_data["starts_on"],
                 reason=form.cleaned_data["reason"],
-                user=request.user,
+                user=acting_user(request),
             )
-        except ApplicationError as error:
-            messages.error(request, error.message)
-            return redirect(indicator)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        if call.ok:
             messages.success(
                 request,
                 _("New limits from the chosen period. Recompute the indicator to redraw them."),
             )
+        if call.ok or call.refused:
             return redirect(indicator)
     return _render_detail(request, indicator, {"limits": form})
 
@@ -295,15 +286,13 @@ def annotation_add(request: HttpRequest, code: str) -> HttpResponse:
     indicator = _indicator(code)
     form = AnnotationForm(request.POST)
     if form.is_valid():
-        try:
-            services.annotation_upsert(indicator=indicator, user=request.user, **form.cleaned_data)
-        except ApplicationError as error:
-            messages.error(request, error.message)
-            return redirect(indicator)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        with service_errors(form, request=request) as call:
+            services.annotation_upsert(
+                indicator=indicator, user=acting_user(request), **form.cleaned_data
+            )
+        if call.ok:
             messages.success(request, _("Annotation added to the chart."))
+        if call.ok or call.refused:
             return redirect(indicator)
     return _render_detail(request, indicator, {"annotation": form})
 
@@ -315,19 +304,15 @@ def driver_declare(request: HttpRequest, code: str) -> HttpResponse:
     indicator = _indicator(code)
     form = DriverForm(request.POST, indicator=indicator)
     if form.is_valid():
-        try:
+        with service_errors(form, request=request) as call:
             services.driver_declare(leading=form.cleaned_data["leading"], lagging=indicator)
-        except ApplicationError as error:
-            messages.error(request, error.message)
-            return redirect(indicator)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        if call.ok:
             messages.success(
                 request,
                 _("Driver declared. The next recompute measures how strongly it moves %(name)s.")
                 % {"name": indicator.name},
             )
+        if call.ok or call.refused:
             return redirect(indicator)
     return _render_detail(request, indicator, {"driver": form})
 
@@ -361,7 +346,7 @@ def indicator_recompute(request: HttpRequest, code: str) -> HttpResponse:
         mode=RecomputeRun.Mode.FULL,
         trigger=RecomputeRun.Trigger.BUTTON,
         indicator=indicator,
-        user=request.user,
+        user=acting_user(request),
     )
     _report_run(request, run)
     return redirect(indicator)
@@ -393,7 +378,7 @@ def run_start(request: HttpRequest) -> HttpResponse:
     run = recompute_start(
         mode=RecomputeRun.Mode.FULL if full else RecomputeRun.Mode.INCREMENTAL,
         trigger=RecomputeRun.Trigger.BUTTON,
-        user=request.user,
+        user=acting_user(request),
     )
     _report_run(request, run)
     return redirect("metrics:run-list")

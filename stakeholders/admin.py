@@ -1,7 +1,10 @@
 """Admin registrations of the stakeholders app."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+
+from core.admin import WrittenByServices
 
 from .models import Customer, CustomerActivity, CustomerSegment, Department, Partner
 
@@ -27,12 +30,15 @@ class CustomerSegmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Customer)
-class CustomerAdmin(admin.ModelAdmin):
+class CustomerAdmin(WrittenByServices):
     list_display = ["external_reference", "segment", "first_seen"]
     list_filter = ["segment"]
     search_fields = ["external_reference"]
     list_select_related = ["segment"]
     show_full_result_count = False  # a million customers: no COUNT(*) on every page
+    # Whom the customer indicators count: changing them logs a recount (services.customer_update).
+    service_fields = ["segment", "first_seen", "contract_term_months"]
+    added_on = _("Customers are added by importing a file on the Imports page or through the API.")
 
 
 @admin.register(CustomerActivity)

@@ -36,7 +36,7 @@ DEPARTMENTS = [
     ("Field Service", "Installs, maintains and repairs equipment at customers' homes."),
 ]
 
-PARTNERS = [
+PARTNERS: list[dict[str, Any]] = [
     {
         "name": "SwiftParcel",
         "kind": Partner.Kind.DISTRIBUTOR,

@@ -2,8 +2,8 @@
 
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Min, Model, ProtectedError
 from django.utils import timezone
@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from core.changes import Source, changes_record_range, local_day
 from core.exceptions import ApplicationError
-from core.saving import validated_save
+from core.saving import UNCHANGED, Unchanged, given, validated_save
 
 from .models import Customer, CustomerActivity, CustomerSegment, Department, Partner
 
@@ -21,41 +21,108 @@ CUSTOMER_DEFINITION_FIELDS = ("segment_id", "contract_term_months", "first_seen"
 
 
 @transaction.atomic
-def department_create(**fields: Any) -> Department:
+def department_create(*, name: str, lead: User | None = None, description: str = "") -> Department:
     """Create a department."""
-    return validated_save(Department(), **fields)
+    return validated_save(Department(), name=name, lead=lead, description=description)
 
 
 @transaction.atomic
-def department_update(*, department: Department, **fields: Any) -> Department:
+def department_update(
+    *,
+    department: Department,
+    name: str | Unchanged = UNCHANGED,
+    lead: User | Unchanged | None = UNCHANGED,
+    description: str | Unchanged = UNCHANGED,
+) -> Department:
     """Change a department's name, lead or description."""
-    return validated_save(department, **fields)
+    return validated_save(department, **given(name=name, lead=lead, description=description))
 
 
 @transaction.atomic
-def partner_create(**fields: Any) -> Partner:
+def partner_create(
+    *,
+    name: str,
+    kind: str,
+    reliability_score: int,
+    values_score: int,
+    customer_impact_score: int,
+    cost_score: int,
+    status: str = Partner.Status.ACTIVE,
+    quality_expectations: str = "",
+    contact_name: str = "",
+    contact_email: str = "",
+    contact_phone: str = "",
+) -> Partner:
     """Create a partner with its selection scores."""
-    return validated_save(Partner(), **fields)
+    return validated_save(
+        Partner(),
+        name=name,
+        kind=kind,
+        status=status,
+        reliability_score=reliability_score,
+        values_score=values_score,
+        customer_impact_score=customer_impact_score,
+        cost_score=cost_score,
+        quality_expectations=quality_expectations,
+        contact_name=contact_name,
+        contact_email=contact_email,
+        contact_phone=contact_phone,
+    )
 
 
 @transaction.atomic
-def partner_update(*, partner: Partner, **fields: Any) -> Partner:
+def partner_update(
+    *,
+    partner: Partner,
+    name: str | Unchanged = UNCHANGED,
+    kind: str | Unchanged = UNCHANGED,
+    status: str | Unchanged = UNCHANGED,
+    reliability_score: int | Unchanged = UNCHANGED,
+    values_score: int | Unchanged = UNCHANGED,
+    customer_impact_score: int | Unchanged = UNCHANGED,
+    cost_score: int | Unchanged = UNCHANGED,
+    quality_expectations: str | Unchanged = UNCHANGED,
+    contact_name: str | Unchanged = UNCHANGED,
+    contact_email: str | Unchanged = UNCHANGED,
+    contact_phone: str | Unchanged = UNCHANGED,
+) -> Partner:
     """Change a partner (status, scores, agreed expectations, contact); history keeps the old."""
-    return validated_save(partner, **fields)
+    return validated_save(
+        partner,
+        **given(
+            name=name,
+            kind=kind,
+            status=status,
+            reliability_score=reliability_score,
+            values_score=values_score,
+            customer_impact_score=customer_impact_score,
+            cost_score=cost_score,
+            quality_expectations=quality_expectations,
+            contact_name=contact_name,
+            contact_email=contact_email,
+            contact_phone=contact_phone,
+        ),
+    )
 
 
 @transaction.atomic
-def segment_create(**fields: Any) -> CustomerSegment:
+def segment_create(*, name: str, description: str = "") -> CustomerSegment:
     """Create a customer segment."""
-    return validated_save(CustomerSegment(), **fields)
+    return validated_save(CustomerSegment(), name=name, description=description)
 
 
 @transaction.atomic
-def segment_update(*, segment: CustomerSegment, **fields: Any) -> CustomerSegment:
+def segment_update(
+    *,
+    segment: CustomerSegment,
+    name: str | Unchanged = UNCHANGED,
+    description: str | Unchanged = UNCHANGED,
+) -> CustomerSegment:
     """Change a customer segment."""
-    return validated_save(segment, **fields)
+    return validated_save(segment, **given(name=name, description=description))
 
 
+@transaction.atomic
 def customers_changes_record(*, changed: Iterable[int], first_seen: date | None = None) -> None:
     """Log for the metrics recompute that customers' segment, contract term or first-seen day
     changed: the customer indicators recount every period (from the first activity on record).
@@ -97,13 +164,30 @@ def customer_create(
 
 
 @transaction.atomic
-def customer_update(*, customer: Customer, **fields: Any) -> Customer:
+def customer_update(
+    *,
+    customer: Customer,
+    external_reference: str | Unchanged = UNCHANGED,
+    first_seen: date | Unchanged = UNCHANGED,
+    segment: CustomerSegment | Unchanged | None = UNCHANGED,
+    contract_type: str | Unchanged = UNCHANGED,
+    contract_term_months: int | Unchanged | None = UNCHANGED,
+) -> Customer:
     """Change a customer's segment, reference, first-seen date or contract."""
     before = [getattr(customer, name) for name in CUSTOMER_DEFINITION_FIELDS]
-    first_seen = customer.first_seen
-    validated_save(customer, **fields)
+    earlier_first_seen = customer.first_seen
+    validated_save(
+        customer,
+        **given(
+            external_reference=external_reference,
+            first_seen=first_seen,
+            segment=segment,
+            contract_type=contract_type,
+            contract_term_months=contract_term_months,
+        ),
+    )
     if before != [getattr(customer, name) for name in CUSTOMER_DEFINITION_FIELDS]:
-        earliest = min(first_seen, customer.first_seen)
+        earliest = min(earlier_first_seen, customer.first_seen)
         customers_changes_record(changed=[customer.pk], first_seen=earliest)
     return customer
 
@@ -122,21 +206,25 @@ def _delete_unless_in_use(instance: Model) -> None:
         ) from None
 
 
+@transaction.atomic
 def department_delete(*, department: Department) -> None:
     """Delete a department that owns no touchpoint."""
     _delete_unless_in_use(department)
 
 
+@transaction.atomic
 def partner_delete(*, partner: Partner) -> None:
     """Delete a partner that owns no touchpoint (end the partnership instead while it does)."""
     _delete_unless_in_use(partner)
 
 
+@transaction.atomic
 def segment_delete(*, segment: CustomerSegment) -> None:
     """Delete a customer segment; its customers and journeys keep existing without one."""
     _delete_unless_in_use(segment)
 
 
+@transaction.atomic
 def customer_delete(*, customer: Customer) -> None:
     """Delete a customer (their activity goes with them, logged for the recompute)."""
     _delete_unless_in_use(customer)

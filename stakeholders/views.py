@@ -4,40 +4,27 @@ Everyone with a role reads them; quality managers create and edit departments an
 Each page runs a fixed number of queries whatever the amount of data behind it.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import ValidationError
-from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.forms import add_service_errors
+from core.forms import service_errors
 from core.history import history_entries
 from core.pagination import page_of
-from core.roles import Role
 
 from . import selectors, services
 from .constants import SELECTION_WEIGHTS, StakeholderGroup
 from .forms import SCORE_LABELS, DepartmentForm, PartnerFilterForm, PartnerForm
-from .models import Customer, CustomerSegment, Department, Partner
-
-User = get_user_model()
+from .models import Department, Partner
 
 MAP_SAMPLE = 6  # rows a stakeholder-map card lists before it links to the full list
-
-
-def _owned_touchpoints(owner: Department | Partner) -> QuerySet[Any]:
-    """Return the touchpoints an owner holds, with stage and journey, in journey-map order."""
-    return owner.touchpoints.select_related("stage__journey").order_by(
-        "stage__journey__name", "stage__journey", "stage__order", "order"
-    )
 
 
 # The stakeholder map -----------------------------------------------------------------------------
@@ -61,29 +48,6 @@ class GroupCard:
     description: str | Promise
     body: str
     figures: list[Figure]
-
-
-@dataclass(frozen=True)
-class PartnerCell:
-    """How many partners of one kind have one status."""
-
-    kind: str
-    status: str
-    label: str | Promise
-    count: int
-
-
-@dataclass(frozen=True)
-class PartnerRow:
-    """The partners of one kind, counted by status."""
-
-    kind: str
-    label: str | Promise
-    cells: list[PartnerCell] = field(default_factory=list)
-
-    @property
-    def total(self) -> int:
-        return sum(cell.count for cell in self.cells)
 
 
 # Per group: its icon, what it stands for, and the template of its card's body.
@@ -121,67 +85,26 @@ GROUP_CARDS: dict[StakeholderGroup, tuple[str, str | Promise, str]] = {
 }
 
 
-def _partner_rows() -> list[PartnerRow]:
-    """Count partners by kind and status in one grouped query (every pair shown, zeros too)."""
-    counts = {
-        (row["kind"], row["status"]): row["count"]
-        for row in Partner.objects.order_by().values("kind", "status").annotate(count=Count("pk"))
-    }
-    return [
-        PartnerRow(
-            kind=kind.value,
-            label=kind.label,
-            cells=[
-                PartnerCell(kind.value, status.value, status.label, counts.get((kind, status), 0))
-                for status in Partner.Status
-            ],
-        )
-        for kind in Partner.Kind
-    ]
-
-
-def _map_context() -> dict[str, Any]:
-    """Read everything the stakeholder map shows, in a fixed number of queries."""
-    customers = Customer.objects.aggregate(
-        total=Count("pk"), unsegmented=Count("pk", filter=Q(segment__isnull=True))
-    )
-    departments = Department.objects.aggregate(
-        total=Count("pk"),
-        led=Count("pk", filter=Q(lead__isnull=False)),
-        leads=Count("lead", distinct=True),
-    )
-    active_users = User.objects.filter(is_active=True)
-    staff = active_users.aggregate(
-        frontline=Count("pk", filter=Q(groups__name=Role.FRONTLINE.value), distinct=True),
-        executives=Count("pk", filter=Q(groups__name=Role.EXECUTIVE.value), distinct=True),
-    )
-    partner_rows = _partner_rows()
-    partner_count = sum(row.total for row in partner_rows)
-    segment_count = CustomerSegment.objects.count()
-    probation_count = sum(
-        cell.count
-        for row in partner_rows
-        for cell in row.cells
-        if cell.status == Partner.Status.PROBATION
-    )
+def _map_context(overview: selectors.StakeholderMap) -> dict[str, Any]:
+    """Lay the stakeholder map's counts out as one card per group."""
     # Shareholders and communities are followed through indicators only. Those live in metrics,
     # a layer above this app, so their cards link to the indicator list instead of counting.
     figures: dict[StakeholderGroup, list[Figure]] = {
         StakeholderGroup.CUSTOMERS: [
-            Figure("customers", gettext_lazy("customers"), customers["total"]),
-            Figure("segments", gettext_lazy("segments"), segment_count),
+            Figure("customers", gettext_lazy("customers"), overview.customer_count),
+            Figure("segments", gettext_lazy("segments"), overview.segment_count),
         ],
         StakeholderGroup.EMPLOYEES: [
-            Figure("frontline", gettext_lazy("frontline staff"), staff["frontline"]),
-            Figure("departments", gettext_lazy("departments"), departments["total"]),
+            Figure("frontline", gettext_lazy("frontline staff"), overview.frontline_count),
+            Figure("departments", gettext_lazy("departments"), overview.department_count),
         ],
         StakeholderGroup.LEADERS: [
-            Figure("executives", gettext_lazy("executives"), staff["executives"]),
-            Figure("leads", gettext_lazy("department leads"), departments["leads"]),
+            Figure("executives", gettext_lazy("executives"), overview.executive_count),
+            Figure("leads", gettext_lazy("department leads"), overview.department_lead_count),
         ],
         StakeholderGroup.PARTNERS: [
-            Figure("partners", gettext_lazy("partners"), partner_count),
-            Figure("probation", gettext_lazy("on probation"), probation_count),
+            Figure("partners", gettext_lazy("partners"), overview.partner_count),
+            Figure("probation", gettext_lazy("on probation"), overview.probation_count),
         ],
         StakeholderGroup.SHAREHOLDERS: [],
         StakeholderGroup.COMMUNITIES: [],
@@ -191,27 +114,17 @@ def _map_context() -> dict[str, Any]:
     ]
     return {
         "cards": cards,
-        "segments": list(selectors.segment_list().order_by("-customer_count", "name")[:MAP_SAMPLE]),
-        "segment_count": segment_count,
-        "unsegmented_customer_count": customers["unsegmented"],
-        "departments": list(
-            selectors.department_list().order_by("-touchpoint_count", "name")[:MAP_SAMPLE]
-        ),
-        "department_count": departments["total"],
-        "executives": list(
-            active_users.filter(groups__name=Role.EXECUTIVE.value)
-            .distinct()
-            .order_by("first_name", "last_name", "username")[:MAP_SAMPLE]
-        ),
-        "executive_count": staff["executives"],
-        "led_departments": list(
-            Department.objects.filter(lead__isnull=False)
-            .select_related("lead")
-            .order_by("name")[:MAP_SAMPLE]
-        ),
-        "led_department_count": departments["led"],
-        "partner_rows": partner_rows,
-        "partner_count": partner_count,
+        "segments": overview.segments,
+        "segment_count": overview.segment_count,
+        "unsegmented_customer_count": overview.unsegmented_customer_count,
+        "departments": overview.departments,
+        "department_count": overview.department_count,
+        "executives": overview.executives,
+        "executive_count": overview.executive_count,
+        "led_departments": overview.led_departments,
+        "led_department_count": overview.led_department_count,
+        "partner_rows": overview.partner_rows,
+        "partner_count": overview.partner_count,
         "statuses": Partner.Status.choices,
     }
 
@@ -219,7 +132,8 @@ def _map_context() -> dict[str, Any]:
 @permission_required("stakeholders.view_partner", raise_exception=True)
 def stakeholder_map(request: HttpRequest) -> HttpResponse:
     """Show the six stakeholder groups, what belongs to each and how many."""
-    return render(request, "stakeholders/stakeholder_map.html", _map_context())
+    overview = selectors.stakeholder_map(sample=MAP_SAMPLE)
+    return render(request, "stakeholders/stakeholder_map.html", _map_context(overview))
 
 
 # Departments ------------------------------------------------------------------------------------
@@ -241,7 +155,7 @@ def department_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "stakeholders/department_detail.html",
-        {"department": department, "touchpoints": _owned_touchpoints(department)},
+        {"department": department, "touchpoints": selectors.touchpoints_owned_by(department)},
     )
 
 
@@ -250,11 +164,9 @@ def department_create(request: HttpRequest) -> HttpResponse:
     """Create a department."""
     form = DepartmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form) as call:
             department = services.department_create(**form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        if call.ok:
             messages.success(request, _("Department created."))
             return redirect(department)
     return render(request, "stakeholders/department_form.html", {"form": form})
@@ -267,11 +179,9 @@ def department_edit(request: HttpRequest, pk: int) -> HttpResponse:
     title = department.name  # the form changes the instance while it validates
     form = DepartmentForm(request.POST or None, instance=department)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form) as call:
             services.department_update(department=department, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        if call.ok:
             messages.success(request, _("Department saved."))
             return redirect(department)
     return render(
@@ -328,7 +238,7 @@ def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "partner": partner,
             "scores": _scores(partner),
-            "touchpoints": _owned_touchpoints(partner),
+            "touchpoints": selectors.touchpoints_owned_by(partner),
             "history": history_entries(partner, limit=20),
         },
     )
@@ -339,11 +249,9 @@ def partner_create(request: HttpRequest) -> HttpResponse:
     """Create a partner with its selection scores."""
     form = PartnerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form) as call:
             partner = services.partner_create(**form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        if call.ok:
             messages.success(request, _("Partner created."))
             return redirect(partner)
     return render(request, "stakeholders/partner_form.html", {"form": form})
@@ -356,11 +264,9 @@ def partner_edit(request: HttpRequest, pk: int) -> HttpResponse:
     title = partner.name  # the form changes the instance while it validates
     form = PartnerForm(request.POST or None, instance=partner)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form) as call:
             services.partner_update(partner=partner, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        if call.ok:
             messages.success(request, _("Partner saved."))
             return redirect(partner)
     return render(

@@ -1,10 +1,12 @@
-"""Reads of the import mechanism: the imports a user may see."""
+"""Reads of the import mechanism: the imports a user may see, the head of an uploaded file."""
 
 from typing import Any
 
 from django.db.models import QuerySet
 
 from core.models import ImportJob
+
+from . import reading
 
 
 def import_jobs_for(user: Any) -> QuerySet[ImportJob]:
@@ -13,3 +15,9 @@ def import_jobs_for(user: Any) -> QuerySet[ImportJob]:
     if user.has_perm("core.view_importjob"):
         return jobs
     return jobs.filter(created_by=user)
+
+
+def import_job_preview(job: ImportJob) -> reading.Head:
+    """Return the job's column names and first rows (the file was checked at upload)."""
+    with job.file.storage.open(job.file.name, "rb") as binary:
+        return reading.head(binary)

@@ -9,6 +9,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
@@ -20,8 +21,9 @@ from core.exceptions import ApplicationError
 from core.models import ImportJob
 from core.spreadsheets import defused
 
-from . import reading, registry
+from . import reading, registry, tasks
 from .registry import ORIGIN_FILE, Importer, LoadResult
+from .selectors import import_job_preview
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +45,7 @@ def _importer(key: str) -> Importer:
 
 
 @transaction.atomic
-def import_job_create(*, created_by: Any, importer_key: str, file: UploadedFile) -> ImportJob:
+def import_job_create(*, created_by: User, importer_key: str, file: UploadedFile) -> ImportJob:
     """Store an uploaded CSV file for an importer, after checking it can be read; awaits mapping."""
     importer = _importer(importer_key)
     if not created_by.has_perm(importer.permission):
@@ -65,12 +67,6 @@ def import_job_create(*, created_by: Any, importer_key: str, file: UploadedFile)
     )
 
 
-def import_job_preview(job: ImportJob) -> reading.Head:
-    """Return the job's column names and first rows (the file was checked at upload)."""
-    with job.file.storage.open(job.file.name, "rb") as binary:
-        return reading.head(binary)
-
-
 @transaction.atomic
 def import_job_start(
     *, job: ImportJob, mapping: dict[str, int | None], enqueue: bool = True
@@ -79,8 +75,6 @@ def import_job_start(
 
     `mapping` pairs each importer column with the position of the file's column holding it.
     """
-    from .tasks import run_import_task
-
     locked = ImportJob.objects.select_for_update().get(pk=job.pk)
     if locked.status != ImportJob.Status.PREVIEW:
         raise ApplicationError("This import has already been started.")
@@ -104,7 +98,7 @@ def import_job_start(
     locked.status = ImportJob.Status.QUEUED
     locked.save(update_fields=["mapping", "status"])
     if enqueue:
-        transaction.on_commit(lambda: run_import_task.delay(locked.pk))
+        transaction.on_commit(lambda: tasks.run_import_task.delay(locked.pk))
     return locked
 
 

@@ -1,15 +1,15 @@
 """Import pages: the list, the upload, the column-mapping preview and the job's progress."""
 
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from core.exceptions import ApplicationError
-from core.forms import add_service_errors
+from core.forms import service_errors
 from core.models import ImportJob
 from core.pagination import page_of
+from core.roles import acting_user
 
 from . import reading, registry, selectors, services
 from .forms import MappingForm, UploadForm
@@ -37,15 +37,13 @@ def job_create(request: HttpRequest) -> HttpResponse:
     importers = registry.importers_for(request.user)
     form = UploadForm(request.POST or None, request.FILES or None, importers=importers)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form) as call:
             job = services.import_job_create(
-                created_by=request.user,
+                created_by=acting_user(request),
                 importer_key=form.cleaned_data["importer"],
                 file=form.cleaned_data["file"],
             )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        if call.ok:
             return redirect("imports:job-preview", pk=job.pk)
     return render(request, "core/imports/job_create.html", {"form": form, "importers": importers})
 
@@ -58,7 +56,7 @@ def job_preview(request: HttpRequest, pk: int) -> HttpResponse:
     if job.status != ImportJob.Status.PREVIEW or importer is None:
         return redirect("imports:job-detail", pk=job.pk)
     try:
-        head = services.import_job_preview(job)
+        head = selectors.import_job_preview(job)
     except (ApplicationError, OSError):
         raise Http404 from None  # the stored file is gone or unreadable
     form = MappingForm(
@@ -68,13 +66,9 @@ def job_preview(request: HttpRequest, pk: int) -> HttpResponse:
         suggested=reading.suggested_mapping(importer.column_names, head.headers),
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form) as call:
             services.import_job_start(job=job, mapping=form.mapping())
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except ApplicationError:
-            return redirect("imports:job-detail", pk=job.pk)
-        else:
+        if call.ok or call.refused:  # refused: it was started already; its page says how it goes
             return redirect("imports:job-detail", pk=job.pk)
     width = len(head.headers)
     rows = [(cells + [""] * width)[:width] for cells in head.rows]
@@ -114,7 +108,9 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("core.add_importjob", raise_exception=True)
 def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """Return the progress panel alone (htmx polls it every second while the import runs)."""
-    return render(request, "core/imports/partials/progress.html", _progress_context(_job(request, pk)))
+    return render(
+        request, "core/imports/partials/progress.html", _progress_context(_job(request, pk))
+    )
 
 
 @permission_required("core.add_importjob", raise_exception=True)

@@ -12,7 +12,9 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core.api import ReadBackMixin
 from core.idempotency import IDEMPOTENCY_PARAMETER, idempotent
+from core.roles import acting_user
 
 from .. import selectors, services
 from ..models import Complaint, ComplaintEvent, Severity
@@ -240,6 +242,7 @@ COMPLAINT_ANSWER = OpenApiResponse(ComplaintSerializer, description="The updated
 
 
 class ComplaintViewSet(
+    ReadBackMixin[Complaint],
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet[Complaint],
 ):
@@ -263,10 +266,9 @@ class ComplaintViewSet(
         self.check_object_permissions(self.request, complaint)
         return complaint
 
-    def answer(self, complaint: Complaint, code: int = status.HTTP_200_OK) -> Response:
+    def read_back(self, row: Complaint) -> Complaint:
         """Return the complaint as it is now, read again through the visibility rule."""
-        fresh = selectors.complaint_detail(self.request.user, complaint.pk)
-        return Response(ComplaintSerializer(fresh).data, status=code)
+        return selectors.complaint_detail(self.request.user, row.pk)
 
     @extend_schema(parameters=[ComplaintQueueParameters])
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -292,7 +294,7 @@ class ComplaintViewSet(
         serializer = ComplaintSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         complaint = services.complaint_log(
-            logged_by=request.user, source=Complaint.Source.API, **serializer.validated_data
+            logged_by=acting_user(request), source=Complaint.Source.API, **serializer.validated_data
         )
         return self.answer(complaint, status.HTTP_201_CREATED)
 
@@ -309,7 +311,9 @@ class ComplaintViewSet(
         """Acknowledge receipt to the customer; stops the acknowledgement clock."""
         complaint = self.get_object()
         data = _valid(ComplaintNoteSerializer, request)
-        services.complaint_acknowledge(complaint=complaint, by=request.user, note=data["note"])
+        services.complaint_acknowledge(
+            complaint=complaint, by=acting_user(request), note=data["note"]
+        )
         return self.answer(complaint)
 
     @extend_schema(request=ComplaintNoteSerializer, responses=COMPLAINT_ANSWER)
@@ -318,7 +322,9 @@ class ComplaintViewSet(
         """Start investigating the complaint."""
         complaint = self.get_object()
         data = _valid(ComplaintNoteSerializer, request)
-        services.complaint_investigate(complaint=complaint, by=request.user, note=data["note"])
+        services.complaint_investigate(
+            complaint=complaint, by=acting_user(request), note=data["note"]
+        )
         return self.answer(complaint)
 
     @extend_schema(request=ComplaintRootCauseSerializer, responses=COMPLAINT_ANSWER)
@@ -331,7 +337,7 @@ class ComplaintViewSet(
         data = _valid(ComplaintRootCauseSerializer, request)
         services.complaint_set_root_cause(
             complaint=complaint,
-            by=request.user,
+            by=acting_user(request),
             category=data["root_cause_category"],
             text=data["root_cause"],
         )
@@ -343,7 +349,9 @@ class ComplaintViewSet(
         """Record the decision communicated to the customer; stops the resolution clock."""
         complaint = self.get_object()
         data = _valid(ComplaintResponseSerializer, request)
-        services.complaint_respond(complaint=complaint, by=request.user, decision=data["decision"])
+        services.complaint_respond(
+            complaint=complaint, by=acting_user(request), decision=data["decision"]
+        )
         return self.answer(complaint)
 
     @extend_schema(request=ComplaintClosureSerializer, responses=COMPLAINT_ANSWER)
@@ -354,7 +362,7 @@ class ComplaintViewSet(
         data = _valid(ComplaintClosureSerializer, request)
         services.complaint_close(
             complaint=complaint,
-            by=request.user,
+            by=acting_user(request),
             customer_accepted=data["customer_accepted"],
             satisfaction=data["customer_satisfaction"],
             send_csat_to=data["send_csat_to"],
@@ -367,7 +375,9 @@ class ComplaintViewSet(
         """Reopen a responded or closed complaint for further investigation."""
         complaint = self.get_object()
         data = _valid(ComplaintReopeningSerializer, request)
-        services.complaint_reopen(complaint=complaint, by=request.user, reason=data["reason"])
+        services.complaint_reopen(
+            complaint=complaint, by=acting_user(request), reason=data["reason"]
+        )
         return self.answer(complaint)
 
     @extend_schema(request=ComplaintAssignmentSerializer, responses=COMPLAINT_ANSWER)
@@ -376,7 +386,9 @@ class ComplaintViewSet(
         """Assign the complaint to a person, who is told by e-mail."""
         complaint = self.get_object()
         data = _valid(ComplaintAssignmentSerializer, request)
-        services.complaint_assign(complaint=complaint, assignee=data["assignee"], by=request.user)
+        services.complaint_assign(
+            complaint=complaint, assignee=data["assignee"], by=acting_user(request)
+        )
         return self.answer(complaint)
 
     @extend_schema(request=ComplaintNoteSerializer, responses=COMPLAINT_ANSWER)
@@ -385,7 +397,7 @@ class ComplaintViewSet(
         """Hand the complaint to quality managers, who are told by e-mail."""
         complaint = self.get_object()
         data = _valid(ComplaintNoteSerializer, request)
-        services.complaint_escalate(complaint=complaint, by=request.user, note=data["note"])
+        services.complaint_escalate(complaint=complaint, by=acting_user(request), note=data["note"])
         return self.answer(complaint)
 
     @extend_schema(request=ComplaintCommentSerializer, responses={201: ComplaintEventSerializer})
@@ -394,7 +406,9 @@ class ComplaintViewSet(
         """Add a comment to the complaint's timeline."""
         complaint = self.get_object()
         data = _valid(ComplaintCommentSerializer, request)
-        event = services.complaint_comment(complaint=complaint, by=request.user, text=data["text"])
+        event = services.complaint_comment(
+            complaint=complaint, by=acting_user(request), text=data["text"]
+        )
         return Response(ComplaintEventSerializer(event).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -420,7 +434,7 @@ class ComplaintViewSet(
                 {"complaints": f"No such complaints: {', '.join(map(str, sorted(unknown)))}."}
             )
         services.complaint_bulk_assign(
-            complaints=complaints, assignee=data["assignee"], by=request.user
+            complaints=complaints, assignee=data["assignee"], by=acting_user(request)
         )
         rows = selectors.complaint_queue(request.user).filter(pk__in=wanted)
         return Response(ComplaintSerializer(rows, many=True).data)

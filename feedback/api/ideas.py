@@ -11,6 +11,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
+from core.api import ReadBackMixin
+from core.roles import acting_user
+
 from .. import selectors, services
 from ..models import IdeaEvent, ImprovementIdea
 from .permissions import IdeaVotePermissions, MayReadIdeas
@@ -107,6 +110,7 @@ IDEA_ANSWER = OpenApiResponse(IdeaSerializer, description="The idea, after the d
 
 
 class IdeaViewSet(
+    ReadBackMixin[ImprovementIdea],
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -121,14 +125,12 @@ class IdeaViewSet(
         # Aggregating drops the model's default ordering; paging needs a stable one.
         return selectors.idea_list(self.request.user).order_by("-submitted_at", "-id")
 
-    def answer(self, idea: ImprovementIdea, code: int = status.HTTP_200_OK) -> Response:
-        """Return the idea as it is now, with its support count."""
-        return Response(IdeaSerializer(self.get_queryset().get(pk=idea.pk)).data, status=code)
-
     def perform_create(self, serializer: BaseSerializer[ImprovementIdea]) -> None:
-        idea = services.idea_submit(submitted_by=self.request.user, **serializer.validated_data)
+        idea = services.idea_submit(
+            submitted_by=acting_user(self.request), **serializer.validated_data
+        )
         # Read it back through the selector so the response carries the support count.
-        serializer.instance = self.get_queryset().get(pk=idea.pk)
+        serializer.instance = self.read_back(idea)
 
     @extend_schema(responses=IdeaEventSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None)
@@ -142,7 +144,7 @@ class IdeaViewSet(
     def review(self, request: Request, pk: str) -> Response:
         """Take the idea into review."""
         idea = self.get_object()
-        services.idea_review(idea=idea, by=request.user)
+        services.idea_review(idea=idea, by=acting_user(request))
         return self.answer(idea)
 
     @extend_schema(request=IdeaAcceptanceSerializer, responses=IDEA_ANSWER)
@@ -151,7 +153,7 @@ class IdeaViewSet(
         """Accept the idea: it becomes a candidate for a PDCA cycle."""
         idea = self.get_object()
         data = _valid(IdeaAcceptanceSerializer, request)
-        services.idea_accept(idea=idea, by=request.user, reason=data["reason"])
+        services.idea_accept(idea=idea, by=acting_user(request), reason=data["reason"])
         return self.answer(idea)
 
     @extend_schema(request=IdeaDeclineSerializer, responses=IDEA_ANSWER)
@@ -160,7 +162,7 @@ class IdeaViewSet(
         """Decline the idea with the reason its submitter will read."""
         idea = self.get_object()
         data = _valid(IdeaDeclineSerializer, request)
-        services.idea_decline(idea=idea, by=request.user, reason=data["reason"])
+        services.idea_decline(idea=idea, by=acting_user(request), reason=data["reason"])
         return self.answer(idea)
 
     @extend_schema(request=IdeaNoteSerializer, responses=IDEA_ANSWER)
@@ -169,7 +171,7 @@ class IdeaViewSet(
         """Mark the accepted idea as implemented."""
         idea = self.get_object()
         data = _valid(IdeaNoteSerializer, request)
-        services.idea_implement(idea=idea, by=request.user, note=data["note"])
+        services.idea_implement(idea=idea, by=acting_user(request), note=data["note"])
         return self.answer(idea)
 
     @extend_schema(
@@ -189,7 +191,7 @@ class IdeaViewSet(
         """Support a colleague's idea (POST), or withdraw the support (DELETE)."""
         idea = self.get_object()
         if request.method == "DELETE":
-            services.idea_unvote(idea=idea, voter=request.user)
+            services.idea_unvote(idea=idea, voter=acting_user(request))
             return Response(status=status.HTTP_204_NO_CONTENT)
-        services.idea_vote(idea=idea, voter=request.user)
+        services.idea_vote(idea=idea, voter=acting_user(request))
         return self.answer(idea, status.HTTP_201_CREATED)

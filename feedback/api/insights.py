@@ -9,6 +9,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
+from core.api import ReadBackMixin
+from core.roles import acting_user
 from journeys.models import Touchpoint
 
 from .. import selectors, services
@@ -41,17 +43,17 @@ class ThemeViewSet(
 
     def perform_create(self, serializer: BaseSerializer[Theme]) -> None:
         serializer.instance = services.theme_create(
-            by=self.request.user, **serializer.validated_data
+            by=acting_user(self.request), **serializer.validated_data
         )
 
     def perform_update(self, serializer: BaseSerializer[Theme]) -> None:
         assert serializer.instance is not None
         serializer.instance = services.theme_update(
-            theme=serializer.instance, by=self.request.user, **serializer.validated_data
+            theme=serializer.instance, by=acting_user(self.request), **serializer.validated_data
         )
 
     def perform_destroy(self, instance: Theme) -> None:
-        services.theme_delete(theme=instance, by=self.request.user)
+        services.theme_delete(theme=instance, by=acting_user(self.request))
 
 
 class InsightThemeSerializer(serializers.ModelSerializer[Theme]):
@@ -142,6 +144,7 @@ class InsightParameters(serializers.Serializer):
 
 
 class InsightViewSet(
+    ReadBackMixin[Insight],
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet[Insight],
 ):
@@ -155,10 +158,6 @@ class InsightViewSet(
 
     def get_queryset(self) -> QuerySet[Insight]:
         return selectors.insight_list(self.request.user)
-
-    def answer(self, insight: Insight, code: int = status.HTTP_200_OK) -> Response:
-        """Return the insight as it is now, with its themes."""
-        return Response(InsightSerializer(self.get_queryset().get(pk=insight.pk)).data, status=code)
 
     @extend_schema(parameters=[InsightParameters])
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -177,7 +176,7 @@ class InsightViewSet(
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Record what a customer said to a member of staff, as a note."""
         data = _valid(InsightNoteSerializer, request)
-        insight = services.insight_note(author=request.user, **data)
+        insight = services.insight_note(author=acting_user(request), **data)
         return self.answer(insight, status.HTTP_201_CREATED)
 
     @extend_schema(request=InsightTaggingSerializer, responses=InsightSerializer)
@@ -185,5 +184,5 @@ class InsightViewSet(
         """Tag the insight: set its themes (quality managers)."""
         insight = self.get_object()
         data = _valid(InsightTaggingSerializer, request)
-        services.insight_tag(insight=insight, themes=data["themes"], by=request.user)
+        services.insight_tag(insight=insight, themes=data["themes"], by=acting_user(request))
         return self.answer(insight)

@@ -9,6 +9,9 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core.api import ReadBackMixin
+from core.roles import acting_user
+
 from .. import selectors, services
 from ..models import ITEM_SCORE_MAX, Audit, AuditItemScore, ChecklistItem, ChecklistTemplate
 from .validation import _valid
@@ -51,6 +54,7 @@ def _pairs(items: list[dict[str, Any]]) -> list[tuple[str, int]]:
 
 
 class ChecklistViewSet(
+    ReadBackMixin[ChecklistTemplate],
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -69,16 +73,11 @@ class ChecklistViewSet(
             .order_by("touchpoint", "name", "id")
         )
 
-    def answer(self, checklist: ChecklistTemplate, code: int = status.HTTP_200_OK) -> Response:
-        """Return the checklist as it is now, with its items."""
-        fresh = self.get_queryset().get(pk=checklist.pk)
-        return Response(ChecklistSerializer(fresh).data, status=code)
-
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Write a checklist for a touchpoint with its weighted items."""
         data = _valid(ChecklistSerializer, request)
         checklist = services.checklist_create(
-            by=request.user,
+            by=acting_user(request),
             touchpoint=data["touchpoint"],
             name=data["name"],
             items=_pairs(data["items"]),
@@ -96,7 +95,7 @@ class ChecklistViewSet(
         data = dict(serializer.validated_data)
         if "items" in data:
             data["items"] = _pairs(data["items"])
-        services.checklist_update(checklist=checklist, by=request.user, **data)
+        services.checklist_update(checklist=checklist, by=acting_user(request), **data)
         return self.answer(checklist)
 
 
@@ -185,6 +184,7 @@ def _scores(rows: list[dict[str, Any]]) -> tuple[dict[int, int], dict[int, str]]
 
 
 class AuditViewSet(
+    ReadBackMixin[Audit],
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet[Audit],
@@ -202,10 +202,6 @@ class AuditViewSet(
             )
         )
 
-    def answer(self, audit: Audit, code: int = status.HTTP_200_OK) -> Response:
-        """Return the audit as it is now, with its item scores."""
-        return Response(AuditSerializer(self.get_queryset().get(pk=audit.pk)).data, status=code)
-
     @extend_schema(request=AuditRecordingSerializer, responses={201: AuditSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Record a visit; every item of the checklist needs a score from 0 to 4."""
@@ -213,7 +209,7 @@ class AuditViewSet(
         scores, notes = _scores(data["item_scores"])
         audit = services.audit_record(
             template=data["template"],
-            auditor=request.user,
+            auditor=acting_user(request),
             visited_on=data["visited_on"],
             notes=data["notes"],
             scores=scores,
@@ -229,7 +225,7 @@ class AuditViewSet(
         scores, notes = _scores(data["item_scores"]) if "item_scores" in data else (None, None)
         services.audit_correct(
             audit=audit,
-            by=request.user,
+            by=acting_user(request),
             visited_on=data.get("visited_on"),
             notes=data.get("notes"),
             scores=scores,

@@ -7,6 +7,8 @@ from django_filters import rest_framework as filters
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.serializers import BaseSerializer
 
+from core.roles import acting_user
+
 from .. import selectors, services
 from ..models import Recognition
 
@@ -77,6 +79,6 @@ class RecognitionViewSet(
 
     def perform_create(self, serializer: BaseSerializer[Recognition]) -> None:
         recognition = services.recognition_give(
-            given_by=self.request.user, **serializer.validated_data
+            given_by=acting_user(self.request), **serializer.validated_data
         )
         serializer.instance = self.get_queryset().get(pk=recognition.pk)

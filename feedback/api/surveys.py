@@ -16,6 +16,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.serializers import BaseSerializer
 
 from core.exceptions import ApplicationError
+from core.roles import acting_user
 
 from .. import selectors, services
 from ..models import Survey, SurveyResponse
@@ -102,7 +103,7 @@ class SurveyViewSet(viewsets.ModelViewSet[Survey]):
 
     def perform_create(self, serializer: BaseSerializer[Survey]) -> None:
         serializer.instance = services.survey_create(
-            created_by=self.request.user, **serializer.validated_data
+            created_by=acting_user(self.request), **serializer.validated_data
         )
 
     def perform_update(self, serializer: BaseSerializer[Survey]) -> None:

@@ -11,11 +11,19 @@ from .mystery_shopping import (
     ChecklistTemplate,
 )
 from .recognition import Recognition
-from .surveys import EmployeeParticipation, Survey, SurveyInvitation, SurveyResponse
+from .surveys import (
+    SCORED_FIELDS,
+    EmployeeParticipation,
+    Survey,
+    SurveyDay,
+    SurveyInvitation,
+    SurveyResponse,
+)
 
 __all__ = [
     "AT_RISK_SHARE",
     "ITEM_SCORE_MAX",
+    "SCORED_FIELDS",
     "Audit",
     "AuditItemScore",
     "ChecklistItem",
@@ -31,6 +39,7 @@ __all__ = [
     "Severity",
     "SeverityPolicy",
     "Survey",
+    "SurveyDay",
     "SurveyInvitation",
     "SurveyResponse",
     "Theme",

@@ -170,6 +170,11 @@ class SurveyInvitation(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("survey invitation")
         verbose_name_plural = _("survey invitations")
+        indexes = [
+            # A survey's latest invitations (its page shows 20): a LIMIT that reads 20 entries
+            # instead of sorting every invitation the survey ever sent.
+            models.Index(fields=["survey", "-created_at", "-id"], name="invitation_survey_latest")
+        ]
 
     def __str__(self) -> str:
         return f"{self.survey} invitation {self.pk}"
@@ -280,10 +285,85 @@ class SurveyResponse(ConstraintErrorsOnFields, TracksChanges, models.Model):
             models.Index(fields=["touchpoint", "responded_at"], name="response_touchpoint_time"),
             models.Index(fields=["responded_at"], name="response_time"),
             models.Index(fields=["journey", "responded_at"], name="response_journey_time"),
+            # The latest comments on a survey's results page: only answers with words, newest
+            # first, so that its LIMIT reads a page of the index whatever the survey's size.
+            models.Index(
+                fields=["survey", "-responded_at", "-id"],
+                condition=~Q(comment="", improvement_suggestion=""),
+                name="response_survey_commented",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.survey}: {self.score}"
+
+
+SCORED_FIELDS = tuple(f"scored_{score}" for score in range(11))
+
+
+class SurveyDay(models.Model):
+    """The answers to one survey on one local day, counted per score (per department for eNPS).
+
+    A maintained aggregate of SurveyResponse, so that the survey pages read a row per day
+    instead of every answer: `feedback.services.survey_days_refresh` rewrites the days a write
+    touches in its transaction, and the nightly recompute refreshes the days of the change log.
+    Rows are not unique per (survey, day, department): deleting a department makes its rows
+    department-less beside the others, as it does its answers, and sums stay the same.
+    """
+
+    # Not indexed alone: the (survey, day) index below serves every read by survey.
+    survey = models.ForeignKey(
+        Survey,
+        verbose_name=_("survey"),
+        on_delete=models.CASCADE,
+        related_name="days",
+        db_index=False,
+    )
+    day = models.DateField(_("day"))
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    answers = models.PositiveIntegerField(_("answers"))
+    score_total = models.PositiveIntegerField(_("sum of the scores"))
+    # Answers per score, 0 to 10: every scale (NPS, CSAT, CES, eNPS) fits in these.
+    scored_0 = models.PositiveIntegerField(_("answers scoring 0"), default=0)
+    scored_1 = models.PositiveIntegerField(_("answers scoring 1"), default=0)
+    scored_2 = models.PositiveIntegerField(_("answers scoring 2"), default=0)
+    scored_3 = models.PositiveIntegerField(_("answers scoring 3"), default=0)
+    scored_4 = models.PositiveIntegerField(_("answers scoring 4"), default=0)
+    scored_5 = models.PositiveIntegerField(_("answers scoring 5"), default=0)
+    scored_6 = models.PositiveIntegerField(_("answers scoring 6"), default=0)
+    scored_7 = models.PositiveIntegerField(_("answers scoring 7"), default=0)
+    scored_8 = models.PositiveIntegerField(_("answers scoring 8"), default=0)
+    scored_9 = models.PositiveIntegerField(_("answers scoring 9"), default=0)
+    scored_10 = models.PositiveIntegerField(_("answers scoring 10"), default=0)
+
+    class Meta:
+        verbose_name = _("survey day")
+        verbose_name_plural = _("survey days")
+        indexes = [
+            # The pages sum a survey's rows; every refresh replaces a range of a survey's days.
+            models.Index(fields=["survey", "day"], name="survey_day_survey_day"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    answers=sum(
+                        (models.F(name) for name in SCORED_FIELDS[1:]),
+                        start=models.F(SCORED_FIELDS[0]),
+                    )
+                ),
+                name="survey_day_answers_add_up",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id} {self.day}: {self.answers}"
 
 
 class EmployeeParticipation(models.Model):

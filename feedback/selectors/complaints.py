@@ -149,3 +149,11 @@ def my_complaints(user: Any) -> QuerySet[Complaint]:
         )
         .order_by("-received_at", "-id")
     )
+
+
+def my_open_counts(user: Any) -> dict[str, int]:
+    """Return how many open complaints the user logged (`logged`) and holds (`assigned`)."""
+    return Complaint.objects.filter(status__in=OPEN).aggregate(
+        logged=Count("id", filter=Q(logged_by=user)),
+        assigned=Count("id", filter=Q(assignee=user)),
+    )

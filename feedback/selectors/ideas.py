@@ -25,3 +25,9 @@ def idea_timeline(idea: ImprovementIdea) -> QuerySet[IdeaEvent]:
 def my_ideas(user: Any) -> QuerySet[ImprovementIdea]:
     """Return the ideas the user submitted, newest first, with support counts."""
     return idea_list(user).filter(submitted_by=user).order_by("-submitted_at", "-id")
+
+
+def ideas_awaiting_review_count() -> int:
+    """Return how many ideas are submitted or under review, waiting for a decision."""
+    waiting = [ImprovementIdea.Status.SUBMITTED, ImprovementIdea.Status.UNDER_REVIEW]
+    return ImprovementIdea.objects.filter(status__in=waiting).count()

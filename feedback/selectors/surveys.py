@@ -1,41 +1,63 @@
-"""Reads of surveys: the list with its headline scores, and one survey's results.
+"""Reads of surveys: the list with its headline scores, one survey's results, invitations and
+pulses.
 
-Scores are aggregated in the database. eNPS answers are never shown one by one, to anyone
-(`shown_one_by_one` leaves them out of every list, API and insight), and their
+Scores are summed from the answers' per-day counts (SurveyDay, kept by the answer services), so
+that the pages' cost does not grow with the number of answers. eNPS answers are never shown one by
+one, to anyone (`shown_one_by_one` leaves them out of every list, API and insight), and their
 aggregates only for groups of at least `ANONYMITY_THRESHOLD` answers, so that nobody's answer can
 be picked out (`headline` and `_department_groups`).
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Q, QuerySet, Sum
+from django.utils import timezone
 
-from ..models import Survey, SurveyInvitation, SurveyResponse
+from ..models import (
+    SCORED_FIELDS,
+    EmployeeParticipation,
+    Survey,
+    SurveyDay,
+    SurveyInvitation,
+    SurveyResponse,
+)
 
 ANONYMITY_THRESHOLD = 5
 # Survey kinds answered by employees: shown only in aggregate, never one answer at a time.
 EMPLOYEE_KINDS = (Survey.Kind.ENPS,)
 OTHER_DEPARTMENTS = "Other departments"
 
-# kind: (condition of a "good" answer, condition of a "bad" one) on the score
+# kind: (scores of a "good" answer, scores of a "bad" one)
 GOOD_AND_BAD = {
-    Survey.Kind.NPS: (Q(score__gte=9), Q(score__lte=6)),
-    Survey.Kind.ENPS: (Q(score__gte=9), Q(score__lte=6)),
-    Survey.Kind.CSAT: (Q(score__gte=4), Q(score__lte=2)),
-    Survey.Kind.CES: (Q(score__gte=5), Q(score__lte=3)),
+    Survey.Kind.NPS: (range(9, 11), range(0, 7)),
+    Survey.Kind.ENPS: (range(9, 11), range(0, 7)),
+    Survey.Kind.CSAT: (range(4, 11), range(0, 3)),
+    Survey.Kind.CES: (range(5, 11), range(0, 4)),
 }
 
 
-def _counts(prefix: str = "") -> dict[str, Any]:
-    score = f"{prefix}score"
+def _sums() -> dict[str, Any]:
+    """Return the sums over SurveyDay rows that `_counts` reads."""
+    return {name: Sum(name) for name in ("score_total", *SCORED_FIELDS)}
+
+
+def _counts(row: dict[str, Any]) -> dict[str, Any]:
+    """Return the counts a headline reads, from summed SurveyDay rows (see `_sums`)."""
+    per_score = [row.get(name) or 0 for name in SCORED_FIELDS]
+    answers = sum(per_score)
+    score_total = row.get("score_total") or 0
     return {
-        "answers": Count(f"{prefix}id"),
-        "average": Avg(score),
-        "nps_good": Count(f"{prefix}id", filter=Q(**{f"{score}__gte": 9})),
-        "nps_bad": Count(f"{prefix}id", filter=Q(**{f"{score}__lte": 6})),
-        "csat_good": Count(f"{prefix}id", filter=Q(**{f"{score}__gte": 4})),
-        "ces_good": Count(f"{prefix}id", filter=Q(**{f"{score}__gte": 5})),
+        "per_score": per_score,
+        "score_total": score_total,
+        "answers": answers,
+        "average": score_total / answers if answers else None,
+        "nps_good": sum(per_score[9:]),
+        "nps_bad": sum(per_score[:7]),
+        "csat_good": sum(per_score[4:]),
+        "ces_good": sum(per_score[5:]),
     }
 
 
@@ -68,18 +90,26 @@ def headline(kind: str, row: dict[str, Any]) -> Headline:
 
 
 def survey_list() -> QuerySet[Survey]:
-    """Return the surveys with their scope and headline counts annotated."""
-    # Aggregating drops the model ordering; paging needs a stable one.
-    return (
-        Survey.objects.select_related("journey", "touchpoint")
-        .annotate(**_counts("responses__"))
-        .order_by("name")
-    )
+    """Return the surveys with their scope, by name (their headlines: `survey_headlines`)."""
+    return Survey.objects.select_related("journey", "touchpoint").order_by("name")
 
 
-def survey_headline(survey: Any) -> Headline:
-    """Return the headline of a survey annotated by `survey_list`."""
-    return headline(survey.kind, survey.__dict__)
+def survey_headlines(surveys: Iterable[Survey]) -> dict[int, Headline]:
+    """Return the headline of each of these surveys (a page of the list), by id.
+
+    One query over the surveys' day counts (SurveyDay), whatever the number of answers.
+    """
+    kinds = {survey.pk: survey.kind for survey in surveys}
+    if not kinds:
+        return {}
+    rows = {
+        row["survey_id"]: row
+        for row in SurveyDay.objects.filter(survey_id__in=list(kinds))
+        .values("survey_id")
+        .annotate(**_sums())
+        .order_by()
+    }
+    return {pk: headline(kind, _counts(rows.get(pk, {}))) for pk, kind in kinds.items()}
 
 
 @dataclass
@@ -96,22 +126,37 @@ class Results:
 
 
 def survey_results(survey: Survey, *, comments: int = 20) -> Results:
-    """Return a survey's results; eNPS ones only for groups of at least the threshold."""
-    rows = SurveyResponse.objects.filter(survey=survey)
-    overall = headline(survey.kind, rows.aggregate(**_counts()))
+    """Return a survey's results; eNPS ones only for groups of at least the threshold.
+
+    The counts come from the survey's day counts (SurveyDay) in one query; the latest comments
+    are one bounded read of the answers (an index holds only those with words).
+    """
+    days = SurveyDay.objects.filter(survey=survey)
+    grouped: list[dict[str, Any]] = []
+    if survey.is_employee_survey:
+        grouped = [
+            {"department__name": row["department__name"], **_counts(row)}
+            for row in days.values("department__name")
+            .annotate(**_sums())
+            .order_by("department__name")
+        ]
+        total = _merged(grouped)
+    else:
+        total = _counts(days.aggregate(**_sums()))
+    overall = headline(survey.kind, total)
     results = Results(headline=overall)
     if overall.hidden or not overall.answers:
         return results
-    total = overall.answers
+    answers = overall.answers
+    per_score = total["per_score"]
     low, high = survey.scale
-    per_score = dict(rows.values_list("score").annotate(n=Count("id")).values_list("score", "n"))
     results.distribution = [
-        (score, per_score.get(score, 0), round(100 * per_score.get(score, 0) / total))
+        (score, per_score[score], round(100 * per_score[score] / answers))
         for score in range(low, high + 1)
     ]
-    good, bad = GOOD_AND_BAD[Survey.Kind(survey.kind)]
-    split = rows.aggregate(good=Count("id", filter=good), bad=Count("id", filter=bad))
-    middle = total - split["good"] - split["bad"]
+    good_scores, bad_scores = GOOD_AND_BAD[Survey.Kind(survey.kind)]
+    good = sum(per_score[score] for score in good_scores)
+    bad = sum(per_score[score] for score in bad_scores)
     if survey.kind in (Survey.Kind.NPS, Survey.Kind.ENPS):
         names = ("Promoters (9-10)", "Passives (7-8)", "Detractors (0-6)")
     elif survey.kind == Survey.Kind.CSAT:
@@ -119,11 +164,11 @@ def survey_results(survey: Survey, *, comments: int = 20) -> Results:
     else:
         names = ("Easy (5-7)", "Neutral (4)", "Difficult (1-3)")
     results.shares = [
-        (name, count, round(100 * count / total))
-        for name, count in zip(names, (split["good"], middle, split["bad"]), strict=True)
+        (name, count, round(100 * count / answers))
+        for name, count in zip(names, (good, answers - good - bad, bad), strict=True)
     ]
     if survey.is_employee_survey:
-        results.groups, results.groups_merged = _department_groups(rows)
+        results.groups, results.groups_merged = _department_groups(grouped)
     else:
         results.comments = list(
             responses_shown_one_by_one()
@@ -137,16 +182,15 @@ def survey_results(survey: Survey, *, comments: int = 20) -> Results:
 
 def _merged(rows: list[dict[str, Any]]) -> dict[str, Any]:
     """Add up the counts of several groups (see `_counts`) as those of one."""
-    merged: dict[str, Any] = {
-        name: sum(row[name] for row in rows)
-        for name in ("answers", "nps_good", "nps_bad", "csat_good", "ces_good")
+    summed = {
+        name: sum(row["per_score"][score] for row in rows)
+        for score, name in enumerate(SCORED_FIELDS)
     }
-    merged["average"] = sum(row["average"] * row["answers"] for row in rows) / merged["answers"]
-    return merged
+    return _counts({"score_total": sum(row["score_total"] for row in rows), **summed})
 
 
 def _department_groups(
-    rows: QuerySet[SurveyResponse],
+    grouped: list[dict[str, Any]],
 ) -> tuple[list[tuple[str, Headline]], bool]:
     """Return the eNPS per department, naming only departments with at least the threshold of
     answers, and whether some answers were merged into "Other departments".
@@ -156,9 +200,6 @@ def _department_groups(
     that subtracting the named groups from the whole never gives away a small group's answers.
     The merged group is not shown when it is all there is (it is the whole).
     """
-    grouped = list(
-        rows.values("department__name").annotate(**_counts()).order_by("department__name")
-    )
     named = [
         row for row in grouped if row["department__name"] and row["answers"] >= ANONYMITY_THRESHOLD
     ]
@@ -205,3 +246,26 @@ def responses_visible_to(user: Any) -> QuerySet[SurveyResponse]:
     if not user.is_authenticated or not user.has_perm("feedback.view_surveyresponse"):
         return SurveyResponse.objects.none()
     return responses_shown_one_by_one().select_related("survey").order_by("-responded_at", "-id")
+
+
+def invitation_usable(invitation: SurveyInvitation, now: datetime | None = None) -> bool:
+    """Return whether the invitation's link still takes an answer."""
+    now = now or timezone.now()
+    return now < invitation.expires_at and invitation.survey.is_open(now)
+
+
+def pulse_start(survey: Survey, now: datetime | None = None) -> date:
+    """Return the first day of the survey's pulse running now (its start without recurrence)."""
+    start = timezone.localdate(survey.starts_at)
+    if not survey.recurrence_weeks:
+        return start
+    today = timezone.localdate(now or timezone.now())
+    length = 7 * survey.recurrence_weeks
+    return start + timedelta(days=max(0, (today - start).days) // length * length)
+
+
+def has_answered_pulse(*, user: Any, survey: Survey, now: datetime | None = None) -> bool:
+    """Return whether the employee already answered the pulse running now."""
+    return EmployeeParticipation.objects.filter(
+        survey=survey, user=user, pulse_start=pulse_start(survey, now)
+    ).exists()

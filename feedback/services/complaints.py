@@ -4,6 +4,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -17,22 +18,22 @@ from stakeholders.models import Customer
 
 from .. import lifecycle, sla, tasks
 from ..models import Complaint, ComplaintEvent, Severity
+from ..selectors.policies import policy_for
 from .insights import insight_from_complaint
-from .policies import policy_for
 from .surveys import complaint_csat_invite
 
 # Clocks of the devices that log complaints drift: a receipt time this far ahead is accepted.
 FUTURE_TOLERANCE = timedelta(minutes=5)
 
 
-def _user_label(user: Any) -> str:
+def _user_label(user: User) -> str:
     return user.get_full_name() or user.get_username()
 
 
 def _event(
     complaint: Complaint,
     kind: str,
-    actor: Any,
+    actor: User,
     at: datetime,
     *,
     from_status: str = "",
@@ -71,7 +72,7 @@ def _locked(complaint: Complaint) -> Complaint:
 @transaction.atomic
 def complaint_log(
     *,
-    logged_by: Any,
+    logged_by: User,
     description: str,
     severity: int = Severity.MEDIUM,
     channel: str = Complaint.Channel.PHONE,
@@ -153,7 +154,7 @@ def complaint_log(
     complaint.reference = next_reference("CMP", year=timezone.localtime(received_at).year)
     complaint.save()
     _event(complaint, ComplaintEvent.Kind.LOGGED, logged_by, received_at, to_status="received")
-    insight_from_complaint(complaint)
+    insight_from_complaint(complaint=complaint)
     if resolved_at_first_contact:
         complaint_acknowledge(complaint=complaint, by=logged_by, at=received_at)
         complaint_respond(complaint=complaint, by=logged_by, decision=decision, at=received_at)
@@ -166,15 +167,17 @@ def complaint_log(
 def _transition(
     complaint: Complaint, action: str, by: Any, at: datetime | None, text: str = "", **fields: Any
 ) -> Complaint:
-    # Decided on the locked row: the caller's copy may predate a reassignment.
-    locked = _locked(complaint)
-    _require(by, locked, action)
-    source = locked.status
-    target = lifecycle.check_transition(locked, action)
+    move = lifecycle.TRANSITIONS.begin(complaint, action, by=by, guard=_require)
     at = at or timezone.now()
-    validated_save(locked, status=target, **fields)
+    validated_save(move.row, status=move.target, **fields)
     _event(
-        locked, action_event_kind(action), by, at, from_status=source, to_status=target, text=text
+        move.row,
+        action_event_kind(action),
+        by,
+        at,
+        from_status=move.source,
+        to_status=move.target,
+        text=text,
     )
     complaint.refresh_from_db()
     return complaint
@@ -193,7 +196,7 @@ def action_event_kind(action: str) -> str:
 
 @transaction.atomic
 def complaint_acknowledge(
-    *, complaint: Complaint, by: Any, note: str = "", at: datetime | None = None
+    *, complaint: Complaint, by: User, note: str = "", at: datetime | None = None
 ) -> Complaint:
     """Acknowledge receipt to the customer; stops the acknowledgement clock."""
     at = at or timezone.now()
@@ -210,7 +213,7 @@ def complaint_acknowledge(
 
 @transaction.atomic
 def complaint_investigate(
-    *, complaint: Complaint, by: Any, note: str = "", at: datetime | None = None
+    *, complaint: Complaint, by: User, note: str = "", at: datetime | None = None
 ) -> Complaint:
     """Start investigating the complaint."""
     return _transition(complaint, "investigate", by, at, note)
@@ -218,7 +221,7 @@ def complaint_investigate(
 
 @transaction.atomic
 def complaint_set_root_cause(
-    *, complaint: Complaint, by: Any, category: str, text: str = ""
+    *, complaint: Complaint, by: User, category: str, text: str = ""
 ) -> Complaint:
     """Record the root cause found during investigation (a fishbone "6M" category and notes)."""
     locked = _locked(complaint)
@@ -245,7 +248,7 @@ def complaint_set_root_cause(
 
 @transaction.atomic
 def complaint_respond(
-    *, complaint: Complaint, by: Any, decision: str, at: datetime | None = None
+    *, complaint: Complaint, by: User, decision: str, at: datetime | None = None
 ) -> Complaint:
     """Record the decision communicated to the customer; stops the resolution clock."""
     if not decision.strip():
@@ -267,7 +270,7 @@ def complaint_respond(
 def complaint_close(
     *,
     complaint: Complaint,
-    by: Any,
+    by: User,
     customer_accepted: bool | None,
     satisfaction: int | None = None,
     at: datetime | None = None,
@@ -309,7 +312,7 @@ def complaint_close(
 
 @transaction.atomic
 def complaint_reopen(
-    *, complaint: Complaint, by: Any, reason: str, at: datetime | None = None
+    *, complaint: Complaint, by: User, reason: str, at: datetime | None = None
 ) -> Complaint:
     """Reopen a responded or closed complaint for further investigation (a reason is required).
 
@@ -337,7 +340,7 @@ def complaint_reopen(
 
 
 @transaction.atomic
-def complaint_comment(*, complaint: Complaint, by: Any, text: str) -> ComplaintEvent:
+def complaint_comment(*, complaint: Complaint, by: User, text: str) -> ComplaintEvent:
     """Add a comment to the complaint's timeline."""
     _require(by, complaint, "comment")
     if not text.strip():
@@ -345,7 +348,7 @@ def complaint_comment(*, complaint: Complaint, by: Any, text: str) -> ComplaintE
     return _event(complaint, ComplaintEvent.Kind.COMMENT, by, timezone.now(), text=text.strip())
 
 
-def _check_assignee(assignee: Any) -> None:
+def _check_assignee(assignee: User) -> None:
     if not assignee.is_active:
         raise ValidationError(
             {"assignee": _("%(name)s's account is not active.") % {"name": _user_label(assignee)}}
@@ -361,14 +364,14 @@ def _check_assignee(assignee: Any) -> None:
 
 
 @transaction.atomic
-def complaint_assign(*, complaint: Complaint, assignee: Any, by: Any) -> Complaint:
+def complaint_assign(*, complaint: Complaint, assignee: User, by: User) -> Complaint:
     """Assign the complaint to a person, who is told by e-mail."""
     return complaint_bulk_assign(complaints=[complaint], assignee=assignee, by=by)[0]
 
 
 @transaction.atomic
 def complaint_bulk_assign(
-    *, complaints: Iterable[Complaint], assignee: Any, by: Any
+    *, complaints: Iterable[Complaint], assignee: User, by: User
 ) -> list[Complaint]:
     """Assign several open complaints to one person, who gets one e-mail listing them."""
     if not lifecycle.is_manager(by):
@@ -396,7 +399,7 @@ def complaint_bulk_assign(
 
 
 @transaction.atomic
-def complaint_escalate(*, complaint: Complaint, by: Any, note: str = "") -> Complaint:
+def complaint_escalate(*, complaint: Complaint, by: User, note: str = "") -> Complaint:
     """Hand the complaint to quality managers (one click for frontline staff); they are e-mailed."""
     locked = _locked(complaint)
     _require(by, locked, "escalate")

@@ -3,6 +3,7 @@
 from datetime import datetime
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -13,10 +14,11 @@ from core.references import next_reference
 from core.saving import validated_save
 from journeys.models import Touchpoint
 
+from ..lifecycle import IDEA_TRANSITIONS
 from ..models import IdeaEvent, IdeaVote, ImprovementIdea
 
 
-def _require_reviewer(by: Any) -> None:
+def _require_reviewer(by: User, idea: ImprovementIdea, action: str) -> None:
     if not by.has_perm("feedback.review_ideas"):
         raise PermissionDenied(_("Only quality managers review ideas."))
 
@@ -24,7 +26,7 @@ def _require_reviewer(by: Any) -> None:
 @transaction.atomic
 def idea_submit(
     *,
-    submitted_by: Any,
+    submitted_by: User,
     title: str,
     problem: str,
     proposal: str,
@@ -53,55 +55,26 @@ def idea_submit(
     return idea
 
 
-IDEA_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
-    "review": (frozenset({"submitted"}), "under_review"),
-    "accept": (frozenset({"submitted", "under_review"}), "accepted"),
-    "decline": (frozenset({"submitted", "under_review"}), "declined"),
-    "implement": (frozenset({"accepted"}), "implemented"),
-}
-
-
 def _idea_transition(
     idea: ImprovementIdea, action: str, by: Any, text: str, at: datetime | None, **fields: Any
 ) -> ImprovementIdea:
-    _require_reviewer(by)
-    locked = ImprovementIdea.objects.select_for_update().get(pk=idea.pk)
-    sources, target = IDEA_TRANSITIONS[action]
-    if locked.status not in sources:
-        allowed = ", ".join(
-            sorted(str(ImprovementIdea.Status(status).label).lower() for status in sources)
-        )
-        raise ApplicationError(
-            _("%(reference)s is %(status)s: only an idea that is %(allowed)s can be %(action)s.")
-            % {
-                "reference": locked.reference,
-                "status": locked.get_status_display().lower(),
-                "allowed": allowed,
-                "action": {
-                    "review": _("taken into review"),
-                    "accept": _("accepted"),
-                    "decline": _("declined"),
-                    "implement": _("marked implemented"),
-                }[action],
-            },
-            extra={"status": locked.status, "action": action},
-        )
+    move = IDEA_TRANSITIONS.begin(idea, action, by=by, guard=_require_reviewer)
     at = at or timezone.now()
-    validated_save(locked, status=target, **fields)
-    IdeaEvent.objects.create(idea=locked, actor=by, at=at, to_status=target, text=text)
+    validated_save(move.row, status=move.target, **fields)
+    IdeaEvent.objects.create(idea=move.row, actor=by, at=at, to_status=move.target, text=text)
     idea.refresh_from_db()
     return idea
 
 
 @transaction.atomic
-def idea_review(*, idea: ImprovementIdea, by: Any, at: datetime | None = None) -> ImprovementIdea:
+def idea_review(*, idea: ImprovementIdea, by: User, at: datetime | None = None) -> ImprovementIdea:
     """Take an idea into review."""
     return _idea_transition(idea, "review", by, "", at)
 
 
 @transaction.atomic
 def idea_accept(
-    *, idea: ImprovementIdea, by: Any, reason: str = "", at: datetime | None = None
+    *, idea: ImprovementIdea, by: User, reason: str = "", at: datetime | None = None
 ) -> ImprovementIdea:
     """Accept an idea: it becomes a candidate for a PDCA cycle."""
     at = at or timezone.now()
@@ -119,7 +92,7 @@ def idea_accept(
 
 @transaction.atomic
 def idea_decline(
-    *, idea: ImprovementIdea, by: Any, reason: str, at: datetime | None = None
+    *, idea: ImprovementIdea, by: User, reason: str, at: datetime | None = None
 ) -> ImprovementIdea:
     """Decline an idea with the reason its submitter will read."""
     if not reason.strip():
@@ -139,7 +112,7 @@ def idea_decline(
 
 @transaction.atomic
 def idea_implement(
-    *, idea: ImprovementIdea, by: Any, note: str = "", at: datetime | None = None
+    *, idea: ImprovementIdea, by: User, note: str = "", at: datetime | None = None
 ) -> ImprovementIdea:
     """Mark an accepted idea as implemented."""
     at = at or timezone.now()
@@ -150,7 +123,7 @@ VOTABLE_IDEA_STATUSES = frozenset({"submitted", "under_review", "accepted"})
 
 
 @transaction.atomic
-def idea_vote(*, idea: ImprovementIdea, voter: Any) -> IdeaVote:
+def idea_vote(*, idea: ImprovementIdea, voter: User) -> IdeaVote:
     """Support a colleague's idea (once per person; not one's own, not after a decision)."""
     if idea.submitted_by_id == voter.pk:
         raise ApplicationError(_("You cannot support your own idea."))
@@ -169,6 +142,6 @@ def idea_vote(*, idea: ImprovementIdea, voter: Any) -> IdeaVote:
 
 
 @transaction.atomic
-def idea_unvote(*, idea: ImprovementIdea, voter: Any) -> None:
+def idea_unvote(*, idea: ImprovementIdea, voter: User) -> None:
     """Withdraw one's support for an idea (nothing happens if there was none)."""
     IdeaVote.objects.filter(idea=idea, voter=voter).delete()

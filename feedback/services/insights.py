@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -19,7 +20,8 @@ def _text_of_response(response: SurveyResponse) -> str:
     return "\n\n".join(part for part in parts if part)
 
 
-def insight_from_response(response: SurveyResponse) -> Insight | None:
+@transaction.atomic
+def insight_from_response(*, response: SurveyResponse) -> Insight | None:
     """Keep the response's comments as an insight (update it if the answer changed).
 
     Called by every service that saves a response; a response without words has no insight.
@@ -39,7 +41,8 @@ def insight_from_response(response: SurveyResponse) -> Insight | None:
     )
 
 
-def insight_from_complaint(complaint: Complaint) -> Insight:
+@transaction.atomic
+def insight_from_complaint(*, complaint: Complaint) -> Insight:
     """Keep what the customer complained about as an insight."""
     insight = Insight.objects.filter(complaint=complaint).first() or Insight(
         source=Insight.Source.COMPLAINT, complaint=complaint
@@ -55,7 +58,7 @@ def insight_from_complaint(complaint: Complaint) -> Insight:
 @transaction.atomic
 def insight_note(
     *,
-    author: Any,
+    author: User,
     text: str,
     touchpoint: Touchpoint | None = None,
     themes: list[Theme] | None = None,
@@ -82,13 +85,13 @@ def insight_note(
 # Themes and tagging -----------------------------------------------------------------------------
 
 
-def _require(user: Any, permission: str) -> None:
+def _require(user: User, permission: str) -> None:
     if not user.has_perm(permission):
         raise PermissionDenied(_("Quality managers keep the list of themes and tag insights."))
 
 
 @transaction.atomic
-def theme_create(*, by: Any, name: str, description: str = "", is_active: bool = True) -> Theme:
+def theme_create(*, by: User, name: str, description: str = "", is_active: bool = True) -> Theme:
     """Add a theme to the list insights are tagged from."""
     _require(by, "feedback.add_theme")
     return validated_save(
@@ -100,7 +103,7 @@ def theme_create(*, by: Any, name: str, description: str = "", is_active: bool =
 def theme_update(
     *,
     theme: Theme,
-    by: Any,
+    by: User,
     name: str | None = None,
     description: str | None = None,
     is_active: bool | None = None,
@@ -118,7 +121,7 @@ def theme_update(
 
 
 @transaction.atomic
-def theme_delete(*, theme: Theme, by: Any) -> None:
+def theme_delete(*, theme: Theme, by: User) -> None:
     """Delete a theme and remove its tags (deactivating keeps the history instead)."""
     _require(by, "feedback.delete_theme")
     theme.delete()
@@ -140,7 +143,7 @@ def _taggable(insight: Insight, themes: Iterable[Theme]) -> list[Theme]:
 
 
 @transaction.atomic
-def insight_tag(*, insight: Insight, themes: Iterable[Theme], by: Any) -> Insight:
+def insight_tag(*, insight: Insight, themes: Iterable[Theme], by: User) -> Insight:
     """Set the themes of an insight (the list given replaces the one it had)."""
     _require(by, "feedback.change_insight")
     insight.themes.set(_taggable(insight, themes))

@@ -9,6 +9,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -56,7 +57,7 @@ def _save_items(checklist: ChecklistTemplate, items: list[tuple[str, int]]) -> N
 @transaction.atomic
 def checklist_create(
     *,
-    by: Any,
+    by: User,
     touchpoint: Touchpoint,
     name: str,
     items: Sequence[tuple[str, int]],
@@ -77,7 +78,7 @@ def checklist_create(
 def checklist_update(
     *,
     checklist: ChecklistTemplate,
-    by: Any,
+    by: User,
     name: str | None = None,
     touchpoint: Touchpoint | None = None,
     is_active: bool | None = None,
@@ -196,7 +197,7 @@ def _save_scores(
 def audit_record(
     *,
     template: ChecklistTemplate,
-    auditor: Any,
+    auditor: User,
     visited_on: date,
     scores: Mapping[Any, Any],
     notes: str = "",
@@ -226,7 +227,7 @@ def audit_record(
 def audit_correct(
     *,
     audit: Audit,
-    by: Any,
+    by: User,
     visited_on: date | None = None,
     notes: str | None = None,
     scores: Mapping[Any, Any] | None = None,

@@ -6,28 +6,8 @@ from django.utils.translation import gettext as _
 
 from core.saving import validated_save
 
-from ..constants import DEFAULT_SEVERITY_POLICIES
 from ..models import Severity, SeverityPolicy
-
-
-def policy_for(severity: int) -> SeverityPolicy:
-    """Return the SLA policy of a severity, recreating the default if the row is missing."""
-    hours, days, working_days, frontline = DEFAULT_SEVERITY_POLICIES[severity]
-    policy, _created = SeverityPolicy.objects.get_or_create(
-        severity=severity,
-        defaults={
-            "acknowledge_within_hours": hours,
-            "resolve_within_days": days,
-            "working_days_only": working_days,
-            "frontline_may_resolve": frontline,
-        },
-    )
-    return policy
-
-
-def all_policies() -> list[SeverityPolicy]:
-    """Return the policies of every severity, in severity order."""
-    return [policy_for(severity) for severity in Severity.values]
+from ..selectors.policies import all_policies
 
 
 @transaction.atomic
@@ -48,18 +28,19 @@ def severity_policy_update(
 
 
 @transaction.atomic
-def frontline_limit_set(*, highest_severity: int | None) -> None:
-    """Let frontline staff resolve their own complaints up to a severity (None: not at all)."""
+def frontline_limit_set(*, highest_severity: int | None) -> list[SeverityPolicy]:
+    """Let frontline staff resolve their own complaints up to a severity (None: not at all).
+
+    Return the policies of every severity, in severity order, as they now are.
+    """
     if highest_severity is not None and highest_severity not in Severity.values:
         raise ValidationError({"highest_severity": _("Choose a severity.")})
-    all_policies()
-    for policy in SeverityPolicy.objects.select_for_update():
+    # A severity without its row (see selectors.policies) gets it now, so that it is locked too.
+    missing = [policy for policy in all_policies() if policy.pk is None]
+    SeverityPolicy.objects.bulk_create(missing, ignore_conflicts=True)
+    policies = list(SeverityPolicy.objects.select_for_update().order_by("severity"))
+    for policy in policies:
         allowed = highest_severity is not None and policy.severity <= highest_severity
         if policy.frontline_may_resolve != allowed:
             validated_save(policy, frontline_may_resolve=allowed)
-
-
-def frontline_limit() -> int | None:
-    """Return the highest severity frontline staff may resolve, or None."""
-    allowed = SeverityPolicy.objects.filter(frontline_may_resolve=True).order_by("-severity")
-    return allowed.values_list("severity", flat=True).first()
+    return policies

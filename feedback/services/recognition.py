@@ -1,8 +1,8 @@
 """Writes of recognition: kudos for behaviour that improved customer outcomes."""
 
 from datetime import datetime
-from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -17,8 +17,8 @@ from ..models import Complaint, ImprovementIdea, Recognition
 @transaction.atomic
 def recognition_give(
     *,
-    given_by: Any,
-    recipient: Any,
+    given_by: User,
+    recipient: User,
     behaviour: str,
     complaint: Complaint | None = None,
     idea: ImprovementIdea | None = None,

@@ -6,10 +6,10 @@ appears as the author of what a customer wrote. The customer's consent to a foll
 the response (`follow_up_consent`) and written into the idea's text.
 """
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -17,7 +17,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from core.exceptions import ApplicationError
-from core.saving import validated_save
+from core.saving import UNCHANGED, Unchanged, given, validated_save
 from journeys.models import Journey, Touchpoint
 from stakeholders.models import Customer, Department
 
@@ -30,8 +30,10 @@ from ..models import (
     SurveyInvitation,
     SurveyResponse,
 )
+from ..selectors.surveys import pulse_start
 from .ideas import idea_submit
 from .insights import insight_from_response
+from .survey_days import survey_day_of, survey_days_refresh
 
 # How long a personal invitation link works.
 INVITATION_VALID_FOR = timedelta(days=30)
@@ -39,20 +41,6 @@ INVITATION_VALID_FOR = timedelta(days=30)
 CUSTOMER_VOICE_USERNAME = "customer-voice"
 COMPLAINT_SURVEY_NAME = "Complaint handling"
 COMPLAINT_SURVEY_QUESTION = "How satisfied are you with how we handled your complaint?"
-
-SURVEY_FIELDS = (
-    "name",
-    "kind",
-    "question",
-    "comment_question",
-    "ask_improvement",
-    "ask_follow_up",
-    "journey",
-    "touchpoint",
-    "starts_at",
-    "ends_at",
-    "recurrence_weeks",
-)
 
 
 def _scope_journey(survey: Survey) -> Journey | None:
@@ -71,7 +59,7 @@ def _check_scope(journey: Journey | None, touchpoint: Touchpoint | None) -> None
 @transaction.atomic
 def survey_create(
     *,
-    created_by: Any,
+    created_by: User,
     name: str,
     kind: str,
     question: str = "",
@@ -105,11 +93,35 @@ def survey_create(
 
 
 @transaction.atomic
-def survey_update(*, survey: Survey, **fields: Any) -> Survey:
+def survey_update(
+    *,
+    survey: Survey,
+    name: str | Unchanged = UNCHANGED,
+    kind: str | Unchanged = UNCHANGED,
+    question: str | Unchanged = UNCHANGED,
+    comment_question: str | Unchanged = UNCHANGED,
+    ask_improvement: bool | Unchanged = UNCHANGED,
+    ask_follow_up: bool | Unchanged = UNCHANGED,
+    journey: Journey | Unchanged | None = UNCHANGED,
+    touchpoint: Touchpoint | Unchanged | None = UNCHANGED,
+    starts_at: datetime | Unchanged = UNCHANGED,
+    ends_at: datetime | Unchanged | None = UNCHANGED,
+    recurrence_weeks: int | Unchanged | None = UNCHANGED,
+) -> Survey:
     """Change a survey's wording, scope or window; its kind is fixed once it has answers."""
-    unknown = set(fields) - set(SURVEY_FIELDS)
-    if unknown:
-        raise TypeError(f"survey_update() got unexpected fields: {sorted(unknown)}")
+    fields = given(
+        name=name,
+        kind=kind,
+        question=question,
+        comment_question=comment_question,
+        ask_improvement=ask_improvement,
+        ask_follow_up=ask_follow_up,
+        journey=journey,
+        touchpoint=touchpoint,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        recurrence_weeks=recurrence_weeks,
+    )
     locked = Survey.objects.select_for_update().get(pk=survey.pk)
     if "kind" in fields and fields["kind"] != locked.kind and locked.responses.exists():
         raise ValidationError(
@@ -141,10 +153,9 @@ def check_score(survey: Survey, score: Any) -> int:
     return number
 
 
-def customer_voice_user() -> Any:
+def _customer_voice_user() -> User:
     """Return the system user that submits customers' ideas (created inactive on first use)."""
-    user_model = get_user_model()
-    user, created = user_model.objects.get_or_create(
+    user, created = User.objects.get_or_create(
         username=CUSTOMER_VOICE_USERNAME,
         defaults={"first_name": "Customer", "last_name": "voice", "is_active": False},
     )
@@ -165,7 +176,7 @@ def _idea_from_suggestion(response: SurveyResponse) -> ImprovementIdea:
         'A customer answering the survey "%(survey)s" scored %(score)d and suggested this.'
     ) % {"survey": survey.name, "score": response.score}
     return idea_submit(
-        submitted_by=customer_voice_user(),
+        submitted_by=_customer_voice_user(),
         title=Truncator(response.improvement_suggestion.splitlines()[0]).chars(140),
         problem=f"{problem}\n\n{consent}",
         proposal=response.improvement_suggestion,
@@ -188,6 +199,8 @@ def _save_answer(
     survey = response.survey
     number = check_score(survey, score)
     improvement_suggestion = improvement_suggestion.strip() if survey.ask_improvement else ""
+    # A re-answer moves the answer from the day it was given to today: both days change.
+    cells = {(survey.pk, survey_day_of(response.responded_at))} if response.pk else set()
     validated_save(
         response,
         score=number,
@@ -201,7 +214,9 @@ def _save_answer(
     )
     if improvement_suggestion and response.idea_id is None:
         validated_save(response, idea=_idea_from_suggestion(response))
-    insight_from_response(response)
+    insight_from_response(response=response)
+    cells.add((survey.pk, survey_day_of(response.responded_at)))
+    survey_days_refresh(cells=cells)
     return response
 
 
@@ -288,12 +303,6 @@ def invitation_create(
     return invitation
 
 
-def invitation_usable(invitation: SurveyInvitation, now: datetime | None = None) -> bool:
-    """Return whether the invitation's link still takes an answer."""
-    now = now or timezone.now()
-    return now < invitation.expires_at and invitation.survey.is_open(now)
-
-
 @transaction.atomic
 def invitation_respond(
     *,
@@ -332,27 +341,10 @@ def _day_start(moment: datetime) -> datetime:
     return local.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
-def pulse_start(survey: Survey, now: datetime | None = None) -> date:
-    """Return the first day of the survey's pulse running now (its start without recurrence)."""
-    start = timezone.localdate(survey.starts_at)
-    if not survey.recurrence_weeks:
-        return start
-    today = timezone.localdate(now or timezone.now())
-    length = 7 * survey.recurrence_weeks
-    return start + timedelta(days=max(0, (today - start).days) // length * length)
-
-
-def has_answered_pulse(*, user: Any, survey: Survey, now: datetime | None = None) -> bool:
-    """Return whether the employee already answered the pulse running now."""
-    return EmployeeParticipation.objects.filter(
-        survey=survey, user=user, pulse_start=pulse_start(survey, now)
-    ).exists()
-
-
 @transaction.atomic
 def employee_pulse_respond(
     *,
-    user: Any,
+    user: User,
     survey: Survey,
     score: Any,
     comment: str = "",
@@ -385,7 +377,7 @@ def employee_pulse_respond(
     )
 
 
-def complaint_survey(complaint: Complaint, by: Any) -> Survey:
+def _complaint_survey(complaint: Complaint, by: User) -> Survey:
     """Return the CSAT survey for a closed complaint: one open for its touchpoint or journey,
     else the default "Complaint handling" survey (created on first use)."""
     touchpoint = complaint.touchpoint
@@ -427,30 +419,39 @@ def complaint_survey(complaint: Complaint, by: Any) -> Survey:
     return survey
 
 
-def complaint_csat_invite(*, complaint: Complaint, email: str, by: Any) -> SurveyInvitation:
+@transaction.atomic
+def complaint_csat_invite(*, complaint: Complaint, email: str, by: User) -> SurveyInvitation:
     """Invite the customer of a closed complaint to rate its handling (mailed after commit)."""
     return invitation_create(
-        survey=complaint_survey(complaint, by), complaint=complaint, email=email
+        survey=_complaint_survey(complaint, by), complaint=complaint, email=email
     )
 
 
-@transaction.atomic
 def invitation_send(*, invitation_id: int) -> int:
-    """E-mail an invitation's link once: an invitation already sent, or gone, sends nothing.
+    """E-mail an invitation's link once: an invitation already sent, being sent by another run of
+    the task, or gone sends nothing.
 
-    The row lock is held while mailing, so that two runs of the task cannot both send it; a
-    failed send rolls back and leaves it unsent for the retry.
+    The invitation is claimed with a conditional UPDATE of its sent time, committed before the
+    mail server is called, and released when sending fails, so that the retry sends it. No
+    transaction or row lock is held through the SMTP conversation; a worker dying between the
+    claim and the mail loses that one e-mail rather than risking it twice.
     """
-    invitation = (
-        SurveyInvitation.objects.select_for_update(of=("self",))
-        .select_related("survey", "complaint")
-        .filter(pk=invitation_id, sent_at__isnull=True)
+    claimed_at = timezone.now()
+    claimed = (
+        SurveyInvitation.objects.filter(pk=invitation_id, sent_at__isnull=True)
         .exclude(email="")
+        .update(sent_at=claimed_at)
+    )
+    invitation = (
+        SurveyInvitation.objects.select_related("survey", "complaint")
+        .filter(pk=invitation_id)
         .first()
     )
-    if invitation is None:
+    if not claimed or invitation is None:
         return 0
-    sent = emails.send_invitation_email(invitation)
-    invitation.sent_at = timezone.now()
-    invitation.save(update_fields=["sent_at"])
-    return sent
+    try:
+        return emails.send_invitation_email(invitation)
+    except Exception:
+        # Not sent: the invitation is free again (the task retries mail-server errors).
+        SurveyInvitation.objects.filter(pk=invitation_id, sent_at=claimed_at).update(sent_at=None)
+        raise

@@ -4,17 +4,17 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.exceptions import ApplicationError
-from core.forms import add_service_errors
+from core.forms import service_errors
 from core.history import history_entries
 from core.pagination import page_of
+from core.roles import acting_user
 from core.spreadsheets import EXPORT_BATCH, csv_download
 
 from .. import lifecycle, selectors, services
@@ -36,11 +36,9 @@ def complaint_log(request: HttpRequest) -> HttpResponse:
     """Log a complaint (mobile first); on save, open it with its reference shown at once."""
     form = ComplaintLogForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            complaint = services.complaint_log(logged_by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        with service_errors(form) as call:
+            complaint = services.complaint_log(logged_by=acting_user(request), **form.cleaned_data)
+        if call.ok:
             messages.success(
                 request,
                 _("Complaint %(reference)s logged. Give the customer this reference.")
@@ -157,25 +155,17 @@ def complaint_bulk_assign(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Choose whom to assign them to."))
         return redirect(back)
     complaints = list(selectors.complaints_visible_to(request.user).filter(pk__in=ids))
-    try:
-        services.complaint_bulk_assign(complaints=complaints, assignee=assignee, by=request.user)
-    except (ApplicationError, ValidationError) as error:
-        messages.error(request, _message(error))
-    else:
+    with service_errors(request=request) as call:
+        services.complaint_bulk_assign(
+            complaints=complaints, assignee=assignee, by=acting_user(request)
+        )
+    if call.ok:
         messages.success(
             request,
             _("%(count)d complaints assigned to %(name)s.")
             % {"count": len(complaints), "name": assignee.get_full_name() or assignee.username},
         )
     return redirect(back)
-
-
-def _message(error: Exception) -> str:
-    if isinstance(error, ApplicationError):
-        return error.message
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    return str(error)
 
 
 # One complaint ----------------------------------------------------------------------------------
@@ -196,7 +186,7 @@ def _render_complaint(
     bound: dict[str, Any] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    policy = services.policy_for(complaint.severity)
+    policy = selectors.policy_for(complaint.severity)
     actions = lifecycle.available_actions(
         request.user, complaint, frontline_may_resolve=policy.frontline_may_resolve
     )
@@ -283,15 +273,11 @@ def complaint_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
     complaint = _visible_complaint(request, pk)
     form = ACTION_FORMS[action](request.POST)
     if form.is_valid():
-        try:
+        with service_errors(form, request=request) as call:
             _run_action(complaint, action, request.user, form.cleaned_data)
-        except ApplicationError as error:
-            messages.error(request, error.message)
-            return redirect(complaint)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        if call.ok:
             messages.success(request, _(DONE_MESSAGES[action]) % {"reference": complaint.reference})
+        if call.ok or call.refused:
             return redirect(complaint)
     return _render_complaint(request, complaint, {action: form}, status=400)
 

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,12 +10,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from core.exceptions import ApplicationError
-from core.forms import add_service_errors
+from core.forms import service_errors
 from core.history import history_entries
 from core.pagination import page_of
+from core.roles import acting_user
 
-from .. import selectors, services
+from .. import lifecycle, selectors, services
 from ..forms import IdeaDecisionForm, IdeaFilterForm, IdeaForm
 from ..models import ImprovementIdea
 
@@ -56,11 +56,9 @@ def idea_create(request: HttpRequest) -> HttpResponse:
     """Submit an improvement idea."""
     form = IdeaForm(request.POST or None, initial={"touchpoint": request.GET.get("touchpoint")})
     if request.method == "POST" and form.is_valid():
-        try:
-            idea = services.idea_submit(submitted_by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        with service_errors(form) as call:
+            idea = services.idea_submit(submitted_by=acting_user(request), **form.cleaned_data)
+        if call.ok:
             messages.success(
                 request,
                 _("Idea %(reference)s submitted. You can follow it in My submissions.")
@@ -91,7 +89,7 @@ def _render_idea(
     actions = [
         (action, label)
         for action, label in IDEA_ACTIONS.items()
-        if can_review and idea.status in services.IDEA_TRANSITIONS[action][0]
+        if can_review and lifecycle.IDEA_TRANSITIONS.allowed(idea, action)
     ]
     return render(
         request,
@@ -125,26 +123,22 @@ def idea_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     form = IdeaDecisionForm(request.POST)
     if form.is_valid():
         reason = form.cleaned_data["reason"]
-        try:
+        with service_errors(form, request=request) as call:
             if action == "review":
-                services.idea_review(idea=idea, by=request.user)
+                services.idea_review(idea=idea, by=acting_user(request))
             elif action == "accept":
-                services.idea_accept(idea=idea, by=request.user, reason=reason)
+                services.idea_accept(idea=idea, by=acting_user(request), reason=reason)
             elif action == "decline":
-                services.idea_decline(idea=idea, by=request.user, reason=reason)
+                services.idea_decline(idea=idea, by=acting_user(request), reason=reason)
             else:
-                services.idea_implement(idea=idea, by=request.user, note=reason)
-        except ApplicationError as error:
-            messages.error(request, error.message)
-            return redirect(idea)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+                services.idea_implement(idea=idea, by=acting_user(request), note=reason)
+        if call.ok:
             messages.success(
                 request,
                 _("%(reference)s is now %(status)s.")
                 % {"reference": idea.reference, "status": idea.get_status_display().lower()},
             )
+        if call.ok or call.refused:
             return redirect(idea)
     return _render_idea(request, idea, form)
 
@@ -154,15 +148,15 @@ def idea_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 def idea_vote(request: HttpRequest, pk: int) -> HttpResponse:
     """Support an idea, or withdraw one's support (htmx swaps the button; plain posts redirect)."""
     idea = _idea(request, pk)
-    try:
+    with service_errors() as call:
         if idea.supported:  # type: ignore[attr-defined]
-            services.idea_unvote(idea=idea, voter=request.user)
+            services.idea_unvote(idea=idea, voter=acting_user(request))
         else:
-            services.idea_vote(idea=idea, voter=request.user)
-    except ApplicationError as error:
+            services.idea_vote(idea=idea, voter=acting_user(request))
+    if not call.ok:
         if request.headers.get("HX-Request"):
-            return HttpResponse(error.message, status=400)
-        messages.error(request, error.message)
+            return HttpResponse(call.message, status=400)
+        messages.error(request, call.message)
         return redirect(request.POST.get("next") or idea.get_absolute_url())
     idea = _idea(request, pk)
     if request.headers.get("HX-Request"):

@@ -5,14 +5,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.forms import add_service_errors
+from core.forms import service_errors
 from core.pagination import page_of
+from core.roles import acting_user
 from core.spreadsheets import EXPORT_BATCH, csv_download
 
 from .. import selectors, services
@@ -56,12 +56,11 @@ def insight_tag(request: HttpRequest, pk: int) -> HttpResponse:
     form = InsightTagForm(request.POST)
     error = ""
     if form.is_valid():
-        try:
+        with service_errors() as call:
             services.insight_tag(
-                insight=insight, themes=form.cleaned_data["themes"], by=request.user
+                insight=insight, themes=form.cleaned_data["themes"], by=acting_user(request)
             )
-        except ValidationError as problem:
-            error = " ".join(problem.messages)
+        error = call.message
     else:
         error = _("Choose themes from the list.")
     if request.headers.get("HX-Request"):
@@ -130,11 +129,9 @@ def insight_create(request: HttpRequest) -> HttpResponse:
         initial={"touchpoint": request.GET.get("touchpoint")},
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            services.insight_note(author=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        with service_errors(form) as call:
+            services.insight_note(author=acting_user(request), **form.cleaned_data)
+        if call.ok:
             messages.success(request, _("Thank you: the note is saved with the insights."))
             return redirect("feedback:insight-list")
     return render(request, "feedback/insights/insight_form.html", {"form": form})
@@ -161,11 +158,9 @@ def theme_create(request: HttpRequest) -> HttpResponse:
     """Add a theme."""
     form = ThemeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            theme = services.theme_create(by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        with service_errors(form) as call:
+            theme = services.theme_create(by=acting_user(request), **form.cleaned_data)
+        if call.ok:
             messages.success(request, _("Theme %(name)s added.") % {"name": theme.name})
             return redirect("feedback:theme-list")
     return render(request, "feedback/insights/theme_form.html", {"form": form, "theme": None})
@@ -184,11 +179,9 @@ def theme_edit(request: HttpRequest, pk: int) -> HttpResponse:
         },
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            services.theme_update(theme=theme, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        with service_errors(form) as call:
+            services.theme_update(theme=theme, by=acting_user(request), **form.cleaned_data)
+        if call.ok:
             messages.success(request, _("Theme %(name)s saved.") % {"name": theme.name})
             return redirect("feedback:theme-list")
     return render(request, "feedback/insights/theme_form.html", {"form": form, "theme": theme})

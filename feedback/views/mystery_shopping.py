@@ -2,14 +2,13 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from core.exceptions import ApplicationError
-from core.forms import add_service_errors
+from core.forms import service_errors
 from core.pagination import page_of
+from core.roles import acting_user
 
 from .. import selectors, services
 from ..forms import AuditForm, ChecklistForm, items_as_text
@@ -37,11 +36,9 @@ def checklist_create(request: HttpRequest) -> HttpResponse:
     """Write a checklist for a touchpoint."""
     form = ChecklistForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            checklist = services.checklist_create(by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        with service_errors(form) as call:
+            checklist = services.checklist_create(by=acting_user(request), **form.cleaned_data)
+        if call.ok:
             messages.success(request, _("Checklist %(name)s saved.") % {"name": checklist.name})
             return redirect("feedback:mystery-shopping")
     return render(
@@ -63,13 +60,12 @@ def checklist_edit(request: HttpRequest, pk: int) -> HttpResponse:
         },
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            services.checklist_update(checklist=checklist, by=request.user, **form.cleaned_data)
-        except ApplicationError as error:
-            form.add_error("items", error.message)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        # The one refusal here: items can no longer change once audits used them.
+        with service_errors(form, refusal_field="items") as call:
+            services.checklist_update(
+                checklist=checklist, by=acting_user(request), **form.cleaned_data
+            )
+        if call.ok:
             messages.success(request, _("Checklist %(name)s saved.") % {"name": checklist.name})
             return redirect("feedback:mystery-shopping")
     return render(
@@ -90,20 +86,16 @@ def audit_record(request: HttpRequest, pk: int) -> HttpResponse:
     items = list(checklist.items.order_by("order"))
     form = AuditForm(request.POST or None, items=items)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form) as call:
             audit = services.audit_record(
                 template=checklist,
-                auditor=request.user,
+                auditor=acting_user(request),
                 visited_on=form.cleaned_data["visited_on"],
                 notes=form.cleaned_data["notes"],
                 scores=form.scores(),
                 item_notes=form.item_notes(),
             )
-        except ApplicationError as error:
-            form.add_error(None, error.message)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        if call.ok:
             messages.success(request, _("Audit recorded: %(score)s%%.") % {"score": audit.score})
             return redirect(audit)
     return render(

@@ -13,16 +13,14 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from core.exceptions import ApplicationError
-from core.forms import add_service_errors
+from core.forms import service_errors
 
-from .. import services
+from .. import selectors, services
 from ..forms import AnswerForm
 from ..models import Survey, SurveyInvitation, SurveyResponse
 
@@ -64,7 +62,10 @@ def _target(token: str) -> Target | None:
 
 def _unavailable(request: HttpRequest, title: str, text: str, status: int) -> HttpResponse:
     response = render(
-        request, "feedback/surveys/public_unavailable.html", {"title": title, "text": text}, status=status
+        request,
+        "feedback/surveys/public_unavailable.html",
+        {"title": title, "text": text},
+        status=status,
     )
     if status == 429:
         response["Retry-After"] = str(settings.PUBLIC_SURVEY_RATE_WINDOW)
@@ -97,7 +98,7 @@ def _refusal(request: HttpRequest, target: Target) -> HttpResponse | None:
     """Return the friendly page when the target cannot take an answer now."""
     if target.survey.is_employee_survey:
         return _not_found(request)
-    if target.invitation is not None and not services.invitation_usable(target.invitation):
+    if target.invitation is not None and not selectors.invitation_usable(target.invitation):
         return _closed(request, _("This personal link has expired. Thank you for your interest."))
     if not target.survey.is_open():
         return _closed(request, _("It no longer takes answers. Thank you for your interest."))
@@ -130,17 +131,15 @@ def survey_answer(request: HttpRequest, token: str) -> HttpResponse:
         request.POST if request.method == "POST" else None, survey=survey, initial=initial
     )
     if form.is_bound and form.is_valid():
-        try:
+        with service_errors(form) as call:
             if invitation is not None:
                 services.invitation_respond(invitation=invitation, **form.answer())
             else:
                 services.survey_respond(survey=survey, **form.answer())
-        except ApplicationError as error:
-            return _closed(request, error.message)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        if call.ok:
             return redirect("public-survey:thanks", token=token)
+        if call.refused:  # the survey closed, or the link expired, while the customer answered
+            return _closed(request, call.message)
     return render(
         request,
         "feedback/surveys/public_answer.html",

@@ -2,13 +2,13 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from core.forms import add_service_errors
+from core.forms import service_errors
 from core.pagination import page_of
+from core.roles import acting_user
 
 from .. import selectors, services
 from ..forms import RecognitionForm
@@ -32,11 +32,11 @@ def recognition_create(request: HttpRequest) -> HttpResponse:
     }
     form = RecognitionForm(request.POST or None, initial=initial, exclude_user=request.user)
     if request.method == "POST" and form.is_valid():
-        try:
-            recognition = services.recognition_give(given_by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        with service_errors(form) as call:
+            recognition = services.recognition_give(
+                given_by=acting_user(request), **form.cleaned_data
+            )
+        if call.ok:
             messages.success(
                 request,
                 _("Recognition sent to %(name)s.")

@@ -2,16 +2,16 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.exceptions import ApplicationError
-from core.forms import add_service_errors
+from core.forms import service_errors
 from core.pagination import page_of
+from core.roles import acting_user
 
 from .. import selectors, services
 from ..emails import invitation_url
@@ -31,12 +31,14 @@ def survey_list(request: HttpRequest) -> HttpResponse:
         )
     )
     answered = {
-        survey.pk for survey in surveys if (survey.pk, services.pulse_start(survey)) in taken
+        survey.pk for survey in surveys if (survey.pk, selectors.pulse_start(survey)) in taken
     }
+    can_read_results = request.user.has_perm("feedback.view_surveyresponse")
+    headlines = selectors.survey_headlines(surveys) if can_read_results else {}
     rows = [
         {
             "survey": survey,
-            "headline": selectors.survey_headline(survey),
+            "headline": headlines.get(survey.pk),
             "can_answer": survey.is_employee_survey
             and survey.is_open()
             and survey.pk not in answered,
@@ -49,7 +51,7 @@ def survey_list(request: HttpRequest) -> HttpResponse:
         {
             "rows": rows,
             "page_obj": page,
-            "can_read_results": request.user.has_perm("feedback.view_surveyresponse"),
+            "can_read_results": can_read_results,
             "can_add": request.user.has_perm("feedback.add_survey"),
         },
     )
@@ -60,11 +62,9 @@ def survey_create(request: HttpRequest) -> HttpResponse:
     """Define a survey: kind, wording, scope, window and recurrence."""
     form = SurveyForm(request.POST or None, initial={"kind": Survey.Kind.NPS})
     if request.method == "POST" and form.is_valid():
-        try:
-            survey = services.survey_create(created_by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        with service_errors(form) as call:
+            survey = services.survey_create(created_by=acting_user(request), **form.cleaned_data)
+        if call.ok:
             messages.success(request, _("Survey created. Share its link or invite customers."))
             return redirect(survey)
     return render(request, "feedback/surveys/survey_form.html", {"form": form, "survey": None})
@@ -76,11 +76,9 @@ def survey_edit(request: HttpRequest, pk: int) -> HttpResponse:
     survey = get_object_or_404(Survey, pk=pk)
     form = SurveyForm(request.POST or None, instance=survey)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form) as call:
             services.survey_update(survey=survey, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        if call.ok:
             messages.success(request, _("Survey saved."))
             return redirect(survey)
     return render(request, "feedback/surveys/survey_form.html", {"form": form, "survey": survey})
@@ -116,7 +114,7 @@ def _render_detail(
             "can_edit": user.has_perm("feedback.change_survey"),
             "can_answer": survey.is_employee_survey
             and survey.is_open()
-            and not services.has_answered_pulse(user=user, survey=survey),
+            and not selectors.has_answered_pulse(user=user, survey=survey),
         },
         status=400 if invitation_form is not None else 200,
     )
@@ -136,18 +134,13 @@ def survey_invite(request: HttpRequest, pk: int) -> HttpResponse:
     survey = get_object_or_404(Survey, pk=pk)
     form = InvitationForm(request.POST)
     if form.is_valid():
-        try:
+        with service_errors(form, request=request) as call:
             invitation = services.invitation_create(
                 survey=survey,
                 customer=form.cleaned_data["customer_reference"],
                 email=form.cleaned_data["email"],
             )
-        except ApplicationError as error:
-            messages.error(request, error.message)
-            return redirect(survey)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        if call.ok:
             if invitation.email:
                 text = _("Invitation created; the link is being e-mailed to %(email)s.") % {
                     "email": invitation.email
@@ -157,6 +150,7 @@ def survey_invite(request: HttpRequest, pk: int) -> HttpResponse:
                     "url": invitation_url(invitation, request)
                 }
             messages.success(request, text)
+        if call.ok or call.refused:
             return redirect(survey)
     return _render_detail(request, survey, form)
 
@@ -170,18 +164,14 @@ def survey_answer(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.is_authenticated:
         raise PermissionDenied
     closed = not survey.is_open()
-    answered = services.has_answered_pulse(user=request.user, survey=survey)
+    answered = selectors.has_answered_pulse(user=request.user, survey=survey)
     form = AnswerForm(request.POST or None, survey=survey)
     if request.method == "POST" and not closed and not answered and form.is_valid():
-        try:
+        with service_errors(form, request=request) as call:
             services.employee_pulse_respond(user=request.user, survey=survey, **form.answer())
-        except ApplicationError as error:
-            messages.error(request, error.message)
-            return redirect("feedback:survey-list")
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        if call.ok:
             messages.success(request, _("Thank you. Your answer is stored without your name."))
+        if call.ok or call.refused:
             return redirect("feedback:survey-list")
     return render(
         request,

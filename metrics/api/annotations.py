@@ -6,6 +6,8 @@ from django_filters import rest_framework as filters
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.serializers import BaseSerializer
 
+from core.roles import acting_user
+
 from .. import services
 from ..models import Annotation, Indicator
 
@@ -66,7 +68,7 @@ class AnnotationViewSet(
 
     def perform_create(self, serializer: BaseSerializer[Annotation]) -> None:
         serializer.instance = services.annotation_upsert(
-            user=self.request.user, **serializer.validated_data
+            user=acting_user(self.request), **serializer.validated_data
         )
 
     def perform_destroy(self, instance: Annotation) -> None:

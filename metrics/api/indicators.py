@@ -14,6 +14,7 @@ from rest_framework.serializers import BaseSerializer
 
 from core.exceptions import ApplicationError
 from core.idempotency import IDEMPOTENCY_PARAMETER, idempotent
+from core.roles import acting_user
 
 from .. import services
 from ..models import Indicator, LimitSegment, Observation, RecomputeRun
@@ -249,7 +250,7 @@ class IndicatorViewSet(viewsets.ModelViewSet[Indicator]):
             mode=RecomputeRun.Mode.FULL,
             trigger=RecomputeRun.Trigger.API,
             indicator=indicator,
-            user=request.user,
+            user=acting_user(request),
         )
         if run.status == RecomputeRun.Status.SKIPPED:
             return Response({"detail": run.error}, status=status.HTTP_409_CONFLICT)
@@ -278,6 +279,6 @@ class IndicatorViewSet(viewsets.ModelViewSet[Indicator]):
         serializer = LimitRecalculationSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         segment = services.limits_recalculate(
-            indicator=indicator, user=request.user, **serializer.validated_data
+            indicator=indicator, user=acting_user(request), **serializer.validated_data
         )
         return Response(LimitSegmentSerializer(segment).data, status=status.HTTP_201_CREATED)

@@ -16,7 +16,7 @@ from django.core.files import File
 from django.core.management.base import BaseCommand
 from django.db import connection
 
-from core.imports import reading, services
+from core.imports import reading, selectors, services
 from core.models import ImportJob
 from stakeholders.models import Customer, CustomerActivity
 
@@ -92,7 +92,7 @@ class Command(BaseCommand):
                 importer_key="customer_activity",
                 file=upload,  # type: ignore[arg-type]
             )
-        headers = services.import_job_preview(job).headers
+        headers = selectors.import_job_preview(job).headers
         mapping = reading.suggested_mapping(
             ["external_id", "customer_reference", "occurred_at", "kind", "amount"], headers
         )

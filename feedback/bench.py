@@ -1,0 +1,114 @@
+"""Synthetic survey responses for the benchmarks (`bench_recompute`, `bench_pages`).
+
+Rows go straight into the table (COPY on PostgreSQL, batched INSERTs on SQLite), as a bulk load
+from another system would, and are logged for the recompute like the importers log theirs.
+"""
+
+import random
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from core.changes import Source, changes_record_range, local_day
+from journeys.models import Journey
+
+from .models import Survey, SurveyResponse
+from .services import survey_days_refresh
+
+DAYS = 730  # two years of answers
+INSERT_BATCH = 10_000  # rows per executemany on SQLite: bounds the memory of one statement
+COMMENT_EVERY = 10  # one answer in ten carries a comment, about the demo's share
+BENCH_KINDS = ("nps", "csat", "ces")
+HIGHEST_SCORE = {"nps": 10, "csat": 5, "ces": 7}
+COLUMNS = (
+    "survey_id, journey_id, score, responded_at, comment, improvement_suggestion, "
+    "follow_up_consent, channel, external_id"
+)
+
+
+def bench_surveys() -> dict[str, Survey]:
+    """Return the bench's NPS, CSAT and CES surveys, created on first use."""
+    return {
+        kind: Survey.objects.get_or_create(
+            name=f"Bench {kind.upper()}", defaults={"kind": kind, "question": "?"}
+        )[0]
+        for kind in BENCH_KINDS
+    }
+
+
+def _rows(
+    surveys: dict[str, Survey], count: int, journey: Journey | None, start: datetime
+) -> Iterator[tuple[Any, ...]]:
+    generator = random.Random(count)  # noqa: S311 - synthetic data, not security
+    kinds = list(surveys)
+    step = DAYS * 86_400 / max(count, 1)
+    for number in range(count):
+        kind = kinds[number % len(kinds)]
+        yield (
+            surveys[kind].pk,
+            journey.pk if journey and number % 2 else None,
+            generator.randint(0 if kind in ("nps", "enps") else 1, HIGHEST_SCORE.get(kind, 10)),
+            start + timedelta(seconds=number * step),
+            f"Bench comment {number}" if number % COMMENT_EVERY == 0 else "",
+        )
+
+
+def responses_load(
+    *, surveys: dict[str, Survey], count: int, journey: Journey | None
+) -> tuple[date, date]:
+    """Load `count` answers spread over the last `DAYS` days; return their first and last day."""
+    start = timezone.now() - timedelta(days=DAYS)
+    responses_insert(rows=_rows(surveys, count, journey, start))
+    first_day, last_day = local_day(start), local_day(timezone.now())
+    # A bulk load logs its day range once, as the importers do, and counts its survey days.
+    changes_record_range(source=Source.SURVEY_RESPONSE, first_day=first_day, last_day=last_day)
+    days = [first_day + timedelta(days=offset) for offset in range((last_day - first_day).days + 1)]
+    survey_days_refresh(cells=[(survey.pk, day) for survey in surveys.values() for day in days])
+    return first_day, last_day
+
+
+def responses_add_day(*, survey: Survey, journey: Journey | None, count: int = 1_400) -> date:
+    """Load `count` answers (about a day's at 500k a year) dated yesterday; return that day."""
+    yesterday = timezone.now() - timedelta(days=1)
+    rows = (
+        (survey.pk, journey.pk if journey else None, number % 11, yesterday, "")
+        for number in range(count)
+    )
+    responses_insert(rows=rows)
+    day = local_day(yesterday)
+    changes_record_range(source=Source.SURVEY_RESPONSE, first_day=day, last_day=day)
+    survey_days_refresh(cells=[(survey.pk, day)])
+    return day
+
+
+@transaction.atomic
+def responses_insert(*, rows: Iterator[tuple[Any, ...]]) -> None:
+    """Insert (survey id, journey id, score, responded at, comment) rows as imported answers."""
+    table = SurveyResponse._meta.db_table
+    fixed = ("", False, SurveyResponse.Channel.IMPORT, "")
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            raw_cursor: Any = cursor.cursor  # psycopg's own cursor: Django has no COPY
+            with raw_cursor.copy(f"COPY {table} ({COLUMNS}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row((*row, *fixed))
+            return
+        values = ", ".join(["%s"] * 9)
+        sql = f"INSERT INTO {table} ({COLUMNS}) VALUES ({values})"  # noqa: S608 - fixed names
+        batch: list[tuple[Any, ...]] = []
+        for row in rows:
+            batch.append((*row, *fixed))
+            if len(batch) == INSERT_BATCH:
+                cursor.executemany(sql, batch)
+                batch = []
+        cursor.executemany(sql, batch)
+
+
+def responses_remove(*, surveys: dict[str, Survey]) -> None:
+    """Delete the bench's surveys and their answers (without loading a million rows first)."""
+    SurveyResponse.objects.filter(survey__in=surveys.values())._raw_delete("default")
+    for survey in surveys.values():
+        survey.delete()
