@@ -14,7 +14,21 @@ from django.db import transaction
 from django.test import Client, TestCase, override_settings
 
 from core.roles import Role, sync_roles
-from tests.factories import UserFactory
+from journeys.models import Journey, QualityObjective, Stage, Touchpoint
+from stakeholders.models import Customer, CustomerSegment, Department, Partner
+from tests.core.factories import UserFactory
+from tests.journeys.factories import (
+    JourneyFactory,
+    ObjectiveFactory,
+    StageFactory,
+    TouchpointFactory,
+)
+from tests.stakeholders.factories import (
+    CustomerFactory,
+    DepartmentFactory,
+    PartnerFactory,
+    SegmentFactory,
+)
 
 # The four kinds of signed-in user, and anonymous visitors, as the URL walks name them.
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -30,6 +44,20 @@ ROLES_BY_KEY = {
 def fast_password_hashing(settings) -> None:
     """Hash passwords with a fast algorithm: the real one is slow on purpose."""
     settings.PASSWORD_HASHERS = FAST_HASHERS
+
+
+@pytest.fixture(scope="session", autouse=True)
+def own_runtime_folders(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Keep the files this test process writes (uploads, static root) in a folder of its own.
+
+    Nothing lands in the checkout's var/, and each pytest-xdist worker, a process of its own with
+    its own temporary folder, never touches another worker's files.
+    """
+    root = tmp_path_factory.mktemp("var")
+    static_root = root / "staticfiles"
+    static_root.mkdir()  # WhiteNoise warns about a STATIC_ROOT that does not exist
+    with override_settings(MEDIA_ROOT=root / "media", STATIC_ROOT=static_root):
+        yield
 
 
 @pytest.fixture(scope="module")
@@ -81,6 +109,75 @@ def client_for(make_user: Callable[..., User]) -> Callable[[str | None], Client]
     return make
 
 
+# The records most tests stand on, as they name them: the journey "Buy online" for households,
+# whose "Order" stage has the Customer Service department's checkout and SwiftParcel's delivery.
+# Each fixture makes only its record and those it hangs on; a test asks for what it uses.
+
+
+@pytest.fixture
+def colleague(roles: None) -> User:
+    """A quality manager who logs, creates and gives in the tests' records."""
+    return UserFactory.create(role=Role.QUALITY_MANAGER, username="colleague")
+
+
+@pytest.fixture
+def department(db: None) -> Department:
+    """The Customer Service department."""
+    return DepartmentFactory.create(name="Customer Service")
+
+
+@pytest.fixture
+def partner(db: None) -> Partner:
+    """SwiftParcel, the service partner delivering parcels."""
+    return PartnerFactory.create(name="SwiftParcel")
+
+
+@pytest.fixture
+def segment(db: None) -> CustomerSegment:
+    """The households segment."""
+    return SegmentFactory.create(name="Households")
+
+
+@pytest.fixture
+def customer(segment: CustomerSegment) -> Customer:
+    """Customer CRM-000001, a household first seen on 5 January 2026."""
+    return CustomerFactory.create(external_reference="CRM-000001", segment=segment)
+
+
+@pytest.fixture
+def journey(segment: CustomerSegment) -> Journey:
+    """The households' journey "Buy online"."""
+    return JourneyFactory.create(name="Buy online", segment=segment)
+
+
+@pytest.fixture
+def stage(journey: Journey) -> Stage:
+    """The journey's "Order" stage."""
+    return StageFactory.create(journey=journey, name="Order")
+
+
+@pytest.fixture
+def touchpoint(stage: Stage, department: Department) -> Touchpoint:
+    """The department's web checkout, first in the stage."""
+    return TouchpointFactory.create(
+        stage=stage, name="Checkout", channel="web", owner_department=department, order=1
+    )
+
+
+@pytest.fixture
+def delivery(stage: Stage, partner: Partner) -> Touchpoint:
+    """The partner's delivery, second in the stage (after the checkout, when there is one)."""
+    return TouchpointFactory.create(
+        stage=stage, name="Delivery", channel="delivery", owner_partner=partner, order=2
+    )
+
+
+@pytest.fixture
+def objective(delivery: Touchpoint) -> QualityObjective:
+    """The objective of delivering on the promised day, 95 % by the end of March 2027."""
+    return ObjectiveFactory.create(touchpoint=delivery, statement="Deliver on the promised day")
+
+
 @dataclass(frozen=True)
 class ServiceUrls:
     """Where the real PostgreSQL and Redis are, as the environment names them."""
@@ -110,121 +207,3 @@ def require_postgres_and_redis() -> ServiceUrls:
             pytest.fail(f"{reason} (REQUIRE_SERVICES=1 forbids skipping)", pytrace=False)
         pytest.skip(reason)
     return ServiceUrls(database_url=database_url, broker_url=broker_url)
-
-
-@pytest.fixture
-def world(roles: None) -> dict[str, Any]:
-    """Create one of each stakeholder and journey record, linked as in real use."""
-    from datetime import date
-
-    from journeys import services as journey_services
-    from stakeholders import services as stakeholder_services
-
-    department = stakeholder_services.department_create(name="Customer Service")
-    partner = stakeholder_services.partner_create(
-        name="SwiftParcel",
-        kind="service_partner",
-        reliability_score=4,
-        values_score=3,
-        customer_impact_score=5,
-        cost_score=3,
-    )
-    segment = stakeholder_services.segment_create(name="Households")
-    customer = stakeholder_services.customer_create(
-        external_reference="CRM-000001", first_seen=date(2026, 1, 5), segment=segment
-    )
-    journey = journey_services.journey_create(name="Buy online", segment=segment)
-    stage = journey_services.stage_add(journey=journey, name="Order")
-    touchpoint = journey_services.touchpoint_add(
-        stage=stage, name="Checkout", channel="web", owner_department=department
-    )
-    delivery = journey_services.touchpoint_add(
-        stage=stage, name="Delivery", channel="delivery", owner_partner=partner
-    )
-    handoff = journey_services.handoff_add(from_touchpoint=touchpoint, to_touchpoint=delivery)
-    failure_point = journey_services.failure_point_add(
-        touchpoint=delivery, description="Parcel late", severity=7, occurrence=5, detection=4
-    )
-    objective = journey_services.objective_create(
-        touchpoint=delivery,
-        statement="Deliver on the promised day",
-        target_value=95,
-        unit="%",
-        due_date=date(2027, 3, 31),
-    )
-    from feedback import services as feedback_services
-    from tests.factories import UserFactory
-
-    colleague = UserFactory.create(role=ROLES_BY_KEY["quality_manager"], username="world-quality")
-    complaint = feedback_services.complaint_log(
-        logged_by=colleague, description="Parcel left in the rain", touchpoint=delivery
-    )
-    idea = feedback_services.idea_submit(
-        submitted_by=colleague,
-        title="Photo proof of delivery",
-        problem="Customers dispute deliveries.",
-        proposal="Ask the courier for a photo at the door.",
-        touchpoint=delivery,
-    )
-    recipient = UserFactory.create(role=ROLES_BY_KEY["frontline"], username="world-frontline")
-    recognition = feedback_services.recognition_give(
-        given_by=colleague, recipient=recipient, behaviour="Rebooked the engineer the same day."
-    )
-    survey = feedback_services.survey_create(
-        created_by=colleague, name="World delivery CSAT", kind="csat", touchpoint=delivery
-    )
-    pulse = feedback_services.survey_create(
-        created_by=colleague, name="World staff pulse", kind="enps", recurrence_weeks=6
-    )
-    theme = feedback_services.theme_create(by=colleague, name="World theme")
-    checklist = feedback_services.checklist_create(
-        by=colleague,
-        touchpoint=delivery,
-        name="World doorstep check",
-        items=[("Parcel handed over in person", 3), ("Box undamaged", 2)],
-    )
-    from django.core.files.base import ContentFile
-
-    from core.models import ImportJob
-
-    import_job = ImportJob.objects.create(
-        importer="customer_activity",
-        original_name="crm.csv",
-        file=ContentFile(
-            b"external_id,customer_reference,occurred_at,kind\nA-1,CRM-000001,2026-11-02,purchase\n",
-            name="crm.csv",
-        ),
-        created_by=colleague,
-    )
-    finished_import = ImportJob.objects.create(
-        importer="customer_activity",
-        original_name="crm-done.csv",
-        file=import_job.file.name,
-        created_by=colleague,
-        status=ImportJob.Status.DONE,
-    )
-    return {
-        "import_job": import_job,
-        "finished_import": finished_import,
-        "survey": survey,
-        "pulse": pulse,
-        "theme": theme,
-        "checklist": checklist,
-        "insight": complaint.insight,
-        "colleague": colleague,
-        "recognition": recognition,
-        "severity_policy": feedback_services.policy_for(2),
-        "complaint": complaint,
-        "idea": idea,
-        "department": department,
-        "partner": partner,
-        "segment": segment,
-        "customer": customer,
-        "journey": journey,
-        "stage": stage,
-        "touchpoint": touchpoint,
-        "delivery": delivery,
-        "handoff": handoff,
-        "failure_point": failure_point,
-        "objective": objective,
-    }

@@ -3,6 +3,7 @@
 Every check that needs the whole demo lives here, so that the suite loads it once.
 """
 
+import re
 from typing import Any
 
 import pytest
@@ -10,6 +11,9 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 
 from core.demo import DEMO_PASSWORD
+from feedback.demo.texts import complaint_wording, idea_wording
+from feedback.demo.voice_texts import insight_themes, survey_wording
+from feedback.models import Complaint, ImprovementIdea, SurveyResponse, Theme
 from journeys.demo import GET_SUPPORT
 from journeys.models import Journey, Touchpoint
 from journeys.selectors import journey_list
@@ -102,6 +106,43 @@ def test_loading_the_demo_twice_adds_no_journey(demo_organisation: str, settings
     call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
 
     assert (Journey.objects.count(), Touchpoint.objects.count()) == before
+
+
+# Feedback ----------------------------------------------------------------------------------------
+
+
+def test_demo_feedback_is_worded_from_its_toml_files(demo_organisation: str) -> None:
+    """Complaints open with a case of the wording files, survey answers and idea titles come from
+    them, and the insight themes are theirs, in their order."""
+    cases = [
+        case.description
+        for theme in complaint_wording().themes.values()
+        for case in [*theme.minor, *theme.serious]
+    ]
+    # A case's placeholders stand for any words; the first letter is capitalised.
+    opening = re.compile(
+        "|".join(re.sub(r"\\\{\w+\\\}", ".+?", re.escape(text)) for text in cases), re.IGNORECASE
+    )
+    surveys = survey_wording()
+    comments = {
+        text for bands in surveys.comments.values() for band in bands.values() for text in band
+    }
+    comments |= {text for band in surveys.trouble_comments.values() for text in band}
+    comments |= {text for band in surveys.callback_comments.values() for text in band}
+    suggestions = {text for texts in surveys.improvements.values() for text in texts}
+
+    descriptions = Complaint.objects.values_list("description", flat=True)
+    answers = SurveyResponse.objects.values_list("comment", "improvement_suggestion").distinct()
+
+    assert [text for text in descriptions if not opening.match(text)] == []
+    assert {comment for comment, _suggestion in answers} - {""} <= comments
+    assert {suggestion for _comment, suggestion in answers} - {""} <= suggestions
+    assert set(ImprovementIdea.objects.values_list("title", flat=True)) <= {
+        idea.title for idea in idea_wording().ideas
+    }
+    assert list(Theme.objects.order_by("pk").values_list("name", "description")) == [
+        (theme.name, theme.description) for theme in insight_themes()
+    ]
 
 
 # Indicators --------------------------------------------------------------------------------------

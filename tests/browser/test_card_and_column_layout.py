@@ -9,9 +9,11 @@ from playwright.sync_api import ViewportSize, expect
 
 from feedback import services as feedback_services
 from journeys import services as journey_services
+from journeys.models import Touchpoint
 from stakeholders import services as stakeholder_services
 from tests.browser.conftest import PHONE, screenshot, sign_in
-from tests.factories import TEST_PASSWORD
+from tests.core.factories import TEST_PASSWORD
+from tests.feedback.factories import ChecklistFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -80,16 +82,16 @@ def quarter_x(page: Any, touchpoint: str, quarter: str) -> float:
 
 
 def test_mystery_shopping_quarters_line_up_from_row_to_row(
-    live_server, make_user, open_page, world
+    live_server, make_user, open_page, touchpoint: Touchpoint, delivery: Touchpoint
 ) -> None:
     """A touchpoint audited a quarter earlier than the others does not shift their columns."""
     manager = make_user("quality_manager")
-    for touchpoint, visits in [
-        (world["delivery"], [date(2025, 11, 3), date(2026, 2, 9), date(2026, 5, 4)]),
-        (world["touchpoint"], [date(2026, 2, 16), date(2026, 5, 11)]),
+    for audited, visits in [
+        (delivery, [date(2025, 11, 3), date(2026, 2, 9), date(2026, 5, 4)]),
+        (touchpoint, [date(2026, 2, 16), date(2026, 5, 11)]),
     ]:
-        checklist = feedback_services.checklist_create(
-            by=manager, touchpoint=touchpoint, name=f"{touchpoint.name} visit", items=[("a", 1)]
+        checklist = ChecklistFactory.create(
+            by=manager, touchpoint=audited, name=f"{audited.name} visit", items=[("a", 1)]
         )
         for number, visited_on in enumerate(visits):
             scores = {item.pk: 1 + number % 4 for item in checklist.items.all()}

@@ -14,7 +14,7 @@ from journeys import services as journey_services
 from journeys.models import Journey
 from stakeholders import services as stakeholder_services
 from tests.browser.conftest import PHONE, screenshot, sign_in
-from tests.factories import TEST_PASSWORD
+from tests.core.factories import TEST_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

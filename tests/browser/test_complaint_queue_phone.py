@@ -11,10 +11,11 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, ViewportSize, expect
 
-from feedback import services
 from feedback.models import Complaint
+from journeys.models import Touchpoint
 from tests.browser.conftest import DESKTOP, screenshot, sign_in
-from tests.factories import TEST_PASSWORD
+from tests.core.factories import TEST_PASSWORD
+from tests.feedback.factories import ComplaintFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -34,18 +35,19 @@ OVERFLOW_SCRIPT = """() => {
 }"""
 
 
-def fill_queue(world: dict[str, Any], logged_by: Any) -> Complaint:
-    """Log a page's worth of complaints; return the overdue one, which heads the queue."""
+def fill_queue(logged_by: Any, touchpoint: Touchpoint, delivery: Touchpoint) -> Complaint:
+    """Log a page's worth of complaints at the checkout and the delivery; return the overdue one,
+    which heads the queue."""
     for number in range(8):
-        services.complaint_log(
+        ComplaintFactory.create(
             logged_by=logged_by,
             description=f"Parcel {number} left at the neighbours without a note to the customer.",
-            touchpoint=world["delivery"] if number % 2 else world["touchpoint"],
+            touchpoint=delivery if number % 2 else touchpoint,
         )
-    return services.complaint_log(
+    return ComplaintFactory.create(
         logged_by=logged_by,
         description="The engineer never came and nobody called to say so.",
-        touchpoint=world["delivery"],
+        touchpoint=delivery,
         received_at=timezone.now() - timedelta(days=6),
     )
 
@@ -56,11 +58,11 @@ def assert_no_sideways_scroll(page: Page) -> None:
 
 
 def test_phone_queue_shows_cards_with_folded_filters(
-    live_server, make_user, open_page, world
+    live_server, make_user, open_page, touchpoint: Touchpoint, delivery: Touchpoint
 ) -> None:
     """At 364 px the first card's reference, status, SLA and owner show on the first screen."""
     manager = make_user("quality_manager", first_name="Quinn", last_name="Okafor")
-    overdue = fill_queue(world, make_user("frontline"))
+    overdue = fill_queue(make_user("frontline"), touchpoint, delivery)
     phone = open_page(SMALL_PHONE)
     page = phone.page
     sign_in(page, live_server.url, manager.username, TEST_PASSWORD)
@@ -97,11 +99,11 @@ def test_phone_queue_shows_cards_with_folded_filters(
 
 
 def test_phone_queue_counts_active_filters_on_the_button(
-    live_server, make_user, open_page, world
+    live_server, make_user, open_page, touchpoint: Touchpoint, delivery: Touchpoint
 ) -> None:
     """A filtered queue keeps its filters folded and says how many apply."""
     manager = make_user("quality_manager")
-    fill_queue(world, make_user("frontline"))
+    fill_queue(make_user("frontline"), touchpoint, delivery)
     phone = open_page(SMALL_PHONE)
     page = phone.page
     sign_in(page, live_server.url, manager.username, TEST_PASSWORD)
@@ -114,11 +116,11 @@ def test_phone_queue_counts_active_filters_on_the_button(
 
 
 def test_phone_queue_bulk_assigns_the_ticked_cards(
-    live_server, make_user, open_page, world
+    live_server, make_user, open_page, touchpoint: Touchpoint, delivery: Touchpoint
 ) -> None:
     """Quality managers tick cards on a phone and assign them in one go."""
     manager = make_user("quality_manager", first_name="Quinn", last_name="Okafor")
-    overdue = fill_queue(world, make_user("frontline"))
+    overdue = fill_queue(make_user("frontline"), touchpoint, delivery)
     phone = open_page(SMALL_PHONE)
     page = phone.page
     sign_in(page, live_server.url, manager.username, TEST_PASSWORD)
@@ -137,11 +139,11 @@ def test_phone_queue_bulk_assigns_the_ticked_cards(
 
 
 def test_frontline_phone_queue_has_cards_without_tick_boxes(
-    live_server, make_user, open_page, world
+    live_server, make_user, open_page, touchpoint: Touchpoint, delivery: Touchpoint
 ) -> None:
     """Frontline staff see their complaints as cards, with nothing to tick."""
     frontline = make_user("frontline")
-    overdue = fill_queue(world, frontline)
+    overdue = fill_queue(frontline, touchpoint, delivery)
     phone = open_page(SMALL_PHONE)
     page = phone.page
     sign_in(page, live_server.url, frontline.username, TEST_PASSWORD)
@@ -157,10 +159,12 @@ def test_frontline_phone_queue_has_cards_without_tick_boxes(
     assert phone.errors == []
 
 
-def test_desktop_queue_keeps_the_table(live_server, make_user, open_page, world) -> None:
+def test_desktop_queue_keeps_the_table(
+    live_server, make_user, open_page, touchpoint: Touchpoint, delivery: Touchpoint
+) -> None:
     """From the md breakpoint up the queue is the table, filters in view, no cards."""
     manager = make_user("quality_manager")
-    overdue = fill_queue(world, make_user("frontline"))
+    overdue = fill_queue(make_user("frontline"), touchpoint, delivery)
     desktop = open_page(DESKTOP)
     page = desktop.page
     sign_in(page, live_server.url, manager.username, TEST_PASSWORD)

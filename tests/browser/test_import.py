@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 from stakeholders import services as stakeholder_services
 from stakeholders.models import CustomerActivity
 from tests.browser.conftest import DESKTOP, screenshot, sign_in
-from tests.factories import TEST_PASSWORD
+from tests.core.factories import TEST_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

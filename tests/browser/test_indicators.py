@@ -10,8 +10,9 @@ from journeys.models import QualityObjective
 from metrics import services
 from metrics.models import Driver, Indicator, LimitSegment
 from stakeholders.constants import StakeholderGroup
+from stakeholders.models import Partner
 from tests.browser.conftest import DESKTOP, PHONE, screenshot, sign_in
-from tests.factories import TEST_PASSWORD
+from tests.core.factories import TEST_PASSWORD
 from tests.metrics.factories import IndicatorFactory
 from tests.metrics.snapshots import write_xmr
 
@@ -23,8 +24,9 @@ ON_TIME = [88.2, 90.1, 87.5, 89.4, 86.9, 88.8, 90.6, 87.9, 89.1, 88.4, 86.5, 88.
 ON_TIME += [92.4, 93.1, 92.0, 93.8, 92.6, 93.4, 92.9, 93.6, 92.2, 93.0, 86.1, 93.3]
 
 
-def indicators(world: dict[str, Any], owner: Any) -> Indicator:
-    """Define a small but realistic set of indicators; return the charted lagging one."""
+def indicators(owner: Any, objective: QualityObjective, partner: Partner) -> Indicator:
+    """Define a small but realistic set of indicators; return the charted lagging one, which
+    measures the objective at its touchpoint (the delivery)."""
     delivery = IndicatorFactory.create(
         code="delivery-on-time",
         name="Deliveries on the promised day",
@@ -33,7 +35,7 @@ def indicators(world: dict[str, Any], owner: Any) -> Indicator:
         target=92,
         amber_threshold=90,
         red_threshold=85,
-        touchpoint=world["delivery"],
+        touchpoint=objective.touchpoint,
         owner=owner,
         description="Share of parcels delivered on the day promised at checkout.",
         status=Indicator.Status.MEETS_TARGET,
@@ -73,13 +75,13 @@ def indicators(world: dict[str, Any], owner: Any) -> Indicator:
     services.annotation_upsert(
         indicator=delivery, starts_on=date(2025, 11, 1), label="Storm week", kind="note"
     )
-    QualityObjective.objects.filter(pk=world["objective"].pk).update(indicator=delivery)
+    QualityObjective.objects.filter(pk=objective.pk).update(indicator=delivery)
 
     leading = IndicatorFactory.create(
         code="courier-first-attempt",
         name="Courier first-attempt success",
         unit="%",
-        partner=world["partner"],
+        partner=partner,
         stakeholder_group=StakeholderGroup.PARTNERS,
         status=Indicator.Status.AMBER,
         target=95,
@@ -131,10 +133,14 @@ def open_chart(page: Page) -> None:
 
 
 def test_quality_manager_reads_the_indicators_and_a_control_chart(
-    live_server: Any, make_user: Any, open_page: Any, world: dict[str, Any]
+    live_server: Any,
+    make_user: Any,
+    open_page: Any,
+    objective: QualityObjective,
+    partner: Partner,
 ) -> None:
     manager = make_user("quality_manager", username="quality", first_name="Quinn")
-    delivery = indicators(world, manager)
+    delivery = indicators(manager, objective, partner)
     tab = open_page(DESKTOP)
     page = tab.page
     sign_in(page, live_server.url, manager.username, TEST_PASSWORD)
@@ -204,10 +210,14 @@ def test_quality_manager_reads_the_indicators_and_a_control_chart(
 
 
 def test_the_control_chart_fits_a_phone(
-    live_server: Any, make_user: Any, open_page: Any, world: dict[str, Any]
+    live_server: Any,
+    make_user: Any,
+    open_page: Any,
+    objective: QualityObjective,
+    partner: Partner,
 ) -> None:
     manager = make_user("quality_manager", username="quality-phone")
-    delivery = indicators(world, manager)
+    delivery = indicators(manager, objective, partner)
     tab = open_page(PHONE)
     page = tab.page
     sign_in(page, live_server.url, manager.username, TEST_PASSWORD)

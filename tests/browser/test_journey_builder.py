@@ -8,7 +8,7 @@ from journeys.models import Handoff, Journey
 from stakeholders.demo import DEPARTMENTS, PARTNERS
 from stakeholders.models import Department, Partner
 from tests.browser.conftest import DESKTOP, screenshot, sign_in
-from tests.factories import TEST_PASSWORD
+from tests.core.factories import TEST_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from feedback import services
 from feedback.models import Survey, SurveyResponse
 from tests.browser.conftest import PHONE, screenshot
-from tests.factories import UserFactory
+from tests.core.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

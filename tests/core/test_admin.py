@@ -5,6 +5,8 @@ from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
 
+from core.admin import WrittenByServices
+
 # Models Django's own apps keep internal on purpose.
 INTERNAL_MODELS = {
     "contenttypes.contenttype",
@@ -38,3 +40,16 @@ def test_admin_index_opens_for_an_administrator(client_for) -> None:
 
     assert response.status_code == 200
     assert "LoyaltyQMS administration" in response.content.decode()
+
+
+def test_service_fields_name_fields_of_their_models() -> None:
+    """Each field an admin leaves to the services exists, so a typo cannot make it editable."""
+    unknown = {
+        f"{model._meta.label}.{name}"
+        for model, model_admin in admin.site._registry.items()
+        if isinstance(model_admin, WrittenByServices)
+        for name in model_admin.service_fields
+        if name not in {field.name for field in model._meta.get_fields()}
+    }
+
+    assert unknown == set()

@@ -12,7 +12,8 @@ from django.urls import path, reverse
 
 from core import views
 from loyaltyqms import urls as project_urls
-from tests.factories import TEST_PASSWORD
+from tests.core.factories import TEST_PASSWORD
+from tests.feedback.factories import ComplaintFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -79,11 +80,12 @@ def test_404_never_leads_back_to_another_site(client_for) -> None:
     assert "evil.example" not in error_page(response)
 
 
-def test_404_of_a_hidden_record_says_what_the_view_said(make_user, world) -> None:
+def test_404_of_a_hidden_record_says_what_the_view_said(make_user) -> None:
+    complaint = ComplaintFactory.create(logged_by=make_user("quality_manager"))
     client = Client()
     client.force_login(make_user("frontline"))
 
-    response = client.get(world["complaint"].get_absolute_url())
+    response = client.get(complaint.get_absolute_url())
 
     assert response.status_code == 404
     assert "No such complaint, or it is not yours to see." in error_page(response)

@@ -10,6 +10,10 @@ from django.utils.dateformat import format as format_date
 from core.history import FieldChange, history_entries
 from feedback import services as feedback_services
 from journeys import services as journey_services
+from journeys.models import QualityObjective, Touchpoint
+from stakeholders.models import Partner
+from tests.core.queries import assert_queries_flat
+from tests.feedback.factories import ComplaintFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -19,19 +23,19 @@ def changes_of(instance: Any) -> list[FieldChange]:
     return [change for entry in history_entries(instance) for change in entry.changes]
 
 
-def test_a_changed_foreign_key_reads_as_the_records_name_not_its_id(make_user, world) -> None:
+def test_a_changed_foreign_key_reads_as_the_records_name_not_its_id(make_user) -> None:
     manager = make_user("quality_manager", first_name="Quinn", last_name="Okafor")
-    complaint = world["complaint"]
+    complaint = ComplaintFactory.create()
 
     feedback_services.complaint_assign(complaint=complaint, assignee=manager, by=manager)
 
     assert FieldChange(field="assignee", old="—", new="Quinn Okafor") in changes_of(complaint)
 
 
-def test_a_new_owner_reads_as_department_and_partner_names(world) -> None:
-    touchpoint = world["touchpoint"]  # owned by Customer Service
-    partner = world["partner"]
-
+def test_a_new_owner_reads_as_department_and_partner_names(
+    touchpoint: Touchpoint, partner: Partner
+) -> None:
+    """The checkout, owned by Customer Service, is handed to SwiftParcel."""
     journey_services.touchpoint_update(
         touchpoint=touchpoint, owner_department=None, owner_partner=partner
     )
@@ -44,10 +48,10 @@ def test_a_new_owner_reads_as_department_and_partner_names(world) -> None:
     assert (changes["owning partner"].old, changes["owning partner"].new) == ("—", "SwiftParcel")
 
 
-def test_a_deleted_record_keeps_its_number(make_user, world) -> None:
+def test_a_deleted_record_keeps_its_number(make_user) -> None:
     manager = make_user("quality_manager")
     leaver = make_user("quality_manager")
-    complaint = world["complaint"]
+    complaint = ComplaintFactory.create()
     feedback_services.complaint_assign(complaint=complaint, assignee=leaver, by=manager)
     leaver_id = leaver.pk
 
@@ -59,27 +63,33 @@ def test_a_deleted_record_keeps_its_number(make_user, world) -> None:
 
 
 def test_names_are_read_in_one_query_per_model_whatever_the_number_of_changes(
-    make_user, world, django_assert_num_queries
+    make_user,
 ) -> None:
+    """The versions are read with their authors, then the assignees' names in one query."""
     manager = make_user("quality_manager")
-    complaint = world["complaint"]
-    for _number in range(6):
-        feedback_services.complaint_assign(
-            complaint=complaint, assignee=make_user("quality_manager"), by=manager
-        )
+    complaint = ComplaintFactory.create()
 
-    # The versions with their authors, then the assignees' names.
-    with django_assert_num_queries(2):
-        entries = history_entries(complaint)
+    def assign(times: int) -> None:
+        for _number in range(times):
+            feedback_services.complaint_assign(
+                complaint=complaint, assignee=make_user("quality_manager"), by=manager
+            )
 
+    assign(1)
+
+    assert_queries_flat(lambda: history_entries(complaint), grow=lambda: assign(5))
+
+    entries = history_entries(complaint)
     assert len(entries) == 7
     assert all(not change.new.isdigit() for entry in entries for change in entry.changes)
 
 
-def test_moments_and_days_are_written_as_on_the_other_pages(make_user, world) -> None:
+def test_moments_and_days_are_written_as_on_the_other_pages(
+    make_user, objective: QualityObjective
+) -> None:
+    """The objective is due on 31 March 2027 until it is moved."""
     manager = make_user("quality_manager")
-    complaint = world["complaint"]
-    objective = world["objective"]
+    complaint = ComplaintFactory.create()
 
     feedback_services.complaint_acknowledge(complaint=complaint, by=manager)
     journey_services.objective_update(objective=objective, due_date=date(2027, 6, 30))
@@ -92,11 +102,11 @@ def test_moments_and_days_are_written_as_on_the_other_pages(make_user, world) ->
     )
 
 
-def test_complaint_page_history_shows_the_assignee_by_name(client_for, make_user, world) -> None:
+def test_complaint_page_history_shows_the_assignee_by_name(client_for, make_user) -> None:
     """The panel in a page, end to end: "assignee: — → Quinn Okafor", not "— → 7"."""
     client = client_for("quality_manager")
     manager = make_user("quality_manager", first_name="Quinn", last_name="Okafor")
-    complaint = world["complaint"]
+    complaint = ComplaintFactory.create()
 
     feedback_services.complaint_assign(complaint=complaint, assignee=manager, by=manager)
     html = client.get(complaint.get_absolute_url()).content.decode()

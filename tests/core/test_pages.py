@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.factories import TEST_PASSWORD
+from tests.core.factories import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -211,7 +211,7 @@ def test_navigation_shows_each_role_its_own_entries(client_for, visitor, entries
 
 def test_user_without_a_role_is_told_to_ask_for_one(db) -> None:
     """A signed-in account with no group gets a clear hint instead of an empty page."""
-    from tests.factories import UserFactory
+    from tests.core.factories import UserFactory
 
     client = Client()
     client.force_login(UserFactory.create())

@@ -4,9 +4,10 @@ import re
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import AnonymousUser, Group, User
+from django.core.exceptions import PermissionDenied
 
-from core.roles import ROLE_PERMISSIONS, Role, has_role, sync_roles
+from core.roles import ROLE_PERMISSIONS, Role, acting_user, has_role, sync_roles
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 CHECK = "✓"
@@ -81,3 +82,20 @@ def test_superuser_holds_every_role_and_a_plain_user_none(make_user) -> None:
     assert has_role(administrator, *Role)
     assert has_role(executive, Role.EXECUTIVE)
     assert not has_role(executive, Role.QUALITY_MANAGER)
+
+
+def test_acting_user_is_the_signed_in_user(rf) -> None:
+    """A page hands its signed-in user to the services as a user."""
+    request = rf.post("/")
+    request.user = User(username="quality")
+
+    assert acting_user(request) is request.user
+
+
+def test_acting_user_refuses_an_anonymous_visitor(rf) -> None:
+    """An anonymous request reaching a write is refused rather than passed to a service."""
+    request = rf.post("/")
+    request.user = AnonymousUser()
+
+    with pytest.raises(PermissionDenied):
+        acting_user(request)

@@ -15,6 +15,8 @@ from rest_framework.test import APIClient
 
 from feedback import services
 from feedback.models import Complaint, IdeaVote, Recognition, SeverityPolicy
+from journeys.models import Journey, Touchpoint
+from stakeholders.models import Customer, Department, Partner
 
 pytestmark = pytest.mark.django_db
 
@@ -73,20 +75,22 @@ def references(response: Any) -> set[str]:
 
 
 def logged_through_api() -> int:
-    """Return how many complaints integrations logged (the world has one of its own)."""
+    """Return how many complaints integrations logged (not staff through the services)."""
     return Complaint.objects.filter(source=Complaint.Source.API).count()
 
 
 # Logging complaints -----------------------------------------------------------------------------
 
 
-def test_integration_logs_a_complaint_and_gets_its_reference_and_owner(frontline, world) -> None:
+def test_integration_logs_a_complaint_and_gets_its_reference_and_owner(
+    frontline, department: Department, journey: Journey, touchpoint: Touchpoint, customer: Customer
+) -> None:
     """A complaint from a helpdesk gets a reference, the touchpoint's owner and its clocks."""
     payload = {
         "description": "The parcel arrived damaged.",
         "severity": 2,
         "channel": "email",
-        "touchpoint": world["touchpoint"].pk,
+        "touchpoint": touchpoint.pk,
         "customer_reference": "CRM-000001",
         "external_id": "HD-4711",
     }
@@ -98,12 +102,12 @@ def test_integration_logs_a_complaint_and_gets_its_reference_and_owner(frontline
     assert REFERENCE.match(body["reference"])
     assert body["owner"] == {
         "kind": "department",
-        "id": world["department"].pk,
+        "id": department.pk,
         "name": "Customer Service",
     }
-    assert body["journey"] == world["journey"].pk
+    assert body["journey"] == journey.pk
     assert body["journey_name"] == "Buy online"
-    assert body["customer"] == world["customer"].pk
+    assert body["customer"] == customer.pk
     assert body["source"] == "api"
     assert body["status"] == "received"
     assert body["sla_state"] == "on_track"
@@ -112,21 +116,23 @@ def test_integration_logs_a_complaint_and_gets_its_reference_and_owner(frontline
     assert Complaint.objects.get(reference=body["reference"]).external_id == "HD-4711"
 
 
-def test_complaint_at_a_partner_touchpoint_is_attributed_to_the_partner(frontline, world) -> None:
+def test_complaint_at_a_partner_touchpoint_is_attributed_to_the_partner(
+    frontline, partner: Partner, delivery: Touchpoint
+) -> None:
     """The owner of a delivery touchpoint run by a partner is that partner."""
-    payload = {"description": "Parcel left in the rain.", "touchpoint": world["delivery"].pk}
+    payload = {"description": "Parcel left in the rain.", "touchpoint": delivery.pk}
 
     response = api_as(frontline).post(list_url("complaint"), payload, format="json")
 
     assert response.status_code == 201, response.json()
     assert response.json()["owner"] == {
         "kind": "partner",
-        "id": world["partner"].pk,
+        "id": partner.pk,
         "name": "SwiftParcel",
     }
 
 
-def test_complaint_without_a_description_is_refused_on_description(frontline, world) -> None:
+def test_complaint_without_a_description_is_refused_on_description(frontline) -> None:
     """The description is what happened: without it nothing is logged."""
     response = api_as(frontline).post(list_url("complaint"), {"severity": 2}, format="json")
 
@@ -135,7 +141,7 @@ def test_complaint_without_a_description_is_refused_on_description(frontline, wo
     assert logged_through_api() == 0
 
 
-def test_complaint_with_an_unknown_severity_is_refused_on_severity(frontline, world) -> None:
+def test_complaint_with_an_unknown_severity_is_refused_on_severity(frontline) -> None:
     """Severities run from 1 (low) to 4 (critical)."""
     payload = {"description": "Rude driver.", "severity": 7}
 
@@ -146,7 +152,7 @@ def test_complaint_with_an_unknown_severity_is_refused_on_severity(frontline, wo
     assert logged_through_api() == 0
 
 
-def test_complaint_received_in_the_future_is_refused_on_received_at(frontline, world) -> None:
+def test_complaint_received_in_the_future_is_refused_on_received_at(frontline) -> None:
     """The service's own checks reach the caller keyed by field."""
     received_at = (timezone.now() + timedelta(days=1)).isoformat()
 
@@ -160,9 +166,7 @@ def test_complaint_received_in_the_future_is_refused_on_received_at(frontline, w
     assert list(response.json()) == ["received_at"]
 
 
-def test_integration_sending_an_external_id_twice_is_refused_on_external_id(
-    frontline, world
-) -> None:
+def test_integration_sending_an_external_id_twice_is_refused_on_external_id(frontline) -> None:
     """Without an idempotency key a duplicate is still caught by its id in the source system."""
     client = api_as(frontline)
     payload = {"description": "Rude driver.", "external_id": "HD-1"}
@@ -175,7 +179,7 @@ def test_integration_sending_an_external_id_twice_is_refused_on_external_id(
     assert logged_through_api() == 1
 
 
-def test_complaint_resolved_at_first_contact_is_closed_at_once(frontline, world) -> None:
+def test_complaint_resolved_at_first_contact_is_closed_at_once(frontline) -> None:
     """A small complaint settled on the phone is logged, responded to and closed in one call."""
     payload = {
         "description": "Charged twice.",
@@ -194,7 +198,7 @@ def test_complaint_resolved_at_first_contact_is_closed_at_once(frontline, world)
     assert body["sla_state"] == ""
 
 
-def test_executive_cannot_log_a_complaint(api_for, world) -> None:
+def test_executive_cannot_log_a_complaint(api_for) -> None:
     """Executives read complaints; logging them is frontline work."""
     response = api_for("executive").post(
         list_url("complaint"), {"description": "Rude driver."}, format="json"
@@ -204,22 +208,21 @@ def test_executive_cannot_log_a_complaint(api_for, world) -> None:
     assert logged_through_api() == 0
 
 
-def test_anonymous_callers_cannot_list_or_log_complaints(world) -> None:
-    """Without signing in there is nothing to read or write, and no redirect."""
+def test_anonymous_callers_cannot_log_complaints() -> None:
+    """Without signing in there is nothing to write, and no redirect (reads: test_access.py)."""
     client = APIClient()
 
-    listed = client.get(list_url("complaint"))
     logged = client.post(list_url("complaint"), {"description": "Hi"}, format="json")
 
-    assert listed.status_code in (401, 403)
     assert logged.status_code in (401, 403)
-    assert "Location" not in listed
+    assert "Location" not in logged
+    assert not Complaint.objects.exists()
 
 
 # Idempotency ------------------------------------------------------------------------------------
 
 
-def test_retry_with_the_same_idempotency_key_logs_one_complaint(frontline, world) -> None:
+def test_retry_with_the_same_idempotency_key_logs_one_complaint(frontline) -> None:
     """A retried request gets the first answer again, marked as replayed."""
     client = api_as(frontline)
     payload = {"description": "The parcel arrived damaged."}
@@ -238,7 +241,7 @@ def test_retry_with_the_same_idempotency_key_logs_one_complaint(frontline, world
     assert logged_through_api() == 1
 
 
-def test_same_idempotency_key_with_a_different_body_is_refused(frontline, world) -> None:
+def test_same_idempotency_key_with_a_different_body_is_refused(frontline) -> None:
     """Reusing a key for another request is a client bug: 422 and nothing logged."""
     client = api_as(frontline)
     client.post(
@@ -253,7 +256,7 @@ def test_same_idempotency_key_with_a_different_body_is_refused(frontline, world)
     assert logged_through_api() == 1
 
 
-def test_two_callers_may_pick_the_same_idempotency_key(make_user, world) -> None:
+def test_two_callers_may_pick_the_same_idempotency_key(make_user) -> None:
     """Keys belong to one caller: two integrations' complaints are both logged."""
     payload = {"description": "The parcel arrived damaged."}
 
@@ -269,7 +272,7 @@ def test_two_callers_may_pick_the_same_idempotency_key(make_user, world) -> None
     assert logged_through_api() == 2
 
 
-def test_refused_request_leaves_its_idempotency_key_free(frontline, world) -> None:
+def test_refused_request_leaves_its_idempotency_key_free(frontline) -> None:
     """Only a successful answer is kept: the corrected request with the same key goes through."""
     client = api_as(frontline)
     client.post(list_url("complaint"), {"severity": 2}, format="json", HTTP_IDEMPOTENCY_KEY="fix")
@@ -672,15 +675,15 @@ def test_queue_filters_by_assignee(manager, quality_manager, make_user, log_comp
     assert references(theirs) == {assigned.reference}
 
 
-def test_queue_filters_by_owner_severity_and_search(manager, world, log_complaint) -> None:
+def test_queue_filters_by_owner_severity_and_search(
+    manager, department: Department, partner: Partner, delivery: Touchpoint, log_complaint
+) -> None:
     """Owner, severity and a search term narrow the queue."""
     at_checkout = log_complaint(severity=1, customer_reference="CRM-000001")
-    at_delivery = log_complaint(touchpoint=world["delivery"], description="Parcel was wet.")
+    at_delivery = log_complaint(touchpoint=delivery, description="Parcel was wet.")
 
-    by_department = manager.get(
-        list_url("complaint"), {"owner": f"department:{world['department'].pk}"}
-    )
-    by_partner = manager.get(list_url("complaint"), {"owner": f"partner:{world['partner'].pk}"})
+    by_department = manager.get(list_url("complaint"), {"owner": f"department:{department.pk}"})
+    by_partner = manager.get(list_url("complaint"), {"owner": f"partner:{partner.pk}"})
     by_severity = manager.get(list_url("complaint"), {"severity": 1})
     by_text = manager.get(list_url("complaint"), {"search": "was wet"})
     by_customer = manager.get(list_url("complaint"), {"search": "CRM-000001"})
@@ -697,7 +700,7 @@ def test_queue_filters_by_owner_severity_and_search(manager, world, log_complain
     ("parameter", "value"),
     [("sla", "late"), ("status", "lost"), ("owner", "team:1"), ("assignee", "me")],
 )
-def test_unknown_queue_filter_value_is_refused(manager, world, parameter, value) -> None:
+def test_unknown_queue_filter_value_is_refused(manager, parameter, value) -> None:
     """A filter the queue does not know is a 400 on that parameter, not an unfiltered list."""
     response = manager.get(list_url("complaint"), {parameter: value})
 
@@ -706,7 +709,13 @@ def test_unknown_queue_filter_value_is_refused(manager, world, parameter, value)
 
 
 def test_complaint_list_reads_a_constant_number_of_queries(
-    api_for, quality_manager, make_user, world, log_complaint, django_assert_max_num_queries
+    api_for,
+    quality_manager,
+    make_user,
+    touchpoint: Touchpoint,
+    delivery: Touchpoint,
+    log_complaint,
+    django_assert_max_num_queries,
 ) -> None:
     """Twenty complaints cost the same queries as a few: relations are joined in one query."""
     client = api_for("executive")
@@ -717,8 +726,8 @@ def test_complaint_list_reads_a_constant_number_of_queries(
         client.get(list_url("complaint"), {"page_size": 100})
 
     for number in range(18):
-        touchpoint = world["delivery"] if number % 2 else world["touchpoint"]
-        complaint = log_complaint(touchpoint=touchpoint, logged_by=make_user("frontline"))
+        at = delivery if number % 2 else touchpoint
+        complaint = log_complaint(touchpoint=at, logged_by=make_user("frontline"))
         services.complaint_assign(
             complaint=complaint, assignee=make_user("frontline"), by=quality_manager
         )
@@ -827,13 +836,13 @@ def test_frontline_limit_beyond_the_severities_is_refused(manager) -> None:
 # Ideas ------------------------------------------------------------------------------------------
 
 
-def test_frontline_submits_an_idea(frontline, world) -> None:
+def test_frontline_submits_an_idea(frontline, touchpoint: Touchpoint) -> None:
     """A new idea gets a reference and waits for review, without support yet."""
     payload = {
         "title": "Text customers when the engineer is on the way",
         "problem": "Customers wait at home all morning.",
         "proposal": "Send an SMS with a 30-minute arrival window.",
-        "touchpoint": world["touchpoint"].pk,
+        "touchpoint": touchpoint.pk,
     }
 
     response = api_as(frontline).post(list_url("idea"), payload, format="json")
@@ -847,7 +856,7 @@ def test_frontline_submits_an_idea(frontline, world) -> None:
     assert body["submitted_by_username"] == frontline.username
 
 
-def test_idea_without_a_proposal_is_refused_on_proposal(frontline, world) -> None:
+def test_idea_without_a_proposal_is_refused_on_proposal(frontline) -> None:
     """An idea says what to change."""
     payload = {"title": "Faster", "problem": "Slow."}
 

@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 
 from feedback import services
 from feedback.models import Complaint
+from tests.feedback.factories import ComplaintFactory
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -44,9 +45,10 @@ def run_together(work: Callable[[int], Any]) -> list[Any]:
 
 
 def test_complaints_logged_at_the_same_moment_get_distinct_consecutive_references(
-    require_postgres_and_redis, make_user, world
+    require_postgres_and_redis, make_user
 ) -> None:
     staff = [make_user("frontline") for _ in range(WRITERS)]
+    earlier = ComplaintFactory.create()
 
     complaints = run_together(
         lambda number: services.complaint_log(
@@ -55,12 +57,12 @@ def test_complaints_logged_at_the_same_moment_get_distinct_consecutive_reference
     )
 
     numbers = sorted(int(complaint.reference.rsplit("-", 1)[1]) for complaint in complaints)
-    first = int(world["complaint"].reference.rsplit("-", 1)[1])
+    first = int(earlier.reference.rsplit("-", 1)[1])
     assert numbers == list(range(first + 1, first + 1 + WRITERS))
 
 
 def test_simultaneous_retries_with_one_idempotency_key_log_one_complaint(
-    require_postgres_and_redis, make_user, world
+    require_postgres_and_redis, make_user
 ) -> None:
     integration = make_user("frontline")
     body = {"description": "Helpdesk ticket 4711: invoice charged twice", "severity": 2}

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from core import demo as core_demo
 from core.roles import Role
-from feedback import demo, selectors, services, sla
+from feedback import demo, selectors, sla
 from feedback.models import (
     Complaint,
     ComplaintEvent,
@@ -125,7 +125,7 @@ def test_swiftparcel_complaints_climb_during_its_bad_spell(counts) -> None:
 
 def test_sla_clocks_and_flags_agree_with_the_timestamps(counts) -> None:
     """Due times come from the severity policy; each within-SLA flag matches its timestamps."""
-    policies = {severity: services.policy_for(severity) for severity in Severity.values}
+    policies = {severity: selectors.policy_for(severity) for severity in Severity.values}
     complaints = list(Complaint.objects.all())
 
     for complaint in complaints:
@@ -375,15 +375,16 @@ def test_every_demo_touchpoint_has_complaint_texts_that_fit_it() -> None:
         "since": 2021,
     }
 
+    themes = demo.complaint_wording().themes
     for name, (theme_key, _share) in demo.TOUCHPOINT_THEMES.items():
-        theme = demo.THEMES[theme_key]
+        theme = themes[theme_key]
         minor = [case for case in theme.minor if not case.touchpoints or name in case.touchpoints]
         serious = [
             case for case in theme.serious if not case.touchpoints or name in case.touchpoints
         ]
         assert len(minor) >= 2, name
         assert serious, name
-    for theme in demo.THEMES.values():
+    for theme in themes.values():
         for case in [*theme.minor, *theme.serious]:
             assert set(case.touchpoints) <= set(demo.TOUCHPOINT_THEMES), case.description
             texts = [case.description, *case.remedies, *case.decisions]
@@ -393,4 +394,4 @@ def test_every_demo_touchpoint_has_complaint_texts_that_fit_it() -> None:
                 Complaint.RootCause.values
             )
         assert all(text.format_map(fills) for text in [*theme.details, *theme.comments])
-    assert len(demo.idea_texts()) >= 120
+    assert len(demo.idea_wording().ideas) >= 120

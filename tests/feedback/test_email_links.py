@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from feedback import services
 from feedback.models import Complaint, Severity, Survey
+from stakeholders.models import Customer
+from tests.feedback.factories import InvitationFactory, SurveyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -45,15 +47,12 @@ def test_escalation_email_links_to_the_complaint_under_the_site_url(
 
 
 @pytest.fixture
-def invited(world: dict[str, Any]) -> tuple[Survey, str]:
+def invited(customer: Customer) -> tuple[Survey, str]:
     """Return an open customer survey and the path of one invitation's personal page."""
-    survey = services.survey_create(
-        name="Delivery NPS",
-        kind=Survey.Kind.NPS,
-        created_by=world["colleague"],
-        starts_at=timezone.now() - timedelta(days=1),
+    survey = SurveyFactory.create(
+        name="Delivery NPS", kind=Survey.Kind.NPS, starts_at=timezone.now() - timedelta(days=1)
     )
-    invitation = services.invitation_create(survey=survey, customer=world["customer"])
+    invitation = InvitationFactory.create(survey=survey, customer=customer)
     return survey, reverse("public-survey:answer", args=[invitation.token])
 
 

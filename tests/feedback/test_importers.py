@@ -3,22 +3,25 @@
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
 
 from core.imports import registry
 from core.imports.registry import ORIGIN_API, ORIGIN_FILE
 from feedback.models import Complaint, Insight, Survey, SurveyResponse
+from journeys.models import Journey, Touchpoint
+from stakeholders.models import Customer, Partner
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def survey(world: dict[str, Any]) -> Survey:
+def survey(journey: Journey, delivery: Touchpoint) -> Survey:
     return Survey.objects.create(
         name="Delivery CSAT",
         kind=Survey.Kind.CSAT,
         question="How satisfied are you?",
-        journey=world["journey"],
-        touchpoint=world["delivery"],
+        journey=journey,
+        touchpoint=delivery,
     )
 
 
@@ -42,7 +45,7 @@ def response_row(**cells: str) -> dict[str, str]:
 
 
 def test_responses_take_the_surveys_scope_and_comments_become_insights(
-    survey: Survey, world: dict[str, Any]
+    survey: Survey, journey: Journey, delivery: Touchpoint, customer: Customer
 ) -> None:
     rows = [
         response_row(comment=" Driver was kind ", improvement_suggestion="Text me first"),
@@ -53,15 +56,11 @@ def test_responses_take_the_surveys_scope_and_comments_become_insights(
 
     assert result.created == 2
     first = SurveyResponse.objects.get(external_id="R-1")
-    assert (first.channel, first.touchpoint, first.journey) == (
-        "import",
-        world["delivery"],
-        world["journey"],
-    )
-    assert SurveyResponse.objects.get(external_id="R-2").customer == world["customer"]
+    assert (first.channel, first.touchpoint, first.journey) == ("import", delivery, journey)
+    assert SurveyResponse.objects.get(external_id="R-2").customer == customer
     insight = Insight.objects.get(source=Insight.Source.SURVEY)
     assert (insight.response, insight.text) == (first, "Driver was kind\n\nText me first")
-    assert insight.touchpoint == world["delivery"]
+    assert insight.touchpoint == delivery
 
 
 def test_a_score_outside_the_surveys_scale_is_refused(survey: Survey) -> None:
@@ -129,10 +128,13 @@ def complaint_row(**cells: str) -> dict[str, str]:
     } | cells
 
 
-def test_complaints_are_logged_with_reference_owner_and_clocks(world: dict[str, Any]) -> None:
+@pytest.mark.usefixtures("delivery")
+def test_complaints_are_logged_with_reference_owner_and_clocks(
+    colleague: User, partner: Partner, customer: Customer
+) -> None:
     result = importer("complaints").import_rows(
         [complaint_row(), complaint_row(external_id="HD-2", severity="4", touchpoint="")],
-        user=world["colleague"],
+        user=colleague,
         origin=ORIGIN_FILE,
     )
 
@@ -140,8 +142,8 @@ def test_complaints_are_logged_with_reference_owner_and_clocks(world: dict[str, 
     complaint = Complaint.objects.get(external_id="HD-1")
     assert complaint.source == "import"
     assert complaint.severity == 3
-    assert complaint.owner_partner == world["partner"]
-    assert complaint.customer == world["customer"]
+    assert complaint.owner_partner == partner
+    assert complaint.customer == customer
     assert complaint.reference.startswith("CMP-2026-")
     assert Complaint.objects.get(external_id="HD-2").severity == 4
 
@@ -156,24 +158,24 @@ def test_complaints_are_logged_with_reference_owner_and_clocks(world: dict[str, 
         ({"description": ""}, "description"),
     ],
 )
+@pytest.mark.usefixtures("delivery", "customer")
 def test_wrong_complaint_cells_are_refused(
-    world: dict[str, Any], cells: dict[str, str], column: str
+    colleague: User, cells: dict[str, str], column: str
 ) -> None:
     result = importer("complaints").import_rows(
-        [complaint_row(**cells)], user=world["colleague"], origin=ORIGIN_FILE
+        [complaint_row(**cells)], user=colleague, origin=ORIGIN_FILE
     )
 
     assert [error.column for error in result.errors] == [column]
     assert not Complaint.objects.filter(external_id="HD-1").exists()
 
 
-def test_importing_a_complaint_again_adds_nothing(world: dict[str, Any]) -> None:
-    importer("complaints").import_rows(
-        [complaint_row()], user=world["colleague"], origin=ORIGIN_FILE
-    )
+@pytest.mark.usefixtures("delivery", "customer")
+def test_importing_a_complaint_again_adds_nothing(colleague: User) -> None:
+    importer("complaints").import_rows([complaint_row()], user=colleague, origin=ORIGIN_FILE)
 
     again = importer("complaints").import_rows(
-        [complaint_row()], user=world["colleague"], origin=ORIGIN_FILE
+        [complaint_row()], user=colleague, origin=ORIGIN_FILE
     )
 
     assert (again.created, again.duplicates) == (0, 1)

@@ -6,14 +6,17 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from feedback import services
+from feedback import selectors, services
 from feedback.models import Complaint, ComplaintEvent, ImprovementIdea, Recognition, Severity
+from journeys.models import Journey, Touchpoint
+from stakeholders.models import Customer, Partner
 
 
 def signed_in(user) -> Client:
@@ -32,7 +35,9 @@ def query_count(client: Client, url: str) -> int:
 # Logging ----------------------------------------------------------------------------------------
 
 
-def test_logging_a_complaint_shows_its_reference_at_once(make_user, world) -> None:
+def test_logging_a_complaint_shows_its_reference_at_once(
+    make_user, journey: Journey, partner: Partner, delivery: Touchpoint, customer: Customer
+) -> None:
     frontline = make_user("frontline")
     client = signed_in(frontline)
 
@@ -42,8 +47,8 @@ def test_logging_a_complaint_shows_its_reference_at_once(make_user, world) -> No
             "description": "The courier left the heat pump in the rain.",
             "severity": "2",
             "channel": "phone",
-            "touchpoint": world["delivery"].pk,
-            "customer_reference": world["customer"].external_reference,
+            "touchpoint": delivery.pk,
+            "customer_reference": customer.external_reference,
         },
         follow=True,
     )
@@ -52,9 +57,9 @@ def test_logging_a_complaint_shows_its_reference_at_once(make_user, world) -> No
     html = response.content.decode()
     assert response.redirect_chain[-1][0] == complaint.get_absolute_url()
     assert f"Complaint {complaint.reference} logged" in html
-    assert complaint.owner_partner == world["partner"]
-    assert complaint.journey == world["journey"]
-    assert complaint.customer == world["customer"]
+    assert complaint.owner_partner == partner
+    assert complaint.journey == journey
+    assert complaint.customer == customer
 
 
 def test_logging_without_a_description_explains_and_saves_nothing(make_user) -> None:
@@ -115,32 +120,34 @@ def test_an_over_long_customer_reference_is_refused_next_to_it_and_kept(make_use
     assert Complaint.objects.count() == 0
 
 
-def test_log_page_offers_every_touchpoint_with_its_journey(make_user, world) -> None:
+@pytest.mark.usefixtures("delivery")
+def test_log_page_offers_every_touchpoint_with_its_journey(make_user, journey: Journey) -> None:
     client = signed_in(make_user("frontline"))
 
     html = client.get(reverse("feedback:complaint-log")).content.decode()
 
     assert "Buy online · Order · Delivery" in html
-    assert f'data-journey="{world["journey"].pk}"' in html
+    assert f'data-journey="{journey.pk}"' in html
     assert "Don&#x27;t know" in html
 
 
 # One complaint ----------------------------------------------------------------------------------
 
 
-def test_frontline_sees_own_complaints_and_not_others(make_user, log_complaint, world) -> None:
+def test_frontline_sees_own_complaints_and_not_others(make_user, log_complaint) -> None:
     frontline = make_user("frontline")
     own = log_complaint(logged_by=frontline)
+    others = log_complaint(logged_by=make_user("quality_manager"))
     client = signed_in(frontline)
 
     own_page = client.get(own.get_absolute_url())
-    other_page = client.get(world["complaint"].get_absolute_url())
+    other_page = client.get(others.get_absolute_url())
     queue = client.get(reverse("feedback:complaint-queue")).content.decode()
 
     assert own_page.status_code == 200
     assert other_page.status_code == 404
     assert own.reference in queue
-    assert world["complaint"].reference not in queue
+    assert others.reference not in queue
 
 
 def test_illegal_step_is_refused_with_a_message_on_the_page(make_user, log_complaint) -> None:
@@ -380,7 +387,7 @@ def test_csv_export_holds_every_filtered_row_and_defuses_formulas(make_user, log
     assert response["Content-Type"].startswith("text/csv")
     assert [row["reference"] for row in rows] == [formula.reference]
     assert rows[0]["description"].startswith("'=")
-    assert len(every) == 31 + 1  # and the world's complaint
+    assert len(every) == 31
 
 
 # Ideas ------------------------------------------------------------------------------------------
@@ -483,13 +490,13 @@ def test_quality_manager_edits_sla_targets_and_frontline_limit(make_user) -> Non
     response = client.post(reverse("feedback:sla-policy"), data)
 
     assert response.status_code == 302
-    assert services.policy_for(Severity.CRITICAL).acknowledge_within_hours == 4
-    assert services.frontline_limit() == Severity.LOW
+    assert selectors.policy_for(Severity.CRITICAL).acknowledge_within_hours == 4
+    assert selectors.frontline_limit() == Severity.LOW
 
 
 def test_sla_targets_refuse_zero_hours_and_keep_the_old_ones(make_user) -> None:
     client = signed_in(make_user("quality_manager"))
-    before = services.policy_for(Severity.LOW).acknowledge_within_hours
+    before = selectors.policy_for(Severity.LOW).acknowledge_within_hours
     data = {"highest_severity": ""}
     for severity in Severity.values:
         data[f"s{severity}-acknowledge_within_hours"] = "0"
@@ -499,7 +506,28 @@ def test_sla_targets_refuse_zero_hours_and_keep_the_old_ones(make_user) -> None:
 
     assert response.status_code == 200
     assert "greater than or equal to 1" in response.content.decode()
-    assert services.policy_for(Severity.LOW).acknowledge_within_hours == before
+    assert selectors.policy_for(Severity.LOW).acknowledge_within_hours == before
+
+
+def test_a_refused_frontline_limit_keeps_the_old_sla_targets(make_user, monkeypatch) -> None:
+    """The targets and the limit are saved together: when the limit is refused, so are they."""
+    client = signed_in(make_user("quality_manager"))
+    before = selectors.policy_for(Severity.LOW).acknowledge_within_hours
+
+    def refuse(**_: object) -> None:
+        raise ValidationError({"highest_severity": "Choose a severity."})
+
+    monkeypatch.setattr(services, "frontline_limit_set", refuse)
+    data = {"highest_severity": str(Severity.LOW)}
+    for severity in Severity.values:
+        data[f"s{severity}-acknowledge_within_hours"] = str(before + 5)
+        data[f"s{severity}-resolve_within_days"] = "2"
+
+    response = client.post(reverse("feedback:sla-policy"), data)
+
+    assert response.status_code == 200
+    assert "Choose a severity." in response.content.decode()
+    assert selectors.policy_for(Severity.LOW).acknowledge_within_hours == before
 
 
 def test_frontline_cannot_change_sla_targets(make_user) -> None:
@@ -508,7 +536,7 @@ def test_frontline_cannot_change_sla_targets(make_user) -> None:
     response = client.post(reverse("feedback:sla-policy"), {"highest_severity": "4"})
 
     assert response.status_code == 403
-    assert services.frontline_limit() == Severity.MEDIUM
+    assert selectors.frontline_limit() == Severity.MEDIUM
 
 
 def test_recognition_reaches_the_employees_home_page(make_user, log_complaint) -> None:

@@ -14,7 +14,9 @@ from core.exceptions import ApplicationError
 from feedback import selectors, services
 from feedback.models import Complaint, ComplaintEvent, Recognition, Severity
 from journeys import services as journey_services
-from tests.factories import UserFactory
+from journeys.models import Journey, Touchpoint
+from stakeholders.models import Customer, Partner
+from tests.core.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -112,28 +114,29 @@ def test_logging_starts_at_received_with_a_logged_event(
 )
 def test_logging_attributes_the_complaint_to_its_touchpoints_owner_and_journey(
     log_complaint: LogComplaint,
-    world: dict[str, Any],
+    request: pytest.FixtureRequest,
+    journey: Journey,
     touchpoint_key: str,
     department_key: str | None,
     partner_key: str | None,
 ) -> None:
-    complaint = log_complaint(touchpoint=world[touchpoint_key])
+    complaint = log_complaint(touchpoint=request.getfixturevalue(touchpoint_key))
 
     assert (complaint.journey, complaint.owner_department, complaint.owner_partner) == (
-        world["journey"],
-        world[department_key] if department_key else None,
-        world[partner_key] if partner_key else None,
+        journey,
+        request.getfixturevalue(department_key) if department_key else None,
+        request.getfixturevalue(partner_key) if partner_key else None,
     )
 
 
 def test_logging_refuses_a_touchpoint_of_another_journey(
-    log_complaint: LogComplaint, world: dict[str, Any]
+    log_complaint: LogComplaint, touchpoint: Touchpoint
 ) -> None:
     other = journey_services.journey_create(name="Renew contract")
     count = Complaint.objects.count()
 
     with pytest.raises(ValidationError) as refused:
-        log_complaint(journey=other, touchpoint=world["touchpoint"])
+        log_complaint(journey=other, touchpoint=touchpoint)
 
     assert refused.value.message_dict == {
         "touchpoint": ["This touchpoint belongs to the journey Buy online."]
@@ -142,11 +145,11 @@ def test_logging_refuses_a_touchpoint_of_another_journey(
 
 
 def test_logging_links_the_customer_when_the_reference_is_known(
-    log_complaint: LogComplaint, world: dict[str, Any]
+    log_complaint: LogComplaint, customer: Customer
 ) -> None:
     complaint = log_complaint(customer_reference=" CRM-000001 ")
 
-    assert (complaint.customer, complaint.customer_reference) == (world["customer"], "CRM-000001")
+    assert (complaint.customer, complaint.customer_reference) == (customer, "CRM-000001")
 
 
 def test_logging_keeps_an_unknown_customer_reference_as_text(log_complaint: LogComplaint) -> None:
@@ -396,7 +399,7 @@ def test_raising_the_frontline_limit_lets_frontline_resolve_high_but_not_critica
     walk(high, frontline, "acknowledge")
     with pytest.raises(PermissionDenied):
         walk(critical, frontline, "acknowledge")
-    assert (high.status, services.frontline_limit()) == (Status.ACKNOWLEDGED, Severity.HIGH)
+    assert (high.status, selectors.frontline_limit()) == (Status.ACKNOWLEDGED, Severity.HIGH)
 
 
 def test_withdrawing_the_frontline_limit_leaves_every_severity_to_quality_managers(
@@ -408,7 +411,7 @@ def test_withdrawing_the_frontline_limit_leaves_every_severity_to_quality_manage
 
     with pytest.raises(PermissionDenied, match="Low complaints are handled by quality managers"):
         walk(low, frontline, "acknowledge")
-    assert services.frontline_limit() is None
+    assert selectors.frontline_limit() is None
 
 
 def test_frontline_limit_must_be_a_severity() -> None:
@@ -718,14 +721,14 @@ MONDAY = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 
 @pytest.fixture
 def queue(
-    log_complaint: LogComplaint, manager: Any, frontline: Any, world: dict[str, Any]
+    log_complaint: LogComplaint, manager: Any, frontline: Any, delivery: Touchpoint
 ) -> dict[str, Complaint]:
     """Return complaints in several states of their clocks, logged on MONDAY."""
     medium = log_complaint(severity=Severity.MEDIUM, received_at=MONDAY)
     critical = log_complaint(
         severity=Severity.CRITICAL,
         received_at=MONDAY + timedelta(hours=3),
-        touchpoint=world["delivery"],
+        touchpoint=delivery,
     )
     services.complaint_assign(complaint=critical, assignee=frontline, by=manager)
     responded = walk(
@@ -793,9 +796,9 @@ def test_queue_filters_unassigned_complaints(queue: dict[str, Complaint], manage
 
 
 def test_queue_filters_by_owning_partner(
-    queue: dict[str, Complaint], manager: Any, world: dict[str, Any]
+    queue: dict[str, Complaint], manager: Any, partner: Partner
 ) -> None:
-    rows = queued(manager, queue, owner=f"partner:{world['partner'].pk}")
+    rows = queued(manager, queue, owner=f"partner:{partner.pk}")
 
     assert rows == ["critical"]
 

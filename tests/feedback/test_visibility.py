@@ -13,6 +13,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -21,6 +22,8 @@ from django.utils import timezone
 
 from feedback import selectors, services
 from feedback.models import Complaint, Insight, Recognition, Survey, SurveyResponse
+from stakeholders.models import Department
+from tests.feedback.factories import RecognitionFactory, SurveyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -157,10 +160,10 @@ ENPS_COMMENT = "Too much overtime since the reorganisation"
 
 
 @pytest.fixture
-def pulse(world: dict[str, Any]) -> Survey:
+def pulse(colleague: User) -> Survey:
     """Return an open eNPS pulse."""
-    return services.survey_create(
-        created_by=world["colleague"],
+    return SurveyFactory.create(
+        created_by=colleague,
         name="Staff pulse",
         kind=Survey.Kind.ENPS,
         comment_question="Why?",
@@ -170,7 +173,7 @@ def pulse(world: dict[str, Any]) -> Survey:
 
 @pytest.fixture
 def answer_pulse(
-    pulse: Survey, world: dict[str, Any], make_user: Callable[..., Any]
+    pulse: Survey, department: Department, make_user: Callable[..., Any]
 ) -> Callable[[int], SurveyResponse]:
     """Return a function having that many employees of Customer Service answer the pulse;
     the first one writes a comment. Returns the first answer."""
@@ -182,7 +185,7 @@ def answer_pulse(
                 survey=pulse,
                 score=3 if number == 0 else 9,
                 comment=ENPS_COMMENT if number == 0 else "",
-                department=world["department"],
+                department=department,
             )
             for number in range(count)
         ]
@@ -263,10 +266,10 @@ def test_an_older_enps_insight_stays_hidden_from_everyone(make_user, answer_puls
 
 
 def test_survey_responses_api_runs_a_fixed_number_of_queries_and_leaves_out_enps(
-    make_user, world, answer_pulse, django_assert_num_queries
+    make_user, colleague: User, answer_pulse, django_assert_num_queries
 ) -> None:
-    survey = services.survey_create(
-        created_by=world["colleague"],
+    survey = SurveyFactory.create(
+        created_by=colleague,
         name="Delivery NPS",
         kind=Survey.Kind.NPS,
         starts_at=timezone.now() - timedelta(days=1),
@@ -299,7 +302,7 @@ class Kudos:
 
 
 @pytest.fixture
-def kudos(world: dict[str, Any], complaints: Callable[[str], Complaints]) -> Callable[[str], Kudos]:
+def kudos(colleague: User, complaints: Callable[[str], Complaints]) -> Callable[[str], Kudos]:
     """Return a function making a viewer of a role who received kudos linked to their own
     complaint and to a colleague's."""
 
@@ -309,11 +312,8 @@ def kudos(world: dict[str, Any], complaints: Callable[[str], Complaints]) -> Cal
             (given.own, "Calmed the customer down"),
             (given.other, "Covered for a colleague"),
         ]:
-            services.recognition_give(
-                given_by=world["colleague"],
-                recipient=given.viewer,
-                behaviour=behaviour,
-                complaint=complaint,
+            RecognitionFactory.create(
+                given_by=colleague, recipient=given.viewer, behaviour=behaviour, complaint=complaint
             )
         return Kudos(viewer=given.viewer, own=given.own, other=given.other)
 
@@ -363,7 +363,7 @@ def test_recognition_api_detail_names_a_complaint_only_for_who_may_read_it(kudos
 
 
 def test_recognition_feed_runs_a_fixed_number_of_queries(
-    world, kudos, log_complaint, django_assert_num_queries
+    colleague: User, kudos, log_complaint, django_assert_num_queries
 ) -> None:
     given = kudos("frontline")
     client = signed_in(given.viewer)
@@ -373,8 +373,8 @@ def test_recognition_feed_runs_a_fixed_number_of_queries(
         assert client.get(url).status_code == 200
 
     for index in range(8):
-        services.recognition_give(
-            given_by=world["colleague"],
+        RecognitionFactory.create(
+            given_by=colleague,
             recipient=given.viewer,
             behaviour=f"Kudos {index}",
             complaint=log_complaint(logged_by=given.viewer if index % 2 else None),

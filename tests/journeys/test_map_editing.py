@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from journeys.models import FailurePoint, Handoff, Stage, Touchpoint
+from journeys.models import FailurePoint, Handoff, Journey, QualityObjective, Stage, Touchpoint
+from stakeholders.models import Partner
 
 pytestmark = pytest.mark.django_db
 
@@ -16,10 +17,9 @@ def manager(client_for):
     return client_for("quality_manager")
 
 
-def test_adding_a_stage_returns_the_updated_map(manager, world) -> None:
+@pytest.mark.usefixtures("stage")
+def test_adding_a_stage_returns_the_updated_map(manager, journey: Journey) -> None:
     """A new stage appears as the last column of the map, swapped in out of band."""
-    journey = world["journey"]
-
     response = manager.post(
         reverse("journeys:stage-add", args=[journey.pk]), {"name": "Deliver"}, **HTMX
     )
@@ -32,10 +32,11 @@ def test_adding_a_stage_returns_the_updated_map(manager, world) -> None:
     assert list(journey.stages.values_list("name", "order")) == [("Order", 1), ("Deliver", 2)]
 
 
-def test_stage_name_clash_is_shown_next_to_the_field_and_nothing_is_saved(manager, world) -> None:
+@pytest.mark.usefixtures("stage")
+def test_stage_name_clash_is_shown_next_to_the_field_and_nothing_is_saved(
+    manager, journey: Journey
+) -> None:
     """Two stages of one journey cannot share a name; the form says so."""
-    journey = world["journey"]
-
     response = manager.post(
         reverse("journeys:stage-add", args=[journey.pk]), {"name": "Order"}, **HTMX
     )
@@ -46,9 +47,11 @@ def test_stage_name_clash_is_shown_next_to_the_field_and_nothing_is_saved(manage
     assert journey.stages.count() == 1
 
 
-def test_touchpoint_without_an_owner_is_refused_with_the_reason(manager, world) -> None:
+@pytest.mark.usefixtures("touchpoint")
+def test_touchpoint_without_an_owner_is_refused_with_the_reason(
+    manager, journey: Journey, stage: Stage
+) -> None:
     """The owner field explains that exactly one department or partner owns a touchpoint."""
-    journey, stage = world["journey"], world["stage"]
     before = Touchpoint.objects.count()
 
     response = manager.post(
@@ -64,10 +67,10 @@ def test_touchpoint_without_an_owner_is_refused_with_the_reason(manager, world) 
     assert Touchpoint.objects.count() == before
 
 
-def test_touchpoint_is_added_with_a_partner_as_owner(manager, world) -> None:
+def test_touchpoint_is_added_with_a_partner_as_owner(
+    manager, journey: Journey, stage: Stage, partner: Partner
+) -> None:
     """Choosing a partner makes it the touchpoint's only owner, shown in its own lane."""
-    journey, stage, partner = world["journey"], world["stage"], world["partner"]
-
     response = manager.post(
         reverse("journeys:touchpoint-add", args=[journey.pk]),
         {
@@ -85,10 +88,10 @@ def test_touchpoint_is_added_with_a_partner_as_owner(manager, world) -> None:
     assert 'data-touchpoint-name="Returns pick-up"' in response.content.decode()
 
 
-def test_changing_the_owner_keeps_the_old_one_in_history(manager, world) -> None:
+def test_changing_the_owner_keeps_the_old_one_in_history(
+    manager, touchpoint: Touchpoint, partner: Partner
+) -> None:
     """Handing a touchpoint to another owner is recorded with who did it."""
-    touchpoint, partner = world["touchpoint"], world["partner"]
-
     manager.post(
         reverse("journeys:touchpoint-edit", args=[touchpoint.pk]),
         {
@@ -107,10 +110,11 @@ def test_changing_the_owner_keeps_the_old_one_in_history(manager, world) -> None
     assert "changed" in page
 
 
-def test_handoff_to_itself_is_refused_next_to_the_to_field(manager, world) -> None:
+@pytest.mark.usefixtures("handoff")
+def test_handoff_to_itself_is_refused_next_to_the_to_field(
+    manager, journey: Journey, touchpoint: Touchpoint
+) -> None:
     """A handoff connects two different touchpoints."""
-    journey, touchpoint = world["journey"], world["touchpoint"]
-
     response = manager.post(
         reverse("journeys:handoff-add", args=[journey.pk]),
         {"from_touchpoint": touchpoint.pk, "to_touchpoint": touchpoint.pk},
@@ -121,20 +125,17 @@ def test_handoff_to_itself_is_refused_next_to_the_to_field(manager, world) -> No
     assert Handoff.objects.count() == 1
 
 
-def test_cross_owner_handoff_is_highlighted_on_the_map(manager, world) -> None:
+@pytest.mark.usefixtures("handoff")
+def test_cross_owner_handoff_is_highlighted_on_the_map(manager, journey: Journey) -> None:
     """A handoff between a department and a partner is marked cross-owner."""
-    journey = world["journey"]
-
     html = manager.get(reverse("journeys:journey-map", args=[journey.pk])).content.decode()
 
     assert 'data-cross="true"' in html
     assert "1 cross-owner" in html
 
 
-def test_failure_point_rating_out_of_range_is_refused(manager, world) -> None:
+def test_failure_point_rating_out_of_range_is_refused(manager, touchpoint: Touchpoint) -> None:
     """FMEA ratings run from 1 to 10; an 11 is explained next to its field."""
-    touchpoint = world["touchpoint"]
-
     response = manager.post(
         reverse("journeys:failure-point-add", args=[touchpoint.pk]),
         {"description": "Page times out", "severity": 11, "occurrence": 2, "detection": 3},
@@ -145,10 +146,8 @@ def test_failure_point_rating_out_of_range_is_refused(manager, world) -> None:
     assert not FailurePoint.objects.filter(description="Page times out").exists()
 
 
-def test_failure_point_shows_its_risk_priority_number(manager, world) -> None:
+def test_failure_point_shows_its_risk_priority_number(manager, touchpoint: Touchpoint) -> None:
     """The map shows the RPN (severity x occurrence x detection) of a new failure point."""
-    touchpoint = world["touchpoint"]
-
     response = manager.post(
         reverse("journeys:failure-point-add", args=[touchpoint.pk]),
         {"description": "Page times out", "severity": 6, "occurrence": 5, "detection": 3},
@@ -158,9 +157,9 @@ def test_failure_point_shows_its_risk_priority_number(manager, world) -> None:
     assert "RPN 90" in response.content.decode()
 
 
-def test_moving_a_stage_right_swaps_it_with_its_neighbour(manager, world) -> None:
+@pytest.mark.usefixtures("stage")
+def test_moving_a_stage_right_swaps_it_with_its_neighbour(manager, journey: Journey) -> None:
     """Reordering keeps positions 1..n without clashes."""
-    journey = world["journey"]
     later = Stage.objects.create(journey=journey, name="Use", order=2)
 
     manager.post(reverse("journeys:stage-move", args=[later.pk]), {"direction": "left"}, **HTMX)
@@ -168,10 +167,10 @@ def test_moving_a_stage_right_swaps_it_with_its_neighbour(manager, world) -> Non
     assert list(journey.stages.order_by("order").values_list("name", flat=True)) == ["Use", "Order"]
 
 
-def test_moving_a_touchpoint_down_reorders_its_stage(manager, world) -> None:
+def test_moving_a_touchpoint_down_reorders_its_stage(
+    manager, touchpoint: Touchpoint, delivery: Touchpoint
+) -> None:
     """A touchpoint moves one place later in its stage."""
-    touchpoint, delivery = world["touchpoint"], world["delivery"]
-
     manager.post(
         reverse("journeys:touchpoint-move", args=[touchpoint.pk]), {"direction": "down"}, **HTMX
     )
@@ -181,9 +180,9 @@ def test_moving_a_touchpoint_down_reorders_its_stage(manager, world) -> None:
     assert (delivery.order, touchpoint.order) == (1, 2)
 
 
-def test_deleting_a_stage_closes_the_gap(manager, world) -> None:
+@pytest.mark.usefixtures("stage")
+def test_deleting_a_stage_closes_the_gap(manager, journey: Journey) -> None:
     """The remaining stages are renumbered 1..n."""
-    journey = world["journey"]
     second = Stage.objects.create(journey=journey, name="Use", order=2)
     Stage.objects.create(journey=journey, name="Renew", order=3)
 
@@ -195,18 +194,21 @@ def test_deleting_a_stage_closes_the_gap(manager, world) -> None:
     ]
 
 
-def test_deleting_a_handoff_and_a_failure_point(manager, world) -> None:
+def test_deleting_a_handoff_and_a_failure_point(
+    manager, handoff: Handoff, failure_point: FailurePoint
+) -> None:
     """Delete buttons remove exactly the row they belong to."""
-    manager.post(reverse("journeys:handoff-delete", args=[world["handoff"].pk]), **HTMX)
-    manager.post(reverse("journeys:failure-point-delete", args=[world["failure_point"].pk]), **HTMX)
+    manager.post(reverse("journeys:handoff-delete", args=[handoff.pk]), **HTMX)
+    manager.post(reverse("journeys:failure-point-delete", args=[failure_point.pk]), **HTMX)
 
     assert Handoff.objects.count() == 0
     assert FailurePoint.objects.count() == 0
 
 
-def test_deleting_a_touchpoint_removes_its_handoffs(manager, world) -> None:
+@pytest.mark.usefixtures("handoff", "failure_point")
+def test_deleting_a_touchpoint_removes_its_handoffs(manager, delivery: Touchpoint) -> None:
     """A touchpoint's handoffs and failure points go with it."""
-    manager.post(reverse("journeys:touchpoint-delete", args=[world["delivery"].pk]), **HTMX)
+    manager.post(reverse("journeys:touchpoint-delete", args=[delivery.pk]), **HTMX)
 
     assert Handoff.objects.count() == 0
     assert list(Touchpoint.objects.values_list("name", "order")) == [("Checkout", 1)]
@@ -225,21 +227,25 @@ def test_deleting_a_touchpoint_removes_its_handoffs(manager, world) -> None:
         ("journeys:stage-add", "journey"),
     ],
 )
-def test_readers_cannot_edit_the_map(client_for, world, visitor, route, key) -> None:
+@pytest.mark.usefixtures("handoff", "failure_point")
+def test_readers_cannot_edit_the_map(
+    client_for, request: pytest.FixtureRequest, visitor, route, key
+) -> None:
     """Frontline staff and executives read the map; every edit answers 403 and changes nothing."""
     client = client_for(visitor)
+    row = request.getfixturevalue(key)
     counts = (Stage.objects.count(), Touchpoint.objects.count(), Handoff.objects.count())
 
-    response = client.post(reverse(route, args=[world[key].pk]), {"name": "X"}, **HTMX)
+    response = client.post(reverse(route, args=[row.pk]), {"name": "X"}, **HTMX)
 
     assert response.status_code == 403
     assert (Stage.objects.count(), Touchpoint.objects.count(), Handoff.objects.count()) == counts
 
 
-def test_objective_for_the_whole_journey_is_listed_with_its_target(manager, world) -> None:
+def test_objective_for_the_whole_journey_is_listed_with_its_target(
+    manager, journey: Journey
+) -> None:
     """An objective without a touchpoint applies to the whole journey."""
-    journey = world["journey"]
-
     response = manager.post(
         reverse("journeys:objective-add", args=[journey.pk]),
         {
@@ -268,10 +274,10 @@ def test_journey_created_from_the_form_opens_its_empty_map(manager, roles) -> No
     assert "Add the first stage to start the map." in response.content.decode()
 
 
-def test_changing_an_objectives_target_is_shown_in_its_history(manager, world) -> None:
+def test_changing_an_objectives_target_is_shown_in_its_history(
+    manager, objective: QualityObjective
+) -> None:
     """Raising a target keeps the old value, who changed it and when, on the objective's page."""
-    objective = world["objective"]
-
     response = manager.post(
         reverse("journeys:objective-edit", args=[objective.pk]),
         {
@@ -291,10 +297,10 @@ def test_changing_an_objectives_target_is_shown_in_its_history(manager, world) -
     assert "changed" in html
 
 
-def test_objective_edit_refuses_a_missing_target_and_keeps_the_old_one(manager, world) -> None:
+def test_objective_edit_refuses_a_missing_target_and_keeps_the_old_one(
+    manager, objective: QualityObjective
+) -> None:
     """A blank target is explained next to the field; the saved objective is unchanged."""
-    objective = world["objective"]
-
     response = manager.post(
         reverse("journeys:objective-edit", args=[objective.pk]),
         {

@@ -1,5 +1,7 @@
 """The journey pages' query counts do not grow with the journey's size."""
 
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -38,7 +40,11 @@ def build_journey(name: str, *, stages: int, touchpoints_per_stage: int):
                 services.handoff_add(from_touchpoint=previous, to_touchpoint=touchpoint)
             previous = touchpoint
     services.objective_create(
-        journey=journey, statement="Objective", target_value=1, unit="%", due_date="2027-01-01"
+        journey=journey,
+        statement="Objective",
+        target_value=Decimal(1),
+        unit="%",
+        due_date=date(2027, 1, 1),
     )
     return journey
 

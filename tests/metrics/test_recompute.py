@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
 from django.core import mail
 from django.core.management import CommandError, call_command
 from django.utils import timezone
@@ -13,11 +14,13 @@ from django.utils import timezone
 from core.models import SourceChange
 from feedback import services as feedback_services
 from feedback.models import Complaint, Survey, SurveyResponse
+from journeys.models import Touchpoint
 from metrics import services
 from metrics.models import Alert, Indicator, Observation, RecomputeRun, Snapshot
 from metrics.recompute import recompute_start
 from stakeholders import services as stakeholder_services
 from stakeholders.models import Customer, CustomerActivity
+from tests.feedback.factories import SurveyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +32,12 @@ def moment(rng: random.Random) -> datetime:
     """Return a random local time in the test window."""
     day = START + timedelta(days=rng.randrange(DAYS))
     return timezone.make_aware(datetime(day.year, day.month, day.day, rng.randrange(24), 30))
+
+
+@pytest.fixture
+def survey(db: None) -> Survey:
+    """A customer CSAT survey whose answers the survey indicators read."""
+    return SurveyFactory.create(kind=Survey.Kind.CSAT)
 
 
 @pytest.fixture
@@ -83,15 +92,15 @@ TRAILING = {"active_customer": "trailing_window", "active_window_days": 30}
 TERMS = [None, 1, 2, 12]  # months; customers without a term keep the indicator's window
 
 
-def define_indicators(world: dict[str, Any]) -> dict[str, Indicator]:
+def define_indicators(delivery: Touchpoint) -> dict[str, Indicator]:
     """Define indicators over every kind of source, at every grain."""
-    base = {"stakeholder_group": "customers", "kind": "lagging"}
-    specs = [
+    base: dict[str, Any] = {"stakeholder_group": "customers", "kind": "lagging"}
+    specs: list[tuple[str, str, str, str, dict[str, Any]]] = [
         ("nps-month", "nps", "month", "xmr", {}),
         ("csat-week", "csat", "week", "p", {}),
         ("ces-day", "ces", "day", "xmr", {}),
         ("complaints-week", "complaint_count", "week", "c", {}),
-        ("complaints-delivery", "complaint_count", "month", "c", {"touchpoint": world["delivery"]}),
+        ("complaints-delivery", "complaint_count", "month", "c", {"touchpoint": delivery}),
         ("ack-month", "time_to_acknowledge", "month", "xmr", {}),
         ("sla-month", "sla_compliance", "month", "p", {}),
         ("fcr-month", "first_contact_resolution", "month", "p", {}),
@@ -122,9 +131,13 @@ def define_indicators(world: dict[str, Any]) -> dict[str, Indicator]:
 
 
 def seed_sources(
-    world: dict[str, Any], rng: random.Random, indicators: dict[str, Indicator]
+    logged_by: User,
+    touchpoints: list[Touchpoint],
+    rng: random.Random,
+    indicators: dict[str, Indicator],
 ) -> None:
-    """Create survey responses, complaints, customer activity and observations at random."""
+    """Create survey responses, complaints (at the touchpoints or none), customer activity and
+    observations at random."""
     surveys = {
         kind: Survey.objects.create(name=f"Test {kind}", kind=kind, question="?")
         for kind in ("nps", "csat", "ces")
@@ -139,9 +152,9 @@ def seed_sources(
         )
     for number in range(40):
         complaint = feedback_services.complaint_log(
-            logged_by=world["colleague"],
+            logged_by=logged_by,
             description=f"Complaint {number}",
-            touchpoint=rng.choice([world["touchpoint"], world["delivery"], None]),
+            touchpoint=rng.choice([*touchpoints, None]),
             received_at=moment(rng),
         )
         edit_complaint(complaint, rng)
@@ -213,12 +226,17 @@ def random_edits(rng: random.Random, indicators: dict[str, Indicator]) -> None:
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_incremental_runs_give_the_snapshots_a_full_rebuild_gives(
-    world: dict[str, Any], eager: None, django_capture_on_commit_callbacks: Any, seed: int
+    colleague: User,
+    touchpoint: Touchpoint,
+    delivery: Touchpoint,
+    eager: None,
+    django_capture_on_commit_callbacks: Any,
+    seed: int,
 ) -> None:
     """Random edits, late edits of old rows and deletions: incremental equals full, exactly."""
     rng = random.Random(seed)
-    indicators = define_indicators(world)
-    seed_sources(world, rng, indicators)
+    indicators = define_indicators(delivery)
+    seed_sources(colleague, [touchpoint, delivery], rng, indicators)
     run(django_capture_on_commit_callbacks)  # first run: every indicator is new, so full
 
     random_edits(rng, indicators)
@@ -235,12 +253,16 @@ def test_incremental_runs_give_the_snapshots_a_full_rebuild_gives(
 
 
 def test_a_second_run_changes_nothing(
-    world: dict[str, Any], eager: None, django_capture_on_commit_callbacks: Any
+    colleague: User,
+    touchpoint: Touchpoint,
+    delivery: Touchpoint,
+    eager: None,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     """Running again on the same data claims nothing and writes nothing, full or not."""
     rng = random.Random(7)
-    indicators = define_indicators(world)
-    seed_sources(world, rng, indicators)
+    indicators = define_indicators(delivery)
+    seed_sources(colleague, [touchpoint, delivery], rng, indicators)
     first = run(django_capture_on_commit_callbacks)
     writers = dict(Snapshot.objects.values_list("pk", "run_id"))
 
@@ -255,12 +277,16 @@ def test_a_second_run_changes_nothing(
 
 
 def test_a_run_reads_only_the_changed_periods(
-    world: dict[str, Any], eager: None, django_capture_on_commit_callbacks: Any
+    colleague: User,
+    touchpoint: Touchpoint,
+    delivery: Touchpoint,
+    eager: None,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     """One new response recomputes one month of the survey indicators, not their history."""
     rng = random.Random(3)
-    indicators = define_indicators(world)
-    seed_sources(world, rng, indicators)
+    indicators = define_indicators(delivery)
+    seed_sources(colleague, [touchpoint, delivery], rng, indicators)
     run(django_capture_on_commit_callbacks)
     survey = Survey.objects.get(kind="nps")
 
@@ -278,7 +304,7 @@ def test_a_run_reads_only_the_changed_periods(
 
 
 def test_nps_snapshot_holds_the_score_and_its_interval(
-    world: dict[str, Any], eager: None, django_capture_on_commit_callbacks: Any
+    eager: None, django_capture_on_commit_callbacks: Any
 ) -> None:
     """Six answers 0, 7, 7, 9, 9, 9 give NPS +33.3 with the published standard error 0.304."""
     survey = Survey.objects.create(name="NPS", kind="nps", question="?")
@@ -308,11 +334,11 @@ def test_nps_snapshot_holds_the_score_and_its_interval(
 
 
 def test_a_busy_run_makes_the_next_one_skip(
-    world: dict[str, Any], eager: None, django_capture_on_commit_callbacks: Any
+    survey: Survey, eager: None, django_capture_on_commit_callbacks: Any
 ) -> None:
     """While a run is running, another start records a skipped run and claims nothing."""
     busy = RecomputeRun.objects.create(mode="incremental", trigger="schedule")
-    SurveyResponse.objects.create(survey=world["survey"], score=5)
+    SurveyResponse.objects.create(survey=survey, score=5)
 
     skipped = run(django_capture_on_commit_callbacks)
 
@@ -322,13 +348,13 @@ def test_a_busy_run_makes_the_next_one_skip(
 
 
 def test_a_run_left_running_by_a_dead_worker_is_taken_over(
-    world: dict[str, Any], eager: None, django_capture_on_commit_callbacks: Any
+    survey: Survey, eager: None, django_capture_on_commit_callbacks: Any
 ) -> None:
     """A run still running after two hours is closed as failed and its claims released."""
     dead = RecomputeRun.objects.create(
         mode="incremental", trigger="schedule", started_at=timezone.now() - timedelta(hours=3)
     )
-    SurveyResponse.objects.create(survey=world["survey"], score=5)
+    SurveyResponse.objects.create(survey=survey, score=5)
     SourceChange.objects.update(claimed_by=dead.pk)
 
     fresh = run(django_capture_on_commit_callbacks)
@@ -340,7 +366,7 @@ def test_a_run_left_running_by_a_dead_worker_is_taken_over(
 
 
 def test_a_failing_indicator_fails_the_run_and_keeps_the_changes_for_the_next(
-    world: dict[str, Any],
+    survey: Survey,
     eager: None,
     django_capture_on_commit_callbacks: Any,
     monkeypatch: pytest.MonkeyPatch,
@@ -354,7 +380,7 @@ def test_a_failing_indicator_fails_the_run_and_keeps_the_changes_for_the_next(
         computation="csat",
         grain="month",
     )
-    SurveyResponse.objects.create(survey=world["survey"], score=5)
+    SurveyResponse.objects.create(survey=survey, score=5)
 
     def broken(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("database went away")
@@ -371,7 +397,7 @@ def test_a_failing_indicator_fails_the_run_and_keeps_the_changes_for_the_next(
 
 
 def test_one_indicator_on_request_recomputes_all_its_periods_and_leaves_the_log(
-    world: dict[str, Any], eager: None, django_capture_on_commit_callbacks: Any
+    survey: Survey, eager: None, django_capture_on_commit_callbacks: Any
 ) -> None:
     """`recompute --indicator` redoes that indicator only; the nightly run still sees the log."""
     indicator = services.indicator_create(
@@ -382,7 +408,7 @@ def test_one_indicator_on_request_recomputes_all_its_periods_and_leaves_the_log(
         computation="csat",
         grain="month",
     )
-    SurveyResponse.objects.create(survey=world["survey"], score=5)
+    SurveyResponse.objects.create(survey=survey, score=5)
 
     single = run(django_capture_on_commit_callbacks, indicator=indicator)
 
@@ -393,13 +419,13 @@ def test_one_indicator_on_request_recomputes_all_its_periods_and_leaves_the_log(
 
 
 def test_a_new_signal_mails_the_owner_once(
-    world: dict[str, Any],
+    colleague: User,
     eager: None,
     django_capture_on_commit_callbacks: Any,
     settings: Any,
 ) -> None:
     """A point beyond the limits on the latest period alerts its owner, and only once."""
-    owner = world["colleague"]
+    owner = colleague
     owner.email = "owner@example.com"
     owner.save()
     indicator = services.indicator_create(
@@ -442,7 +468,7 @@ def test_a_new_signal_mails_the_owner_once(
 
 @pytest.mark.django_db(transaction=True)
 def test_recompute_command_reports_what_it_did(
-    world: dict[str, Any], capsys: pytest.CaptureFixture[str]
+    survey: Survey, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """`manage.py recompute --full --inline` rebuilds and says how much it did."""
     services.indicator_create(
@@ -453,7 +479,7 @@ def test_recompute_command_reports_what_it_did(
         computation="csat",
         grain="month",
     )
-    SurveyResponse.objects.create(survey=world["survey"], score=5)
+    SurveyResponse.objects.create(survey=survey, score=5)
 
     call_command("recompute", "--full", "--inline")
 
@@ -462,7 +488,7 @@ def test_recompute_command_reports_what_it_did(
     assert "1 indicators, 1 cells written" in output
 
 
-def test_recompute_command_refuses_an_unknown_indicator(world: dict[str, Any]) -> None:
+def test_recompute_command_refuses_an_unknown_indicator() -> None:
     """A mistyped code is named in the error, and no run is recorded."""
     with pytest.raises(CommandError, match="No indicator has the code 'nope'"):
         call_command("recompute", "--indicator", "nope")

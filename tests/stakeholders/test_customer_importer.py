@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from core.imports import reading, registry
+from core.imports import reading, registry, selectors
 from core.imports import services as import_services
 from core.imports.registry import ORIGIN_FILE
 from core.models import ImportJob, SourceChange
@@ -56,7 +56,7 @@ def upload(manager: Any, content: str) -> ImportJob:
         file=SimpleUploadedFile("crm.csv", content.encode(), content_type="text/csv"),
     )
     columns = registry.get("customers").column_names  # type: ignore[union-attr]
-    head = import_services.import_job_preview(job)
+    head = selectors.import_job_preview(job)
     mapping = reading.suggested_mapping(columns, head.headers)
     import_services.import_job_start(job=job, mapping=mapping, enqueue=False)
     finished = import_services.import_job_run(job_id=job.pk)

@@ -11,13 +11,19 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from journeys import services as journey_services
+from journeys.models import Journey, Stage, Touchpoint
 from stakeholders import services
 from stakeholders.constants import StakeholderGroup
 from stakeholders.models import Department, Partner
 
 pytestmark = pytest.mark.django_db
 
-SCORES = {"reliability_score": 4, "values_score": 3, "customer_impact_score": 5, "cost_score": 3}
+SCORES: dict[str, Any] = {
+    "reliability_score": 4,
+    "values_score": 3,
+    "customer_impact_score": 5,
+    "cost_score": 3,
+}
 
 
 def partner_form(**changes: Any) -> dict[str, Any]:
@@ -84,10 +90,11 @@ def test_quality_manager_creates_and_edits_a_partner_and_its_history_shows_the_c
     assert "<del>4</del> → <ins>2</ins>" in history
 
 
-def test_a_score_of_six_is_shown_next_to_its_field_and_nothing_is_saved(client_for, world) -> None:
+def test_a_score_of_six_is_shown_next_to_its_field_and_nothing_is_saved(
+    client_for, partner: Partner
+) -> None:
     """Scores run from 1 to 5: a 6 is refused on its field, on create and on edit alike."""
     client = client_for("quality_manager")
-    partner = world["partner"]
 
     edit = client.post(
         reverse("stakeholders:partner-edit", args=[partner.pk]),
@@ -106,10 +113,9 @@ def test_a_score_of_six_is_shown_next_to_its_field_and_nothing_is_saved(client_f
     assert not Partner.objects.filter(name="BoxCo").exists()
 
 
-def test_frontline_staff_cannot_post_to_the_partner_edit_form(client_for, world) -> None:
+def test_frontline_staff_cannot_post_to_the_partner_edit_form(client_for, partner: Partner) -> None:
     """Only quality managers change partners: a frontline post is refused and changes nothing."""
     client = client_for("frontline")
-    partner = world["partner"]
 
     response = client.post(
         reverse("stakeholders:partner-edit", args=[partner.pk]),
@@ -125,11 +131,10 @@ def test_frontline_staff_cannot_post_to_the_partner_edit_form(client_for, world)
     ("visitor", "sees_buttons"), [("frontline", False), ("quality_manager", True)]
 )
 def test_edit_and_create_buttons_show_only_to_those_who_may_use_them(
-    client_for, world, visitor, sees_buttons
+    client_for, partner: Partner, department: Department, visitor, sees_buttons
 ) -> None:
     """Readers see no edit or create buttons; quality managers do."""
     client = client_for(visitor)
-    partner, department = world["partner"], world["department"]
 
     partner_page = client.get(partner.get_absolute_url()).content.decode()
     partner_list = client.get(reverse("stakeholders:partner-list")).content.decode()
@@ -144,7 +149,7 @@ def test_edit_and_create_buttons_show_only_to_those_who_may_use_them(
 
 
 def test_quality_manager_creates_a_department_with_a_lead_and_a_taken_name_is_refused(
-    client_for, make_user, world
+    client_for, make_user, department: Department
 ) -> None:
     """A department is created with its lead; a second one with the same name is refused."""
     client = client_for("quality_manager")
@@ -152,31 +157,32 @@ def test_quality_manager_creates_a_department_with_a_lead_and_a_taken_name_is_re
     form = {"name": "Logistics", "lead": lead.pk, "description": "Warehouses and carriers."}
 
     created = client.post(reverse("stakeholders:department-create"), form)
-    taken = client.post(
-        reverse("stakeholders:department-edit", args=[world["department"].pk]), form
-    )
+    taken = client.post(reverse("stakeholders:department-edit", args=[department.pk]), form)
 
-    department = Department.objects.get(name="Logistics")
-    assert created["Location"] == department.get_absolute_url()
-    assert department.lead == lead
+    logistics = Department.objects.get(name="Logistics")
+    assert created["Location"] == logistics.get_absolute_url()
+    assert logistics.lead == lead
     assert taken.status_code == 200
     assert list(taken.context["form"].errors) == ["name"]
-    world["department"].refresh_from_db()
-    assert world["department"].name == "Customer Service"
-    page = client.get(department.get_absolute_url()).content.decode()
+    department.refresh_from_db()
+    assert department.name == "Customer Service"
+    page = client.get(logistics.get_absolute_url()).content.decode()
     assert "Lena Ortiz" in page
 
 
-def test_partner_page_lists_the_touchpoints_it_owns(client_for, world) -> None:
+@pytest.mark.usefixtures("touchpoint")
+def test_partner_page_lists_the_touchpoints_it_owns(
+    client_for, partner: Partner, delivery: Touchpoint
+) -> None:
     """A partner's page lists its touchpoints by journey and stage, and no one else's."""
     client = client_for("executive")
 
-    html = client.get(world["partner"].get_absolute_url()).content.decode()
+    html = client.get(partner.get_absolute_url()).content.decode()
 
     assert shown(html, "data-touchpoint") == ["Delivery"]
     assert "Buy online" in html
     assert "Order ·" in html
-    assert reverse("journeys:touchpoint-detail", args=[world["delivery"].pk]) in html
+    assert reverse("journeys:touchpoint-detail", args=[delivery.pk]) in html
     assert shown(html, "data-score") == [
         "reliability_score",
         "customer_impact_score",
@@ -186,14 +192,17 @@ def test_partner_page_lists_the_touchpoints_it_owns(client_for, world) -> None:
     assert "data-weighted-score>3.95<" in html
 
 
-def test_department_page_lists_the_touchpoints_it_owns(client_for, world) -> None:
+@pytest.mark.usefixtures("touchpoint", "delivery")
+def test_department_page_lists_the_touchpoints_it_owns(
+    client_for, department: Department, journey: Journey
+) -> None:
     """A department's page lists the touchpoints it owns, grouped under their journey."""
     client = client_for("frontline")
 
-    html = client.get(world["department"].get_absolute_url()).content.decode()
+    html = client.get(department.get_absolute_url()).content.decode()
 
     assert shown(html, "data-touchpoint") == ["Checkout"]
-    assert reverse("journeys:journey-map", args=[world["journey"].pk]) in html
+    assert reverse("journeys:journey-map", args=[journey.pk]) in html
 
 
 def test_partner_list_filters_by_status_and_kind(client_for) -> None:
@@ -241,14 +250,14 @@ def test_partner_list_sorts_by_weighted_score(client_for) -> None:
     assert re.findall(r"data-weighted-score>([\d.]+)<", best_first) == ["5.00", "3.00", "1.00"]
 
 
-def test_stakeholder_map_shows_the_six_groups_with_their_counts(
-    client_for, make_user, world
-) -> None:
+@pytest.mark.usefixtures("customer", "department", "partner")
+def test_stakeholder_map_shows_the_six_groups_with_their_counts(client_for, make_user) -> None:
     """Each of the six groups has its card with true counts; the groups followed only through
     indicators link to them (metrics counts them, a layer above) and never claim zero."""
     client = client_for("quality_manager")
     lead = make_user("executive")
     make_user("executive")
+    make_user("frontline")
     make_user("frontline")
     make_user("frontline")
     services.department_create(name="Logistics", lead=lead)
@@ -261,7 +270,7 @@ def test_stakeholder_map_shows_the_six_groups_with_their_counts(
     assert map_counts(html) == {
         ("customers", "customers"): 2,
         ("customers", "segments"): 1,
-        ("employees", "frontline"): 3,  # the two above and the world's kudos recipient
+        ("employees", "frontline"): 3,
         ("employees", "departments"): 2,
         ("leaders", "executives"): 2,
         ("leaders", "leads"): 1,
@@ -292,28 +301,29 @@ def test_department_list_pages_through_25_departments_at_a_time(client_for) -> N
     assert "Page 1 of 2" in first
 
 
-def grow(world: dict[str, Any], make_user: Any, size: int) -> None:
-    """Add `size` of every kind of record the stakeholder pages show."""
-    stage = world["stage"]
+def grow(
+    make_user: Any, size: int, stage: Stage, shown_department: Department, shown_partner: Partner
+) -> None:
+    """Add `size` of every kind of record the stakeholder pages show, to the shown ones too."""
     for number in range(size):
         lead = make_user("executive")
         make_user("frontline")
         department = services.department_create(name=f"Department {number}", lead=lead)
         partner = services.partner_create(name=f"Partner {number}", kind="supplier", **SCORES)
-        services.partner_update(partner=world["partner"], cost_score=1 + number % 5)
+        services.partner_update(partner=shown_partner, cost_score=1 + number % 5)
         segment = services.segment_create(name=f"Segment {number}")
         services.customer_create(
             external_reference=f"CRM-{number}", first_seen=date(2026, 1, 1), segment=segment
         )
         journey_services.journey_create(name=f"Journey {number}", segment=segment)
-        for owning_department in (department, world["department"]):
+        for owning_department in (department, shown_department):
             journey_services.touchpoint_add(
                 stage=stage,
                 name=f"{owning_department} desk {number}",
                 channel="web",
                 owner_department=owning_department,
             )
-        for owning_partner in (partner, world["partner"]):
+        for owning_partner in (partner, shown_partner):
             journey_services.touchpoint_add(
                 stage=stage,
                 name=f"{owning_partner} drop {number}",
@@ -332,18 +342,26 @@ PAGES = {
 }
 
 
+@pytest.mark.usefixtures("customer", "touchpoint", "delivery")
 @pytest.mark.parametrize("url_name", PAGES)
 def test_page_queries_stay_constant_as_the_data_grows(
-    client_for, make_user, world, django_assert_max_num_queries, url_name
+    client_for,
+    make_user,
+    request: pytest.FixtureRequest,
+    stage: Stage,
+    department: Department,
+    partner: Partner,
+    django_assert_max_num_queries,
+    url_name,
 ) -> None:
     """Lists, details and the map run no more queries with 30 times the data."""
     client = client_for("quality_manager")
     record = PAGES[url_name]
-    url = reverse(url_name, args=[world[record].pk] if record else [])
+    url = reverse(url_name, args=[request.getfixturevalue(record).pk] if record else [])
     with CaptureQueriesContext(connection) as small:
         client.get(url)
 
-    grow(world, make_user, 30)
+    grow(make_user, 30, stage, department, partner)
 
     with django_assert_max_num_queries(len(small)):
         response = client.get(url)
