@@ -1,0 +1,82 @@
+"""The README's pictures, taken from the demo organisation in a real browser.
+
+The test loads the whole demo, signs in as each demo login and opens the pages the README shows,
+checking that each draws without a JavaScript error. The pictures go to `test-results/readme/`;
+`make screenshots` runs this test with `README_SCREENSHOTS=docs/screenshots`, so the README
+always shows today's product.
+"""
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+from playwright.sync_api import Page, ViewportSize
+
+from journeys.models import Journey
+from metrics.models import Indicator
+from tests.browser.conftest import PHONE, PageWithConsole, sign_in
+from tests.conftest import FAST_HASHERS
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+ROOT = Path(__file__).resolve().parents[2]
+DEMO_PASSWORD = "loyalty-demo"  # printed by `manage.py demo` and shown in the README
+WIDE: ViewportSize = {"width": 1280, "height": 800}
+
+
+def target() -> Path:
+    """Return where the pictures go: the README's folder when asked, else test-results/."""
+    folder = ROOT / os.environ.get("README_SCREENSHOTS", "test-results/readme")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def picture(page: Page, name: str, *, full_page: bool = False) -> None:
+    """Save what the browser shows (the first screen, as a reader sees it, unless full_page)."""
+    page.wait_for_load_state("networkidle")
+    page.screenshot(path=target() / f"{name}.png", full_page=full_page)
+
+
+def test_the_readme_pictures_show_the_demo_organisation(
+    live_server, open_page: Callable[[ViewportSize], PageWithConsole]
+) -> None:
+    """Every page the README pictures opens for its demo login without a JavaScript error."""
+    with override_settings(DEBUG=True, PASSWORD_HASHERS=FAST_HASHERS):
+        call_command("demo", stdout=open(os.devnull, "w"))  # noqa: SIM115 (closed at exit)
+    journey = Journey.objects.get(name="Get support")
+    indicator = Indicator.objects.filter(code="nps").first() or Indicator.objects.first()
+    assert indicator is not None
+    seen: list[PageWithConsole] = []
+
+    def signed_in(username: str, viewport: ViewportSize) -> Page:
+        browser_page = open_page(viewport)
+        seen.append(browser_page)
+        sign_in(browser_page.page, live_server.url, username, DEMO_PASSWORD)
+        assert browser_page.page.url == f"{live_server.url}/", f"{username} could not sign in"
+        return browser_page.page
+
+    with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+        phone = open_page(PHONE)
+        seen.append(phone)
+        phone.page.goto(f"{live_server.url}/")
+        picture(phone.page, "sign-in-phone")
+
+        quality = signed_in("quality", WIDE)
+        picture(quality, "home-quality-manager")
+        quality.goto(f"{live_server.url}/journeys/{journey.pk}/")
+        picture(quality, "journey-map")
+        quality.goto(f"{live_server.url}/feedback/complaints/")
+        picture(quality, "complaint-queue")
+        quality.goto(f"{live_server.url}{indicator.get_absolute_url()}")
+        quality.locator(".js-plotly-plot").first.wait_for()
+        picture(quality, "indicator-detail")
+
+        frontline = signed_in("frontline", PHONE)
+        picture(frontline, "home-frontline-phone")
+        frontline.goto(f"{live_server.url}/feedback/complaints/new/")
+        picture(frontline, "complaint-log-phone")
+
+    assert [error for browser_page in seen for error in browser_page.errors] == []
