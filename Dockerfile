@@ -37,8 +37,8 @@ COPY . .
 
 # Static files are collected at build time, in production mode, and stay owned by root. The key is
 # a throw-away that exists only for this command (settings refuse to load without one when DEBUG
-# is off); the memory broker keeps settings from creating broker folders under VAR_DIR.
-RUN SECRET_KEY="collectstatic-only-not-a-secret" DEBUG=false CELERY_BROKER_URL="memory://" \
+# is off).
+RUN SECRET_KEY="collectstatic-only-not-a-secret" DEBUG=false \
         python manage.py collectstatic --no-input \
     && mkdir -p /app/var \
     && chown app:app /app/var \

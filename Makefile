@@ -12,8 +12,13 @@ UV = $(PYTHON) -m uv
 # Development targets run with DEBUG on unless the caller says otherwise.
 DEV_ENV = DEBUG=$${DEBUG:-true}
 PYTEST_ARGS ?=
+# Test files are shared out whole to one worker per core (pytest-xdist); each worker has its own
+# test database, live server port, Celery queue and temporary folders. PYTEST_WORKERS=0 runs in
+# this process (for pdb); a single file or test run with plain `pytest` is not distributed.
+PYTEST_WORKERS ?= auto
+PYTEST_PARALLEL = -n $(PYTEST_WORKERS) --dist loadfile
 
-.PHONY: help install run test test-fast lint fmt migrate demo worker beat bench bench-import bench-recompute browser-deps vendor-plotly
+.PHONY: help install run test test-fast lint fmt migrate demo worker beat bench bench-import bench-recompute bench-pages browser-deps vendor-plotly screenshots
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -37,10 +42,13 @@ run: install migrate demo ## Install, migrate, load demo data, start web + worke
 
 test: install browser-deps ## Run the whole suite (PostgreSQL/Redis when DATABASE_URL/CELERY_BROKER_URL say so)
 	@# pytest exits 5 when it collected no test: that is a failure too, as is any other non-zero.
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
 test-fast: install ## Run the suite without the browser tests
-	$(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
+	$(BIN)/pytest $(PYTEST_PARALLEL) -m "not browser" $(PYTEST_ARGS)
+
+screenshots: install browser-deps ## Retake the README's pictures from the demo in a real browser
+	README_SCREENSHOTS=docs/screenshots $(BIN)/pytest -p no:xdist tests/browser/test_readme_screenshots.py
 
 lint: install ## ruff check, ruff format --check and mypy
 	$(BIN)/ruff check .
@@ -74,6 +82,9 @@ bench-import: install ## Import a synthetic CSV of ROWS customer activities (def
 
 bench-recompute: install ## Time full and incremental recomputes over RESPONSES survey responses (default 1M)
 	$(DEV_ENV) $(BIN)/python manage.py bench_recompute --responses $(RESPONSES)
+
+bench-pages: install ## Time the survey list and results pages (server time, queries) over RESPONSES answers
+	$(DEV_ENV) $(BIN)/python manage.py bench_pages --responses $(RESPONSES)
 
 # The plotly.js version the installed plotly package targets; when npm lacks it, name the nearest
 # one with the same major.minor: `make vendor-plotly PLOTLY_JS_VERSION=4.1.0`.

@@ -2,11 +2,14 @@
 
 Every deploy-specific value comes from the environment through the small typed helpers below;
 production differs from development only by environment variables (see the README's table).
+Importing them creates no folder and writes no file: VAR_DIR is made by the commands that use it
+(core.var_dir).
 """
 
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from celery.schedules import crontab
@@ -14,11 +17,9 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# Runtime files: the SQLite database, the file-system broker's folders, beat's schedule, the
+# development key. migrate, demo and the Celery worker and beat create them (core.var_dir).
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
-VAR_DIR.mkdir(parents=True, exist_ok=True)
-
-TRUE_WORDS = {"1", "true", "yes", "on"}
-FALSE_WORDS = {"0", "false", "no", "off", ""}
 
 
 def env_str(name: str, default: str = "") -> str:
@@ -32,9 +33,9 @@ def env_bool(name: str, default: bool) -> bool:
     if raw is None:
         return default
     word = raw.strip().lower()
-    if word in TRUE_WORDS:
+    if word in {"1", "true", "yes", "on"}:
         return True
-    if word in FALSE_WORDS:
+    if word in {"0", "false", "no", "off", ""}:
         return False
     raise ImproperlyConfigured(f"{name}={raw!r} is not a boolean (use true or false).")
 
@@ -55,13 +56,35 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
 
-def development_secret_key() -> str:
-    """Return the key kept in var/ for development, creating it on first use."""
-    key_file = VAR_DIR / "development_secret_key"
-    if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(50))
-        key_file.chmod(0o600)
-    return key_file.read_text().strip()
+def development_secret_key(key_file: Path) -> str:
+    """Return the development key kept in key_file, or a key of this process's own until then.
+
+    A process started before the file exists (`check` on a fresh clone) signs nothing that
+    outlives it; core.var_dir keeps its key in the file for every process that follows.
+    """
+    try:
+        key = key_file.read_text().strip()
+    except FileNotFoundError:
+        key = ""
+    return key or secrets.token_urlsafe(50)
+
+
+def without_password(url: str) -> str:
+    """Return the URL with its password, if any, replaced by *** (for error messages)."""
+    password = urlsplit(url).password
+    return url.replace(f":{password}@", ":***@", 1) if password else url
+
+
+def cache_from_url(url: str) -> dict[str, str]:
+    """Return the cache CACHE_URL names: Redis for redis:// or rediss://, memory when empty."""
+    if not url:
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if urlsplit(url).scheme in {"redis", "rediss"}:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    raise ImproperlyConfigured(
+        f"CACHE_URL={without_password(url)!r} is not understood: use redis://host:6379/2 "
+        "(or rediss://), or leave it empty for a cache in each process's memory."
+    )
 
 
 def default_site_url(debug: bool, allowed_hosts: list[str]) -> str:
@@ -75,12 +98,14 @@ def default_site_url(debug: bool, allowed_hosts: list[str]) -> str:
 DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = env_str("SECRET_KEY")
-if not SECRET_KEY:
+# Without SECRET_KEY, development keeps its key in this file, written by core.var_dir.
+DEVELOPMENT_SECRET_KEY_FILE = None if SECRET_KEY else VAR_DIR / "development_secret_key"
+if DEVELOPMENT_SECRET_KEY_FILE is not None:
     if not DEBUG:
         raise ImproperlyConfigured(
             "SECRET_KEY must be set when DEBUG is off (set DEBUG=true for development)."
         )
-    SECRET_KEY = development_secret_key()
+    SECRET_KEY = development_secret_key(DEVELOPMENT_SECRET_KEY_FILE)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -178,7 +203,6 @@ LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = env_str("LANGUAGE_CODE", "en")
 LANGUAGES = [("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("TIME_ZONE", "Europe/Amsterdam")
 USE_I18N = True
 USE_TZ = True
@@ -186,7 +210,6 @@ USE_TZ = True
 STATIC_URL = "static/"
 # Outside VAR_DIR in containers: var/ is a volume there and would hide the image's static files.
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "staticfiles")))
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # plotly.js's cartesian bundle (scatter, bar, box, heatmap, histogram, contour, pie, violin...),
 # vendored from npm by `make vendor-plotly`: a third of the full bundle the plotly package ships.
@@ -218,7 +241,6 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 # A hanging SMTP server must not block a web worker or a Celery task for long.
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "LoyaltyQMS <qms@localhost>")
-SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The address people open the application at; e-mails link to pages under it. Unset, links shown
 # during a request take the request's address, and e-mails (sent by Celery: no request) take the
 # development server's (DEBUG) or https:// and the first ALLOWED_HOSTS name; core.W001 warns when
@@ -247,15 +269,9 @@ SILENCED_SYSTEM_CHECKS = [
 
 # Celery: an embedded filesystem broker by default (no server); Redis in production.
 # Cache: shared by every process when a Redis URL is given (the public survey page's throttle
-# counts per client address across all web workers); per process in memory otherwise.
-CACHE_URL = env_str("CACHE_URL")
-CACHES = {
-    "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
-        if CACHE_URL.startswith("redis")
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
-}
+# counts per client address across all web workers); per process in memory otherwise. A URL of
+# another kind is an error rather than a quiet fall-back to memory.
+CACHES = {"default": cache_from_url(env_str("CACHE_URL").strip())}
 # The public survey pages answer at most this many requests per client address and window.
 PUBLIC_SURVEY_RATE_LIMIT = env_int("PUBLIC_SURVEY_RATE_LIMIT", 60)
 PUBLIC_SURVEY_RATE_WINDOW = env_int("PUBLIC_SURVEY_RATE_WINDOW", 600)  # seconds
@@ -263,14 +279,12 @@ PUBLIC_SURVEY_RATE_WINDOW = env_int("PUBLIC_SURVEY_RATE_WINDOW", 600)  # seconds
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://localhost/")
 CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {}
 if CELERY_BROKER_URL.startswith("filesystem://"):
-    CELERY_BROKER_FOLDER = VAR_DIR / "celery-broker"
-    for sub_folder in ("queue", "processed", "control"):
-        (CELERY_BROKER_FOLDER / sub_folder).mkdir(parents=True, exist_ok=True)
+    # The folders must exist before a message is sent or read: core.var_dir creates them.
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(CELERY_BROKER_FOLDER / "queue"),
-        "data_folder_out": str(CELERY_BROKER_FOLDER / "queue"),
-        "processed_folder": str(CELERY_BROKER_FOLDER / "processed"),
-        "control_folder": str(CELERY_BROKER_FOLDER / "control"),
+        "data_folder_in": str(VAR_DIR / "celery-broker" / "queue"),
+        "data_folder_out": str(VAR_DIR / "celery-broker" / "queue"),
+        "processed_folder": str(VAR_DIR / "celery-broker" / "processed"),
+        "control_folder": str(VAR_DIR / "celery-broker" / "control"),
         "store_processed": False,
     }
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND") or None

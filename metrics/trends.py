@@ -5,8 +5,6 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import numpy as np
-
 MINIMUM_VALUES = 3
 
 
@@ -36,6 +34,9 @@ def mann_kendall(values: Sequence[float | None]) -> Trend | None:
     count = len(kept)
     if count < MINIMUM_VALUES:
         return None
+    # numpy loads with the first trend, not when the site starts (the series pass imports this).
+    import numpy as np
+
     positions = np.array([position for position, _ in kept], dtype=float)
     numbers = np.array([number for _, number in kept])
     first, second = np.triu_indices(count, k=1)

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
 
-from loyaltyqms.settings import default_site_url, env_bool, env_int, env_list
+from loyaltyqms.settings import cache_from_url, default_site_url, env_bool, env_int, env_list
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -63,28 +64,101 @@ def test_missing_secret_key_with_debug_off_is_a_clear_error(tmp_path: Path) -> N
     assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
 
 
-def test_debug_generates_a_development_key_once_into_var(tmp_path: Path) -> None:
-    """Development needs no key: one is generated under VAR_DIR and reused."""
-    first = run_manage(
-        "shell",
-        "--no-imports",
-        "-c",
-        "from django.conf import settings; print(settings.SECRET_KEY)",
-        env={"DEBUG": "true"},
-        tmp_path=tmp_path,
-    )
-    second = run_manage(
-        "shell",
-        "--no-imports",
-        "-c",
-        "from django.conf import settings; print(settings.SECRET_KEY)",
-        env={"DEBUG": "true"},
-        tmp_path=tmp_path,
-    )
+PRINT_KEY = "from django.conf import settings; print(settings.SECRET_KEY)"
+PREPARE_VAR_DIR_AND_PRINT_KEY = (
+    f"from core.var_dir import var_dir_prepare; var_dir_prepare(); {PRINT_KEY}"
+)
 
-    assert first.returncode == 0, first.stderr
-    assert first.stdout == second.stdout
-    assert (tmp_path / "development_secret_key").read_text().strip() == first.stdout.strip()
+
+def test_debug_keeps_the_key_of_the_process_preparing_var_for_those_that_follow(
+    tmp_path: Path,
+) -> None:
+    """Development needs no key: the first command preparing VAR_DIR keeps its key there."""
+    env = {"DEBUG": "true", "VAR_DIR": str(tmp_path / "var")}
+
+    preparing = run_manage(
+        "shell", "--no-imports", "-c", PREPARE_VAR_DIR_AND_PRINT_KEY, env=env, tmp_path=tmp_path
+    )
+    following = run_manage("shell", "--no-imports", "-c", PRINT_KEY, env=env, tmp_path=tmp_path)
+
+    assert preparing.returncode == 0, preparing.stderr
+    assert following.stdout == preparing.stdout
+    key_file = tmp_path / "var" / "development_secret_key"
+    assert key_file.read_text() == preparing.stdout.strip()
+    assert key_file.stat().st_mode & 0o777 == 0o600
+
+
+def test_loading_the_settings_apps_and_urls_creates_nothing(tmp_path: Path) -> None:
+    """`check` (settings, apps, URLs) leaves a missing VAR_DIR missing: no folder, no key."""
+    var_dir = tmp_path / "var"
+
+    result = run_manage("check", env={"DEBUG": "true", "VAR_DIR": str(var_dir)}, tmp_path=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert not var_dir.exists()
+
+
+@pytest.mark.django_db
+def test_migrate_creates_var_dir_its_folders_and_the_development_key(
+    tmp_path: Path, settings
+) -> None:
+    """migrate, the first command on a fresh clone, makes what the other processes need."""
+    var_dir = tmp_path / "var"
+    settings.VAR_DIR = var_dir
+    settings.STATIC_ROOT = var_dir / "staticfiles"
+    settings.CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(var_dir / "celery-broker" / "queue"),
+        "data_folder_out": str(var_dir / "celery-broker" / "queue"),
+        "processed_folder": str(var_dir / "celery-broker" / "processed"),
+        "control_folder": str(var_dir / "celery-broker" / "control"),
+    }
+    settings.DEVELOPMENT_SECRET_KEY_FILE = var_dir / "development_secret_key"
+
+    call_command("migrate", check_unapplied=True, verbosity=0)
+
+    folders = sorted(str(path.relative_to(var_dir)) for path in var_dir.rglob("*") if path.is_dir())
+    assert folders == [
+        "celery-broker",
+        "celery-broker/control",
+        "celery-broker/processed",
+        "celery-broker/queue",
+        "staticfiles",
+    ]
+    assert (var_dir / "development_secret_key").read_text() == settings.SECRET_KEY
+
+
+@pytest.mark.parametrize(
+    ("url", "backend"),
+    [
+        ("", "django.core.cache.backends.locmem.LocMemCache"),
+        ("redis://redis:6379/2", "django.core.cache.backends.redis.RedisCache"),
+        (
+            "rediss://:secret@cache.example.com:6380/0",
+            "django.core.cache.backends.redis.RedisCache",
+        ),
+    ],
+)
+def test_cache_url_selects_redis_or_memory(url: str, backend: str) -> None:
+    assert cache_from_url(url)["BACKEND"] == backend
+
+
+def test_cache_url_of_another_kind_is_refused_not_replaced_by_memory() -> None:
+    with pytest.raises(ImproperlyConfigured, match=r"CACHE_URL='reddis://redis:6379/2' is not"):
+        cache_from_url("reddis://redis:6379/2")
+
+
+def test_a_cache_url_not_understood_stops_the_start_naming_it_without_password(
+    tmp_path: Path,
+) -> None:
+    """A typo or an unsupported cache stops the start, not replaced by a per-process cache."""
+    env = {**PRODUCTION_ENV, "CACHE_URL": "memcached://:hunter2@cache.example.com:11211"}
+
+    result = run_manage("check", env=env, tmp_path=tmp_path)
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "CACHE_URL='memcached://:***@cache.example.com:11211' is not understood" in result.stderr
+    assert "hunter2" not in result.stderr
 
 
 def test_database_and_broker_urls_select_postgresql_and_redis(tmp_path: Path) -> None:

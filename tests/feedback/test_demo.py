@@ -27,6 +27,7 @@ from feedback.models import (
 )
 from journeys import demo as journeys_demo
 from stakeholders import demo as stakeholders_demo
+from tests.conftest import check_deferred_constraints_once
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +45,9 @@ def counts(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[str, 
     with django_db_blocker.unblock(), transaction.atomic():
         for module in (core_demo, stakeholders_demo, journeys_demo):
             module.load(seed=SEED)
-        yield demo.load(seed=SEED)
+        loaded = demo.load(seed=SEED)
+        check_deferred_constraints_once()
+        yield loaded
         transaction.set_rollback(True)
 
 

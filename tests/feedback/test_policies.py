@@ -1,6 +1,9 @@
 """SLA policies are read by selectors that never write; migrations give every severity its row."""
 
+import importlib
+
 import pytest
+from django.apps import apps as django_apps
 
 from feedback import selectors, services
 from feedback.models import Severity, SeverityPolicy
@@ -8,8 +11,21 @@ from tests.core.queries import assert_queries_flat, count_queries
 
 pytestmark = pytest.mark.django_db
 
+seeding = importlib.import_module("feedback.migrations.0002_default_severity_policies")
+
+
+@pytest.fixture(autouse=True)
+def migrated_policies() -> None:
+    """Seed the policies as the migration does: a transactional test run before this one on the
+    same database flushed every table, the migration's rows included."""
+    seeding.create_policies(django_apps, None)
+
 
 def test_every_severity_has_its_policy_once_migrated() -> None:
+    SeverityPolicy.objects.all().delete()
+
+    seeding.create_policies(django_apps, None)
+
     severities = list(SeverityPolicy.objects.values_list("severity", flat=True))
 
     assert severities == Severity.values

@@ -12,6 +12,7 @@ from django.utils import timezone
 from core import demo as core_demo
 from stakeholders import demo
 from stakeholders.models import Customer, CustomerActivity
+from tests.conftest import check_deferred_constraints_once
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +24,9 @@ def counts(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[str, 
     """Load the demo customers once for this module and roll them back afterwards."""
     with django_db_blocker.unblock(), transaction.atomic():
         core_demo.load(seed=SEED)
-        yield demo.load(seed=SEED)
+        loaded = demo.load(seed=SEED)
+        check_deferred_constraints_once()
+        yield loaded
         transaction.set_rollback(True)
 
 

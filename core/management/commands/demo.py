@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from core.demo import DEMO_LOGINS, DEMO_PASSWORD
+from core.var_dir import var_dir_prepare
 
 
 class Command(BaseCommand):
@@ -31,6 +32,7 @@ class Command(BaseCommand):
                 "Refusing to load demo data with DEBUG off: the demo logins share a published "
                 "password. Use --force on a throw-away installation."
             )
+        var_dir_prepare()  # the recompute the demo queues goes through the broker's folders
         # Each app's demo.py has load(seed=...); INSTALLED_APPS lists apps in layer order, so
         # every app finds the rows of the apps below it.
         for app_config in apps.get_app_configs():
