@@ -8,7 +8,7 @@ bypass `save()` call `changes_record_range` or `changes_record_instances` themse
 """
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any, ClassVar
 
 from django.db import models
@@ -36,6 +36,11 @@ def local_day(value: date | datetime) -> date:
             return timezone.localtime(value).date()
         return value.date()
     return value
+
+
+def local_midnight(day: date) -> datetime:
+    """Return the aware moment a local day begins in the organisation's time zone."""
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 class TracksChanges(models.Model):

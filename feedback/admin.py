@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import RecordOnly, WrittenByServices
+from core.changes import local_day
 
 from . import selectors, services
 from .models import (
@@ -169,7 +170,7 @@ class SurveyResponseAdmin(RecordOnly):
     @transaction.atomic
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[SurveyResponse]) -> None:
         cells = {
-            (survey_id, services.survey_day_of(responded_at))
+            (survey_id, local_day(responded_at))
             for survey_id, responded_at in queryset.values_list("survey_id", "responded_at")
         }
         super().delete_queryset(request, queryset)

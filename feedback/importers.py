@@ -8,6 +8,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
+from core.changes import local_day
 from core.imports.cells import RowReader
 from core.imports.registry import (
     ORIGIN_API,
@@ -137,10 +138,7 @@ class SurveyResponseImporter(Importer):
         Insight.objects.bulk_create(insights)
         # The bulk counterpart of what the answer services do: the survey pages' day counts.
         services.survey_days_refresh(
-            cells={
-                (response.survey_id, services.survey_day_of(response.responded_at))
-                for response in created
-            }
+            cells={(response.survey_id, local_day(response.responded_at)) for response in created}
         )
         return LoadResult(created=len(created), duplicates=duplicates)
 

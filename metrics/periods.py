@@ -1,12 +1,14 @@
 """Periods of a grain (day, ISO week from Monday, month) in the organisation's time zone."""
 
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from django.db.models import DateField, Q
 from django.db.models.functions import TruncDay, TruncMonth, TruncWeek
 from django.db.models.functions.datetime import TruncBase
 from django.utils import timezone
+
+from core.changes import local_midnight
 
 DAY, WEEK, MONTH = "day", "week", "month"
 
@@ -58,11 +60,6 @@ def open_period(grain: str, today: date | None = None) -> date:
     still in progress, on 1 Feb it is complete.
     """
     return period_start(today if today is not None else local_today(), grain)
-
-
-def local_midnight(day: date) -> datetime:
-    """Return the aware moment a local day begins in the organisation's time zone."""
-    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def ranges_of(periods: Iterable[date], grain: str) -> list[tuple[date, date]]:

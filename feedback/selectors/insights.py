@@ -5,7 +5,7 @@ only ever hold what the user may read.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -13,6 +13,8 @@ from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+
+from core.changes import local_midnight
 
 from ..models import Insight, Theme
 from .complaints import complaints_visible_to
@@ -33,10 +35,6 @@ class InsightFilters:
     journey: int | None = None
     date_from: date | None = None
     date_to: date | None = None
-
-
-def _local_midnight(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min), ZoneInfo(settings.TIME_ZONE))
 
 
 def insights_visible_to(user: Any) -> QuerySet[Insight]:
@@ -77,9 +75,9 @@ def insights_filtered(user: Any, filters: InsightFilters | None = None) -> Query
             Q(touchpoint__stage__journey=filters.journey) | Q(complaint__journey=filters.journey)
         )
     if filters.date_from:
-        rows = rows.filter(occurred_at__gte=_local_midnight(filters.date_from))
+        rows = rows.filter(occurred_at__gte=local_midnight(filters.date_from))
     if filters.date_to:
-        rows = rows.filter(occurred_at__lt=_local_midnight(filters.date_to + timedelta(days=1)))
+        rows = rows.filter(occurred_at__lt=local_midnight(filters.date_to + timedelta(days=1)))
     return rows
 
 
@@ -120,7 +118,7 @@ def theme_counts_by_month(
     """Count the visible matching insights per month (organisation time zone) and theme."""
     months = trend_months(today)
     zone = ZoneInfo(settings.TIME_ZONE)
-    matching = insights_filtered(user, filters).filter(occurred_at__gte=_local_midnight(months[0]))
+    matching = insights_filtered(user, filters).filter(occurred_at__gte=local_midnight(months[0]))
     totals = {
         row["month"].astimezone(zone).date(): row["count"]
         for row in matching.annotate(month=TruncMonth("occurred_at", tzinfo=zone))

@@ -58,7 +58,6 @@ from .policies import (
 )
 from .recognition import recognition_give
 from .survey_days import (
-    survey_day_of,
     survey_days_rebuild,
     survey_days_refresh,
     survey_days_refresh_ranges,
@@ -119,7 +118,6 @@ __all__ = [
     "recognition_give",
     "severity_policy_update",
     "survey_create",
-    "survey_day_of",
     "survey_days_rebuild",
     "survey_days_refresh",
     "survey_days_refresh_ranges",

@@ -13,7 +13,7 @@ block inserting answers that reference it): the second one reads what the first 
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from itertools import islice
 from zoneinfo import ZoneInfo
 
@@ -21,7 +21,8 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Max, Min, Q, Sum
 from django.db.models.functions import TruncDate
-from django.utils import timezone
+
+from core.changes import local_day, local_midnight
 
 from ..models import SCORED_FIELDS, Survey, SurveyDay, SurveyResponse
 
@@ -32,15 +33,6 @@ MAX_RANGES = 20
 # Days of one survey refreshed per transaction by the nightly and full refreshes: answers to that
 # survey wait for one such chunk at most, a fraction of a second even for a busy survey.
 CHUNK_DAYS = 31
-
-
-def survey_day_of(moment: datetime) -> date:
-    """Return the day of the organisation's time zone that a SurveyDay counts an answer on."""
-    return timezone.localtime(moment, ZoneInfo(settings.TIME_ZONE)).date()
-
-
-def _day_start(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min), ZoneInfo(settings.TIME_ZONE))
 
 
 def _merged(ranges: Iterable[tuple[date, date]]) -> list[tuple[date, date]]:
@@ -103,8 +95,8 @@ def _between(survey_id: int, first: date, last: date) -> tuple[Q, Q]:
         Q(survey_id=survey_id, day__gte=first, day__lte=last),
         Q(
             survey_id=survey_id,
-            responded_at__gte=_day_start(first),
-            responded_at__lt=_day_start(last + timedelta(days=1)),
+            responded_at__gte=local_midnight(first),
+            responded_at__lt=local_midnight(last + timedelta(days=1)),
         ),
     )
 
@@ -172,7 +164,7 @@ def survey_days_rebuild() -> int:
         counted = SurveyDay.objects.filter(survey_id=survey_id).aggregate(
             first=Min("day"), last=Max("day")
         )
-        days = [survey_day_of(moment) for moment in answered.values() if moment is not None]
+        days = [local_day(moment) for moment in answered.values() if moment is not None]
         days += [day for day in counted.values() if day is not None]
         if days:
             for first, last in _chunks(min(days), max(days)):

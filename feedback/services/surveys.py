@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from core.changes import local_day, local_midnight
 from core.exceptions import ApplicationError
 from core.saving import UNCHANGED, Unchanged, given, validated_save
 from journeys.models import Journey, Touchpoint
@@ -33,7 +34,7 @@ from ..models import (
 from ..selectors.surveys import pulse_start
 from .ideas import idea_submit
 from .insights import insight_from_response
-from .survey_days import survey_day_of, survey_days_refresh
+from .survey_days import survey_days_refresh
 
 # How long a personal invitation link works.
 INVITATION_VALID_FOR = timedelta(days=30)
@@ -200,7 +201,7 @@ def _save_answer(
     number = check_score(survey, score)
     improvement_suggestion = improvement_suggestion.strip() if survey.ask_improvement else ""
     # A re-answer moves the answer from the day it was given to today: both days change.
-    cells = {(survey.pk, survey_day_of(response.responded_at))} if response.pk else set()
+    cells = {(survey.pk, local_day(response.responded_at))} if response.pk else set()
     validated_save(
         response,
         score=number,
@@ -215,7 +216,7 @@ def _save_answer(
     if improvement_suggestion and response.idea_id is None:
         validated_save(response, idea=_idea_from_suggestion(response))
     insight_from_response(response=response)
-    cells.add((survey.pk, survey_day_of(response.responded_at)))
+    cells.add((survey.pk, local_day(response.responded_at)))
     survey_days_refresh(cells=cells)
     return response
 
@@ -258,7 +259,7 @@ def survey_respond(
     if survey.is_employee_survey:
         customer = None
         # Kept to the day, so that the time of an answer cannot point to who gave it.
-        responded_at = _day_start(responded_at or timezone.now())
+        responded_at = local_midnight(local_day(responded_at or timezone.now()))
     else:
         department = None
     response = SurveyResponse(
@@ -334,11 +335,6 @@ def invitation_respond(
         follow_up_consent=follow_up_consent,
         responded_at=None,
     )
-
-
-def _day_start(moment: datetime) -> datetime:
-    local = timezone.localtime(moment)
-    return local.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 @transaction.atomic

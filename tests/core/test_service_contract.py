@@ -44,7 +44,6 @@ NOT_WRITES = {
     "feedback.services.surveys.invitation_usable": "a read of whether a link still works",
     "feedback.services.surveys.pulse_start": "the first day of the running pulse, pure",
     "feedback.services.surveys.has_answered_pulse": "a read of an employee's participation",
-    "feedback.services.survey_days.survey_day_of": "the local day an answer counts on, pure",
     "metrics.services.observation_checks": "checks a row against the indicator, pure",
 }
 # Writes that must not hold one transaction, and why.

@@ -3,8 +3,8 @@
 from collections import defaultdict
 from datetime import date
 
+from core.changes import local_day
 from feedback.models import SCORED_FIELDS, SurveyDay, SurveyResponse
-from feedback.services import survey_day_of
 
 Cell = tuple[int, date, int | None]  # survey, local day, department
 
@@ -30,5 +30,5 @@ def answered_days() -> dict[Cell, list[int]]:
     for survey_id, responded_at, department_id, score in SurveyResponse.objects.values_list(
         "survey_id", "responded_at", "department_id", "score"
     ):
-        table[(survey_id, survey_day_of(responded_at), department_id)][score] += 1
+        table[(survey_id, local_day(responded_at), department_id)][score] += 1
     return dict(table)
