@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from .models import IdempotencyRecord, ImportJob, ReferenceSequence, SourceChange
+from .models import IdempotencyRecord, ImportJob, OutboxMessage, ReferenceSequence, SourceChange
 
 admin.site.site_header = _("LoyaltyQMS administration")
 admin.site.site_title = _("LoyaltyQMS administration")
@@ -87,3 +87,17 @@ class SourceChangeAdmin(admin.ModelAdmin):
     list_display = ["source", "scope", "first_day", "last_day", "recorded_at", "claimed_by"]
     list_filter = ["source"]
     readonly_fields = ["source", "scope", "first_day", "last_day", "recorded_at", "claimed_by"]
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(RecordOnly):
+    """The tasks changes asked for, and where each is: waiting, published, running, done."""
+
+    list_display = ["id", "task", "state", "created_at", "publish_attempts", "finished_at"]
+    list_filter = ["task"]
+    added_on = _("Services write these in the same transaction as the change they follow.")
+
+    @admin.display(description=_("state"))
+    def state(self, message: OutboxMessage) -> str:
+        """Where the message is (waiting, published, running, done or failed)."""
+        return message.state

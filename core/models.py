@@ -128,3 +128,51 @@ class SourceChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} {self.first_day}..{self.last_day}"
+
+
+class OutboxMessage(models.Model):
+    """A task a change asked for, saved in the change's own transaction (the transactional outbox).
+
+    The intent survives whatever happens to the broker: it is published right after the commit,
+    and the relay (core.tasks.outbox_relay_task, every half minute) publishes whatever a broker
+    outage held back. The message's number travels as the Celery task id, so the consumer runs
+    it to an end once however often it is delivered (core.outbox.OutboxTask).
+    """
+
+    task = models.CharField(_("task"), max_length=200)
+    args = models.JSONField(_("arguments"), default=list, blank=True)
+    kwargs = models.JSONField(_("keyword arguments"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    published_at = models.DateTimeField(_("handed to the broker"), null=True, blank=True)
+    publish_attempts = models.PositiveIntegerField(_("attempts to publish"), default=0)
+    publish_error = models.TextField(_("last publishing error"), blank=True)
+    # A worker holds a message from started_at for OUTBOX_LEASE seconds: a second delivery of
+    # the same message inside that time (a relay's re-send) is dropped, one after it runs.
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    failure = models.TextField(_("why it failed"), blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox messages")
+        indexes = [
+            # The relay reads the unfinished messages only.
+            models.Index(
+                fields=["id"],
+                name="outbox_unfinished",
+                condition=models.Q(finished_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.task}"
+
+    @property
+    def state(self) -> str:
+        """Where the message is: waiting, published, running, done or failed."""
+        if self.finished_at:
+            return "failed" if self.failure else "done"
+        if self.started_at:
+            return "running"
+        return "published" if self.published_at else "waiting"

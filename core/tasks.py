@@ -14,3 +14,11 @@ def clear_expired_sessions_task() -> None:
 def ping_task(token: str) -> str:
     """Echo a token back; used to prove a worker receives tasks through the broker."""
     return f"pong:{token}"
+
+
+@shared_task
+def outbox_relay_task() -> int:
+    """Publish the outbox messages a broker outage held back (Celery beat, every 30 seconds)."""
+    from .outbox import outbox_relay
+
+    return outbox_relay()

@@ -7,7 +7,8 @@ from celery import Celery, signals
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "loyaltyqms.settings")
 
-app = Celery("loyaltyqms")
+# Every task is an OutboxTask: a message from the transactional outbox runs to an end once.
+app = Celery("loyaltyqms", task_cls="core.outbox:OutboxTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 

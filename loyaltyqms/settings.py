@@ -95,6 +95,33 @@ def default_site_url(debug: bool, allowed_hosts: list[str]) -> str:
     return f"https://{named[0]}" if named else ""
 
 
+def broker_transport_options(url: str) -> dict[str, object]:
+    """Return the Celery broker's transport options for the broker URL names."""
+    if url.startswith("filesystem://"):
+        # The folders must exist before a message is sent or read: core.var_dir creates them.
+        return {
+            "data_folder_in": str(VAR_DIR / "celery-broker" / "queue"),
+            "data_folder_out": str(VAR_DIR / "celery-broker" / "queue"),
+            "processed_folder": str(VAR_DIR / "celery-broker" / "processed"),
+            "control_folder": str(VAR_DIR / "celery-broker" / "control"),
+            "store_processed": False,
+        }
+    if url.startswith(("redis://", "rediss://")):
+        # A request publishes once and never waits long on a broker that is down: the outbox
+        # keeps the message and its relay publishes it later (core.outbox). kombu's own
+        # reconnect loop (three tries over 2 s by default) is cut to one quick retry; the
+        # worker's consumer reconnects by Celery's broker_connection_retry, not by these.
+        return {
+            "socket_connect_timeout": env_int("CELERY_BROKER_CONNECT_TIMEOUT", 2),
+            "socket_timeout": env_int("CELERY_BROKER_SOCKET_TIMEOUT", 5),
+            "max_retries": 1,
+            "interval_start": 0,
+            "interval_step": 0.2,
+            "interval_max": 0.2,
+        }
+    return {}
+
+
 DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = env_str("SECRET_KEY")
@@ -277,16 +304,14 @@ PUBLIC_SURVEY_RATE_LIMIT = env_int("PUBLIC_SURVEY_RATE_LIMIT", 60)
 PUBLIC_SURVEY_RATE_WINDOW = env_int("PUBLIC_SURVEY_RATE_WINDOW", 600)  # seconds
 
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://localhost/")
-CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {}
-if CELERY_BROKER_URL.startswith("filesystem://"):
-    # The folders must exist before a message is sent or read: core.var_dir creates them.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(VAR_DIR / "celery-broker" / "queue"),
-        "data_folder_out": str(VAR_DIR / "celery-broker" / "queue"),
-        "processed_folder": str(VAR_DIR / "celery-broker" / "processed"),
-        "control_folder": str(VAR_DIR / "celery-broker" / "control"),
-        "store_processed": False,
-    }
+CELERY_BROKER_TRANSPORT_OPTIONS = broker_transport_options(CELERY_BROKER_URL)
+CELERY_BROKER_CONNECTION_TIMEOUT = env_int("CELERY_BROKER_CONNECT_TIMEOUT", 2)
+# The outbox: a published message no worker started after this many seconds is sent again
+# (a broker restarted without persistence loses its queue); finished ones are kept this long.
+OUTBOX_REPUBLISH_AFTER = env_int("OUTBOX_REPUBLISH_AFTER", 3600)
+OUTBOX_KEEP_DAYS = env_int("OUTBOX_KEEP_DAYS", 7)
+# The relay leaves a message this young to the publish that follows its own commit.
+OUTBOX_RELAY_GRACE = env_int("OUTBOX_RELAY_GRACE", 5)
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND") or None
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -307,6 +332,11 @@ CELERY_BEAT_SCHEDULE = {
     "recompute-metrics": {
         "task": "metrics.tasks.recompute_nightly_task",
         "schedule": crontab(hour=2, minute=0),
+    },
+    # The transactional outbox's relay: publishes what a broker outage held back (core.outbox).
+    "relay-outbox": {
+        "task": "core.tasks.outbox_relay_task",
+        "schedule": env_int("OUTBOX_RELAY_SECONDS", 30),
     },
     "clear-expired-sessions": {
         "task": "core.tasks.clear_expired_sessions_task",

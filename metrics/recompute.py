@@ -11,7 +11,6 @@ deletes the claimed changes (or, when a task failed, releases them for the next 
 import logging
 import traceback
 from datetime import date, timedelta
-from functools import partial
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -20,6 +19,7 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
 
+from core import outbox
 from core.changes import Source
 from core.models import SourceChange
 from feedback.services import survey_days_rebuild, survey_days_refresh_ranges
@@ -171,18 +171,17 @@ def recompute_start(
             RecomputeRun.objects.filter(pk=run.pk).update(
                 indicators=len(plan), pending=len(plan) + int(refresh_survey_days)
             )
+            # The run's work is committed with its plan (the outbox), published after it.
+            if refresh_survey_days:
+                outbox.enqueue(tasks.recompute_survey_days_task, run.pk, survey_days)
+            for indicator_id, periods in plan.items():
+                days = None if periods is None else [period.isoformat() for period in periods]
+                outbox.enqueue(tasks.recompute_indicator_task, run.pk, indicator_id, days)
     except Exception:
         _fail(run.pk, traceback.format_exc())
         raise
     if not plan and not refresh_survey_days:
         run_finish(run.pk)
-    if refresh_survey_days:
-        transaction.on_commit(partial(tasks.recompute_survey_days_task.delay, run.pk, survey_days))
-    for indicator_id, periods in plan.items():
-        days = None if periods is None else [period.isoformat() for period in periods]
-        transaction.on_commit(
-            partial(tasks.recompute_indicator_task.delay, run.pk, indicator_id, days)
-        )
     run.refresh_from_db()
     return run
 
@@ -272,7 +271,7 @@ def recompute_indicator(run_id: int, indicator_id: int, days: list[str] | None) 
     # The demo's history is not news: its alerts are recorded, not mailed.
     demo = RecomputeRun.objects.filter(pk=run_id, trigger=RecomputeRun.Trigger.DEMO).exists()
     for alert in [] if demo else alerts:
-        transaction.on_commit(partial(tasks.send_alert_email_task.delay, alert.pk))
+        outbox.enqueue(tasks.send_alert_email_task, alert.pk)
     return alerts
 
 

@@ -229,3 +229,36 @@ def require_postgres_and_redis() -> ServiceUrls:
             pytest.fail(f"{reason} (REQUIRE_SERVICES=1 forbids skipping)", pytrace=False)
         pytest.skip(reason)
     return ServiceUrls(database_url=database_url, broker_url=broker_url)
+
+
+@pytest.fixture
+def celery_worker(require_postgres_and_redis: ServiceUrls, settings: Any) -> Iterator[None]:
+    """Run a real Celery worker on the Redis broker, in a thread, for the test's duration.
+
+    Tasks travel on a queue of this test process only: another pytest-xdist worker, with a test
+    database of its own, never takes them. Tests using it are transactional, so that the worker's
+    database connection sees what the test wrote.
+    """
+    from celery.contrib.testing.worker import start_worker
+    from kombu import Queue
+
+    from loyaltyqms.celery import app
+
+    # One queue per pytest-xdist worker ("main" without xdist): a bounded set of names, as
+    # Redis keeps a small binding key for each queue it has seen.
+    queue = f"loyaltyqms-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+    eager, default_queue = app.conf.task_always_eager, app.conf.task_default_queue
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    app.conf.task_always_eager = False
+    app.conf.task_default_queue = queue  # where every task of the project is sent
+    try:
+        # Drop what an earlier, failed test of this process left on the queue.
+        with app.connection_for_write() as broker:
+            Queue(queue, channel=broker.default_channel).purge()
+        with start_worker(
+            app, pool="solo", queues=[queue], perform_ping_check=False, shutdown_timeout=20
+        ):
+            yield
+    finally:
+        app.conf.task_always_eager = eager
+        app.conf.task_default_queue = default_queue

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from core import outbox
 from core.exceptions import ApplicationError
 from core.models import ImportJob
 from core.spreadsheets import defused
@@ -98,7 +99,7 @@ def import_job_start(
     locked.status = ImportJob.Status.QUEUED
     locked.save(update_fields=["mapping", "status"])
     if enqueue:
-        transaction.on_commit(lambda: tasks.run_import_task.delay(locked.pk))
+        outbox.enqueue(tasks.run_import_task, locked.pk)
     return locked
 
 

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import outbox
 from core.exceptions import ApplicationError
 from core.references import next_reference
 from core.saving import validated_save
@@ -394,7 +395,7 @@ def complaint_bulk_assign(
         _event(row, ComplaintEvent.Kind.ASSIGNED, by, now, text=_user_label(assignee))
         changed.append(row.pk)
     if changed:
-        transaction.on_commit(lambda: tasks.send_assignment_email_task.delay(changed, assignee.pk))
+        outbox.enqueue(tasks.send_assignment_email_task, changed, assignee.pk)
     return rows
 
 
@@ -410,6 +411,6 @@ def complaint_escalate(*, complaint: Complaint, by: User, note: str = "") -> Com
     now = timezone.now()
     validated_save(locked, escalated_at=now)
     _event(locked, ComplaintEvent.Kind.ESCALATED, by, now, text=note.strip())
-    transaction.on_commit(lambda: tasks.send_escalation_email_task.delay(locked.pk))
+    outbox.enqueue(tasks.send_escalation_email_task, locked.pk)
     complaint.refresh_from_db()
     return complaint

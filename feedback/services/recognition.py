@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import outbox
 from core.saving import validated_save
 
 from .. import tasks
@@ -38,5 +39,5 @@ def recognition_give(
         idea=idea,
         given_at=given_at or timezone.now(),
     )
-    transaction.on_commit(lambda: tasks.send_recognition_email_task.delay(recognition.pk))
+    outbox.enqueue(tasks.send_recognition_email_task, recognition.pk)
     return recognition

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from core import outbox
 from core.changes import local_day, local_midnight
 from core.exceptions import ApplicationError
 from core.saving import UNCHANGED, Unchanged, given, validated_save
@@ -300,7 +301,7 @@ def invitation_create(
         expires_at=expires_at or timezone.now() + INVITATION_VALID_FOR,
     )
     if invitation.email and send:
-        transaction.on_commit(lambda: tasks.send_survey_invitation_task.delay(invitation.pk))
+        outbox.enqueue(tasks.send_survey_invitation_task, invitation.pk)
     return invitation
 
 

@@ -5,18 +5,13 @@ Celery app, consuming the Redis broker CI points CELERY_BROKER_URL at, and write
 PostgreSQL test database; transactional tests make every write visible to it.
 """
 
-import os
 import threading
 import time
-from collections.abc import Iterator
 from datetime import datetime
-from typing import Any
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.db import connection
 from django.utils import timezone
-from kombu import Queue
 
 from feedback.models import Survey, SurveyResponse
 from metrics import services
@@ -27,36 +22,6 @@ from tests.feedback.factories import SurveyFactory
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 FINISH_WITHIN_SECONDS = 60
-
-
-@pytest.fixture
-def worker(require_postgres_and_redis: Any, settings: Any) -> Iterator[None]:
-    """Run a real Celery worker on the Redis broker for the test's duration.
-
-    Tasks travel on a queue of this test process only: another pytest-xdist worker, with a test
-    database of its own, never takes them.
-    """
-    from loyaltyqms.celery import app
-
-    # One queue per pytest-xdist worker ("main" without xdist): a bounded set of names, as
-    # Redis keeps a small binding key for each queue it has seen.
-    queue = f"loyaltyqms-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
-    eager, default_queue = app.conf.task_always_eager, app.conf.task_default_queue
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    app.conf.task_always_eager = False
-    app.conf.task_default_queue = queue  # where delay() sends every task of the project
-    try:
-        # The broker is CELERY_BROKER_URL: the Redis the fixture checked. Drop what an earlier,
-        # failed test of this process left on the queue.
-        with app.connection_for_write() as connection:
-            Queue(queue, channel=connection.default_channel).purge()
-        with start_worker(
-            app, pool="solo", queues=[queue], perform_ping_check=False, shutdown_timeout=20
-        ):
-            yield
-    finally:
-        app.conf.task_always_eager = eager
-        app.conf.task_default_queue = default_queue
 
 
 def responses(survey: Survey, scores: list[int], month: int) -> None:
@@ -80,7 +45,7 @@ def wait_for(run: RecomputeRun) -> RecomputeRun:
     pytest.fail(f"run {run.pk} still running after {FINISH_WITHIN_SECONDS} s: {run.pending} left")
 
 
-def test_the_worker_recomputes_through_redis_into_postgresql(worker: None) -> None:
+def test_the_worker_recomputes_through_redis_into_postgresql(celery_worker: None) -> None:
     """A run queues one task per indicator on Redis; the worker fills PostgreSQL's snapshots."""
     survey = Survey.objects.create(name="Relationship NPS", kind="nps", question="?")
     responses(survey, [10, 9, 3, 8], month=2)
@@ -115,7 +80,7 @@ def test_the_worker_recomputes_through_redis_into_postgresql(worker: None) -> No
     assert connection.vendor == "postgresql"
 
 
-def test_two_runs_started_together_do_the_work_once(worker: None) -> None:
+def test_two_runs_started_together_do_the_work_once(celery_worker: None) -> None:
     """Two schedulers firing at once: one run does the work, the other is recorded as skipped."""
     survey = Survey.objects.create(name="Relationship NPS", kind="nps", question="?")
     responses(survey, [10, 9, 3], month=4)
