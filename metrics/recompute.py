@@ -2,25 +2,35 @@
 
 A run is one row of RecomputeRun. Starting one takes the lock (a unique constraint allows a
 single running run), claims the unclaimed change-log rows, maps them to the indicator x period
-cells that read them and queues one task per indicator, plus one refreshing the survey pages'
-per-day counts (feedback's SurveyDay) when answers changed. Each task upserts its cells, refreshes
-its series and counts itself done; the last one closes the run: it recomputes the drivers and
-deletes the claimed changes (or, when a task failed, releases them for the next run).
+cells that read them and writes one RecomputeItem per indicator, plus one refreshing the survey
+pages' per-day counts (feedback's SurveyDay) when answers changed, each queued as one task. A task
+upserts its cells, refreshes its series and finishes its item in one transaction; the last one
+closes the run: it recomputes the drivers and deletes the claimed changes (or, when a task failed,
+releases them for the next run).
+
+A run heals itself when its worker dies. Its tasks are acknowledged late and delivered again
+when their worker process is lost; an item is finished once, in its cells' transaction, so a
+task delivered twice does its work once. While a task works it keeps the run's heartbeat fresh
+(core.heartbeat); the watchdog, `recompute_recover` (every minute from Celery beat, and at every
+start), closes a running run silent for JOB_STALE_AFTER_SECONDS as interrupted and hands its
+unfinished items to a new run that resumes it: exactly once, as the takeover locks the run,
+checks it again, and links the two one-to-one.
 """
 
 import logging
 import traceback
-from datetime import date, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import F, Value
-from django.db.models.functions import Concat
+from django.db.models.functions import Coalesce, Concat
 from django.utils import timezone
 
 from core import outbox
 from core.changes import Source
+from core.heartbeat import beating, stale_before, stopped_words
 from core.models import SourceChange
 from feedback.services import survey_days_rebuild, survey_days_refresh_ranges
 
@@ -33,14 +43,15 @@ from .computations import (
     periods_affected,
 )
 from .drivers import drivers_refresh
-from .models import Alert, Indicator, RecomputeRun, Snapshot
+from .models import Indicator, RecomputeItem, RecomputeRun, Snapshot
 from .periods import open_period, periods_between
 from .series import rounded, series_refresh
 
 logger = logging.getLogger(__name__)
 
-# A run still "running" after this long died with its worker: the next start takes over.
-STALE_AFTER = timedelta(hours=2)
+# Runs in a chain of takeovers, and starts of one item's task, before the work is given up (left
+# to the next run): a task that kills its worker each time (out of memory) must not loop forever.
+MAX_ATTEMPTS = 3
 CELL_FIELDS = (
     "value",
     "n",
@@ -53,20 +64,6 @@ CELL_FIELDS = (
     "rows",
 )
 UPSERT_BATCH = 500  # snapshot rows per INSERT ... ON CONFLICT statement
-
-
-def _abandon_stale() -> None:
-    """Close runs whose worker died mid-run, releasing what they claimed."""
-    stale = RecomputeRun.objects.filter(
-        status=RecomputeRun.Status.RUNNING, started_at__lt=timezone.now() - STALE_AFTER
-    )
-    for run in stale:
-        SourceChange.objects.filter(claimed_by=run.pk).update(claimed_by=None)
-        RecomputeRun.objects.filter(pk=run.pk, status=RecomputeRun.Status.RUNNING).update(
-            status=RecomputeRun.Status.FAILED,
-            finished_at=timezone.now(),
-            error="Abandoned: still running after two hours (its worker stopped).",
-        )
 
 
 def _plan(run: RecomputeRun) -> dict[int, list[date] | None]:
@@ -144,7 +141,7 @@ def recompute_start(
     *, mode: str, trigger: str, indicator: Indicator | None = None, user: User | None = None
 ) -> RecomputeRun:
     """Start a run (or record a skipped one when another is running) and queue its work."""
-    _abandon_stale()
+    recompute_recover()  # a run whose worker died must not make this one skip
     fields = {
         "mode": RecomputeRun.Mode.FULL if indicator is not None else mode,
         "trigger": trigger,
@@ -153,7 +150,7 @@ def recompute_start(
     }
     try:
         with transaction.atomic():
-            run = RecomputeRun.objects.create(**fields)
+            run = RecomputeRun.objects.create(**fields, heartbeat_at=timezone.now())
     except IntegrityError:
         busy = RecomputeRun.objects.filter(status=RecomputeRun.Status.RUNNING).first()
         return RecomputeRun.objects.create(
@@ -167,23 +164,45 @@ def recompute_start(
         with transaction.atomic():
             plan = _plan(run)
             survey_days = _survey_day_ranges(run)
-            refresh_survey_days = survey_days is None or bool(survey_days)
-            RecomputeRun.objects.filter(pk=run.pk).update(
-                indicators=len(plan), pending=len(plan) + int(refresh_survey_days)
-            )
-            # The run's work is committed with its plan (the outbox), published after it.
-            if refresh_survey_days:
-                outbox.enqueue(tasks.recompute_survey_days_task, run.pk, survey_days)
+            items = []
+            if survey_days is None or survey_days:
+                items.append(
+                    RecomputeItem(run=run, kind=RecomputeItem.Kind.SURVEY_DAYS, scope=survey_days)
+                )
             for indicator_id, periods in plan.items():
                 days = None if periods is None else [period.isoformat() for period in periods]
-                outbox.enqueue(tasks.recompute_indicator_task, run.pk, indicator_id, days)
+                items.append(
+                    RecomputeItem(
+                        run=run,
+                        kind=RecomputeItem.Kind.INDICATOR,
+                        indicator_id=indicator_id,
+                        scope=days,
+                    )
+                )
+            _items_queue(run, items)
     except Exception:
         _fail(run.pk, traceback.format_exc())
         raise
-    if not plan and not refresh_survey_days:
+    if not items:
         run_finish(run.pk)
     run.refresh_from_db()
     return run
+
+
+def _items_queue(run: RecomputeRun, items: list[RecomputeItem]) -> None:
+    """Save a run's items, count them on the run, and queue one task per item.
+
+    The tasks are committed with the items (the outbox) and published after them.
+    """
+    created = RecomputeItem.objects.bulk_create(items)
+    indicators = sum(item.kind == RecomputeItem.Kind.INDICATOR for item in created)
+    RecomputeRun.objects.filter(pk=run.pk).update(indicators=indicators, pending=len(created))
+    for item in created:
+        _queue_item(item)
+
+
+def _queue_item(item: RecomputeItem) -> None:
+    outbox.enqueue(tasks.recompute_item_task, item.pk)
 
 
 def _fail(run_id: int, error: str) -> None:
@@ -241,74 +260,163 @@ def cells_write(
     return len(changed) + len(gone), result.rows_scanned
 
 
-def recompute_indicator(run_id: int, indicator_id: int, days: list[str] | None) -> list[Alert]:
-    """Do one indicator's share of a run and mail its new alerts after commit; the last indicator
-    to finish closes the run."""
-    alerts: list[Alert] = []
+class _TakenOver(Exception):
+    """The run was interrupted and handed to another while this task worked: leave it the item."""
+
+
+def recompute_item(item_id: int) -> int:
+    """Do one item of a run (an indicator's cells and series, or the survey day counts); return
+    the cells written. The task that finishes the run's last item closes the run.
+
+    Does nothing for an item already finished (a task delivered twice), or of a run that has
+    ended or was taken over (the run that resumed it has the item's copy).
+    """
+    item = RecomputeItem.objects.select_related("run").filter(pk=item_id).first()
+    if item is None or not _alive(item.run_id):
+        return 0
+    started = RecomputeItem.objects.filter(pk=item.pk, finished_at__isnull=True).update(
+        attempts=F("attempts") + 1
+    )
+    if not started:
+        return 0
+    item.refresh_from_db(fields=["attempts"])
+    cells = 0
+    running = RecomputeRun.objects.filter(pk=item.run_id, status=RecomputeRun.Status.RUNNING)
     try:
-        run = RecomputeRun.objects.get(pk=run_id)
-        indicator = Indicator.objects.select_related("owner").get(pk=indicator_id)
-        periods = None if days is None else [date.fromisoformat(day) for day in days]
-        with transaction.atomic():
-            cells, rows = cells_write(indicator=indicator, periods=periods, run=run)
-            if periods is None:
-                Indicator.objects.filter(pk=indicator.pk).update(needs_full_recompute=False)
-            alerts = series_refresh(indicator)
-        RecomputeRun.objects.filter(pk=run_id).update(
-            cells=F("cells") + cells, rows_scanned=F("rows_scanned") + rows
+        with beating(running):
+            if item.attempts > MAX_ATTEMPTS:
+                closed = _item_given_up(item)
+            elif item.kind == RecomputeItem.Kind.SURVEY_DAYS:
+                closed = _survey_days_item(item)
+            else:
+                closed, cells = _indicator_item(item)
+    except _TakenOver:
+        logger.info(
+            "Run %s was taken over; item %s is left to the run resuming it", item.run_id, item.pk
         )
-    except Indicator.DoesNotExist:
-        pass  # deleted since the run was planned: nothing left to compute
-    except Exception:
-        logger.exception("Recompute of indicator %s in run %s failed", indicator_id, run_id)
-        RecomputeRun.objects.filter(pk=run_id).update(
-            error=Concat(
-                F("error"), Value(f"Indicator {indicator_id}: {traceback.format_exc()[-1500:]}\n")
+        return 0
+    if closed:
+        run_finish(item.run_id)
+    return cells
+
+
+def _alive(run_id: int) -> bool:
+    """Refresh the run's heartbeat; False when it is no longer running."""
+    return bool(
+        RecomputeRun.objects.filter(pk=run_id, status=RecomputeRun.Status.RUNNING).update(
+            heartbeat_at=timezone.now()
+        )
+    )
+
+
+def _item_locked(item: RecomputeItem) -> bool:
+    """Lock the unfinished item (in the caller's transaction); False when it is finished."""
+    unfinished = RecomputeItem.objects.filter(pk=item.pk, finished_at__isnull=True)
+    # The row lock makes two deliveries of the item's task, running together, do it once.
+    return bool(list(unfinished.select_for_update().values_list("pk", flat=True)))
+
+
+def _item_finish(item: RecomputeItem, *, cells: int = 0, rows: int = 0, error: str = "") -> bool:
+    """Finish the item and count it on its run, in the caller's transaction; return True when it
+    was the run's last. Raises _TakenOver (rolling the item's work back) when the run was."""
+    now = timezone.now()
+    RecomputeItem.objects.filter(pk=item.pk).update(finished_at=now)
+    updates: dict[str, Any] = {
+        "pending": F("pending") - 1,
+        "cells": F("cells") + cells,
+        "rows_scanned": F("rows_scanned") + rows,
+        "heartbeat_at": now,
+    }
+    if error:
+        updates["error"] = Concat(F("error"), Value(error))
+    counted = RecomputeRun.objects.filter(
+        pk=item.run_id, status=RecomputeRun.Status.RUNNING, pending__gt=0
+    ).update(**updates)
+    if not counted:
+        raise _TakenOver
+    return RecomputeRun.objects.filter(pk=item.run_id, pending=0).exists()
+
+
+def _indicator_item(item: RecomputeItem) -> tuple[bool, int]:
+    """Recompute an indicator's periods and refresh its series, finishing the item in the same
+    transaction, and queue its new alerts' e-mails with them; return (run's last, cells)."""
+    cells = rows = 0
+    error = ""
+    with transaction.atomic():
+        if not _item_locked(item):
+            return False, 0
+        indicator = (
+            Indicator.objects.select_related("owner").filter(pk=item.indicator_id).first()
+            if item.indicator_id is not None
+            else None  # deleted since the run was planned: nothing left to compute
+        )
+        alerts = []
+        if indicator is not None:
+            periods = (
+                None if item.scope is None else [date.fromisoformat(day) for day in item.scope]
             )
-        )
-    finally:
-        _task_done(run_id)
-    # The demo's history is not news: its alerts are recorded, not mailed.
-    demo = RecomputeRun.objects.filter(pk=run_id, trigger=RecomputeRun.Trigger.DEMO).exists()
-    for alert in [] if demo else alerts:
-        outbox.enqueue(tasks.send_alert_email_task, alert.pk)
-    return alerts
+            try:
+                # A savepoint: a failing indicator's writes roll back, and its item still ends.
+                with transaction.atomic():
+                    cells, rows = cells_write(indicator=indicator, periods=periods, run=item.run)
+                    if periods is None:
+                        Indicator.objects.filter(pk=indicator.pk).update(needs_full_recompute=False)
+                    alerts = series_refresh(indicator)
+            except Exception:
+                logger.exception(
+                    "Recompute of indicator %s in run %s failed", indicator.pk, item.run_id
+                )
+                error = f"Indicator {indicator.pk}: {traceback.format_exc()[-1500:]}\n"
+                cells, rows, alerts = 0, 0, []
+        last = _item_finish(item, cells=cells, rows=rows, error=error)
+        # The demo's history is not news: its alerts are recorded, not mailed.
+        if item.run.trigger != RecomputeRun.Trigger.DEMO:
+            for alert in alerts:
+                outbox.enqueue(tasks.send_alert_email_task, alert.pk)
+    return last, cells
 
 
-def recompute_survey_days(run_id: int, ranges: list[list[str]] | None) -> int:
-    """Refresh the survey pages' per-day counts for a run's changed days (every day for None);
-    return the rows written. The last task of the run to finish closes it."""
-    written = 0
+def _survey_days_item(item: RecomputeItem) -> bool:
+    """Refresh the survey pages' per-day counts for the run's changed days (every day for None),
+    then finish the item; return True when it was the run's last.
+
+    The refresh commits day by day (answers wait for one chunk at most) and rewrites whole days,
+    so a second delivery redoes it harmlessly; the item is counted once.
+    """
+    error = ""
     try:
-        if ranges is None:
-            written = survey_days_rebuild()
+        if item.scope is None:
+            survey_days_rebuild()
         else:
-            written = survey_days_refresh_ranges(
+            survey_days_refresh_ranges(
                 ranges=[
-                    (date.fromisoformat(first), date.fromisoformat(last)) for first, last in ranges
+                    (date.fromisoformat(first), date.fromisoformat(last))
+                    for first, last in item.scope
                 ]
             )
     except Exception:
-        logger.exception("Refreshing the survey days in run %s failed", run_id)
-        RecomputeRun.objects.filter(pk=run_id).update(
-            error=Concat(F("error"), Value(f"Survey days: {traceback.format_exc()[-1500:]}\n"))
-        )
-    finally:
-        _task_done(run_id)
-    return written
+        logger.exception("Refreshing the survey days in run %s failed", item.run_id)
+        error = f"Survey days: {traceback.format_exc()[-1500:]}\n"
+    with transaction.atomic():
+        return _item_locked(item) and _item_finish(item, error=error)
 
 
-def _task_done(run_id: int) -> None:
-    RecomputeRun.objects.filter(pk=run_id, pending__gt=0).update(pending=F("pending") - 1)
-    if RecomputeRun.objects.filter(
-        pk=run_id, pending=0, status=RecomputeRun.Status.RUNNING
-    ).exists():
-        run_finish(run_id)
+def _item_given_up(item: RecomputeItem) -> bool:
+    """Finish an item whose task stopped its worker MAX_ATTEMPTS times, as failed."""
+    survey_days = item.kind == RecomputeItem.Kind.SURVEY_DAYS
+    what = "Survey days" if survey_days else f"Indicator {item.indicator_id}"
+    error = (
+        f"{what}: its task stopped its worker {MAX_ATTEMPTS} times (killed, or out of memory); "
+        "it was given up, and the next run redoes it.\n"
+    )
+    logger.error("Run %s: %s", item.run_id, error.strip())
+    with transaction.atomic():
+        return _item_locked(item) and _item_finish(item, error=error)
 
 
 @transaction.atomic
 def run_finish(run_id: int) -> None:
-    """Close a run once its indicators are done: drivers, then the change log, then the status."""
+    """Close a run once its items are done: drivers, then the change log, then the status."""
     # The row lock makes the two last tasks finishing together close the run once.
     run = RecomputeRun.objects.select_for_update().get(pk=run_id)
     if run.status != RecomputeRun.Status.RUNNING or run.pending:
@@ -323,3 +431,108 @@ def run_finish(run_id: int) -> None:
         run.status = RecomputeRun.Status.SUCCEEDED
     run.finished_at = timezone.now()
     run.save(update_fields=["status", "finished_at"])
+
+
+# The watchdog ------------------------------------------------------------------------------------
+
+
+def recompute_recover(*, now: datetime | None = None) -> list[RecomputeRun]:
+    """Take over every running run whose worker died (no heartbeat for JOB_STALE_AFTER_SECONDS);
+    return the runs that resumed them.
+
+    Safe to run anywhere at any time, several at once (Celery beat's minute, each start): each
+    takeover locks the run and checks it again, so a run is taken over once.
+    """
+    now = now or timezone.now()
+    stale = (
+        RecomputeRun.objects.annotate(last_seen=Coalesce("heartbeat_at", "started_at"))
+        .filter(status=RecomputeRun.Status.RUNNING, last_seen__lt=stale_before(now))
+        .values_list("pk", flat=True)
+    )
+    resumed = []
+    for run_id in list(stale):
+        run = _take_over(run_id, now)
+        if run is not None:
+            resumed.append(run)
+    return resumed
+
+
+@transaction.atomic
+def _take_over(run_id: int, now: datetime) -> RecomputeRun | None:
+    """Close a dead run as interrupted and start the run resuming its unfinished items; return
+    the new run (None when the run was alive after all, taken already, or given up)."""
+    # SKIP LOCKED: a run locked by its own worker (closing it) is alive; another watchdog holding
+    # it is taking it over. Checked again under the lock: a beat may have come meanwhile.
+    run = (
+        RecomputeRun.objects.select_for_update(skip_locked=True)
+        .annotate(last_seen=Coalesce("heartbeat_at", "started_at"))
+        .filter(pk=run_id, status=RecomputeRun.Status.RUNNING, last_seen__lt=stale_before(now))
+        .first()
+    )
+    if run is None:
+        return None
+    items = list(run.items.order_by("pk"))
+    remaining = [item for item in items if item.finished_at is None]
+    if not remaining and not run.pending:
+        run_finish(run.pk)  # killed between its last item and its close: close it now
+        return None
+    last_seen: datetime = run.last_seen
+    left = _left(remaining, items) if remaining else f"{run.pending} task(s)"
+    stopped = f"{stopped_words(last_seen, now)} with {left} to go"
+    earlier = run.error
+    run.status = RecomputeRun.Status.INTERRUPTED
+    run.finished_at = last_seen
+    if run.attempt >= MAX_ATTEMPTS or not remaining:
+        # Given up: a chain of takeovers that keeps dying, or a run from before work items.
+        why = f"its work stopped its worker {run.attempt} times, so " if remaining else ""
+        run.error = f"{stopped}; {why}the rest was not queued again: the next run redoes it.\n"
+        run.error += earlier
+        run.save(update_fields=["status", "finished_at", "error"])
+        SourceChange.objects.filter(claimed_by=run.pk).update(claimed_by=None)
+        # What a full recompute left undone is redone in full by the next (incremental) run.
+        everything = [
+            item.indicator_id
+            for item in remaining
+            if item.kind == RecomputeItem.Kind.INDICATOR and item.scope is None
+        ]
+        Indicator.objects.filter(pk__in=everything).update(needs_full_recompute=True)
+        return None
+    # Out of "running" first: the lock admits one running run, and the new one is next.
+    run.save(update_fields=["status", "finished_at"])
+    resumed = RecomputeRun.objects.create(
+        mode=run.mode,
+        trigger=run.trigger,
+        indicator_id=run.indicator_id,
+        requested_by_id=run.requested_by_id,
+        resumes=run,
+        attempt=run.attempt + 1,
+        changes_claimed=run.changes_claimed,
+        heartbeat_at=timezone.now(),
+        # An indicator failed before the stop: the resuming run fails too, releasing the changes.
+        error=f"Carried over from run #{run.pk}:\n{earlier}" if earlier else "",
+    )
+    run.error = f"{stopped}; the remaining work was queued again as run #{resumed.pk}.\n{earlier}"
+    run.save(update_fields=["error"])
+    SourceChange.objects.filter(claimed_by=run.pk).update(claimed_by=resumed.pk)
+    _items_queue(
+        resumed,
+        [
+            RecomputeItem(
+                run=resumed, kind=item.kind, indicator_id=item.indicator_id, scope=item.scope
+            )
+            for item in remaining
+        ],
+    )
+    logger.warning("Recompute run %s interrupted; run %s resumes it", run.pk, resumed.pk)
+    return resumed
+
+
+def _left(remaining: list[RecomputeItem], items: list[RecomputeItem]) -> str:
+    """Say what of a run was left: "2 of 35 indicators and the survey day counts"."""
+    kind = RecomputeItem.Kind.INDICATOR
+    total = sum(item.kind == kind for item in items)
+    left = sum(item.kind == kind for item in remaining)
+    parts = [f"{left} of {total} indicator{'s' if total != 1 else ''}"] if left else []
+    if any(item.kind == RecomputeItem.Kind.SURVEY_DAYS for item in remaining):
+        parts.append("the survey day counts")
+    return " and ".join(parts)

@@ -1,4 +1,4 @@
-"""Celery tasks of the metrics app: the nightly recompute, its per-indicator fan-out, alerts.
+"""Celery tasks of the metrics app: the nightly recompute, its fan-out, its watchdog, alerts.
 
 Each task imports its service inside its body: the services import this module at their top, to
 queue these tasks (STYLE.md, "Celery").
@@ -20,23 +20,23 @@ def recompute_nightly_task() -> int:
     return run.pk
 
 
-# acks_late: the work is idempotent (upserts compare before writing), so a redelivery after a
-# worker crash redoes it harmlessly instead of leaving the run waiting for a lost task.
-@shared_task(acks_late=True)
-def recompute_indicator_task(run_id: int, indicator_id: int, days: list[str] | None) -> int:
-    """Recompute one indicator's dirty periods (all when `days` is None) within a run."""
-    from .recompute import recompute_indicator
+# acks_late with reject_on_worker_lost: a task whose worker dies goes back to the queue rather
+# than being lost. That is safe because it is idempotent: an item is finished once, in the same
+# transaction as its cells, so a second delivery of a finished item does nothing.
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def recompute_item_task(item_id: int) -> int:
+    """Do one item of a run: an indicator's dirty periods, or the survey pages' day counts."""
+    from .recompute import recompute_item
 
-    return len(recompute_indicator(run_id, indicator_id, days))
+    return recompute_item(item_id)
 
 
-# acks_late: a refresh rewrites whole days from the answers, so running it twice is harmless.
-@shared_task(acks_late=True)
-def recompute_survey_days_task(run_id: int, ranges: list[list[str]] | None) -> int:
-    """Refresh the survey pages' per-day counts for a run's changed days (all when None)."""
-    from .recompute import recompute_survey_days
+@shared_task
+def recompute_recover_task() -> int:
+    """Take over the runs whose worker died (Celery beat, every minute); return how many."""
+    from .recompute import recompute_recover
 
-    return recompute_survey_days(run_id, ranges)
+    return len(recompute_recover())
 
 
 @shared_task(autoretry_for=MAIL_ERRORS, retry_backoff=True, max_retries=5)

@@ -5,9 +5,11 @@ from datetime import date, datetime, timedelta, tzinfo
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone, translation
 
 from core.spreadsheets import is_formula
+from core.validation import LATEST_DATE
 
 # Longer cells are refused per row: no field of an imported model needs more, and it keeps a
 # hostile file from filling memory and the database with megabytes of text per row.
@@ -123,6 +125,8 @@ class RowReader:
         if not_future and parsed > self.now.astimezone(self.zone).date():
             self.refuse(column, "The date is in the future.")
             return None
+        if not self._in_range(column, parsed):
+            return None
         return parsed
 
     def moment(self, column: str, *, not_future: bool = True) -> datetime | None:
@@ -137,10 +141,27 @@ class RowReader:
             return None
         if parsed.tzinfo is None:
             parsed = parsed.replace(tzinfo=self.zone)
+        if not self._in_range(column, parsed.date()):
+            return None
         if not_future and parsed > self.now + FUTURE_TOLERANCE:
             self.refuse(column, "The date is in the future.")
             return None
         return parsed
+
+    def _in_range(self, column: str, day: date) -> bool:
+        """Refuse a day before QMS_EARLIEST_DATE or after LATEST_DATE; return whether it is in."""
+        earliest = settings.QMS_EARLIEST_DATE
+        if day < earliest:
+            self.refuse(
+                column, f"The date is before {earliest.isoformat()}, the earliest accepted."
+            )
+            return False
+        if day > LATEST_DATE:
+            self.refuse(
+                column, f"The date is after {LATEST_DATE.isoformat()}, the latest accepted."
+            )
+            return False
+        return True
 
     def boolean(self, column: str) -> bool | None:
         """Return yes/no (true/false, 1/0), or None when empty or refused."""

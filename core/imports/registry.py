@@ -13,6 +13,7 @@ from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
 from ..changes import changes_record_instances
+from ..history import recorded_as
 from .cells import MAX_CELL_CHARS, RowReader
 
 # Where rows come from; importers record it (a response's channel, a complaint's source).
@@ -109,9 +110,10 @@ class Importer:
         return valid, errors
 
     def import_rows(self, rows: Sequence[dict[str, str]], *, user: Any, origin: str) -> LoadResult:
-        """Validate a batch and save its valid rows in one transaction."""
+        """Validate a batch and save its valid rows in one transaction; the rows' histories name
+        the person who started the import, also when the worker runs it."""
         valid, errors = self.validate(rows)
-        with transaction.atomic():
+        with transaction.atomic(), recorded_as(user):
             result = self.load(valid, user=user, origin=origin)
         result.errors = sorted(errors + result.errors, key=lambda error: error.index)
         return result

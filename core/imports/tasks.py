@@ -7,7 +7,15 @@ IMPORT_SOFT_TIME_LIMIT = 60 * 60
 IMPORT_TIME_LIMIT = IMPORT_SOFT_TIME_LIMIT + 60
 
 
-@shared_task(acks_late=True, soft_time_limit=IMPORT_SOFT_TIME_LIMIT, time_limit=IMPORT_TIME_LIMIT)
+# acks_late with reject_on_worker_lost: a task whose worker dies goes back to the queue rather
+# than being lost. Idempotent: the job is claimed by a conditional UPDATE, so a second delivery
+# of a job already running or done does nothing (the watchdog resumes a job whose worker died).
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=IMPORT_SOFT_TIME_LIMIT,
+    time_limit=IMPORT_TIME_LIMIT,
+)
 def run_import_task(job_id: int) -> str:
     """Run one queued import (idempotent: a job already claimed is left alone)."""
     # Imported here: the services import this module at their top (STYLE.md, "Celery").
@@ -15,3 +23,11 @@ def run_import_task(job_id: int) -> str:
 
     job = import_job_run(job_id=job_id)
     return job.status if job is not None else "missing"
+
+
+@shared_task
+def import_jobs_recover_task() -> int:
+    """Queue again the imports whose worker died (Celery beat, every minute); return how many."""
+    from .services import import_jobs_recover
+
+    return len(import_jobs_recover())
