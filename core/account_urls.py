@@ -1,9 +1,15 @@
-"""Sign-in, sign-out and password change pages (Django's views, the project's templates)."""
+"""Sign-in, sign-out and password change (Django's views, the project's templates), the account
+page and the second sign-in step (core.account_views)."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from . import account_views
+
 urlpatterns = [
+    path("", account_views.account, name="account"),
+    path("two-factor/", account_views.two_factor_setup, name="two-factor"),
+    path("two-factor/verify/", account_views.two_factor_verify, name="two-factor-verify"),
     path(
         "login/",
         auth_views.LoginView.as_view(

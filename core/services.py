@@ -1,0 +1,70 @@
+"""Writes owned by core: a user's API token and their authenticator device (second sign-in step).
+
+Checking an authenticator code writes too: django-otp counts wrong codes on the device, and
+waits longer after each one. That count must survive a wrong code, so the code is checked in
+django-otp's own transaction (`django_otp.verify_token`) before anything is refused.
+"""
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_otp import verify_token
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework.authtoken.models import Token
+
+from .exceptions import ApplicationError
+
+WRONG_CODE = gettext_lazy(
+    "That code did not match. Enter the 6 digits your authenticator app shows now; after "
+    "several wrong codes, wait a little before trying again."
+)
+
+
+@transaction.atomic
+def api_token_issue(*, user: User) -> Token:
+    """Return the user's API token, creating it on first use (one token per user)."""
+    token, _created = Token.objects.get_or_create(user=user)
+    return token
+
+
+@transaction.atomic
+def totp_device_start(*, user: User) -> TOTPDevice:
+    """Create a new authenticator device to confirm, dropping any earlier unconfirmed one."""
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    return TOTPDevice.objects.create(user=user, name=_("Authenticator app"), confirmed=False)
+
+
+def _check_code(*, user: User, device: TOTPDevice, code: str) -> None:
+    """Refuse a code the device does not accept (the wrong try is counted by django-otp)."""
+    if verify_token(user, device.persistent_id, code.strip()) is None:
+        raise ValidationError({"code": WRONG_CODE})
+
+
+def totp_device_confirm(*, user: User, code: str) -> TOTPDevice:
+    """Confirm the device being set up with its first code; it replaces any earlier device."""
+    device = TOTPDevice.objects.devices_for_user(user, confirmed=False).first()
+    if device is None:
+        raise ApplicationError(_("Start the set-up again: no authenticator is waiting for a code."))
+    _check_code(user=user, device=device, code=code)
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user, confirmed=True).delete()
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+    return device
+
+
+def totp_device_verify(*, user: User, code: str) -> TOTPDevice:
+    """Return the user's confirmed device if it accepts the code (the second sign-in step)."""
+    device = TOTPDevice.objects.devices_for_user(user, confirmed=True).first()
+    if device is None:
+        raise ApplicationError(_("This account has no authenticator app set up."))
+    _check_code(user=user, device=device, code=code)
+    return device
+
+
+def totp_device_delete(*, user: User, code: str) -> None:
+    """Turn the second step off: remove the user's devices, given a current code."""
+    device = totp_device_verify(user=user, code=code)
+    TOTPDevice.objects.filter(user=device.user).delete()
