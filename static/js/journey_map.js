@@ -43,6 +43,8 @@
     const grid = map.querySelector(".jm-grid");
     const svg = map.querySelector(".jm-arrows");
     if (!scroll || !grid || !svg) return;
+    // app.css sets the column count for up to 20 stages from data-stages; longer maps get it here.
+    if (grid.dataset.stages) grid.style.setProperty("--jm-stages", grid.dataset.stages);
     svg.querySelectorAll("path.jm-arrow").forEach((node) => node.remove());
     svg.setAttribute("width", grid.scrollWidth);
     svg.setAttribute("height", grid.scrollHeight);
