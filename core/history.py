@@ -1,11 +1,25 @@
-"""Change history (django-simple-history) as people read it: who, when, what changed."""
+"""Change history (django-simple-history) as people read it: who, when, what changed.
+
+Every save and delete of a record with `HistoricalRecords` writes a version signed by its author:
+the signed-in user of the request (simple-history's middleware), or the person named with
+`recorded_as` where no request is running (imports in the worker, commands, the demo). Bulk
+writes bypass `save()`: `versions_record` writes their versions. `history_entries` gives the
+newest changes (`core.audit.history_panel` shows them on a detail page), `history_page` the full
+history a page at a time, and `history_rows` every version as CSV rows (the values on creation
+and deletion included).
+"""
 
 from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, cast
 
-from django.db.models import Field, Model
+from django.contrib.auth.models import User
+from django.core.paginator import Page, Paginator
+from django.db.models import Field, Model, QuerySet
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.translation import gettext as _
@@ -28,15 +42,76 @@ class HistoryEntry:
     who: str
     action: str
     changes: list[FieldChange]
+    login: str = ""  # the author's username ("" for the system)
 
 
 ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
+SYSTEM = "system"  # the author of a version written outside any request and any `recorded_as`
 # The product's way of writing moments and days, as the pages write them ("5 Dec 2026 14:30").
 DATETIME_DISPLAY = "j M Y H:i"
 DATE_DISPLAY = "j M Y"
+PAGE_SIZE = 50  # entries a page of the full history shows
+CSV_HEADER = ["when", "who", "login", "action", "field", "before", "after"]
 
 # (model of a foreign key's target, its primary key) -> how the target reads.
 RelatedLabels = dict[tuple[type[Model], Any], str]
+
+# Who (and optionally when) the versions written inside `recorded_as` are signed by.
+_author: ContextVar[tuple[User | None, datetime | None] | None] = ContextVar(
+    "history_author", default=None
+)
+
+
+# Signing versions ----------------------------------------------------------------------------
+
+
+@contextmanager
+def recorded_as(user: User | None, *, at: datetime | None = None) -> Iterator[None]:
+    """Sign the versions written in the block by `user` (and date them `at`, when given).
+
+    For writes outside a request: an import running in the worker, a command, the demo's
+    backdated story. Inside a request the signed-in user signs without it.
+    """
+    token = _author.set((user, at))
+    try:
+        yield
+    finally:
+        _author.reset(token)
+
+
+def current_author() -> User | None:
+    """Return the user `recorded_as` names for the running block, if any."""
+    acting = _author.get()
+    return acting[0] if acting else None
+
+
+def sign_version(sender: Any, history_instance: Any, **kwargs: Any) -> None:
+    """Sign a version about to be saved with the author (and moment) of `recorded_as`.
+
+    Connected to simple-history's `pre_create_historical_record` in `CoreConfig.ready`.
+    """
+    acting = _author.get()
+    if acting is None:
+        return
+    user, at = acting
+    if user is not None:
+        history_instance.history_user = user
+    if at is not None:
+        history_instance.history_date = at
+
+
+def versions_record(rows: Sequence[Model], model: type[Model]) -> None:
+    """Write a "changed" version of rows that a bulk update wrote around `save()`."""
+    if not rows:
+        return
+    acting = _author.get()
+    user, at = acting if acting else (None, None)
+    model.history.bulk_history_create(  # type: ignore[attr-defined]
+        rows, update=True, default_user=user, default_date=at
+    )
+
+
+# Reading versions ----------------------------------------------------------------------------
 
 
 def _is_reference(field: "Field[Any, Any]") -> bool:
@@ -87,31 +162,61 @@ def _display(field: "Field[Any, Any]", value: Any, labels: RelatedLabels) -> str
     return str(value)
 
 
-def history_entries(instance: Model, *, limit: int = 50) -> list[HistoryEntry]:
-    """Return the newest versions of a record, each with its author and changed fields.
+def versions_of(model: type[Model], pk: Any) -> QuerySet[Any]:
+    """Return every version of the record `pk` of a model, newest first, with its author.
 
-    One query for the versions (with their authors), compared in memory, and one per model that
-    changed foreign keys point to, so that they read as names rather than ids.
+    Versions outlive their record: a deleted record's versions are still found by its key.
     """
-    records = list(
-        instance.history.select_related("history_user").order_by("-history_date", "-history_id")[  # type: ignore[attr-defined]
-            : limit + 1
-        ]
+    return (
+        model.history.filter(  # type: ignore[attr-defined]
+            **{model._meta.pk.attname: pk}
+        )
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")
     )
-    fields = {field.name: field for field in instance._meta.concrete_fields}
-    deltas = []
+
+
+def _tracked_fields(model: type[Model], record: Any) -> list["Field[Any, Any]"]:
+    """Return the fields a version keeps (a model's history may leave derived fields out)."""
+    return [
+        field
+        for field in model._meta.concrete_fields
+        if not field.primary_key and hasattr(record, field.attname)
+    ]
+
+
+def entries_of(
+    model: type[Model], records: list[Any], *, count: int, full: bool = False
+) -> list[HistoryEntry]:
+    """Turn `count` versions, newest first, into entries; `records` holds one older version
+    more when there is one, to compare the oldest shown with.
+
+    With `full`, a creation lists every value it was created with and a deletion every value
+    it had: an export keeps the whole record, a page only what changed.
+    """
+    fields = {field.name: field for field in model._meta.concrete_fields}
+    deltas: list[tuple[Any, list[tuple[Field[Any, Any], Any, Any]]]] = []
     wanted: dict[type[Model], set[Any]] = defaultdict(set)
-    for index, record in enumerate(records[:limit]):
+    for index, record in enumerate(records[:count]):
         previous = records[index + 1] if index + 1 < len(records) else None
-        changes = []
+        changes: list[tuple[Field[Any, Any], Any, Any]] = []
         if previous is not None and record.history_type == "~":
-            changes = record.diff_against(previous).changes
-            for change in changes:
-                field = fields[change.field]
-                if _is_reference(field):
-                    wanted[_target(field)].update(
-                        value for value in (change.old, change.new) if value not in (None, "")
-                    )
+            changes = [
+                (fields[change.field], change.old, change.new)
+                for change in record.diff_against(previous).changes
+            ]
+        elif full and record.history_type in ("+", "-"):
+            for field in _tracked_fields(model, record):
+                value = getattr(record, field.attname)
+                if value in (None, ""):
+                    continue
+                pair = (None, value) if record.history_type == "+" else (value, None)
+                changes.append((field, *pair))
+        for field, old, new in changes:
+            if _is_reference(field):
+                wanted[_target(field)].update(
+                    value for value in (old, new) if value not in (None, "")
+                )
         deltas.append((record, changes))
     labels = _related_labels(wanted)
 
@@ -121,16 +226,59 @@ def history_entries(instance: Model, *, limit: int = 50) -> list[HistoryEntry]:
         entries.append(
             HistoryEntry(
                 when=record.history_date,
-                who=(user.get_full_name() or user.get_username()) if user else "system",
+                who=(user.get_full_name() or user.get_username()) if user else SYSTEM,
+                login=user.get_username() if user else "",
                 action=ACTIONS.get(record.history_type, record.history_type),
                 changes=[
                     FieldChange(
-                        field=str(fields[change.field].verbose_name),
-                        old=_display(fields[change.field], change.old, labels),
-                        new=_display(fields[change.field], change.new, labels),
+                        field=str(field.verbose_name),
+                        old=_display(field, old, labels),
+                        new=_display(field, new, labels),
                     )
-                    for change in changes
+                    for field, old, new in changes
                 ],
             )
         )
     return entries
+
+
+def history_entries(instance: Model, *, limit: int = 50) -> list[HistoryEntry]:
+    """Return the newest versions of a record, each with its author and changed fields.
+
+    One query for the versions (with their authors), compared in memory, and one per model that
+    changed foreign keys point to, so that they read as names rather than ids.
+    """
+    model = type(instance)
+    records = list(versions_of(model, instance.pk)[: limit + 1])
+    return entries_of(model, records, count=limit)
+
+
+def history_page(
+    model: type[Model], pk: Any, number: str | None, *, size: int = PAGE_SIZE
+) -> tuple[Page, list[HistoryEntry]]:
+    """Return a page of a record's history (`number` as `?page=` gives it) and its entries."""
+    versions = versions_of(model, pk)
+    page = Paginator(versions, size).get_page(number)
+    start = page.start_index() - 1 if page.paginator.count else 0
+    # One version past the page's oldest, to tell what the oldest changed.
+    records = list(versions[start : start + size + 1])
+    return page, entries_of(model, records, count=min(size, len(records)))
+
+
+def history_rows(model: type[Model], pk: Any) -> Iterable[list[Any]]:
+    """Return every version of a record, oldest first, as CSV rows of `CSV_HEADER`.
+
+    One row per field a version set, changed or cleared; a version that changed no tracked
+    field (a save without changes) still gets its row, with the field empty.
+    """
+    records = list(versions_of(model, pk))
+    entries = entries_of(model, records, count=len(records), full=True)
+    rows = []
+    for entry in reversed(entries):
+        for change in entry.changes or [FieldChange(field="", old="", new="")]:
+            # A spreadsheet reads an empty cell as "no value" better than the pages' dash.
+            before, after = (value if value != "—" else "" for value in (change.old, change.new))
+            rows.append(
+                [entry.when, entry.who, entry.login, entry.action, change.field, before, after]
+            )
+    return rows
