@@ -18,7 +18,7 @@ PYTEST_ARGS ?=
 PYTEST_WORKERS ?= auto
 PYTEST_PARALLEL = -n $(PYTEST_WORKERS) --dist loadfile
 
-.PHONY: help install run test test-fast lint fmt migrate demo worker beat bench bench-import bench-recompute bench-pages browser-deps vendor-plotly screenshots
+.PHONY: help install run test test-fast lint fmt migrate demo worker beat bench bench-import bench-recompute bench-pages browser-deps vendor-plotly screenshots load audit backup restore access-doc
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -50,11 +50,27 @@ test-fast: install ## Run the suite without the browser tests
 screenshots: install browser-deps ## Retake the README's pictures from the demo in a real browser
 	README_SCREENSHOTS=docs/screenshots $(BIN)/pytest -p no:xdist tests/browser/test_readme_screenshots.py
 
-lint: install ## ruff check, ruff format --check and mypy
+lint: install ## ruff check, ruff format --check, mypy and bandit (fails on high severity)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	@# The django-stubs plugin loads the settings, which need DEBUG (or a SECRET_KEY).
 	$(DEV_ENV) $(BIN)/mypy .
+	@# Configured in pyproject.toml's [tool.bandit]; lower severities are ruff's S rules' job.
+	$(BIN)/bandit -c pyproject.toml -r . -q --severity-level high
+
+# What deployments install: uv.lock without the dev group (AUDIT_GROUPS=--all-groups adds it).
+# PIP_AUDIT_ARGS passes options on: `-s osv` asks osv.dev instead of PyPI, `--ignore-vuln ID`.
+AUDIT_GROUPS ?= --no-dev
+PIP_AUDIT_ARGS ?=
+audit: install ## Check the locked dependencies for known vulnerabilities (pip-audit; needs network)
+	@set -euo pipefail; requirements="$$(mktemp)"; trap 'rm -f "$$requirements"' EXIT; \
+	$(UV) export --frozen $(AUDIT_GROUPS) --no-emit-project --format requirements-txt --quiet \
+		--output-file "$$requirements"; \
+	$(BIN)/pip-audit --requirement "$$requirements" --disable-pip --strict --progress-spinner off \
+		$(PIP_AUDIT_ARGS)
+
+access-doc: install ## Rewrite docs/access.md from the access table in tests/test_access.py
+	@$(DEV_ENV) $(BIN)/python -m tests.access_doc
 
 fmt: install ## Fix what ruff can fix and format the code
 	$(BIN)/ruff check --fix .
@@ -75,6 +91,34 @@ beat: install ## Start the Celery beat scheduler
 bench: ## Measure the figures the issues ask for (time from a fresh clone to a served page, ...)
 	@bash tests/bench/fresh_clone_first_page.sh
 
+USERS ?= 300
+DURATION ?= 60
+load: install ## Load-test gunicorn on the demo with locust: USERS (300) for DURATION s (60)
+	@USERS=$(USERS) DURATION=$(DURATION) bash tests/load/run.sh
+
+# Backups of a PostgreSQL database (DATABASE_URL, postgres://...) in pg_dump's custom format:
+# compressed, restorable by the same or a newer pg_restore. See the README's "Backup and restore".
+BACKUP ?=
+backup: ## Dump the PostgreSQL database at DATABASE_URL to BACKUP (default loyaltyqms-<time>.dump)
+	@set -euo pipefail; url="$${DATABASE_URL:-}"; \
+	case "$$url" in postgres://*|postgresql://*) ;; \
+		*) echo "Set DATABASE_URL to the postgres:// URL of the database to back up." >&2; exit 2;; esac; \
+	file="$(BACKUP)"; file="$${file:-loyaltyqms-$$(date +%Y%m%d-%H%M%S).dump}"; \
+	pg_dump --format=custom --no-owner --no-privileges --file="$$file" "$$url"; \
+	echo "Backed up to $$file ($$(du -h "$$file" | cut -f1))."
+
+restore: ## Restore BACKUP into the empty PostgreSQL database at DATABASE_URL
+	@set -euo pipefail; url="$${DATABASE_URL:-}"; file="$(BACKUP)"; \
+	case "$$url" in postgres://*|postgresql://*) ;; \
+		*) echo "Set DATABASE_URL to the postgres:// URL of the (new, empty) database to restore into." >&2; exit 2;; esac; \
+	if [ ! -f "$$file" ]; then echo "Set BACKUP to the file made by make backup." >&2; exit 2; fi; \
+	tables="$$(psql "$$url" --no-psqlrc --quiet --tuples-only --no-align \
+		--command "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")"; \
+	if [ "$$tables" != 0 ]; then \
+		echo "The database at DATABASE_URL has $$tables tables: restore into a new, empty one (createdb)." >&2; exit 1; fi; \
+	pg_restore --no-owner --no-privileges --exit-on-error --single-transaction --dbname="$$url" "$$file"; \
+	echo "Restored $$file."
+
 RESPONSES ?= 1000000
 ROWS ?= 1000000
 bench-import: install ## Import a synthetic CSV of ROWS customer activities (default 1M) and print rows/s
@@ -89,13 +133,17 @@ bench-pages: install ## Time the survey list and results pages (server time, que
 # The plotly.js version the installed plotly package targets; when npm lacks it, name the nearest
 # one with the same major.minor: `make vendor-plotly PLOTLY_JS_VERSION=4.1.0`.
 PLOTLY_JS_VERSION ?= $(shell $(BIN)/python -c 'import plotly; print(plotly.offline.get_plotlyjs_version())')
+# plotly.css (from the full plotly.js package) is plotly's own style rules as a file: linked by
+# the indicator page, it keeps plotly from injecting a <style> the Content-Security-Policy refuses.
 vendor-plotly: install ## Vendor plotly.js's cartesian bundle from npm (npm pack) and point settings at it
 	@set -euo pipefail; \
 	version="$(PLOTLY_JS_VERSION)"; target="static/vendor/plotly.js-cartesian-$$version"; \
 	work="$$(mktemp -d)"; trap 'rm -rf "$$work"' EXIT; \
 	(cd "$$work" && npm pack --silent "plotly.js-cartesian-dist-min@$$version" >/dev/null); \
 	tar -xzf "$$work/plotly.js-cartesian-dist-min-$$version.tgz" -C "$$work"; \
+	(cd "$$work" && npm pack --silent "plotly.js@$$version" >/dev/null); \
+	tar -xzf "$$work/plotly.js-$$version.tgz" -C "$$work" package/dist/plotly.css; \
 	rm -rf static/vendor/plotly.js-cartesian-*; mkdir -p "$$target"; \
-	cp "$$work/package/plotly-cartesian.min.js" "$$work/package/LICENSE" "$$target/"; \
+	cp "$$work/package/plotly-cartesian.min.js" "$$work/package/LICENSE" "$$work/package/dist/plotly.css" "$$target/"; \
 	sed -i -E 's/^PLOTLY_JS_VERSION = ".*"/PLOTLY_JS_VERSION = "'"$$version"'"/' loyaltyqms/settings.py; \
 	echo "plotly.js $$version is in $$target and PLOTLY_JS_VERSION; run make test, then commit both."

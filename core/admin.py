@@ -49,6 +49,14 @@ class WrittenByServices(admin.ModelAdmin):
         return super().changelist_view(request, extra_context)
 
 
+class ControlledAdmin(admin.ModelAdmin):
+    """An admin of controlled records (core.audit) and their parts: only administrators delete
+    them, as on the pages and in the API; the history keeps the deleted version."""
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
+
+
 class RecordOnly(WrittenByServices):
     """An admin of rows only services write (timelines, runs, answers): shown, never edited."""
 

@@ -2,6 +2,9 @@
 
 from django.urls import path
 
-from .api import MeView
+from .api import MeView, TokenObtainView
 
-urlpatterns = [path("me/", MeView.as_view(), name="api-me")]
+urlpatterns = [
+    path("me/", MeView.as_view(), name="api-me"),
+    path("auth/token/", TokenObtainView.as_view(), name="api-token"),
+]

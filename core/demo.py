@@ -7,10 +7,13 @@ complaints, surveys, indicators and improvement cycles in their own `demo.py` mo
 
 import random
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, User
 from django.db import transaction
+from django.db.models import Model
+from django.utils import timezone
 
 from .roles import Role, sync_roles
 
@@ -97,6 +100,23 @@ def username_for(first: str, last: str) -> str:
     """Return the login name of a colleague, such as "anna.devries"."""
     ascii_last = last.replace(" ", "").lower()
     return f"{first.lower()}.{ascii_last}".replace("é", "e")
+
+
+def office_moment(days_ago: float, *, hour: int = 10, minute: int = 0) -> datetime:
+    """Return the moment `days_ago` days before now at the local time given (the demo's
+    records were created and changed in office hours)."""
+    day = timezone.localtime(timezone.now() - timedelta(days=days_ago))
+    return day.replace(hour=hour, minute=minute, second=0, microsecond=0)
+
+
+def backdate(instance: Model, *, field: str, moment: datetime) -> None:
+    """Set a row's creation moment, and every version of it, to a moment of the demo's story."""
+    model = type(instance)
+    model._default_manager.filter(pk=instance.pk).update(**{field: moment})
+    model.history.filter(**{model._meta.pk.attname: instance.pk}).update(  # type: ignore[attr-defined]
+        **{field: moment}
+    )
+    setattr(instance, field, moment)
 
 
 @transaction.atomic

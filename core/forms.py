@@ -19,6 +19,7 @@ from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.http import HttpRequest
 from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy
 
 from .exceptions import ApplicationError
 
@@ -113,3 +114,15 @@ def _field_label(form: forms.BaseForm, name: str) -> str:
     except FieldDoesNotExist:
         verbose_name = ""
     return capfirst(str(verbose_name or name.replace("_", " ")))
+
+
+class AuthenticatorCodeForm(forms.Form):
+    """The code an authenticator app shows now (setting up, or the second sign-in step)."""
+
+    code = forms.CharField(
+        label=gettext_lazy("Code from your authenticator app"),
+        max_length=10,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "autofocus": True}
+        ),
+    )

@@ -84,6 +84,11 @@ class ImportJob(models.Model):
     errors_file = models.FileField(_("errors"), upload_to="imports/errors/%Y/%m/", blank=True)
     first_errors = models.JSONField(_("first errors"), default=list, blank=True)
     failure = models.TextField(_("why it failed"), blank=True)
+    # Refreshed while the import runs; a running import silent for JOB_STALE_AFTER_SECONDS lost
+    # its worker, and the watchdog queues it again to resume after its last saved batch.
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    interruptions = models.PositiveSmallIntegerField(_("times its worker stopped"), default=0)
+    interruption = models.TextField(_("what stopped it"), blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -146,8 +151,7 @@ class OutboxMessage(models.Model):
     published_at = models.DateTimeField(_("handed to the broker"), null=True, blank=True)
     publish_attempts = models.PositiveIntegerField(_("attempts to publish"), default=0)
     publish_error = models.TextField(_("last publishing error"), blank=True)
-    # A worker holds a message from started_at for OUTBOX_LEASE seconds: a second delivery of
-    # the same message inside that time (a relay's re-send) is dropped, one after it runs.
+    # Set by the worker when a delivery starts; a delivery of a finished message is dropped.
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     failure = models.TextField(_("why it failed"), blank=True)

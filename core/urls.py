@@ -8,4 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),
+    # The history of a controlled record (core.audit), as a page and as CSV.
+    path("history/<slug:kind>/<str:key>/", views.record_history, name="record-history"),
+    path("history/<slug:kind>/<str:key>/csv/", views.record_history_csv, name="record-history-csv"),
 ]

@@ -1,12 +1,19 @@
-"""Pages owned by core: the role-aware home page, the health endpoint and the error pages."""
+"""Pages owned by core: the role-aware home page, the health endpoint, the history of a
+controlled record (page and CSV) and the error pages."""
 
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.staticfiles.storage import staticfiles_storage
-from django.core.exceptions import DisallowedHost
+from django.core.exceptions import (
+    BadRequest,
+    DisallowedHost,
+    PermissionDenied,
+    RequestDataTooBig,
+)
+from django.db.models import Field
 from django.http import (
     Http404,
     HttpRequest,
@@ -14,15 +21,19 @@ from django.http import (
     HttpResponsePermanentRedirect,
     JsonResponse,
 )
+from django.http.response import StreamingHttpResponse
 from django.shortcuts import render
 from django.template import loader
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET
 
-from . import health, home_panels
+from . import audit, health, home_panels
+from .history import CSV_HEADER, history_page, history_rows, versions_of
+from .spreadsheets import csv_download
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -54,8 +65,78 @@ def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
     return HttpResponsePermanentRedirect(staticfiles_storage.url("img/favicon.svg"))
 
 
+# History of a controlled record -----------------------------------------------------------------
+
+
+def _controlled(request: HttpRequest, kind: str, key: str) -> tuple[audit.ControlledRecord, Any]:
+    """Return the registration of `kind` and the record's primary key, if the user may see it.
+
+    The record is looked up through its registered selector, so whoever may not see it (a
+    frontline colleague and another's complaint) gets a 404 as on its own page. A deleted
+    record's history stays readable by administrators.
+    """
+    controlled = audit.get(kind)
+    if controlled is None or "\x00" in key:
+        raise Http404(_("There is no such record."))
+    if not request.user.has_perm(controlled.permission):
+        raise PermissionDenied
+    meta = controlled.model._meta
+    by_number = controlled.lookup == "pk"
+    # Up to 18 digits: every id fits a bigint, and no number overflows the database's.
+    if by_number and not (key.isascii() and key.isdigit() and len(key) <= 18):
+        raise Http404(_("There is no such record."))
+    field = cast("Field[Any, Any]", meta.pk if by_number else meta.get_field(controlled.lookup))
+    value = int(key) if by_number else key
+    found = controlled.visible(request.user).filter(**{field.attname: value})
+    pk = found.values_list("pk", flat=True).first()
+    if pk is None and request.user.is_superuser:
+        key_column = cast("Field[Any, Any]", meta.pk).attname
+        pk = (
+            controlled.model.history.filter(**{field.attname: value})  # type: ignore[attr-defined]
+            .values_list(key_column, flat=True)
+            .first()
+        )
+    if pk is None:
+        raise Http404(_("There is no such record, or it is not yours to see."))
+    return controlled, pk
+
+
+def record_history(request: HttpRequest, kind: str, key: str) -> HttpResponse:
+    """Show every version of a controlled record, newest first, a page at a time."""
+    controlled, pk = _controlled(request, kind, key)
+    page, entries = history_page(controlled.model, pk, request.GET.get("page"))
+    record = controlled.model._default_manager.filter(pk=pk).first()
+    deleted = record is None
+    if record is None:  # deleted: its last version stands for it
+        record = versions_of(controlled.model, pk)[0].instance
+    address = getattr(record, "get_absolute_url", None)
+    return render(
+        request,
+        "core/record_history.html",
+        {
+            "record": record,
+            "deleted": deleted,
+            "record_url": address() if address and not deleted else "",
+            "kind": controlled.model._meta.verbose_name,
+            "entries": entries,
+            "page_obj": page,
+            "csv_url": reverse("record-history-csv", args=[kind, key]),
+        },
+    )
+
+
+def record_history_csv(request: HttpRequest, kind: str, key: str) -> StreamingHttpResponse:
+    """Export every version of a controlled record as CSV: who, when, each field before and
+    after (every value on creation and deletion), formulas defused."""
+    controlled, pk = _controlled(request, kind, key)
+    return csv_download(
+        f"history-{controlled.key}-{key}", CSV_HEADER, history_rows(controlled.model, pk)
+    )
+
+
 # Error pages -------------------------------------------------------------------------------------
-# Wired in loyaltyqms/urls.py (handler403/404/500) and settings (CSRF_FAILURE_VIEW). API callers
+# Wired in loyaltyqms/urls.py (handler400/403/404/500) and settings (CSRF_FAILURE_VIEW). API callers
+
 # get JSON like the rest of the API; people get the product's layout and a way back.
 
 
@@ -85,6 +166,45 @@ def _error_context(request: HttpRequest, status: int, **page: Any) -> dict[str, 
     if urlunsplit(("", "", parts.path, parts.query, "")) == request.get_full_path():
         back = ""  # the failing page itself: going back there would fail again
     return {"status": status, "back_url": back, **page}
+
+
+def too_large_detail() -> str:
+    """Return why a body over DATA_UPLOAD_MAX_MEMORY_SIZE is refused, for an API client."""
+    return _("The request body is larger than the %(limit)s bytes this site accepts.") % {
+        "limit": f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,}"
+    }
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Say that the request could not be accepted (413 for a body too large), without touching
+    the session or the database: what was refused may be the cookie or the address itself."""
+    too_large = isinstance(exception, RequestDataTooBig)
+    status = 413 if too_large else 400
+    if too_large:
+        text = _(
+            "What was sent is larger than LoyaltyQMS accepts (%(limit)s bytes). Nothing was "
+            "saved: shorten the text, or send the data in several parts."
+        ) % {"limit": f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,}"}
+    elif type(exception) is BadRequest and exception.args:
+        text = str(exception.args[0])  # core.middleware's refusals are written for people
+    else:
+        text = _("The request could not be understood.")
+    if _is_api(request):
+        detail = too_large_detail() if too_large else text
+        return JsonResponse({"detail": detail}, status=status)
+    context = _error_context(
+        request,
+        status,
+        base_template="base_error.html",
+        icon="exclamation-triangle",
+        title=_("Request too large") if too_large else _("This request cannot be accepted"),
+        text=text
+        if too_large
+        else _("%(reason)s Check the address, or go back and send the form again.")
+        % {"reason": text},
+    )
+    # Rendered without the request: the cookie or address refused may be what context needs.
+    return HttpResponse(loader.get_template("core/error.html").render(context), status=status)
 
 
 @requires_csrf_token

@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import RecordOnly, WrittenByServices
+from core.admin import ControlledAdmin, RecordOnly, WrittenByServices
 from core.changes import local_day
 
 from . import selectors, services
@@ -55,7 +55,7 @@ class ComplaintEventInline(ReadOnlyInline):
 
 
 @admin.register(Complaint)
-class ComplaintAdmin(RecordOnly, SimpleHistoryAdmin):
+class ComplaintAdmin(ControlledAdmin, RecordOnly, SimpleHistoryAdmin):
     """Complaints are logged and moved through their life cycle by the services only."""
 
     list_display = ["reference", "status", "severity", "touchpoint", "assignee", "received_at"]
@@ -95,7 +95,7 @@ class SeverityPolicyAdmin(WrittenByServices, SimpleHistoryAdmin):
 
 
 @admin.register(ImprovementIdea)
-class ImprovementIdeaAdmin(WrittenByServices, SimpleHistoryAdmin):
+class ImprovementIdeaAdmin(ControlledAdmin, WrittenByServices, SimpleHistoryAdmin):
     list_display = ["reference", "title", "status", "source", "submitted_by", "submitted_at"]
     list_filter = ["status", "source"]
     search_fields = ["reference", "title", "problem", "proposal"]
@@ -136,7 +136,7 @@ class RecognitionAdmin(WrittenByServices):
 
 
 @admin.register(Survey)
-class SurveyAdmin(WrittenByServices, SimpleHistoryAdmin):
+class SurveyAdmin(ControlledAdmin, WrittenByServices, SimpleHistoryAdmin):
     list_display = ["name", "kind", "journey", "touchpoint", "starts_at", "ends_at"]
     list_filter = ["kind"]
     readonly_fields = ["public_token"]
@@ -183,6 +183,11 @@ class SurveyDayAdmin(RecordOnly):
     list_filter = ["survey"]
     added_on = _("Counted from the answers whenever they change, and by the nightly recompute.")
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[SurveyDay]:
+        # A pulse's day in one department may hold one employee's answer: eNPS results are
+        # shown only on the survey's page, for groups of at least the anonymity threshold.
+        return super().get_queryset(request).filter(selectors.shown_one_by_one())
+
 
 @admin.register(EmployeeParticipation)
 class EmployeeParticipationAdmin(RecordOnly):
@@ -204,6 +209,10 @@ class InsightAdmin(RecordOnly):
         "Insights come from complaints and survey comments; notes are added and insights tagged "
         "on the Insights page."
     )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Insight]:
+        # The insights page's rule holds here too: an employee's eNPS comment is never shown.
+        return selectors.insights_visible_to(request.user)
 
 
 class ChecklistItemInline(ReadOnlyInline):

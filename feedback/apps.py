@@ -11,6 +11,7 @@ class FeedbackConfig(AppConfig):
     verbose_name = _("Feedback")
 
     def ready(self) -> None:
+        from core import audit
         from core.home_panels import HomePanel
         from core.home_panels import register as register_panel
         from core.navigation import NavItem, register
@@ -19,6 +20,31 @@ class FeedbackConfig(AppConfig):
         from . import (
             importers,  # noqa: F401 - registers the importers of this app
             selectors,
+        )
+        from .models import Complaint, ImprovementIdea, Survey
+
+        audit.register(
+            audit.ControlledRecord(
+                key="complaint",
+                model=Complaint,
+                permission="feedback.view_complaint",
+                visible=selectors.complaints_visible_to,
+                retire=_("close it instead; a closed complaint stays on record."),
+            ),
+            audit.ControlledRecord(
+                key="idea",
+                model=ImprovementIdea,
+                permission="feedback.view_improvementidea",
+                visible=lambda user: ImprovementIdea.objects.all(),
+                retire=_("decline it instead; a declined idea stays on record."),
+            ),
+            audit.ControlledRecord(
+                key="survey",
+                model=Survey,
+                permission="feedback.view_survey",
+                visible=lambda user: Survey.objects.all(),
+                retire=_("close it instead (set “open until”); a closed survey keeps its answers."),
+            ),
         )
 
         # The voice-of-customer pages share one drop-down menu.

@@ -1,9 +1,11 @@
 """Admin registrations of the journeys app."""
 
 from django.contrib import admin
+from django.db.models import Model
+from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import WrittenByServices
+from core.admin import ControlledAdmin, WrittenByServices
 
 from .models import FailurePoint, Handoff, Journey, QualityObjective, Stage, Touchpoint
 
@@ -12,9 +14,12 @@ class StageInline(admin.TabularInline):
     model = Stage
     extra = 0
 
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
+
 
 @admin.register(Journey)
-class JourneyAdmin(SimpleHistoryAdmin):
+class JourneyAdmin(ControlledAdmin, SimpleHistoryAdmin):
     list_display = ["name", "segment", "owner", "status"]
     list_filter = ["status", "segment"]
     search_fields = ["name"]
@@ -22,14 +27,14 @@ class JourneyAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Stage)
-class StageAdmin(WrittenByServices):
+class StageAdmin(ControlledAdmin, WrittenByServices, SimpleHistoryAdmin):
     list_display = ["name", "journey", "order"]
     list_filter = ["journey"]
     service_fields = ["journey"]  # a stage stays in its journey (services.stage_update)
 
 
 @admin.register(Touchpoint)
-class TouchpointAdmin(WrittenByServices, SimpleHistoryAdmin):
+class TouchpointAdmin(ControlledAdmin, WrittenByServices, SimpleHistoryAdmin):
     list_display = ["name", "stage", "channel", "owner_department", "owner_partner"]
     # A touchpoint moves on the journey map, within its journey (services.touchpoint_update).
     service_fields = ["stage"]
@@ -51,6 +56,6 @@ class FailurePointAdmin(admin.ModelAdmin):
 
 
 @admin.register(QualityObjective)
-class QualityObjectiveAdmin(SimpleHistoryAdmin):
+class QualityObjectiveAdmin(ControlledAdmin, SimpleHistoryAdmin):
     list_display = ["statement", "journey", "touchpoint", "target_value", "unit", "due_date"]
     list_select_related = ["journey", "touchpoint"]

@@ -14,6 +14,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 from rest_framework.serializers import BaseSerializer
 
+from core.roles import acting_user
+
 from . import selectors, services
 from .models import FailurePoint, Handoff, Journey, QualityObjective, Stage, Touchpoint
 
@@ -75,7 +77,7 @@ class JourneyViewSet(viewsets.ModelViewSet[Journey]):
         services.journey_update(journey=serializer.instance, **serializer.validated_data)
 
     def perform_destroy(self, instance: Journey) -> None:
-        services.journey_delete(journey=instance)
+        services.journey_delete(journey=instance, by=acting_user(self.request))
 
 
 # Stages ---------------------------------------------------------------------------------------
@@ -126,7 +128,7 @@ class StageViewSet(viewsets.ModelViewSet[Stage]):
         services.stage_update(stage=serializer.instance, **serializer.validated_data)
 
     def perform_destroy(self, instance: Stage) -> None:
-        services.stage_delete(stage=instance)
+        services.stage_delete(stage=instance, by=acting_user(self.request))
 
 
 # Touchpoints ----------------------------------------------------------------------------------
@@ -194,7 +196,7 @@ class TouchpointViewSet(viewsets.ModelViewSet[Touchpoint]):
         services.touchpoint_update(touchpoint=serializer.instance, **serializer.validated_data)
 
     def perform_destroy(self, instance: Touchpoint) -> None:
-        services.touchpoint_delete(touchpoint=instance)
+        services.touchpoint_delete(touchpoint=instance, by=acting_user(self.request))
 
 
 # Handoffs -------------------------------------------------------------------------------------
@@ -332,6 +334,7 @@ class QualityObjectiveSerializer(serializers.ModelSerializer[QualityObjective]):
             "unit",
             "due_date",
             "owner",
+            "is_active",
         ]
         validators: list[Any] = []
 
@@ -372,4 +375,4 @@ class QualityObjectiveViewSet(viewsets.ModelViewSet[QualityObjective]):
         services.objective_update(objective=serializer.instance, **serializer.validated_data)
 
     def perform_destroy(self, instance: QualityObjective) -> None:
-        services.objective_delete(objective=instance)
+        services.objective_delete(objective=instance, by=acting_user(self.request))

@@ -11,7 +11,41 @@ class JourneysConfig(AppConfig):
     verbose_name = _("Customer journeys")
 
     def ready(self) -> None:
+        from core import audit
         from core.navigation import NavItem, register
+
+        from .models import Journey, QualityObjective, Stage, Touchpoint
+
+        audit.register(
+            audit.ControlledRecord(
+                key="journey",
+                model=Journey,
+                permission="journeys.view_journey",
+                visible=lambda user: Journey.objects.all(),
+                retire=_("set its status to Retired instead; a retired journey stays on record."),
+            ),
+            audit.ControlledRecord(
+                key="objective",
+                model=QualityObjective,
+                permission="journeys.view_qualityobjective",
+                visible=lambda user: QualityObjective.objects.all(),
+                retire=_("untick “active” instead; a retired objective stays on record."),
+            ),
+            # Parts of a journey's map: their editors delete them while nothing controlled
+            # goes with them.
+            audit.ControlledRecord(
+                key="stage",
+                model=Stage,
+                permission="journeys.view_stage",
+                visible=lambda user: Stage.objects.all(),
+            ),
+            audit.ControlledRecord(
+                key="touchpoint",
+                model=Touchpoint,
+                permission="journeys.view_touchpoint",
+                visible=lambda user: Touchpoint.objects.all(),
+            ),
+        )
 
         register(
             NavItem(

@@ -5,17 +5,20 @@ objectives) built through the services; the browser test builds GET_SUPPORT by h
 same data, so the demo and the test describe one journey.
 """
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import Q
 
+from core.demo import backdate, office_moment
+from core.history import recorded_as
 from stakeholders.models import CustomerSegment, Department, Partner
 
 from . import services
-from .models import Journey, Touchpoint
+from .models import Journey, QualityObjective, Touchpoint
 
 # (name, channel, owner, service standard, critical-to-quality requirement)
 TouchpointSpec = tuple[str, str, str, str, str]
@@ -360,6 +363,15 @@ RENEW_CONTRACT: dict[str, Any] = {
 }
 
 JOURNEYS = [BUY_ONLINE, GET_SUPPORT, RENEW_CONTRACT]
+# Days ago the quality manager mapped each journey (a draft, put in use a week later).
+MAPPED_DAYS_AGO = {"Buy online": 430, "Get support": 423, "Renew contract": 409}
+ACTIVATED_AFTER_DAYS = 7
+# Objectives whose target the management review changed: the first target, and how many days ago
+# it became the one in the spec.
+OBJECTIVE_REVISIONS = {
+    "Time to resolve a support request": ("96", 150),
+    "Deliver on the promised day": ("90", 60),
+}
 
 
 def owner_fields(owner_name: str) -> dict[str, Any]:
@@ -372,13 +384,34 @@ def owner_fields(owner_name: str) -> dict[str, Any]:
 
 @transaction.atomic
 def build_journey(spec: dict[str, Any], *, owner: User | None) -> Journey:
-    """Build one journey from its spec through the services."""
+    """Build one journey from its spec through the services, its history told as its owner
+    mapped it: a draft, put in use a week later, targets revised since."""
+    mapped = office_moment(MAPPED_DAYS_AGO.get(spec["name"], 0), hour=9, minute=30)
+    with recorded_as(owner, at=mapped):
+        journey = map_journey(spec, owner=owner)
+    backdate(journey, field="created_at", moment=mapped)
+    with recorded_as(owner, at=mapped + timedelta(days=ACTIVATED_AFTER_DAYS)):
+        services.journey_update(journey=journey, status=Journey.Status.ACTIVE)
+    targets = {statement: target for _at, statement, _way, target, *_rest in spec["objectives"]}
+    for objective in QualityObjective.objects.filter(
+        Q(journey=journey) | Q(touchpoint__stage__journey=journey),
+        statement__in=OBJECTIVE_REVISIONS,
+    ):
+        target = targets[objective.statement]
+        days_ago = OBJECTIVE_REVISIONS[objective.statement][1]
+        with recorded_as(owner, at=office_moment(days_ago, hour=14)):
+            services.objective_update(objective=objective, target_value=Decimal(target))
+    return journey
+
+
+def map_journey(spec: dict[str, Any], *, owner: User | None) -> Journey:
+    """Create a draft journey with its stages, touchpoints, handoffs, risks and objectives
+    (the revised objectives with their first targets)."""
     journey = services.journey_create(
         name=spec["name"],
         segment=CustomerSegment.objects.filter(name=spec["segment"]).first(),
         owner=owner,
         value_statement=spec["value_statement"],
-        status=Journey.Status.ACTIVE,
     )
     touchpoints: dict[str, Touchpoint] = {}
     for stage_name, touchpoint_specs in spec["stages"]:
@@ -408,12 +441,13 @@ def build_journey(spec: dict[str, Any], *, owner: User | None) -> Journey:
             variability_source=source,
         )
     for touchpoint_name, statement, direction, target, unit, due in spec["objectives"]:
+        first_target = OBJECTIVE_REVISIONS.get(statement, (target, 0))[0]
         services.objective_create(
             journey=None if touchpoint_name else journey,
             touchpoint=touchpoints[touchpoint_name] if touchpoint_name else None,
             statement=statement,
             direction=direction,
-            target_value=Decimal(target),
+            target_value=Decimal(first_target),
             unit=unit,
             due_date=due,
             owner=owner,

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from core.validation import LONG_TEXT
 from stakeholders.models import Department, Partner
 
 from .models import FailurePoint, Journey, QualityObjective, Stage, Touchpoint
@@ -68,11 +69,15 @@ class TouchpointForm(forms.Form):
         help_text=_("The one department or partner accountable for this touchpoint."),
     )
     service_standard = forms.CharField(
-        label=_("Service standard"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Service standard"),
+        required=False,
+        max_length=LONG_TEXT,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     ctq_requirement = forms.CharField(
         label=_("Critical-to-quality requirement"),
         required=False,
+        max_length=LONG_TEXT,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
@@ -147,6 +152,7 @@ class ObjectiveForm(forms.ModelForm):
             "unit",
             "due_date",
             "owner",
+            "is_active",
         ]
         widgets = {
             "due_date": forms.DateInput(attrs={"type": "date"}),

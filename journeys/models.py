@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.validation import ConstraintErrorsOnFields
+from core.validation import BoundedTextField, ConstraintErrorsOnFields, validate_date_in_range
 from stakeholders.models import CustomerSegment, Department, Partner
 
 FMEA_VALIDATORS = [MinValueValidator(1), MaxValueValidator(10)]
@@ -40,7 +40,7 @@ class Journey(models.Model):
         blank=True,
         related_name="owned_journeys",
     )
-    value_statement = models.TextField(
+    value_statement = BoundedTextField(
         _("customer value statement"),
         blank=True,
         help_text=_("What the customer wants to achieve and what makes it worth it to them."),
@@ -76,6 +76,7 @@ class Stage(ConstraintErrorsOnFields, models.Model):
     )
     name = models.CharField(_("name"), max_length=120)
     order = models.PositiveSmallIntegerField(_("order"))
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["journey", "order"]
@@ -140,10 +141,10 @@ class Touchpoint(ConstraintErrorsOnFields, models.Model):
         blank=True,
         related_name="touchpoints",
     )
-    service_standard = models.TextField(
+    service_standard = BoundedTextField(
         _("service standard"), blank=True, help_text=_("What good looks like, measurably.")
     )
-    ctq_requirement = models.TextField(
+    ctq_requirement = BoundedTextField(
         _("critical-to-quality requirement"),
         blank=True,
         help_text=_("The customer requirement that decides satisfaction at this touchpoint."),
@@ -318,13 +319,14 @@ class QualityObjective(ConstraintErrorsOnFields, models.Model):
         related_name="objectives",
     )
     statement = models.CharField(_("objective"), max_length=200)
-    customer_requirement = models.TextField(_("customer requirement"), blank=True)
+    customer_requirement = BoundedTextField(_("customer requirement"), blank=True)
     direction = models.CharField(
         _("direction"), max_length=10, choices=Direction.choices, default=Direction.AT_LEAST
     )
     target_value = models.DecimalField(_("target"), max_digits=12, decimal_places=2)
     unit = models.CharField(_("unit"), max_length=30, help_text=_("e.g. %, hours, points"))
-    due_date = models.DateField(_("due date"))
+    due_date = models.DateField(_("due date"), validators=[validate_date_in_range])
+
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("owner"),
@@ -342,6 +344,12 @@ class QualityObjective(ConstraintErrorsOnFields, models.Model):
         blank=True,
         related_name="objectives",
         help_text=_("The indicator that measures progress towards this objective."),
+    )
+    # Retired instead of deleted (only administrators delete): it stays on record.
+    is_active = models.BooleanField(
+        _("active"),
+        default=True,
+        help_text=_("Untick to retire the objective; it stays on record."),
     )
     history = HistoricalRecords()
 

@@ -15,6 +15,8 @@ from django.db import transaction
 from django.db.models import Max, Model, QuerySet
 from django.utils.translation import gettext as _
 
+from core.audit import delete_controlled
+from core.history import versions_record
 from core.saving import UNCHANGED, Unchanged, given, validated_save
 from stakeholders.models import CustomerSegment, Department, Partner
 
@@ -30,13 +32,16 @@ def _next_order(rows: QuerySet[Any]) -> int:
 
 
 def _renumber(rows: list[Any], model: type[Model]) -> None:
-    """Give rows the positions 1..n in list order, in two constraint-safe updates."""
+    """Give rows the positions 1..n in list order, in two constraint-safe updates; each row
+    that moved gets a version in its history (a bulk update bypasses `save()`)."""
+    before = {row.pk: row.order for row in rows}
     for position, row in enumerate(rows, start=1):
         row.order = RENUMBER_OFFSET + position
     model.objects.bulk_update(rows, ["order"])  # type: ignore[attr-defined]
     for row in rows:
         row.order -= RENUMBER_OFFSET
     model.objects.bulk_update(rows, ["order"])  # type: ignore[attr-defined]
+    versions_record([row for row in rows if row.order != before[row.pk]], model)
 
 
 # Journeys -------------------------------------------------------------------------------------
@@ -86,9 +91,10 @@ def journey_update(
 
 
 @transaction.atomic
-def journey_delete(*, journey: Journey) -> None:
-    """Delete a journey with its stages and touchpoints."""
-    journey.delete()
+def journey_delete(*, journey: Journey, by: User) -> None:
+    """Delete a journey with its stages and touchpoints (administrators only: others retire
+    it)."""
+    delete_controlled(instance=journey, by=by)
 
 
 # Stages ---------------------------------------------------------------------------------------
@@ -133,10 +139,14 @@ def stage_move(*, stage: Stage, position: int) -> Stage:
 
 
 @transaction.atomic
-def stage_delete(*, stage: Stage) -> None:
-    """Delete a stage and its touchpoints; the remaining stages close the gap."""
+def stage_delete(*, stage: Stage, by: User) -> None:
+    """Delete a stage and its touchpoints; the remaining stages close the gap.
+
+    Only an administrator may when that would delete or change a controlled record (an
+    objective at one of its touchpoints, a complaint naming one).
+    """
     journey_id = stage.journey_id
-    stage.delete()
+    delete_controlled(instance=stage, by=by)
     _renumber(list(Stage.objects.filter(journey=journey_id)), Stage)
 
 
@@ -244,10 +254,14 @@ def touchpoint_move(*, touchpoint: Touchpoint, position: int) -> Touchpoint:
 
 
 @transaction.atomic
-def touchpoint_delete(*, touchpoint: Touchpoint) -> None:
-    """Delete a touchpoint with its handoffs and failure points."""
+def touchpoint_delete(*, touchpoint: Touchpoint, by: User) -> None:
+    """Delete a touchpoint with its handoffs and failure points.
+
+    Only an administrator may when that would delete or change a controlled record (an
+    objective set at it, a complaint or survey naming it).
+    """
     stage_id = touchpoint.stage_id
-    touchpoint.delete()
+    delete_controlled(instance=touchpoint, by=by)
     _renumber(list(Touchpoint.objects.filter(stage=stage_id)), Touchpoint)
 
 
@@ -362,6 +376,7 @@ def objective_create(
     direction: str = QualityObjective.Direction.AT_LEAST,
     owner: User | None = None,
     indicator: Model | None = None,
+    is_active: bool = True,
 ) -> QualityObjective:
     """Set a quality objective at a journey or a touchpoint.
 
@@ -379,6 +394,7 @@ def objective_create(
         direction=direction,
         owner=owner,
         indicator=indicator,
+        is_active=is_active,
     )
 
 
@@ -396,8 +412,10 @@ def objective_update(
     direction: str | Unchanged = UNCHANGED,
     owner: User | Unchanged | None = UNCHANGED,
     indicator: Model | Unchanged | None = UNCHANGED,
+    is_active: bool | Unchanged = UNCHANGED,
 ) -> QualityObjective:
-    """Change a quality objective; history keeps what it was."""
+    """Change a quality objective (retire it with `is_active=False`); history keeps what it
+    was."""
     return validated_save(
         objective,
         **given(
@@ -411,11 +429,12 @@ def objective_update(
             direction=direction,
             owner=owner,
             indicator=indicator,
+            is_active=is_active,
         ),
     )
 
 
 @transaction.atomic
-def objective_delete(*, objective: QualityObjective) -> None:
-    """Delete a quality objective."""
-    objective.delete()
+def objective_delete(*, objective: QualityObjective, by: User) -> None:
+    """Delete a quality objective (administrators only: others retire it)."""
+    delete_controlled(instance=objective, by=by)

@@ -17,9 +17,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.audit import delete_refusal, history_panel
 from core.forms import service_errors
-from core.history import history_entries
 from core.pagination import page_of
+from core.roles import acting_user
 
 from . import selectors, services
 from .forms import (
@@ -35,6 +36,7 @@ from .models import FailurePoint, Handoff, Journey, QualityObjective, Stage, Tou
 can_edit = permission_required("journeys.change_journey", raise_exception=True)
 
 
+@permission_required("journeys.view_journey", raise_exception=True)
 def journey_list(request: HttpRequest) -> HttpResponse:
     """List journeys with their size, cross-owner handoffs and highest risk."""
     journeys = selectors.journey_list()
@@ -76,6 +78,7 @@ def journey_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "journeys/journey_form.html", {"form": form, "journey": journey})
 
 
+@permission_required("journeys.view_journey", raise_exception=True)
 def journey_map(request: HttpRequest, pk: int) -> HttpResponse:
     """Show the journey map: stages as columns, one lane per owner, handoffs and risks."""
     journey = get_object_or_404(Journey.objects.select_related("segment", "owner"), pk=pk)
@@ -85,12 +88,13 @@ def journey_map(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "map": selectors.journey_map(journey),
             "journey": journey,
-            "history": history_entries(journey, limit=20),
+            "history": history_panel(journey),
             "can_edit": request.user.has_perm("journeys.change_journey"),
         },
     )
 
 
+@permission_required("journeys.view_touchpoint", raise_exception=True)
 def touchpoint_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Show a touchpoint: owner, standard, failure points, handoffs, objectives, history."""
     touchpoint = get_object_or_404(
@@ -105,7 +109,7 @@ def touchpoint_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "touchpoint": touchpoint,
             "handoffs": selectors.touchpoint_handoffs(touchpoint),
-            "history": history_entries(touchpoint),
+            "history": history_panel(touchpoint),
         },
     )
 
@@ -113,8 +117,10 @@ def touchpoint_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # The map's editor --------------------------------------------------------------------------------
 
 
-def _map_updated(request: HttpRequest, journey: Journey, notice: str = "") -> HttpResponse:
-    """Empty the editor and swap in the updated map (out of band)."""
+def _map_updated(
+    request: HttpRequest, journey: Journey, notice: str = "", refusal: str = ""
+) -> HttpResponse:
+    """Empty the editor and swap in the updated map (out of band), saying what happened."""
     return render(
         request,
         "journeys/partials/map_updated.html",
@@ -123,6 +129,7 @@ def _map_updated(request: HttpRequest, journey: Journey, notice: str = "") -> Ht
             "journey": journey,
             "can_edit": True,
             "notice": notice,
+            "refusal": refusal,
         },
     )
 
@@ -198,7 +205,10 @@ def stage_move(request: HttpRequest, pk: int) -> HttpResponse:
 def stage_delete(request: HttpRequest, pk: int) -> HttpResponse:
     """Delete a stage with its touchpoints."""
     stage = get_object_or_404(Stage.objects.select_related("journey"), pk=pk)
-    services.stage_delete(stage=stage)
+    refusal = delete_refusal(instance=stage, by=acting_user(request))
+    if refusal:
+        return _map_updated(request, stage.journey, refusal=refusal)
+    services.stage_delete(stage=stage, by=acting_user(request))
     return _map_updated(request, stage.journey, _("Stage deleted."))
 
 
@@ -256,7 +266,10 @@ def touchpoint_delete(request: HttpRequest, pk: int) -> HttpResponse:
     """Delete a touchpoint with its handoffs and failure points."""
     touchpoint = get_object_or_404(Touchpoint.objects.select_related("stage__journey"), pk=pk)
     journey = touchpoint.stage.journey
-    services.touchpoint_delete(touchpoint=touchpoint)
+    refusal = delete_refusal(instance=touchpoint, by=acting_user(request))
+    if refusal:
+        return _map_updated(request, journey, refusal=refusal)
+    services.touchpoint_delete(touchpoint=touchpoint, by=acting_user(request))
     return _map_updated(request, journey, _("Touchpoint deleted."))
 
 
@@ -342,6 +355,7 @@ def _objective(pk: int) -> QualityObjective:
     )
 
 
+@permission_required("journeys.view_qualityobjective", raise_exception=True)
 def objective_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Show a quality objective with its target, scope and change history."""
     objective = _objective(pk)
@@ -351,7 +365,7 @@ def objective_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "objective": objective,
             "journey": objective.journey or objective.touchpoint.stage.journey,  # type: ignore[union-attr]
-            "history": history_entries(objective),
+            "history": history_panel(objective),
         },
     )
 

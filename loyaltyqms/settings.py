@@ -6,8 +6,11 @@ Importing them creates no folder and writes no file: VAR_DIR is made by the comm
 (core.var_dir).
 """
 
+import base64
+import hashlib
 import os
 import secrets
+from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -56,6 +59,15 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
 
+def env_date(name: str, default: str) -> date:
+    """Return the variable as a date written YYYY-MM-DD, with a clear error when it is not one."""
+    raw = env_str(name, default).strip() or default
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a date (use YYYY-MM-DD).") from None
+
+
 def development_secret_key(key_file: Path) -> str:
     """Return the development key kept in key_file, or a key of this process's own until then.
 
@@ -85,6 +97,12 @@ def cache_from_url(url: str) -> dict[str, str]:
         f"CACHE_URL={without_password(url)!r} is not understood: use redis://host:6379/2 "
         "(or rediss://), or leave it empty for a cache in each process's memory."
     )
+
+
+def csp_hash(text: str) -> str:
+    """Return the Content-Security-Policy source that allows exactly this inline text."""
+    digest = base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()
+    return f"'sha256-{digest}'"
 
 
 def default_site_url(debug: bool, allowed_hosts: list[str]) -> str:
@@ -149,6 +167,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "rest_framework.authtoken",
+    "axes",  # sign-in limits (core.login_protection)
+    "django_otp",  # the optional second sign-in step (core.two_factor)
+    "django_otp.plugins.otp_totp",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -156,6 +177,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "simple_history",
+    "csp",  # its system checks catch settings in the pre-4.0 format
     # The project's apps, in layer order: each may import only those above it in this list.
     "core",
     "stakeholders",
@@ -168,17 +190,28 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy and Permissions-Policy on every response the project writes
+    # (see the header block under "Security" below).
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads the session, a token or the form: NUL characters are refused.
+    "core.middleware.RefuseNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): the code was given
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "core.middleware.LoginRequiredMiddleware",
+    # Signed in with a password, but the account asks for a code too: only the code page.
+    "core.two_factor.SecondStepMiddleware",
+    # Last, as django-axes asks: turns a refused sign-in into the lockout page or JSON answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "loyaltyqms.urls"
@@ -227,6 +260,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# django-axes' backend (the password check itself is ModelBackend's), limiting sign-ins on the
+# page, the admin and the API token endpoint alike.
+AUTHENTICATION_BACKENDS = ["core.login_protection.LoginLimitBackend"]
 
 LANGUAGE_CODE = env_str("LANGUAGE_CODE", "en")
 LANGUAGES = [("en", _("English"))]
@@ -243,6 +279,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Its major.minor is the one the plotly package targets (tests/core/test_static.py checks it).
 PLOTLY_JS_VERSION = "4.1.1"
 PLOTLY_JS = f"vendor/plotly.js-cartesian-{PLOTLY_JS_VERSION}/plotly-cartesian.min.js"
+# plotly.js's style rules as a file, so that it injects no <style> (the Content-Security-Policy).
+PLOTLY_CSS = f"vendor/plotly.js-cartesian-{PLOTLY_JS_VERSION}/plotly.css"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -276,6 +314,13 @@ SITE_URL = env_str("SITE_URL").strip().rstrip("/")
 SITE_URL_FROM_REQUEST = not SITE_URL
 SITE_URL = SITE_URL or default_site_url(DEBUG, ALLOWED_HOSTS)
 
+# Input bounds (core.parsers, core.middleware, core.validation). A request body other than an
+# uploaded file may hold this many bytes: a bulk batch of 5,000 items with comments fits.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 * 1024)
+# No quality record (complaint, idea, survey answer, audit...) is dated before this day or more
+# than a day after today; date filters and plans stay within it and the year 2100.
+QMS_EARLIEST_DATE = env_date("QMS_EARLIEST_DATE", "2000-01-01")
+
 # Security: strict by default, relaxed only by DEBUG or explicit variables.
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
@@ -289,10 +334,97 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 if env_bool("SECURE_PROXY_SSL_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp 4): scripts and styles only from our own static files, no
+# inline script, handler or style (templates use data- attributes, static/js and static/css;
+# the API docs serve Swagger UI's start-up script as a file). plotly.js reads its rules from
+# its linked stylesheet (indicator_detail.html) instead of injecting a <style>; it still writes
+# the rich text of chart labels (<b>, <i>, <span style='color:...'>) as style attributes on SVG
+# <tspan>s, so 'unsafe-hashes' lets exactly those declarations through and no other style
+# attribute (static/js/control_chart.js uses these three). img-src: Bootstrap draws its icons as
+# data: SVGs; plotly's "download as PNG" draws the chart through a blob: image.
+# CSP_REPORT_ONLY=true sends the same policy as Content-Security-Policy-Report-Only: the
+# browser reports violations (to CSP_REPORT_URI, if set) and blocks nothing. (The names below
+# avoid django-csp's CSP_* prefix: its check refuses settings of the pre-4.0 format.)
+PLOTLY_TEXT_STYLES = ["font-weight:bold", "font-style:italic", " fill:#6c757d"]
+SECURITY_POLICY_DIRECTIVES: dict[str, list[str]] = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "style-src-attr": ["'unsafe-hashes'", *map(csp_hash, PLOTLY_TEXT_STYLES)],
+    "img-src": ["'self'", "data:", "blob:"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+if env_str("CSP_REPORT_URI"):
+    SECURITY_POLICY_DIRECTIVES["report-uri"] = [env_str("CSP_REPORT_URI")]
+CONTENT_SECURITY_POLICY: dict[str, dict[str, list[str]]] | None
+CONTENT_SECURITY_POLICY_REPORT_ONLY: dict[str, dict[str, list[str]]] | None
+if env_bool("CSP_REPORT_ONLY", False):
+    CONTENT_SECURITY_POLICY = None
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": SECURITY_POLICY_DIRECTIVES}
+else:
+    CONTENT_SECURITY_POLICY = {"DIRECTIVES": SECURITY_POLICY_DIRECTIVES}
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = None
+# Permissions-Policy: the product uses none of these browser features, so no page may.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 SILENCED_SYSTEM_CHECKS = [
     # HSTS preload is an opt-in decision for the operator (SECURE_HSTS_PRELOAD), not a default.
     "security.W021",
 ]
+# Reverse proxies in front of the application that append to X-Forwarded-For (compose's TLS
+# proxy: 1). With 0 the header is ignored: anyone can write it (core.network).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+# Sign-in limits (django-axes, counted atomically by core.login_protection). Failures within the
+# lockout window: LOGIN_FAILURE_LIMIT per account and client address (password guessing),
+# LOGIN_ADDRESS_FAILURE_LIMIT per address whatever the account (one password tried on many
+# accounts), higher because an office behind one address shares it. No limit per account
+# alone: anyone could lock a colleague out by typing their name. A lockout ends
+# LOGIN_LOCKOUT_MINUTES after the last failure; an administrator can lift it sooner.
+AXES_HANDLER = "core.login_protection.LoginAttemptHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]  # for axes' own commands
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 30)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
+# Attempts refused during a lockout are not counted, so it ends when the page said it would.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# A right password clears that account's failures from that address (the handler does it
+# narrowly; axes' own reset would also clear other accounts' failures from the address).
+AXES_RESET_ON_SUCCESS = False
+AXES_CLIENT_IP_CALLABLE = "core.network.axes_client_address"
+AXES_LOCKOUT_CALLABLE = "core.login_protection.lockout_response"
+AXES_VERBOSE = False  # no banner on every command's start; failures are still logged
+# The second sign-in step: authenticator apps show the account as "LoyaltyQMS: name"; the admin
+# never shows a device's secret (it can only delete the device, to let its owner in again).
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "LoyaltyQMS")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Celery: an embedded filesystem broker by default (no server); Redis in production.
 # Cache: shared by every process when a Redis URL is given (the public survey page's throttle
@@ -314,6 +446,9 @@ OUTBOX_KEEP_DAYS = env_int("OUTBOX_KEEP_DAYS", 7)
 OUTBOX_RELAY_GRACE = env_int("OUTBOX_RELAY_GRACE", 5)
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND") or None
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+# The queue every task is sent to and workers take them from: deployments (or test runs) sharing
+# one Redis database keep apart by naming their own.
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "celery")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
@@ -326,6 +461,19 @@ CELERY_TASK_ACKS_LATE = False
 # One task at a time per worker process: tasks are few and long, so prefetching only delays others.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Redis hands a task taken by a worker that died without acknowledging it (acks_late) to another
+# worker after this many seconds. It must exceed the longest hard time limit, the import's 61
+# minutes (core.imports.tasks): shorter, a task still running would be delivered a second time.
+# A countdown (the mail retries' backoff, 10 minutes at most) must fit in it too. Hence 75
+# minutes; the heartbeat watchdog below notices a dead worker's recompute or import far sooner.
+BROKER_VISIBILITY_TIMEOUT = env_int("CELERY_BROKER_VISIBILITY_TIMEOUT", 75 * 60)
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = BROKER_VISIBILITY_TIMEOUT
+# A running recompute or import refreshes its heartbeat every JOB_HEARTBEAT_SECONDS; one silent
+# for JOB_STALE_AFTER_SECONDS lost its worker, and the watchdog (every minute, below) queues its
+# remaining work again. Twelve beats fit in the window: a busy database never passes for a death.
+JOB_HEARTBEAT_SECONDS = env_int("JOB_HEARTBEAT_SECONDS", 15)
+JOB_STALE_AFTER_SECONDS = env_int("JOB_STALE_AFTER_SECONDS", 180)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     # The nightly metrics recompute, at 02:00 in TIME_ZONE (CELERY_TIMEZONE follows it).
@@ -337,6 +485,18 @@ CELERY_BEAT_SCHEDULE = {
     "relay-outbox": {
         "task": "core.tasks.outbox_relay_task",
         "schedule": env_int("OUTBOX_RELAY_SECONDS", 30),
+    },
+    # The watchdogs: a recompute run or an import whose worker died is taken over (heartbeats).
+    # Each check is a few queries; `expires` keeps a stopped worker from finding a pile of them.
+    "recover-recompute-runs": {
+        "task": "metrics.tasks.recompute_recover_task",
+        "schedule": 60,
+        "options": {"expires": 55},
+    },
+    "recover-imports": {
+        "task": "core.imports.tasks.import_jobs_recover_task",
+        "schedule": 60,
+        "options": {"expires": 55},
     },
     "clear-expired-sessions": {
         "task": "core.tasks.clear_expired_sessions_task",
@@ -351,6 +511,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["core.permissions.RoleModelPermissions"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # JSON and form bodies read within bounds: size, nesting depth, no NUL (core.parsers).
+    "DEFAULT_PARSER_CLASSES": [
+        "core.parsers.JSONParser",
+        "core.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "core.pagination.StandardPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -367,6 +533,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Every operation also documents the refusals shared code gives (400, 401, 403, 404...).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.openapi.add_error_responses",
+    ],
     # Several models have a "channel" or "kind" choice; keep the names clients already generated.
     "ENUM_NAME_OVERRIDES": {
         "ChannelEnum": "journeys.models.Touchpoint.Channel",
@@ -379,6 +550,8 @@ SPECTACULAR_SETTINGS = {
         "TrendVerdictEnum": "metrics.models.Indicator.TrendVerdict",
         "RecomputeRunStatusEnum": "metrics.models.RecomputeRun.Status",
         "AnnotationKindEnum": "metrics.models.Annotation.Kind",
+        # Two components (the answer, and the answer as creating it returns it) share it.
+        "SurveyResponseChannelEnum": "feedback.models.SurveyResponse.Channel",
     },
 }
 

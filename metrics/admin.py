@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import RecordOnly, WrittenByServices
+from core.admin import ControlledAdmin, RecordOnly, WrittenByServices
 from core.roles import acting_user
 
 from . import services
@@ -23,13 +23,14 @@ from .models import (
     Indicator,
     LimitSegment,
     Observation,
+    RecomputeItem,
     RecomputeRun,
     Snapshot,
 )
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(WrittenByServices, SimpleHistoryAdmin):
+class IndicatorAdmin(ControlledAdmin, WrittenByServices, SimpleHistoryAdmin):
     list_display = ["code", "name", "kind", "stakeholder_group", "computation", "status"]
     list_filter = ["kind", "stakeholder_group", "computation", "status", "grain"]
     search_fields = ["code", "name"]
@@ -103,6 +104,16 @@ class RecomputeRunAdmin(RecordOnly):
         "Runs start on the Recompute runs page, from an indicator's page, or with the "
         "Indicators admin action."
     )
+
+
+@admin.register(RecomputeItem)
+class RecomputeItemAdmin(RecordOnly):
+    """A run's share of work per task: when it finished, and how many times it was started."""
+
+    list_display = ["pk", "run", "kind", "indicator", "attempts", "finished_at"]
+    list_filter = ["kind"]
+    raw_id_fields = ["run", "indicator"]
+    added_on = _("Items are made by the run they belong to, one per task.")
 
 
 @admin.register(LimitSegment)

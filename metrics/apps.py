@@ -11,9 +11,24 @@ class MetricsConfig(AppConfig):
     verbose_name = _("Metrics")
 
     def ready(self) -> None:
+        from core import audit
         from core.navigation import NavItem, register
 
         from . import importers  # noqa: F401 - registers the importers of this app
+        from .models import Indicator
+
+        audit.register(
+            audit.ControlledRecord(
+                key="indicator",
+                model=Indicator,
+                permission="metrics.view_indicator",
+                visible=lambda user: Indicator.objects.all(),
+                lookup="code",
+                retire=_(
+                    "untick “active” instead; a retired indicator keeps its history and charts."
+                ),
+            )
+        )
 
         register(
             NavItem(

@@ -17,8 +17,11 @@ from django.contrib.auth.models import User
 from django.db import connection, transaction
 from django.utils import timezone
 
+from core.demo import backdate, office_moment
+from core.history import recorded_as
 from feedback.demo.planning import trouble_level
 from feedback.demo.surveys import CALLBACK_DAYS_AGO
+from journeys import services as journey_services
 from journeys.models import Journey, QualityObjective, Touchpoint
 from stakeholders.models import Partner
 
@@ -123,6 +126,14 @@ DECLARED_DRIVERS = [
     ("csat-delivery", "nps"),
     ("time-to-resolve", "nps"),
 ]
+# The indicators were defined over a fortnight, a little over a year ago, each by its owner.
+DEFINED_DAYS_AGO = 395
+# Indicators whose targets the management review changed: by how much less ambitious the first
+# target, amber and red thresholds were, and how many days ago they became those in the spec.
+TARGET_REVISIONS = {"time-to-resolve": (24, 150), "nps": (5, 60), "fcr-phone": (5, 60)}
+# Days ago the quality manager linked the journeys' objectives to the indicators measuring them:
+# after the journeys' own target revisions, so that each version follows the one before.
+LINKED_DAYS_AGO = 45
 OBJECTIVE_INDICATORS = {
     "Time to resolve a support request": "time-to-resolve",
     "Resolve at first contact": "fcr-phone",
@@ -253,35 +264,23 @@ def create_indicators(*, seed: int, today: date) -> int:
     quality = User.objects.filter(username="quality").first()
     created = 0
     for number, spec in enumerate(INDICATORS):
-        code, name, kind, group, computation, grain, chart, scope, unit, direction = spec[:10]
-        thresholds, description = spec[10], spec[11]
+        code, direction, thresholds = spec[0], spec[9], spec[10]
         if Indicator.objects.filter(code=code).exists():
             continue
         target, amber, red = thresholds or (None, None, None)
         owner = quality if number % 3 == 0 or not owners else owners[number % len(owners)]
-        services.indicator_create(
-            code=code,
-            name=name,
-            description=description,
-            kind=kind,
-            stakeholder_group=group,
-            computation=computation,
-            grain=grain,
-            chart_type=chart,
-            unit=unit,
-            direction=direction,
-            target=target,
-            amber_threshold=amber,
-            red_threshold=red,
-            owner=owner,
-            # Limits from the first quarter of weeks or half-year of months: before the bad spell.
-            baseline_periods=12 if grain == "week" else 6,
-            **_scope(scope),
-            **(CONTRACT_DEFINITION if code in CONTRACT_RATIOS else {}),
-        )
+        if code in TARGET_REVISIONS and thresholds:
+            # Less ambitious first: lower where higher is better, higher where lower is.
+            easier = TARGET_REVISIONS[code][0] * (-1 if direction == HIGHER else 1)
+            target, amber, red = (value + easier for value in thresholds)
+        defined = office_moment(DEFINED_DAYS_AGO - number // 3, hour=9 + number % 8)
+        with recorded_as(owner, at=defined):
+            indicator = define_indicator(spec, owner=owner, thresholds=(target, amber, red))
+        backdate(indicator, field="created_at", moment=defined)
         created += 1
     if not created:
         return 0
+    revise_targets(quality)
     rng = random.Random(seed)  # noqa: S311 - reproducible demo data, not secrets
     indicators = {indicator.code: indicator for indicator in Indicator.objects.all()}
     Observation.objects.bulk_create(
@@ -290,13 +289,59 @@ def create_indicators(*, seed: int, today: date) -> int:
         for row in rows
     )
     _annotate(indicators, today, quality)
-    for statement, code in OBJECTIVE_INDICATORS.items():
-        QualityObjective.objects.filter(statement=statement, indicator=None).update(
-            indicator=indicators[code]
-        )
+    with recorded_as(quality, at=office_moment(LINKED_DAYS_AGO, hour=16)):
+        for objective in QualityObjective.objects.filter(
+            statement__in=OBJECTIVE_INDICATORS, indicator=None
+        ):
+            journey_services.objective_update(
+                objective=objective, indicator=indicators[OBJECTIVE_INDICATORS[objective.statement]]
+            )
     for leading, lagging in DECLARED_DRIVERS:
         services.driver_declare(leading=indicators[leading], lagging=indicators[lagging])
     return created
+
+
+def define_indicator(
+    spec: tuple[Any, ...], *, owner: User | None, thresholds: tuple[Any, Any, Any]
+) -> Indicator:
+    """Define one indicator of the spec, with the thresholds given."""
+    code, name, kind, group, computation, grain, chart, scope, unit, direction = spec[:10]
+    description = spec[11]
+    target, amber, red = thresholds
+    return services.indicator_create(
+        code=code,
+        name=name,
+        description=description,
+        kind=kind,
+        stakeholder_group=group,
+        computation=computation,
+        grain=grain,
+        chart_type=chart,
+        unit=unit,
+        direction=direction,
+        target=target,
+        amber_threshold=amber,
+        red_threshold=red,
+        owner=owner,
+        # Limits from the first quarter of weeks or half-year of months: before the bad spell.
+        baseline_periods=12 if grain == "week" else 6,
+        **_scope(scope),
+        **(CONTRACT_DEFINITION if code in CONTRACT_RATIOS else {}),
+    )
+
+
+def revise_targets(by: User | None) -> None:
+    """Set the targets the management review revised, each on its day, in the history."""
+    specs = {spec[0]: spec for spec in INDICATORS}
+    for code, (_easier, days_ago) in TARGET_REVISIONS.items():
+        target, amber, red = specs[code][10]
+        with recorded_as(by, at=office_moment(days_ago, hour=15)):
+            services.indicator_update(
+                indicator=Indicator.objects.get(code=code),
+                target=target,
+                amber_threshold=amber,
+                red_threshold=red,
+            )
 
 
 def _annotate(indicators: dict[str, Indicator], today: date, user: User | None) -> None:
@@ -319,11 +364,12 @@ def _annotate(indicators: dict[str, Indicator], today: date, user: User | None) 
         source_key="demo:late-shift",
         user=user,
     )
-    LimitSegment.objects.get_or_create(
-        indicator=indicators["callpoint-answer-time"],
-        starts_on=staffing,
-        defaults={"reason": "Late shift standardised after the PDCA cycle", "created_by": user},
-    )
+    with recorded_as(user, at=office_moment(STAFFING_DAYS_AGO - 7, hour=11)):
+        LimitSegment.objects.get_or_create(
+            indicator=indicators["callpoint-answer-time"],
+            starts_on=staffing,
+            defaults={"reason": "Late shift standardised after the PDCA cycle", "created_by": user},
+        )
     services.annotation_upsert(
         indicator=indicators["callpoint-answer-time"],
         starts_on=staffing,

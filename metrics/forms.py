@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.validation import validate_date_in_range
 from feedback.forms import person_label, staff_choices, touchpoint_label, touchpoints
 from journeys.models import Journey
 from stakeholders.constants import StakeholderGroup
@@ -194,14 +195,18 @@ class AnnotationForm(forms.Form):
         initial=Annotation.Kind.NOTE,
     )
     starts_on = forms.DateField(
-        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("Date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[validate_date_in_range],
     )
     ends_on = forms.DateField(
         label=_("Until (optional)"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[validate_date_in_range],
         help_text=_("With an end date the note is a shaded range."),
     )
+
     link = forms.CharField(
         label=_("Link (optional)"),
         max_length=300,

@@ -109,8 +109,9 @@ def indicator_by_code(code: str) -> QuerySet[Indicator]:
 
 
 def runs_recent() -> QuerySet[RecomputeRun]:
-    """Return the recompute runs, newest first, with the indicator and requester joined."""
-    return RecomputeRun.objects.select_related("indicator", "requested_by").order_by(
+    """Return the recompute runs, newest first, with the indicator, the requester and the run
+    that took an interrupted one over joined."""
+    return RecomputeRun.objects.select_related("indicator", "requested_by", "resumed_by").order_by(
         "-started_at", "-id"
     )
 

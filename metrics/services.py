@@ -16,8 +16,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.audit import delete_controlled
 from core.exceptions import ApplicationError
 from core.saving import UNCHANGED, Unchanged, given, validated_save
+from core.validation import validate_record_date
 from journeys.models import Journey, Touchpoint
 from stakeholders.models import CustomerSegment, Partner
 
@@ -254,9 +256,10 @@ def indicator_bulk_recompute(*, indicators: Iterable[Indicator], by: User) -> Re
 
 
 @transaction.atomic
-def indicator_delete(*, indicator: Indicator) -> None:
-    """Delete an indicator with its observations, snapshots, annotations and drivers."""
-    indicator.delete()
+def indicator_delete(*, indicator: Indicator, by: User) -> None:
+    """Delete an indicator with its observations, snapshots, annotations and drivers
+    (administrators only: others retire it)."""
+    delete_controlled(instance=indicator, by=by)
 
 
 def _observation_rows(rows: Iterable[Mapping[str, Any]]) -> list[tuple[date, float, float | None]]:
@@ -275,6 +278,15 @@ def _observation_rows(rows: Iterable[Mapping[str, Any]]) -> list[tuple[date, flo
                 _("Row %(row)d: period must be a date as YYYY-MM-DD.") % {"row": position}
             )
             continue
+        try:
+            validate_record_date(period)
+        except ValidationError as error:
+            errors.append(
+                _("Row %(row)d: period: %(reason)s")
+                % {"row": position, "reason": " ".join(error.messages)}
+            )
+            continue
+
         try:
             value = float(row["value"])
             n = None if row.get("n") in (None, "") else float(row["n"])

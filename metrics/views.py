@@ -16,6 +16,7 @@ from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.audit import history_panel
 from core.forms import service_errors
 from core.pagination import page_of
 from core.roles import acting_user
@@ -42,6 +43,11 @@ LAGS = range(4)  # drivers are correlated at lags 0-3 periods
 def _plotly_src() -> str:
     """Return the URL of the vendored plotly.js bundle (settings.PLOTLY_JS)."""
     return static(settings.PLOTLY_JS)
+
+
+def _plotly_css() -> str:
+    """Return the URL of plotly.js's stylesheet (settings.PLOTLY_CSS), linked, not injected."""
+    return static(settings.PLOTLY_CSS)
 
 
 # The list ---------------------------------------------------------------------------------------
@@ -185,6 +191,8 @@ def _render_detail(
             "open_form": next(iter(bound), ""),
             "can": can,
             "plotly_src": _plotly_src(),
+            "plotly_css": _plotly_css(),
+            "history": history_panel(indicator),
         },
         status=400 if bound else 200,
     )

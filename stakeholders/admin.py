@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import WrittenByServices
+from core.admin import ControlledAdmin, WrittenByServices
 
 from .models import Customer, CustomerActivity, CustomerSegment, Department, Partner
 
@@ -17,7 +17,7 @@ class DepartmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Partner)
-class PartnerAdmin(SimpleHistoryAdmin):
+class PartnerAdmin(ControlledAdmin, SimpleHistoryAdmin):
     list_display = ["name", "kind", "status", "selection_score"]
     list_filter = ["kind", "status"]
     search_fields = ["name", "contact_name"]

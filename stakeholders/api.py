@@ -10,6 +10,9 @@ from django_filters import rest_framework as filters
 from rest_framework import serializers, viewsets
 from rest_framework.serializers import BaseSerializer
 
+from core.roles import acting_user
+from core.validation import validate_date_in_range
+
 from . import selectors, services
 from .models import Customer, CustomerActivity, CustomerSegment, Department, Partner
 
@@ -110,7 +113,7 @@ class PartnerViewSet(viewsets.ModelViewSet[Partner]):
         services.partner_update(partner=serializer.instance, **serializer.validated_data)
 
     def perform_destroy(self, instance: Partner) -> None:
-        services.partner_delete(partner=instance)
+        services.partner_delete(partner=instance, by=acting_user(self.request))
 
 
 # Customer segments ----------------------------------------------------------------------------
@@ -217,8 +220,13 @@ class CustomerActivitySerializer(serializers.ModelSerializer[CustomerActivity]):
 class CustomerActivityFilter(filters.FilterSet):
     """Filter activity by customer, kind and a time range."""
 
-    occurred_after = filters.IsoDateTimeFilter(field_name="occurred_at", lookup_expr="gte")
-    occurred_before = filters.IsoDateTimeFilter(field_name="occurred_at", lookup_expr="lt")
+    occurred_after = filters.IsoDateTimeFilter(
+        field_name="occurred_at", lookup_expr="gte", validators=[validate_date_in_range]
+    )
+    occurred_before = filters.IsoDateTimeFilter(
+        field_name="occurred_at", lookup_expr="lt", validators=[validate_date_in_range]
+    )
+
     customer_reference = filters.CharFilter(field_name="customer__external_reference")
 
     class Meta:

@@ -11,9 +11,21 @@ class StakeholdersConfig(AppConfig):
     verbose_name = _("Stakeholders")
 
     def ready(self) -> None:
+        from core import audit
         from core.navigation import NavItem, register
 
         from . import importers  # noqa: F401 - registers the importers of this app
+        from .models import Partner
+
+        audit.register(
+            audit.ControlledRecord(
+                key="partner",
+                model=Partner,
+                permission="stakeholders.view_partner",
+                visible=lambda user: Partner.objects.all(),
+                retire=_("set its status to Ended instead; an ended partner stays on record."),
+            )
+        )
 
         # One menu entry: departments, partners and segments are tabs of the stakeholder map.
         register(

@@ -24,6 +24,9 @@ from django.db import connection, transaction
 from django.db.models import DateTimeField, Field, Model
 from django.utils import timezone
 
+from core.demo import office_moment
+from core.history import recorded_as
+
 from . import services
 from .contracts import add_months
 from .models import Customer, CustomerActivity, CustomerSegment, Department, Partner
@@ -87,6 +90,24 @@ PARTNERS: list[dict[str, Any]] = [
     },
 ]
 
+# Each partner's story in its history: (days ago it was signed up, and for a partner whose terms
+# changed since, what it was signed up with and how many days ago the quality manager changed it).
+# SwiftParcel went on probation, its reliability marked down, in the middle of its bad spell.
+PARTNER_STORIES: dict[str, tuple[int, dict[str, Any], int]] = {
+    "SwiftParcel": (
+        760,
+        {"status": Partner.Status.ACTIVE, "reliability_score": 4, "customer_impact_score": 4},
+        150,
+    ),
+    "CallPoint Contact Centres": (
+        690,
+        {"quality_expectations": "80% of calls answered within 30 seconds; first-contact "
+         "resolution of 70%; complaints logged in LoyaltyQMS the same day."},
+        300,
+    ),
+    "PayFlow": (610, {}, 0),
+}  # fmt: skip
+
 SEGMENTS = [
     ("Households", "Home owners buying and running heat pumps, thermostats and batteries.", 0.70),
     (
@@ -145,6 +166,18 @@ SPELL_DAYS_AGO = (200, 90)
 SPELL_RENEWAL_DIP = 0.05
 
 
+def create_partner(fields: dict[str, Any], *, by: User | None) -> Partner:
+    """Sign the partner up as its story says, then change what changed since, in its history."""
+    signed_up, first_terms, changed_days_ago = PARTNER_STORIES.get(fields["name"], (0, {}, 0))
+    with recorded_as(by, at=office_moment(signed_up, hour=11)):
+        partner = services.partner_create(**{**fields, **first_terms})
+    if first_terms:
+        changed = {name: fields[name] for name in first_terms}
+        with recorded_as(by, at=office_moment(changed_days_ago, hour=15, minute=20)):
+            services.partner_update(partner=partner, **changed)
+    return partner
+
+
 def _lead(username: str) -> User | None:
     return User.objects.filter(username=username).first()
 
@@ -170,9 +203,10 @@ def load(*, seed: int) -> dict[str, int]:
             lead = leads[index % len(leads)] if leads else None
             services.department_create(name=name, description=description, lead=lead)
             created["departments"] += 1
+    quality = User.objects.filter(username="quality").first()
     for fields in PARTNERS:
         if not Partner.objects.filter(name=fields["name"]).exists():
-            services.partner_create(**fields)
+            create_partner(fields, by=quality)
             created["partners"] += 1
     for name, description, _share in SEGMENTS:
         if not CustomerSegment.objects.filter(name=name).exists():

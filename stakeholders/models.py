@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from core.changes import Source as ChangeSource
 from core.changes import TracksChanges
+from core.validation import BoundedTextField, validate_record_date
 
 from .constants import SCORE_MAX, SCORE_MIN, SELECTION_WEIGHTS
 
@@ -27,7 +28,7 @@ class Department(models.Model):
         blank=True,
         related_name="led_departments",
     )
-    description = models.TextField(_("description"), blank=True)
+    description = BoundedTextField(_("description"), blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -69,7 +70,7 @@ class Partner(models.Model):
         _("customer impact (1-5)"), validators=SCORE_VALIDATORS
     )
     cost_score = models.PositiveSmallIntegerField(_("cost (1-5)"), validators=SCORE_VALIDATORS)
-    quality_expectations = models.TextField(_("jointly agreed quality expectations"), blank=True)
+    quality_expectations = BoundedTextField(_("jointly agreed quality expectations"), blank=True)
     contact_name = models.CharField(_("contact name"), max_length=120, blank=True)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
@@ -106,7 +107,7 @@ class CustomerSegment(models.Model):
     """A group of customers with similar needs, for whom journeys are designed."""
 
     name = models.CharField(_("name"), max_length=120, unique=True)
-    description = models.TextField(_("description"), blank=True)
+    description = BoundedTextField(_("description"), blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -129,7 +130,7 @@ class Customer(models.Model):
         blank=True,
         related_name="customers",
     )
-    first_seen = models.DateField(_("first seen"))
+    first_seen = models.DateField(_("first seen"), validators=[validate_record_date])
     # Contract businesses: the churn and retention indicators count a contract as in force for
     # its term after each purchase or renewal. Empty for customers without a contract.
     contract_type = models.CharField(
@@ -170,7 +171,8 @@ class CustomerActivity(TracksChanges, models.Model):
     customer = models.ForeignKey(
         Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="activities"
     )
-    occurred_at = models.DateTimeField(_("occurred"))
+    occurred_at = models.DateTimeField(_("occurred"), validators=[validate_record_date])
+
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     amount = models.DecimalField(
         _("amount"), max_digits=12, decimal_places=2, null=True, blank=True

@@ -9,6 +9,7 @@ from django.db.models import Min, Model, ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.audit import delete_controlled
 from core.changes import Source, changes_record_range, local_day
 from core.exceptions import ApplicationError
 from core.saving import UNCHANGED, Unchanged, given, validated_save
@@ -213,9 +214,10 @@ def department_delete(*, department: Department) -> None:
 
 
 @transaction.atomic
-def partner_delete(*, partner: Partner) -> None:
-    """Delete a partner that owns no touchpoint (end the partnership instead while it does)."""
-    _delete_unless_in_use(partner)
+def partner_delete(*, partner: Partner, by: User) -> None:
+    """Delete a partner that owns no touchpoint (administrators only: others end the
+    partnership)."""
+    delete_controlled(instance=partner, by=by)
 
 
 @transaction.atomic

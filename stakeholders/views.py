@@ -15,8 +15,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.audit import history_panel
 from core.forms import service_errors
-from core.history import history_entries
 from core.pagination import page_of
 
 from . import selectors, services
@@ -239,7 +239,7 @@ def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "partner": partner,
             "scores": _scores(partner),
             "touchpoints": selectors.touchpoints_owned_by(partner),
-            "history": history_entries(partner, limit=20),
+            "history": history_panel(partner),
         },
     )
 

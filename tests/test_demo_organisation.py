@@ -4,23 +4,27 @@ Every check that needs the whole demo lives here, so that the suite loads it onc
 """
 
 import re
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
+from django.utils import timezone
 
+from core.audit import all_records
 from core.demo import DEMO_PASSWORD
 from feedback.demo.texts import complaint_wording, idea_wording
 from feedback.demo.voice_texts import insight_themes, survey_wording
 from feedback.models import Complaint, ImprovementIdea, SurveyResponse, Theme
 from journeys.demo import GET_SUPPORT
-from journeys.models import Journey, Touchpoint
+from journeys.models import Journey, QualityObjective, Touchpoint
 from journeys.selectors import journey_list
 from metrics.models import Alert, Indicator, Snapshot
 from metrics.periods import open_period
 from metrics.series import status_of
 from stakeholders.models import Department, Partner
+from tests.core.test_audit_trail import changed, newest
 from tests.core.test_demo import run_demo, snapshot
 
 pytestmark = pytest.mark.django_db
@@ -200,3 +204,21 @@ def test_demo_contract_churn_is_plausible_for_yearly_contracts(indicators: list[
     assert all(0.4 <= value <= 2.0 for value in values), values
     assert 0.8 <= sum(values) / len(values) <= 1.5
     assert all(kept[item.period] == pytest.approx(100 - (item.value or 0)) for item in complete)
+
+
+def test_the_demo_fills_every_controlled_records_history(demo_organisation: str) -> None:
+    """A newcomer sees real trails: every record created by a named person in the past, and
+    later changes on partners, journeys, objectives, indicators, complaints and ideas."""
+    now = timezone.now()
+    for record in all_records():
+        model = record.model
+        created = model.history.filter(history_type="+")  # type: ignore[attr-defined]
+        assert created.count() == model._default_manager.count(), model
+        assert not created.filter(history_user=None).exists(), model
+        assert not created.filter(history_date__gt=now).exists(), model
+        if model not in (Complaint, ImprovementIdea):  # set up before the year of feedback
+            assert not created.filter(history_date__gt=now - timedelta(days=300)).exists(), model
+    for model in (Partner, Journey, QualityObjective, Indicator, Complaint, ImprovementIdea):
+        assert model.history.filter(history_type="~").exists(), model
+    swiftparcel = Partner.objects.get(name="SwiftParcel")
+    assert changed(newest(swiftparcel))["status"] == ("Active", "Probation")

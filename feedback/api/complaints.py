@@ -15,10 +15,11 @@ from rest_framework.response import Response
 from core.api import ReadBackMixin
 from core.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from core.roles import acting_user
+from core.validation import ID_DIGITS, LONG_TEXT, MAX_ID
 
 from .. import selectors, services
 from ..models import Complaint, ComplaintEvent, Severity
-from .permissions import MayManageComplaints, MayReadComplaints
+from .permissions import MayActOnComplaints, MayManageComplaints
 from .validation import _valid
 
 User = get_user_model()
@@ -50,6 +51,13 @@ class ComplaintSerializer(serializers.ModelSerializer[Complaint]):
         allow_blank=True,
         read_only=True,
         help_text="State of the running SLA clock; blank once responded.",
+    )
+    # Blank until a root cause is recorded, like sla_state: declared so, as the model stores it.
+    root_cause_category = serializers.ChoiceField(
+        choices=Complaint.RootCause.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="The fishbone (6M) category of the root cause; blank until one is recorded.",
     )
 
     class Meta:
@@ -155,15 +163,15 @@ class ComplaintQueueParameters(serializers.Serializer):
         choices=[("open", "Open (not closed)"), *Complaint.Status.choices], required=False
     )
     severity = serializers.ChoiceField(choices=Severity.choices, required=False)
-    journey = serializers.IntegerField(required=False)
-    touchpoint = serializers.IntegerField(required=False)
+    journey = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    touchpoint = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     owner = serializers.RegexField(
-        r"^(department|partner):\d+$",
+        rf"^(department|partner):{ID_DIGITS}$",
         required=False,
         help_text='The owner at logging, as "department:<id>" or "partner:<id>".',
     )
     assignee = serializers.RegexField(
-        r"^(none|\d+)$", required=False, help_text='A user id, or "none" for unassigned.'
+        rf"^(none|{ID_DIGITS})$", required=False, help_text='A user id, or "none" for unassigned.'
     )
     sla = serializers.ChoiceField(
         choices=[
@@ -174,27 +182,31 @@ class ComplaintQueueParameters(serializers.Serializer):
         required=False,
     )
     search = serializers.CharField(
-        required=False, help_text="Part of the reference or description, or a customer reference."
+        required=False,
+        max_length=100,
+        help_text="Part of the reference or description, or a customer reference.",
     )
 
 
 class ComplaintNoteSerializer(serializers.Serializer):
     """An optional note recorded on the timeline with the step."""
 
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=LONG_TEXT)
 
 
 class ComplaintRootCauseSerializer(serializers.Serializer):
     """The root cause found during investigation: a fishbone "6M" category and notes."""
 
     root_cause_category = serializers.ChoiceField(choices=Complaint.RootCause.choices)
-    root_cause = serializers.CharField(required=False, allow_blank=True, default="")
+    root_cause = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=LONG_TEXT
+    )
 
 
 class ComplaintResponseSerializer(serializers.Serializer):
     """The decision communicated to the customer."""
 
-    decision = serializers.CharField(allow_blank=True)
+    decision = serializers.CharField(allow_blank=True, max_length=LONG_TEXT)
 
 
 class ComplaintClosureSerializer(serializers.Serializer):
@@ -214,7 +226,7 @@ class ComplaintClosureSerializer(serializers.Serializer):
 class ComplaintReopeningSerializer(serializers.Serializer):
     """Why a responded or closed complaint is reopened."""
 
-    reason = serializers.CharField(allow_blank=True)
+    reason = serializers.CharField(allow_blank=True, max_length=LONG_TEXT)
 
 
 class ComplaintAssignmentSerializer(serializers.Serializer):
@@ -227,7 +239,7 @@ class ComplaintBulkAssignmentSerializer(serializers.Serializer):
     """Several open complaints and the one person to assign them all to."""
 
     complaints = serializers.ListField(
-        child=serializers.IntegerField(), min_length=1, max_length=500
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), min_length=1, max_length=500
     )
     assignee = serializers.PrimaryKeyRelatedField(queryset=User.objects.all())
 
@@ -235,7 +247,7 @@ class ComplaintBulkAssignmentSerializer(serializers.Serializer):
 class ComplaintCommentSerializer(serializers.Serializer):
     """A comment for the complaint's timeline."""
 
-    text = serializers.CharField(allow_blank=True)
+    text = serializers.CharField(allow_blank=True, max_length=LONG_TEXT)
 
 
 COMPLAINT_ANSWER = OpenApiResponse(ComplaintSerializer, description="The updated complaint.")
@@ -306,7 +318,7 @@ class ComplaintViewSet(
         return Response(ComplaintEventSerializer(events, many=True).data)
 
     @extend_schema(request=ComplaintNoteSerializer, responses=COMPLAINT_ANSWER)
-    @action(detail=True, methods=["post"], permission_classes=[MayReadComplaints])
+    @action(detail=True, methods=["post"], permission_classes=[MayActOnComplaints])
     def acknowledge(self, request: Request, pk: str) -> Response:
         """Acknowledge receipt to the customer; stops the acknowledgement clock."""
         complaint = self.get_object()
@@ -317,7 +329,7 @@ class ComplaintViewSet(
         return self.answer(complaint)
 
     @extend_schema(request=ComplaintNoteSerializer, responses=COMPLAINT_ANSWER)
-    @action(detail=True, methods=["post"], permission_classes=[MayReadComplaints])
+    @action(detail=True, methods=["post"], permission_classes=[MayActOnComplaints])
     def investigate(self, request: Request, pk: str) -> Response:
         """Start investigating the complaint."""
         complaint = self.get_object()
@@ -329,7 +341,10 @@ class ComplaintViewSet(
 
     @extend_schema(request=ComplaintRootCauseSerializer, responses=COMPLAINT_ANSWER)
     @action(
-        detail=True, methods=["post"], url_path="root-cause", permission_classes=[MayReadComplaints]
+        detail=True,
+        methods=["post"],
+        url_path="root-cause",
+        permission_classes=[MayActOnComplaints],
     )
     def root_cause(self, request: Request, pk: str) -> Response:
         """Record the root cause found during investigation."""
@@ -344,7 +359,7 @@ class ComplaintViewSet(
         return self.answer(complaint)
 
     @extend_schema(request=ComplaintResponseSerializer, responses=COMPLAINT_ANSWER)
-    @action(detail=True, methods=["post"], permission_classes=[MayReadComplaints])
+    @action(detail=True, methods=["post"], permission_classes=[MayActOnComplaints])
     def respond(self, request: Request, pk: str) -> Response:
         """Record the decision communicated to the customer; stops the resolution clock."""
         complaint = self.get_object()
@@ -355,7 +370,7 @@ class ComplaintViewSet(
         return self.answer(complaint)
 
     @extend_schema(request=ComplaintClosureSerializer, responses=COMPLAINT_ANSWER)
-    @action(detail=True, methods=["post"], permission_classes=[MayReadComplaints])
+    @action(detail=True, methods=["post"], permission_classes=[MayActOnComplaints])
     def close(self, request: Request, pk: str) -> Response:
         """Close the complaint with whether the customer accepted the response."""
         complaint = self.get_object()
@@ -370,7 +385,7 @@ class ComplaintViewSet(
         return self.answer(complaint)
 
     @extend_schema(request=ComplaintReopeningSerializer, responses=COMPLAINT_ANSWER)
-    @action(detail=True, methods=["post"], permission_classes=[MayReadComplaints])
+    @action(detail=True, methods=["post"], permission_classes=[MayActOnComplaints])
     def reopen(self, request: Request, pk: str) -> Response:
         """Reopen a responded or closed complaint for further investigation."""
         complaint = self.get_object()
@@ -381,7 +396,7 @@ class ComplaintViewSet(
         return self.answer(complaint)
 
     @extend_schema(request=ComplaintAssignmentSerializer, responses=COMPLAINT_ANSWER)
-    @action(detail=True, methods=["post"], permission_classes=[MayReadComplaints])
+    @action(detail=True, methods=["post"], permission_classes=[MayActOnComplaints])
     def assign(self, request: Request, pk: str) -> Response:
         """Assign the complaint to a person, who is told by e-mail."""
         complaint = self.get_object()
@@ -392,7 +407,7 @@ class ComplaintViewSet(
         return self.answer(complaint)
 
     @extend_schema(request=ComplaintNoteSerializer, responses=COMPLAINT_ANSWER)
-    @action(detail=True, methods=["post"], permission_classes=[MayReadComplaints])
+    @action(detail=True, methods=["post"], permission_classes=[MayActOnComplaints])
     def escalate(self, request: Request, pk: str) -> Response:
         """Hand the complaint to quality managers, who are told by e-mail."""
         complaint = self.get_object()
@@ -401,7 +416,7 @@ class ComplaintViewSet(
         return self.answer(complaint)
 
     @extend_schema(request=ComplaintCommentSerializer, responses={201: ComplaintEventSerializer})
-    @action(detail=True, methods=["post"], permission_classes=[MayReadComplaints])
+    @action(detail=True, methods=["post"], permission_classes=[MayActOnComplaints])
     def comments(self, request: Request, pk: str) -> Response:
         """Add a comment to the complaint's timeline."""
         complaint = self.get_object()

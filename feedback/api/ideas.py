@@ -13,10 +13,11 @@ from rest_framework.serializers import BaseSerializer
 
 from core.api import ReadBackMixin
 from core.roles import acting_user
+from core.validation import LONG_TEXT
 
 from .. import selectors, services
 from ..models import IdeaEvent, ImprovementIdea
-from .permissions import IdeaVotePermissions, MayReadIdeas
+from .permissions import IdeaVotePermissions, MayReviewIdeas
 from .validation import _valid
 
 
@@ -83,19 +84,21 @@ class IdeaEventSerializer(serializers.ModelSerializer[IdeaEvent]):
 class IdeaAcceptanceSerializer(serializers.Serializer):
     """Why the idea is accepted (optional)."""
 
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=LONG_TEXT
+    )
 
 
 class IdeaDeclineSerializer(serializers.Serializer):
     """Why the idea is declined, for its submitter."""
 
-    reason = serializers.CharField(allow_blank=True)
+    reason = serializers.CharField(allow_blank=True, max_length=LONG_TEXT)
 
 
 class IdeaNoteSerializer(serializers.Serializer):
     """An optional note on how the idea was implemented."""
 
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=LONG_TEXT)
 
 
 class IdeaFilter(filters.FilterSet):
@@ -140,7 +143,7 @@ class IdeaViewSet(
         return Response(IdeaEventSerializer(events, many=True).data)
 
     @extend_schema(request=None, responses=IDEA_ANSWER)
-    @action(detail=True, methods=["post"], permission_classes=[MayReadIdeas])
+    @action(detail=True, methods=["post"], permission_classes=[MayReviewIdeas])
     def review(self, request: Request, pk: str) -> Response:
         """Take the idea into review."""
         idea = self.get_object()
@@ -148,7 +151,7 @@ class IdeaViewSet(
         return self.answer(idea)
 
     @extend_schema(request=IdeaAcceptanceSerializer, responses=IDEA_ANSWER)
-    @action(detail=True, methods=["post"], permission_classes=[MayReadIdeas])
+    @action(detail=True, methods=["post"], permission_classes=[MayReviewIdeas])
     def accept(self, request: Request, pk: str) -> Response:
         """Accept the idea: it becomes a candidate for a PDCA cycle."""
         idea = self.get_object()
@@ -157,7 +160,7 @@ class IdeaViewSet(
         return self.answer(idea)
 
     @extend_schema(request=IdeaDeclineSerializer, responses=IDEA_ANSWER)
-    @action(detail=True, methods=["post"], permission_classes=[MayReadIdeas])
+    @action(detail=True, methods=["post"], permission_classes=[MayReviewIdeas])
     def decline(self, request: Request, pk: str) -> Response:
         """Decline the idea with the reason its submitter will read."""
         idea = self.get_object()
@@ -166,7 +169,7 @@ class IdeaViewSet(
         return self.answer(idea)
 
     @extend_schema(request=IdeaNoteSerializer, responses=IDEA_ANSWER)
-    @action(detail=True, methods=["post"], permission_classes=[MayReadIdeas])
+    @action(detail=True, methods=["post"], permission_classes=[MayReviewIdeas])
     def implement(self, request: Request, pk: str) -> Response:
         """Mark the accepted idea as implemented."""
         idea = self.get_object()

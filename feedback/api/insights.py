@@ -11,6 +11,7 @@ from rest_framework.serializers import BaseSerializer
 
 from core.api import ReadBackMixin
 from core.roles import acting_user
+from core.validation import ID_DIGITS, MAX_ID, validate_date_in_range
 from journeys.models import Touchpoint
 
 from .. import selectors, services
@@ -123,23 +124,27 @@ class InsightTaggingSerializer(serializers.Serializer):
 class InsightParameters(serializers.Serializer):
     """The insights page's search and filters, as query parameters."""
 
-    search = serializers.CharField(required=False, help_text="Part of the text.")
+    search = serializers.CharField(required=False, max_length=100, help_text="Part of the text.")
     # A declared field named like Field.source: DRF takes it as a field, mypy as the attribute.
     source = serializers.ChoiceField(  # type: ignore[assignment]
         choices=Insight.Source.choices, required=False
     )
     theme = serializers.RegexField(
-        r"^(untagged|\d+)$",
+        rf"^(untagged|{ID_DIGITS})$",
         required=False,
         help_text='A theme id, or "untagged" for insights without a theme.',
     )
-    touchpoint = serializers.IntegerField(required=False)
-    journey = serializers.IntegerField(required=False)
+    touchpoint = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    journey = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     date_from = serializers.DateField(
-        required=False, help_text="From this day (organisation time zone)."
+        required=False,
+        validators=[validate_date_in_range],
+        help_text="From this day (organisation time zone).",
     )
     date_to = serializers.DateField(
-        required=False, help_text="Up to and including this day (organisation time zone)."
+        required=False,
+        validators=[validate_date_in_range],
+        help_text="Up to and including this day (organisation time zone).",
     )
 
 

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -11,6 +12,7 @@ from rest_framework.response import Response
 
 from core.api import ReadBackMixin
 from core.roles import acting_user
+from core.validation import LONG_TEXT, validate_date_in_range, validate_record_date
 
 from .. import selectors, services
 from ..models import ITEM_SCORE_MAX, Audit, AuditItemScore, ChecklistItem, ChecklistTemplate
@@ -50,7 +52,12 @@ class ChecklistFilter(filters.FilterSet):
 
 
 def _pairs(items: list[dict[str, Any]]) -> list[tuple[str, int]]:
-    return [(item["text"], item["weight"]) for item in items]
+    """Return the items as (text, weight) pairs; an item without a weight weighs 1 (the model's
+    default, as on the page). A PATCH leaves every nested field optional: the text is checked."""
+    if any("text" not in item for item in items):
+        raise serializers.ValidationError({"items": [_("Every item needs its text.")]})
+    default = ChecklistItem._meta.get_field("weight").get_default()
+    return [(item["text"], item.get("weight", default)) for item in items]
 
 
 class ChecklistViewSet(
@@ -152,24 +159,30 @@ class AuditRecordingSerializer(serializers.Serializer):
     """A visit to record: the checklist, the date, notes and a score for every item."""
 
     template = serializers.PrimaryKeyRelatedField(queryset=ChecklistTemplate.objects.all())
-    visited_on = serializers.DateField()
-    notes = serializers.CharField(required=False, allow_blank=True, default="")
+    visited_on = serializers.DateField(validators=[validate_record_date])
+    notes = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=LONG_TEXT
+    )
     item_scores = AuditItemInputSerializer(many=True)
 
 
 class AuditCorrectionSerializer(serializers.Serializer):
     """Corrections to an audit; item scores, when sent, replace all the old ones."""
 
-    visited_on = serializers.DateField(required=False)
-    notes = serializers.CharField(required=False, allow_blank=True)
+    visited_on = serializers.DateField(required=False, validators=[validate_record_date])
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=LONG_TEXT)
     item_scores = AuditItemInputSerializer(many=True, required=False)
 
 
 class AuditFilter(filters.FilterSet):
     """Filter audits by touchpoint, checklist, auditor and visit dates."""
 
-    date_from = filters.DateFilter(field_name="visited_on", lookup_expr="gte")
-    date_to = filters.DateFilter(field_name="visited_on", lookup_expr="lte")
+    date_from = filters.DateFilter(
+        field_name="visited_on", lookup_expr="gte", validators=[validate_date_in_range]
+    )
+    date_to = filters.DateFilter(
+        field_name="visited_on", lookup_expr="lte", validators=[validate_date_in_range]
+    )
 
     class Meta:
         model = Audit

@@ -21,10 +21,21 @@ class HoldsPermission(BasePermission):
         return bool(user and user.is_authenticated and user.has_perm(self.permission))
 
 
-class MayReadComplaints(HoldsPermission):
-    """Let anyone who reads complaints ask for a step; the service decides whether they may."""
+class MayActOnComplaints(BasePermission):
+    """Let those who act on complaints ask for a step: frontline staff on their own (they log
+    complaints), quality managers on any. The service decides on the complaint at hand; anyone
+    else (executives read) is refused before the request body is looked at."""
 
-    permission = "feedback.view_complaint"
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        user = request.user
+        return bool(
+            user
+            and user.is_authenticated
+            and (
+                user.has_perm("feedback.add_complaint")
+                or user.has_perm("feedback.manage_complaints")
+            )
+        )
 
 
 class MayManageComplaints(HoldsPermission):
@@ -33,10 +44,10 @@ class MayManageComplaints(HoldsPermission):
     permission = "feedback.manage_complaints"
 
 
-class MayReadIdeas(HoldsPermission):
-    """Let anyone who reads ideas ask for a decision; the service decides whether they may."""
+class MayReviewIdeas(HoldsPermission):
+    """Let only those who review ideas (quality managers) decide on one."""
 
-    permission = "feedback.view_improvementidea"
+    permission = "feedback.review_ideas"
 
 
 class MayChangeSeverityPolicies(HoldsPermission):

@@ -74,6 +74,7 @@ class SeverityPolicyViewSet(
         methods=["post"],
         url_path="frontline-limit",
         permission_classes=[MayChangeSeverityPolicies],
+        pagination_class=None,  # every policy, as a plain list (there are four)
     )
     def frontline_limit(self, request: Request) -> Response:
         """Let frontline staff resolve their own complaints up to a severity (null: not at all)."""

@@ -11,12 +11,12 @@ from typing import Any
 from django.db.models import QuerySet
 from django.urls import reverse
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.serializers import BaseSerializer
 
-from core.exceptions import ApplicationError
 from core.roles import acting_user
+from core.validation import validate_date_in_range, validate_record_date
 
 from .. import selectors, services
 from ..models import Survey, SurveyResponse
@@ -113,12 +113,7 @@ class SurveyViewSet(viewsets.ModelViewSet[Survey]):
         )
 
     def perform_destroy(self, instance: Survey) -> None:
-        if instance.responses.exists():
-            raise ApplicationError(
-                "This survey has responses: close it (set ends_at) instead of deleting it.",
-                extra={"responses": instance.responses.count()},
-            )
-        instance.delete()
+        services.survey_delete(survey=instance, by=acting_user(self.request))
 
 
 class SurveyResponseSerializer(serializers.ModelSerializer[SurveyResponse]):
@@ -126,7 +121,7 @@ class SurveyResponseSerializer(serializers.ModelSerializer[SurveyResponse]):
     back without what it says (its score, comment and time), and is never listed."""
 
     score = serializers.IntegerField(help_text="On the survey's scale (see the survey's scale).")
-    responded_at = serializers.DateTimeField(required=False)
+    responded_at = serializers.DateTimeField(required=False, validators=[validate_record_date])
 
     class Meta:
         model = SurveyResponse
@@ -163,17 +158,29 @@ class SurveyResponseSerializer(serializers.ModelSerializer[SurveyResponse]):
         return data
 
 
+class SurveyResponseCreatedSerializer(SurveyResponseSerializer):
+    """The answer as creating it returns it: an eNPS answer's score and time are null."""
+
+    score = serializers.IntegerField(allow_null=True, help_text="Null for an eNPS answer.")
+    responded_at = serializers.DateTimeField(allow_null=True, help_text="Null for an eNPS answer.")
+
+
 class SurveyResponseFilter(filters.FilterSet):
     """Filter responses by survey, scope, channel and answer time."""
 
-    responded_after = filters.IsoDateTimeFilter(field_name="responded_at", lookup_expr="gte")
-    responded_before = filters.IsoDateTimeFilter(field_name="responded_at", lookup_expr="lt")
+    responded_after = filters.IsoDateTimeFilter(
+        field_name="responded_at", lookup_expr="gte", validators=[validate_date_in_range]
+    )
+    responded_before = filters.IsoDateTimeFilter(
+        field_name="responded_at", lookup_expr="lt", validators=[validate_date_in_range]
+    )
 
     class Meta:
         model = SurveyResponse
         fields = ["survey", "journey", "touchpoint", "channel", "customer"]
 
 
+@extend_schema_view(create=extend_schema(responses={201: SurveyResponseCreatedSerializer}))
 class SurveyResponseViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,

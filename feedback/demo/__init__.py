@@ -17,10 +17,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
 
 from core.references import next_references
 from feedback.models import (
@@ -36,7 +34,7 @@ from stakeholders.models import Customer
 
 from .complaints import TOUCHPOINT_THEMES, ComplaintPlanner
 from .handling import ComplaintDraft
-from .ideas import IdeaPlanner, idea_row, replay_idea
+from .ideas import IdeaDraft, IdeaPlanner, idea_row, replay_idea
 from .mystery_shopping import load_audits
 from .planning import DAYS, People, demo_people, trouble_window
 from .recognitions import RecognitionPlanner
@@ -83,15 +81,22 @@ def reserve_references(prefix: str, rows: Sequence[Any], moments: Sequence[datet
             row.reference = reference
 
 
-def with_history(
-    rows: Sequence[Any], model: Any, users: Sequence[User], dates: Sequence[datetime]
-) -> None:
-    """Insert rows with their "created" history record, dated and signed by their author."""
-    for row, user, moment in zip(rows, users, dates, strict=True):
-        # simple_history reads each record's author and date from these attributes.
-        row._history_user = user
-        row._history_date = moment
-    bulk_create_with_history(rows, model, batch_size=BATCH_SIZE)
+def idea_versions(drafts: Sequence[IdeaDraft]) -> None:
+    """Write each saved idea's history as its steps made it: submitted by its author, then one
+    change per decision, dated and signed like the timeline."""
+    historical = ImprovementIdea.history.model
+    rows = [
+        historical(
+            **version.fields,
+            id=draft.idea.pk,
+            history_date=version.at,
+            history_user=version.by,
+            history_type="~" if number else "+",
+        )
+        for draft in drafts
+        for number, version in enumerate(draft.versions)
+    ]
+    historical.objects.bulk_create(rows, batch_size=BATCH_SIZE)
 
 
 def complaint_versions(planned: Sequence[ComplaintDraft]) -> None:
@@ -156,12 +161,8 @@ def load_complaints(
     ideas = [draft.idea for draft in idea_drafts]
     reserve_references("IDEA", ideas, [draft.submitted_at for draft in idea_drafts])
     idea_events = [event for draft in idea_drafts for event in replay_idea(draft)]
-    with_history(
-        ideas,
-        ImprovementIdea,
-        [draft.submitted_by for draft in idea_drafts],
-        [draft.submitted_at for draft in idea_drafts],
-    )
+    ImprovementIdea.objects.bulk_create(ideas, batch_size=BATCH_SIZE)
+    idea_versions(idea_drafts)
     IdeaEvent.objects.bulk_create(idea_events, batch_size=BATCH_SIZE)
     votes = IdeaVote.objects.bulk_create(year.votes(idea_drafts), batch_size=BATCH_SIZE)
     recognitions = Recognition.objects.bulk_create(

@@ -2,12 +2,14 @@
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.contrib.auth.models import User
 
 from feedback.models import IdeaEvent, IdeaVote, ImprovementIdea
 from journeys.models import Touchpoint
 
+from .handling import Version
 from .planning import (
     DAYS,
     TROUBLE_ENDS_DAYS_AGO,
@@ -67,6 +69,7 @@ class IdeaDraft:
     duplicate_of: "IdeaDraft | None" = None
     steps: list[IdeaStep] = field(default_factory=list)
     idea: ImprovementIdea = field(init=False)
+    versions: list[Version] = field(default_factory=list)  # filled by replay_idea
 
 
 class IdeaPlanner(YearPlanner):
@@ -225,10 +228,24 @@ def idea_row(draft: IdeaDraft) -> ImprovementIdea:
     )
 
 
+def _columns(idea: ImprovementIdea) -> dict[str, Any]:
+    """Return the idea's columns as a version of its history keeps them (all but the id)."""
+    return {
+        field.attname: getattr(idea, field.attname)
+        for field in ImprovementIdea._meta.concrete_fields
+        if not field.primary_key
+    }
+
+
 def replay_idea(draft: IdeaDraft) -> list[IdeaEvent]:
-    """Set the idea's fields as the services would after its steps; return the events."""
+    """Set the idea's fields as the services would after its steps; return the events.
+
+    The draft's versions are the rows its history keeps: submitted by its author, then one per
+    step that changed the row, signed and dated like the timeline.
+    """
     idea = draft.idea
     events = []
+    draft.versions = [Version(draft.submitted_at, draft.submitted_by, _columns(idea))]
     for step in draft.steps:
         text = step.text
         if draft.duplicate_of is not None and step.status == IdeaStatus.DECLINED:
@@ -243,4 +260,7 @@ def replay_idea(draft: IdeaDraft) -> list[IdeaEvent]:
         events.append(
             IdeaEvent(idea=idea, actor=step.actor, at=step.at, to_status=step.status, text=text)
         )
+        columns = _columns(idea)
+        if columns != draft.versions[-1].fields:
+            draft.versions.append(Version(step.at, step.actor, columns))
     return events

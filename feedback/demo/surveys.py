@@ -17,8 +17,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.utils import timezone
 
+from core.history import recorded_as
 from feedback.models import (
     Complaint,
     EmployeeParticipation,
@@ -36,6 +38,8 @@ from stakeholders.models import Customer, Department
 
 from .planning import DAYS, HOUR_CUMULATIVE, People, trouble_level
 from .voice_texts import insight_themes, survey_wording, themes_of
+
+SURVEY_PREPARED_DAYS_BEFORE = 3  # the quality manager set each survey up before it opened
 
 BATCH_SIZE = 1_000  # rows per statement: keeps each one's parameters and memory small
 Row = tuple[Any, ...]
@@ -355,8 +359,9 @@ class SurveyPlanner:
         return participations, responses
 
 
-def create_surveys(now: datetime, touchpoints: list[Touchpoint]) -> dict[str, Survey]:
-    """Create the demo surveys, open since a little over a year ago."""
+def create_surveys(now: datetime, touchpoints: list[Touchpoint], by: User) -> dict[str, Survey]:
+    """Create the demo surveys, open since a little over a year ago, each prepared by the
+    quality manager a few days before it opened (as its history says)."""
     by_name = {touchpoint.name: touchpoint for touchpoint in touchpoints}
     journeys = {
         touchpoint.stage.journey.name: touchpoint.stage.journey for touchpoint in touchpoints
@@ -365,19 +370,23 @@ def create_surveys(now: datetime, touchpoints: list[Touchpoint]) -> dict[str, Su
     for spec in [*SURVEYS, COMPLAINT_SURVEY, PULSE_SURVEY]:
         kind = Survey.Kind(spec.kind)
         pulse = kind == Survey.Kind.ENPS
-        surveys[spec.name] = Survey.objects.create(
-            name=spec.name,
-            kind=kind,
-            question=str(Survey.DEFAULT_QUESTIONS[kind]),
-            comment_question=spec.comment_question,
-            ask_improvement=spec.ask_improvement,
-            ask_follow_up=spec.ask_follow_up,
-            journey=journeys.get(spec.journey or ""),
-            touchpoint=by_name.get(spec.touchpoint or ""),
-            # Customer surveys opened before the year began; the first pulse went out in it.
-            starts_at=now - timedelta(days=DAYS - 5 if pulse else DAYS + 7),
-            recurrence_weeks=PULSE_WEEKS if pulse else None,
-        )
+        # Customer surveys opened before the year began; the first pulse went out in it.
+        starts_at = now - timedelta(days=DAYS - 5 if pulse else DAYS + 7)
+        prepared = timezone.localtime(starts_at - timedelta(days=SURVEY_PREPARED_DAYS_BEFORE))
+        with recorded_as(by, at=prepared.replace(hour=14, minute=0, second=0, microsecond=0)):
+            surveys[spec.name] = Survey.objects.create(
+                name=spec.name,
+                kind=kind,
+                question=str(Survey.DEFAULT_QUESTIONS[kind]),
+                comment_question=spec.comment_question,
+                ask_improvement=spec.ask_improvement,
+                ask_follow_up=spec.ask_follow_up,
+                journey=journeys.get(spec.journey or ""),
+                touchpoint=by_name.get(spec.touchpoint or ""),
+                starts_at=starts_at,
+                recurrence_weeks=PULSE_WEEKS if pulse else None,
+                created_by=by,
+            )
     return surveys
 
 
@@ -393,7 +402,7 @@ def load_surveys(
     }
     if Survey.objects.exists():
         return counts
-    surveys = create_surveys(now, touchpoints)
+    surveys = create_surveys(now, touchpoints, people.quality_login)
     planner = SurveyPlanner(
         seed=seed, now=now, customers=list(Customer.objects.only("pk", "first_seen"))
     )

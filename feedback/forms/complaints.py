@@ -240,8 +240,9 @@ class QueueFilterForm(forms.Form):
                     {"class": "form-control form-control-sm", "type": "search"}
                 )
             else:
+                # A filter submits its form on change (static/js/behaviours.js; no inline handler).
                 field.widget.attrs.update(
-                    {"class": "form-select form-select-sm", "onchange": "this.form.submit()"}
+                    {"class": "form-select form-select-sm", "data-auto-submit": True}
                 )
 
     def filters(self) -> QueueFilters:

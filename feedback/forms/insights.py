@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.validation import validate_date_in_range
 from journeys.models import Journey
 
 from ..models import Insight, Theme
@@ -35,10 +36,16 @@ class InsightFilterForm(forms.Form):
         empty_label=_("Any touchpoint"),
     )
     date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_date_in_range],
     )
     date_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("To"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_date_in_range],
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -59,7 +66,11 @@ class InsightFilterForm(forms.Form):
 
     def filters(self) -> InsightFilters:
         """Return the valid filters (invalid ones are ignored, as a list page should)."""
-        data = self.cleaned_data if self.is_valid() else {}
+        if not self.is_bound:
+            return InsightFilters()
+        self.is_valid()  # leaves the valid fields in cleaned_data, the others in errors
+        data = self.cleaned_data
+
         journey = data.get("journey")
         touchpoint = data.get("touchpoint")
         return InsightFilters(

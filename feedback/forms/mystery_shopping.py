@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.validation import LONG_TEXT, validate_record_date
+
 from ..models import ChecklistItem, ChecklistTemplate
 from .fields import TouchpointChoiceField, touchpoints
 
@@ -56,6 +58,7 @@ class ChecklistForm(forms.Form):
     touchpoint = TouchpointChoiceField(label=_("Touchpoint"), queryset=touchpoints())
     items = forms.CharField(
         label=_("Items"),
+        max_length=LONG_TEXT,
         help_text=_(
             'One item per line as "weight | what to check"; weights run from 1 to 10 '
             "(a line without a weight weighs 1)."
@@ -77,8 +80,11 @@ class AuditForm(forms.Form):
     """A mystery-shopping visit: a 0-4 score and an optional note per item, the date, notes."""
 
     visited_on = forms.DateField(
-        label=_("Visit date"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Visit date"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_record_date],
     )
+
     notes = forms.CharField(
         label=_("Notes on the visit"),
         required=False,

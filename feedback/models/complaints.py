@@ -13,7 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from core.changes import Source as ChangeSource
 from core.changes import TracksChanges
-from core.validation import ConstraintErrorsOnFields
+from core.validation import BoundedTextField, ConstraintErrorsOnFields, validate_record_date
 from journeys.models import Journey, Touchpoint
 from stakeholders.models import Customer, Department, Partner
 
@@ -118,7 +118,7 @@ class Complaint(ConstraintErrorsOnFields, TracksChanges, models.Model):
     )
 
     reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
-    description = models.TextField(_("what happened"))
+    description = BoundedTextField(_("what happened"))
     channel = models.CharField(
         _("channel"), max_length=10, choices=Channel.choices, default=Channel.PHONE
     )
@@ -158,7 +158,7 @@ class Complaint(ConstraintErrorsOnFields, TracksChanges, models.Model):
     severity = models.PositiveSmallIntegerField(
         _("severity"), choices=Severity.choices, default=Severity.MEDIUM
     )
-    remedy_requested = models.TextField(_("remedy the customer asks for"), blank=True)
+    remedy_requested = BoundedTextField(_("remedy the customer asks for"), blank=True)
     customer_reference = models.CharField(_("customer reference"), max_length=80, blank=True)
     customer = models.ForeignKey(
         Customer,
@@ -195,7 +195,9 @@ class Complaint(ConstraintErrorsOnFields, TracksChanges, models.Model):
         related_name="assigned_complaints",
     )
     escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
-    received_at = models.DateTimeField(_("received"), default=timezone.now)
+    received_at = models.DateTimeField(
+        _("received"), default=timezone.now, validators=[validate_record_date]
+    )
     acknowledge_due_at = models.DateTimeField(_("acknowledgement due"))
     resolve_due_at = models.DateTimeField(_("resolution due"))
     # When each clock turns "at risk" (AT_RISK_SHARE of its window left), kept so that the queue
@@ -214,8 +216,8 @@ class Complaint(ConstraintErrorsOnFields, TracksChanges, models.Model):
     root_cause_category = models.CharField(
         _("root cause category"), max_length=15, choices=RootCause.choices, blank=True
     )
-    root_cause = models.TextField(_("root cause"), blank=True)
-    decision = models.TextField(_("decision communicated to the customer"), blank=True)
+    root_cause = BoundedTextField(_("root cause"), blank=True)
+    decision = BoundedTextField(_("decision communicated to the customer"), blank=True)
     customer_accepted = models.BooleanField(_("customer accepted"), null=True, blank=True)
     customer_satisfaction = models.PositiveSmallIntegerField(
         _("customer satisfaction (1-5)"),
@@ -352,7 +354,7 @@ class ComplaintEvent(models.Model):
     to_status = models.CharField(
         _("to status"), max_length=15, choices=Complaint.Status.choices, blank=True
     )
-    text = models.TextField(_("text"), blank=True)
+    text = BoundedTextField(_("text"), blank=True)
 
     class Meta:
         ordering = ["complaint", "at", "id"]

@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from core.changes import Source as ChangeSource
 from core.changes import TracksChanges
+from core.validation import BoundedTextField, validate_record_date
 from journeys.models import Touchpoint
 
 
@@ -32,9 +33,9 @@ class ImprovementIdea(TracksChanges, models.Model):
 
     reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
     title = models.CharField(_("title"), max_length=150)
-    problem = models.TextField(_("problem"))
-    proposal = models.TextField(_("proposal"))
-    expected_benefit = models.TextField(_("expected benefit"), blank=True)
+    problem = BoundedTextField(_("problem"))
+    proposal = BoundedTextField(_("proposal"))
+    expected_benefit = BoundedTextField(_("expected benefit"), blank=True)
     touchpoint = models.ForeignKey(
         Touchpoint,
         verbose_name=_("touchpoint"),
@@ -52,11 +53,13 @@ class ImprovementIdea(TracksChanges, models.Model):
         on_delete=models.PROTECT,
         related_name="submitted_ideas",
     )
-    submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
+    submitted_at = models.DateTimeField(
+        _("submitted"), default=timezone.now, validators=[validate_record_date]
+    )
     status = models.CharField(
         _("status"), max_length=15, choices=Status.choices, default=Status.SUBMITTED
     )
-    decision_reason = models.TextField(_("reason for the decision"), blank=True)
+    decision_reason = BoundedTextField(_("reason for the decision"), blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("decided by"),
@@ -138,7 +141,7 @@ class IdeaEvent(models.Model):
     )
     at = models.DateTimeField(_("at"), default=timezone.now)
     to_status = models.CharField(_("status"), max_length=15, choices=ImprovementIdea.Status.choices)
-    text = models.TextField(_("text"), blank=True)
+    text = BoundedTextField(_("text"), blank=True)
 
     class Meta:
         ordering = ["idea", "at", "id"]

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.validation import BoundedTextField, validate_record_date
 from journeys.models import Touchpoint
 
 from .complaints import Complaint
@@ -16,7 +17,7 @@ class Theme(models.Model):
     """A recurring subject of what customers say (quality managers keep the list)."""
 
     name = models.CharField(_("name"), max_length=80, unique=True)
-    description = models.TextField(_("description"), blank=True)
+    description = BoundedTextField(_("description"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -53,7 +54,7 @@ class Insight(models.Model):
         blank=True,
         related_name="insight",
     )
-    text = models.TextField(_("text"))
+    text = BoundedTextField(_("text"))
     touchpoint = models.ForeignKey(
         Touchpoint,
         verbose_name=_("touchpoint"),
@@ -73,7 +74,9 @@ class Insight(models.Model):
         blank=True,
         related_name="+",
     )
-    occurred_at = models.DateTimeField(_("when"), default=timezone.now)
+    occurred_at = models.DateTimeField(
+        _("when"), default=timezone.now, validators=[validate_record_date]
+    )
 
     class Meta:
         ordering = ["-occurred_at", "-id"]

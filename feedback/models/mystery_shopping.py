@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.changes import Source as ChangeSource
 from core.changes import TracksChanges
+from core.validation import BoundedTextField, validate_record_date
 from journeys.models import Touchpoint
 
 ITEM_SCORE_MAX = 4  # 0 not done, 1 poor, 2 fair, 3 good, 4 excellent
@@ -90,8 +91,9 @@ class Audit(TracksChanges, models.Model):
         null=True,
         related_name="audits",
     )
-    visited_on = models.DateField(_("visited on"))
-    notes = models.TextField(_("notes"), blank=True)
+    visited_on = models.DateField(_("visited on"), validators=[validate_record_date])
+    notes = BoundedTextField(_("notes"), blank=True)
+
     score = models.DecimalField(
         _("score (%)"),
         max_digits=5,

@@ -6,7 +6,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.validation import ConstraintErrorsOnFields
+from core.validation import BoundedTextField, ConstraintErrorsOnFields, validate_record_date
 
 from .complaints import Complaint
 from .ideas import ImprovementIdea
@@ -30,7 +30,7 @@ class Recognition(ConstraintErrorsOnFields, models.Model):
         null=True,
         related_name="recognitions_given",
     )
-    behaviour = models.TextField(
+    behaviour = BoundedTextField(
         _("what they did"), help_text=_("The behaviour and how it helped customers.")
     )
     complaint = models.ForeignKey(
@@ -49,7 +49,9 @@ class Recognition(ConstraintErrorsOnFields, models.Model):
         blank=True,
         related_name="recognitions",
     )
-    given_at = models.DateTimeField(_("given"), default=timezone.now)
+    given_at = models.DateTimeField(
+        _("given"), default=timezone.now, validators=[validate_record_date]
+    )
 
     class Meta:
         ordering = ["-given_at", "-id"]

@@ -13,7 +13,12 @@ from simple_history.models import HistoricalRecords
 
 from core.changes import Source as ChangeSource
 from core.changes import TracksChanges
-from core.validation import ConstraintErrorsOnFields
+from core.validation import (
+    BoundedTextField,
+    ConstraintErrorsOnFields,
+    validate_date_in_range,
+    validate_record_date,
+)
 from journeys.models import Journey, Touchpoint
 from stakeholders.models import Customer, Department
 
@@ -81,8 +86,12 @@ class Survey(ConstraintErrorsOnFields, models.Model):
         blank=True,
         related_name="surveys",
     )
-    starts_at = models.DateTimeField(_("open from"), default=timezone.now)
-    ends_at = models.DateTimeField(_("open until"), null=True, blank=True)
+    starts_at = models.DateTimeField(
+        _("open from"), default=timezone.now, validators=[validate_date_in_range]
+    )
+    ends_at = models.DateTimeField(
+        _("open until"), null=True, blank=True, validators=[validate_date_in_range]
+    )
     recurrence_weeks = models.PositiveSmallIntegerField(
         _("repeat every (weeks)"),
         null=True,
@@ -185,6 +194,9 @@ class SurveyResponse(ConstraintErrorsOnFields, TracksChanges, models.Model):
 
     CHANGE_SOURCE = ChangeSource.SURVEY_RESPONSE
     CHANGE_DATE_FIELDS = ("responded_at",)
+    # The full export (core.full_export) leaves eNPS answers out: one by one, with their
+    # department and time beside the participation list, they could name the employee.
+    FULL_EXPORT_LEAVES_OUT = models.Q(survey__kind="enps")
 
     class Channel(models.TextChoices):
         LINK = "link", _("Public link")
@@ -239,8 +251,8 @@ class SurveyResponse(ConstraintErrorsOnFields, TracksChanges, models.Model):
         related_name="survey_responses",
     )
     score = models.SmallIntegerField(_("score"))
-    comment = models.TextField(_("comment"), blank=True)
-    improvement_suggestion = models.TextField(_("one thing to improve"), blank=True)
+    comment = BoundedTextField(_("comment"), blank=True)
+    improvement_suggestion = BoundedTextField(_("one thing to improve"), blank=True)
     follow_up_consent = models.BooleanField(_("agrees to a follow-up"), default=False)
     channel = models.CharField(
         _("channel"), max_length=10, choices=Channel.choices, default=Channel.LINK
@@ -251,7 +263,10 @@ class SurveyResponse(ConstraintErrorsOnFields, TracksChanges, models.Model):
         blank=True,
         help_text=_("The id in the system it came from; re-importing it updates nothing."),
     )
-    responded_at = models.DateTimeField(_("answered"), default=timezone.now)
+    responded_at = models.DateTimeField(
+        _("answered"), default=timezone.now, validators=[validate_record_date]
+    )
+
     # The customer idea made from `improvement_suggestion`: a re-answer does not make another.
     idea = models.OneToOneField(
         "feedback.ImprovementIdea",
@@ -310,6 +325,9 @@ class SurveyDay(models.Model):
     Rows are not unique per (survey, day, department): deleting a department makes its rows
     department-less beside the others, as it does its answers, and sums stay the same.
     """
+
+    # A department's eNPS day may hold a single answer: the full export leaves eNPS days out.
+    FULL_EXPORT_LEAVES_OUT = models.Q(survey__kind="enps")
 
     # Not indexed alone: the (survey, day) index below serves every read by survey.
     survey = models.ForeignKey(

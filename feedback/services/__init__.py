@@ -70,6 +70,7 @@ from .surveys import (
     invitation_respond,
     invitation_send,
     survey_create,
+    survey_delete,
     survey_respond,
     survey_update,
 )
@@ -121,6 +122,7 @@ __all__ = [
     "survey_days_rebuild",
     "survey_days_refresh",
     "survey_days_refresh_ranges",
+    "survey_delete",
     "survey_respond",
     "survey_update",
     "theme_create",

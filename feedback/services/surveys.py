@@ -17,6 +17,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from core import outbox
+from core.audit import check_delete, delete_controlled
 from core.changes import local_day, local_midnight
 from core.exceptions import ApplicationError
 from core.saving import UNCHANGED, Unchanged, given, validated_save
@@ -139,6 +140,18 @@ def survey_update(
     validated_save(locked, **fields)
     survey.refresh_from_db()
     return survey
+
+
+@transaction.atomic
+def survey_delete(*, survey: Survey, by: User) -> None:
+    """Delete a survey without answers (administrators only: others close it)."""
+    check_delete(instance=survey, by=by)
+    if survey.responses.exists():
+        raise ApplicationError(
+            _("This survey has responses: close it (set “open until”) instead of deleting it."),
+            extra={"responses": survey.responses.count()},
+        )
+    delete_controlled(instance=survey, by=by)
 
 
 def check_score(survey: Survey, score: Any) -> int:

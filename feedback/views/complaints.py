@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.audit import history_panel
 from core.forms import service_errors
-from core.history import history_entries
 from core.pagination import page_of
 from core.roles import acting_user
 from core.spreadsheets import EXPORT_BATCH, csv_download
@@ -210,7 +210,7 @@ def _render_complaint(
             ],
             "open_action": next(iter(bound)) if bound else "",
             "owner_above_limit": owner_above_limit,
-            "history": history_entries(complaint),
+            "history": history_panel(complaint),
             "policy": policy,
             "sla_state": complaint.sla_state(),
         },

@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from core.audit import history_panel
 from core.forms import service_errors
-from core.history import history_entries
 from core.pagination import page_of
 from core.roles import acting_user
 
@@ -99,7 +99,7 @@ def _render_idea(
             "timeline": selectors.idea_timeline(idea),
             "actions": actions,
             "decision_form": form or IdeaDecisionForm(),
-            "history": history_entries(idea),
+            "history": history_panel(idea),
             "can_vote": idea.submitted_by_id != request.user.pk
             and idea.status in services.VOTABLE_IDEA_STATUSES
             and request.user.has_perm("feedback.add_ideavote"),

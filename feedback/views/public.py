@@ -1,10 +1,11 @@
 """The public survey pages: a customer answers from a survey link or a personal invitation.
 
 No account needed. Works without JavaScript (a plain form post), one tap per score. Every client
-address is limited to `PUBLIC_SURVEY_RATE_LIMIT` requests per `PUBLIC_SURVEY_RATE_WINDOW` seconds,
-counted in Django's cache (in production the cache must be shared by all web processes, e.g.
-Redis; the default local-memory cache counts per process). Unknown, closed or expired links get a
-friendly page (404 or 410), never an error.
+address (`core.network.client_address`, which reads the TLS proxy's X-Forwarded-For when
+TRUSTED_PROXY_COUNT says so) is limited to `PUBLIC_SURVEY_RATE_LIMIT` requests per
+`PUBLIC_SURVEY_RATE_WINDOW` seconds, counted in Django's cache (in production the cache must be
+shared by all web processes, e.g. Redis; the default local-memory cache counts per process).
+Unknown, closed or expired links get a friendly page (404 or 410), never an error.
 """
 
 import time
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from core.forms import service_errors
+from core.network import client_address
 
 from .. import selectors, services
 from ..forms import AnswerForm
@@ -29,7 +31,7 @@ def _too_many(request: HttpRequest) -> bool:
     """Count the request against the client address; return whether it is over the limit."""
     limit = settings.PUBLIC_SURVEY_RATE_LIMIT
     window = settings.PUBLIC_SURVEY_RATE_WINDOW
-    address = request.META.get("REMOTE_ADDR") or "unknown"
+    address = client_address(request) or "unknown"
     key = f"public-survey-rate:{address}:{int(time.time() // window)}"
     cache.add(key, 0, timeout=window)
     try:

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.audit import history_panel
 from core.forms import service_errors
 from core.pagination import page_of
 from core.roles import acting_user
@@ -115,6 +116,7 @@ def _render_detail(
             "can_answer": survey.is_employee_survey
             and survey.is_open()
             and not selectors.has_answered_pulse(user=user, survey=survey),
+            "history": history_panel(survey),
         },
         status=400 if invitation_form is not None else 200,
     )

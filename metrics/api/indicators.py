@@ -7,14 +7,15 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
 from core.exceptions import ApplicationError
 from core.idempotency import IDEMPOTENCY_PARAMETER, idempotent
+from core.parsers import JSONParser
 from core.roles import acting_user
+from core.validation import validate_date_in_range
 
 from .. import services
 from ..models import Indicator, LimitSegment, Observation, RecomputeRun
@@ -131,7 +132,7 @@ class ObservationsAddedSerializer(serializers.Serializer):
 
 
 class RefusalSerializer(serializers.Serializer):
-    """Why the request was refused; `extra.rows` lists the rows at fault."""
+    """Why the request was refused."""
 
     detail = serializers.CharField()
     extra = serializers.DictField(child=serializers.JSONField(), required=False)
@@ -140,7 +141,11 @@ class RefusalSerializer(serializers.Serializer):
 class LimitRecalculationSerializer(serializers.Serializer):
     """From which period the control limits restart, and why the process changed."""
 
-    starts_on = serializers.DateField(help_text="A day of the first period of the new limits.")
+    starts_on = serializers.DateField(
+        validators=[validate_date_in_range],
+        help_text="A day of the first period of the new limits.",
+    )
+
     reason = serializers.CharField(max_length=200, allow_blank=True)
 
 
@@ -180,7 +185,7 @@ class IndicatorViewSet(viewsets.ModelViewSet[Indicator]):
         )
 
     def perform_destroy(self, instance: Indicator) -> None:
-        services.indicator_delete(indicator=instance)
+        services.indicator_delete(indicator=instance, by=acting_user(self.request))
 
     @extend_schema(
         methods=["GET"],
@@ -196,7 +201,7 @@ class IndicatorViewSet(viewsets.ModelViewSet[Indicator]):
         request=ObservationRowSerializer(many=True),
         responses={
             201: ObservationsAddedSerializer,
-            400: OpenApiResponse(RefusalSerializer, description="No row was saved."),
+            400: OpenApiResponse(description="No row was saved: the rows at fault are named."),
         },
     )
     @action(
@@ -270,7 +275,7 @@ class IndicatorViewSet(viewsets.ModelViewSet[Indicator]):
 
     @extend_schema(
         request=LimitRecalculationSerializer,
-        responses={201: LimitSegmentSerializer, 400: RefusalSerializer},
+        responses={201: LimitSegmentSerializer},
     )
     @action(detail=True, methods=["post"], permission_classes=[LimitSegmentPermissions])
     def limits(self, request: Request, code: str) -> Response:

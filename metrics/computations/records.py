@@ -20,7 +20,8 @@ from django.db.models import (
 )
 
 from core.changes import local_day
-from feedback.models import Complaint, SurveyResponse
+from feedback.models import Complaint, Survey, SurveyResponse
+from feedback.selectors import ANONYMITY_THRESHOLD
 from stakeholders.models import CustomerActivity
 
 from ..models import Indicator, Observation
@@ -96,6 +97,11 @@ def _net_promoter(indicator: Indicator, periods: list[date] | None, kind: str) -
     result = Result()
     for row in rows:
         total, promoters, detractors = row["total"], row["promoters"], row["detractors"]
+        if kind == Survey.Kind.ENPS and total < ANONYMITY_THRESHOLD:
+            # Fewer employees' answers could be told apart: the period has no eNPS, as on
+            # the survey's page.
+            result.rows_scanned += total
+            continue
         summary = nps_from_counts(promoters, total - promoters - detractors, detractors)
         result.cells.append(
             Cell(

@@ -1,7 +1,7 @@
 """Models of the metrics app, one module per topic, imported from here: `models.Indicator`."""
 
 from .indicators import CODE_VALIDATOR, Indicator, Observation
-from .runs import RecomputeRun
+from .runs import RecomputeItem, RecomputeRun
 from .series import Alert, Annotation, Driver, LimitSegment, Snapshot
 
 __all__ = [
@@ -12,6 +12,7 @@ __all__ = [
     "Indicator",
     "LimitSegment",
     "Observation",
+    "RecomputeItem",
     "RecomputeRun",
     "Snapshot",
 ]

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.changes import Source, TracksChanges
-from core.validation import ConstraintErrorsOnFields
+from core.validation import BoundedTextField, ConstraintErrorsOnFields, validate_record_date
 from journeys.models import Journey, Touchpoint
 from stakeholders.constants import StakeholderGroup
 from stakeholders.models import CustomerSegment, Partner
@@ -21,6 +21,24 @@ CODE_VALIDATOR = RegexValidator(
     r"^[a-z0-9][a-z0-9_-]*$",
     _("Use lower-case letters, digits, hyphens and underscores, starting with a letter or digit."),
 )
+
+
+# Written by the recompute, never by people: left out of the indicator's history.
+DERIVED_FIELDS = [
+    "status",
+    "variation",
+    "trend",
+    "trend_slope",
+    "trend_p_value",
+    "latest_period",
+    "latest_value",
+    "current_period",
+    "current_value",
+    "current_n",
+    "complete_before",
+    "chart_summary",
+    "needs_full_recompute",
+]
 
 
 class Indicator(ConstraintErrorsOnFields, models.Model):
@@ -104,7 +122,7 @@ class Indicator(ConstraintErrorsOnFields, models.Model):
 
     code = models.CharField(_("code"), max_length=40, unique=True, validators=[CODE_VALIDATOR])
     name = models.CharField(_("name"), max_length=150)
-    description = models.TextField(_("description"), blank=True)
+    description = BoundedTextField(_("description"), blank=True)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("owner"),
@@ -237,7 +255,8 @@ class Indicator(ConstraintErrorsOnFields, models.Model):
     chart_summary = models.JSONField(_("chart summary"), default=dict, editable=False)
     # Set when the definition changes (computation, scope, grain): every period must be redone.
     needs_full_recompute = models.BooleanField(default=True, editable=False)
-    history = HistoricalRecords(excluded_fields=["chart_summary"])
+    # The history keeps what people define; what the recompute derives is in the snapshots.
+    history = HistoricalRecords(excluded_fields=DERIVED_FIELDS)
 
     class Meta:
         ordering = ["code"]
@@ -309,8 +328,9 @@ class Observation(TracksChanges, models.Model):
         on_delete=models.CASCADE,
         related_name="observations",
     )
-    period = models.DateField(_("period"))
+    period = models.DateField(_("period"), validators=[validate_record_date])
     value = models.FloatField(_("value"))
+
     n = models.FloatField(
         _("n"),
         null=True,

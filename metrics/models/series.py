@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.validation import ConstraintErrorsOnFields
+from core.validation import ConstraintErrorsOnFields, validate_date_in_range
 
 from .indicators import Indicator
 from .runs import RecomputeRun
@@ -66,7 +66,7 @@ class LimitSegment(models.Model):
         on_delete=models.CASCADE,
         related_name="limit_segments",
     )
-    starts_on = models.DateField(_("from period"))
+    starts_on = models.DateField(_("from period"), validators=[validate_date_in_range])
     reason = models.CharField(_("reason"), max_length=200)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -113,8 +113,11 @@ class Annotation(ConstraintErrorsOnFields, models.Model):
         related_name="annotations",
     )
     kind = models.CharField(_("kind"), max_length=6, choices=Kind.choices, default=Kind.NOTE)
-    starts_on = models.DateField(_("date"))
-    ends_on = models.DateField(_("until"), null=True, blank=True)
+    starts_on = models.DateField(_("date"), validators=[validate_date_in_range])
+    ends_on = models.DateField(
+        _("until"), null=True, blank=True, validators=[validate_date_in_range]
+    )
+
     label = models.CharField(_("label"), max_length=150)
     link = models.CharField(_("link"), max_length=300, blank=True)
     # Lets the app that wrote it find and update its own annotation ("pdca:12:do").

@@ -99,3 +99,10 @@ def last_line(text: str) -> str:
     """Return the last non-empty line of a text (a traceback's exception)."""
     lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
     return lines[-1] if lines else ""
+
+
+@register.filter
+def first_line(text: str) -> str:
+    """Return the first non-empty line of a text (what stopped an interrupted run)."""
+    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    return lines[0] if lines else ""

@@ -13,6 +13,9 @@ INTERNAL_MODELS = {
     "sessions.session",
     "auth.permission",
     "admin.logentry",
+    # django-axes' expiry dates, used only with AXES_USE_ATTEMPT_EXPIRATION (off): its attempts
+    # and sign-in logs are in the admin.
+    "axes.accessattemptexpiration",
 }
 
 

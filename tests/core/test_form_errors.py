@@ -686,6 +686,8 @@ NOT_POSTED = {
     "RecomputeForm": "a tick box only; tested in tests/metrics/test_pages.py",
     "SeverityPolicyForm": "numbers and a tick box only; tested in tests/feedback/test_pages.py",
     "FrontlineLimitForm": "a choice only; tested in tests/feedback/test_pages.py",
+    "AuthenticatorCodeForm": "a one-time code checked by django-otp and kept nowhere; a wrong "
+    "code's refusal is tested in tests/core/test_two_factor.py",
 }
 
 

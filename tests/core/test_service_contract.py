@@ -22,6 +22,7 @@ from django.db.transaction import Atomic
 import feedback.services
 
 SERVICE_MODULES = [
+    "core.services",
     "core.imports.services",
     "stakeholders.services",
     "journeys.services",
@@ -48,6 +49,13 @@ NOT_WRITES = {
 }
 # Writes that must not hold one transaction, and why.
 NOT_ATOMIC = {
+    **{
+        f"core.services.totp_device_{action}": (
+            "checks the code in django-otp's own transaction first, so that a wrong code's "
+            "count (and the wait it brings) is kept when the code is refused"
+        )
+        for action in ("confirm", "verify", "delete")
+    },
     "core.imports.services.import_job_run": (
         "commits batch by batch, so progress shows and valid batches stay; claims the job with a "
         "conditional UPDATE instead"

@@ -313,13 +313,18 @@ def test_complaints_and_ideas_have_their_history_record(counts) -> None:
     created = complaint.history.get(history_type="+")
 
     assert Complaint.history.filter(history_type="+").count() == counts["complaints"]
-    assert ImprovementIdea.history.count() == counts["ideas"]
+    assert ImprovementIdea.history.filter(history_type="+").count() == counts["ideas"]
     assert (created.history_user_id, created.history_date, created.status) == (
         complaint.logged_by_id,
         complaint.received_at,
         Complaint.Status.RECEIVED,
     )
-    assert idea.history.get().history_user_id == idea.submitted_by_id
+    submitted = idea.history.get(history_type="+")
+    assert (submitted.history_user_id, submitted.history_date, submitted.status) == (
+        idea.submitted_by_id,
+        idea.submitted_at,
+        ImprovementIdea.Status.SUBMITTED,
+    )
 
 
 def test_complaint_history_has_a_version_per_step_as_its_timeline(counts) -> None:

@@ -463,3 +463,33 @@ def test_checklist_edit_page_keeps_audited_items_and_explains(quality, checklist
     assert response.status_code == 200
     assert "can no longer change" in response.content.decode()
     assert checklist.items.count() == 3
+
+
+@pytest.mark.parametrize("method", ["post", "put"])
+def test_api_checklist_items_without_a_weight_weigh_one(
+    method: str, quality, checklist, touchpoint: Touchpoint
+) -> None:
+    """schemathesis found it: an item sent without its weight was a KeyError (a 500)."""
+    body = {"name": "Call centre", "touchpoint": touchpoint.pk, "items": [{"text": "Name given"}]}
+    path = (
+        reverse("checklist-list")
+        if method == "post"
+        else reverse("checklist-detail", args=[checklist.pk])
+    )
+
+    response = getattr(api_as(quality), method)(path, body, format="json")
+
+    assert response.status_code in {200, 201}
+    assert [(item["text"], item["weight"]) for item in response.json()["items"]] == [
+        ("Name given", 1)
+    ]
+
+
+def test_api_patching_checklist_items_without_their_text_is_a_400(quality, checklist) -> None:
+    """A PATCH leaves nested fields optional; an item without its text is refused, not a 500."""
+    response = api_as(quality).patch(
+        reverse("checklist-detail", args=[checklist.pk]), {"items": [{"weight": 2}]}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["items"]

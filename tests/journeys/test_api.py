@@ -118,11 +118,12 @@ def test_quality_manager_updates_a_journey(manager, journey: Journey) -> None:
 
 
 @pytest.mark.usefixtures("touchpoint", "delivery")
-def test_quality_manager_deletes_a_journey_with_its_stages_and_touchpoints(
-    manager, journey: Journey
+def test_administrator_deletes_a_journey_with_its_stages_and_touchpoints(
+    api_for, journey: Journey
 ) -> None:
-    """Deleting a journey removes what belongs to it."""
-    response = manager.delete(detail_url("journey", journey.pk))
+    """Deleting a journey removes what belongs to it (quality managers retire journeys:
+    tests/core/test_audit_trail.py)."""
+    response = api_for("administrator").delete(detail_url("journey", journey.pk))
 
     assert response.status_code == 204
     assert not Journey.objects.filter(pk=journey.pk).exists()
@@ -550,9 +551,10 @@ def test_quality_manager_changes_an_objective_and_history_keeps_the_old_target(
     assert targets == ["95.00", "97.50"]
 
 
-def test_quality_manager_deletes_an_objective(manager, objective: QualityObjective) -> None:
-    """An objective that no longer applies can be removed."""
-    response = manager.delete(detail_url("quality-objective", objective.pk))
+def test_administrator_deletes_an_objective(api_for, objective: QualityObjective) -> None:
+    """An objective entered by mistake can be removed by an administrator (quality managers
+    retire objectives: tests/core/test_audit_trail.py)."""
+    response = api_for("administrator").delete(detail_url("quality-objective", objective.pk))
 
     assert response.status_code == 204
     assert QualityObjective.objects.count() == 0

@@ -350,19 +350,35 @@ def test_a_busy_run_makes_the_next_one_skip(
 def test_a_run_left_running_by_a_dead_worker_is_taken_over(
     survey: Survey, eager: None, django_capture_on_commit_callbacks: Any
 ) -> None:
-    """A run still running after two hours is closed as failed and its claims released."""
-    dead = RecomputeRun.objects.create(
-        mode="incremental", trigger="schedule", started_at=timezone.now() - timedelta(hours=3)
+    """A run silent for longer than JOB_STALE_AFTER_SECONDS is interrupted at the next start,
+    and the run resuming it finishes its work with the changes it had claimed."""
+    indicator = services.indicator_create(
+        code="csat",
+        name="CSAT",
+        kind="lagging",
+        stakeholder_group="customers",
+        computation="csat",
+        grain="month",
     )
     SurveyResponse.objects.create(survey=survey, score=5)
+    silent = timezone.now() - timedelta(minutes=10)
+    dead = RecomputeRun.objects.create(
+        mode="incremental", trigger="schedule", heartbeat_at=silent, pending=1, indicators=1
+    )
+    dead.items.create(kind="indicator", indicator=indicator)
     SourceChange.objects.update(claimed_by=dead.pk)
 
-    fresh = run(django_capture_on_commit_callbacks)
+    skipped = run(django_capture_on_commit_callbacks)
 
     dead.refresh_from_db()
-    assert dead.status == RecomputeRun.Status.FAILED
-    assert fresh.status == RecomputeRun.Status.SUCCEEDED
-    assert fresh.changes_claimed >= 1
+    resumed = dead.taken_over_by
+    assert dead.status == RecomputeRun.Status.INTERRUPTED
+    assert resumed is not None
+    assert f"queued again as run #{resumed.pk}" in dead.error
+    assert resumed.status == RecomputeRun.Status.SUCCEEDED
+    assert Snapshot.objects.filter(indicator=indicator).count() == 1
+    assert not SourceChange.objects.exists()  # the resuming run consumed the claimed changes
+    assert skipped.status == RecomputeRun.Status.SKIPPED  # started while the takeover ran
 
 
 def test_a_failing_indicator_fails_the_run_and_keeps_the_changes_for_the_next(
