@@ -301,11 +301,21 @@ def page_sign_in(base_url: str, username: str, password: str, ready: threading.B
         url, data=form.encode(), headers={"Cookie": f"csrftoken={cookie.group(1)}"}
     )
     ready.wait()
-    try:
-        with urllib.request.urlopen(post, timeout=120) as answer:
-            return int(answer.status)
-    except urllib.error.HTTPError as refusal:
-        return refusal.code
+    # The live server's listen queue holds 10 connections: a connection it reset never reached
+    # Django (nothing was counted or checked), so it is made again, as a browser would.
+    for _ in range(5):
+        try:
+            with urllib.request.urlopen(post, timeout=120) as answer:
+                return int(answer.status)
+        except urllib.error.HTTPError as refusal:
+            return refusal.code
+        except urllib.error.URLError as failure:
+            if not isinstance(failure.reason, ConnectionResetError):
+                raise
+            time.sleep(0.2)
+        except ConnectionResetError:
+            time.sleep(0.2)
+    raise ConnectionResetError("the live server reset the connection five times")
 
 
 def api_token(base_url: str, username: str, password: str) -> int:
