@@ -23,6 +23,9 @@ from django.db.models import Field, Model, QuerySet
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.translation import gettext as _
+from simple_history.models import HistoricalRecords
+
+from .network import client_address
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,7 @@ class HistoryEntry:
     action: str
     changes: list[FieldChange]
     login: str = ""  # the author's username ("" for the system)
+    address: str = ""  # the client address it was saved from ("" outside a request)
 
 
 ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
@@ -51,7 +55,7 @@ SYSTEM = "system"  # the author of a version written outside any request and any
 DATETIME_DISPLAY = "j M Y H:i"
 DATE_DISPLAY = "j M Y"
 PAGE_SIZE = 50  # entries a page of the full history shows
-CSV_HEADER = ["when", "who", "login", "action", "field", "before", "after"]
+CSV_HEADER = ["when", "who", "login", "address", "action", "field", "before", "after"]
 
 # (model of a foreign key's target, its primary key) -> how the target reads.
 RelatedLabels = dict[tuple[type[Model], Any], str]
@@ -90,6 +94,9 @@ def sign_version(sender: Any, history_instance: Any, **kwargs: Any) -> None:
 
     Connected to simple-history's `pre_create_historical_record` in `CoreConfig.ready`.
     """
+    request = getattr(HistoricalRecords.context, "request", None)
+    if request is not None and hasattr(history_instance, "history_address"):
+        history_instance.history_address = client_address(request)
     acting = _author.get()
     if acting is None:
         return
@@ -228,6 +235,7 @@ def entries_of(
                 when=record.history_date,
                 who=(user.get_full_name() or user.get_username()) if user else SYSTEM,
                 login=user.get_username() if user else "",
+                address=getattr(record, "history_address", None) or "",
                 action=ACTIONS.get(record.history_type, record.history_type),
                 changes=[
                     FieldChange(
@@ -279,6 +287,15 @@ def history_rows(model: type[Model], pk: Any) -> Iterable[list[Any]]:
             # A spreadsheet reads an empty cell as "no value" better than the pages' dash.
             before, after = (value if value != "—" else "" for value in (change.old, change.new))
             rows.append(
-                [entry.when, entry.who, entry.login, entry.action, change.field, before, after]
+                [
+                    entry.when,
+                    entry.who,
+                    entry.login,
+                    entry.address,
+                    entry.action,
+                    change.field,
+                    before,
+                    after,
+                ]
             )
     return rows

@@ -5,6 +5,19 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class VersionAddress(models.Model):
+    """The client address a version of a controlled record was saved from (its history's base).
+
+    Filled by core.history.sign_version from the request (core.network.client_address, which
+    trusts a forwarded address only behind the configured proxies); empty outside a request.
+    """
+
+    history_address = models.GenericIPAddressField(_("from address"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
 class ReferenceSequence(models.Model):
     """The last number handed out for one reference prefix in one year (CMP-2026-000123)."""
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.models import VersionAddress
 from core.validation import BoundedTextField, ConstraintErrorsOnFields, validate_date_in_range
 from stakeholders.models import CustomerSegment, Department, Partner
 
@@ -49,7 +50,7 @@ class Journey(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[VersionAddress])
 
     class Meta:
         ordering = ["name"]
@@ -76,7 +77,7 @@ class Stage(ConstraintErrorsOnFields, models.Model):
     )
     name = models.CharField(_("name"), max_length=120)
     order = models.PositiveSmallIntegerField(_("order"))
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[VersionAddress])
 
     class Meta:
         ordering = ["journey", "order"]
@@ -149,7 +150,7 @@ class Touchpoint(ConstraintErrorsOnFields, models.Model):
         blank=True,
         help_text=_("The customer requirement that decides satisfaction at this touchpoint."),
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[VersionAddress])
 
     class Meta:
         ordering = ["stage__journey", "stage__order", "order"]
@@ -351,7 +352,7 @@ class QualityObjective(ConstraintErrorsOnFields, models.Model):
         default=True,
         help_text=_("Untick to retire the objective; it stays on record."),
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[VersionAddress])
 
     class Meta:
         ordering = ["due_date", "statement"]

@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from core.changes import Source as ChangeSource
 from core.changes import TracksChanges
+from core.models import VersionAddress
 from core.validation import BoundedTextField, validate_record_date
 
 from .constants import SCORE_MAX, SCORE_MIN, SELECTION_WEIGHTS
@@ -74,7 +75,7 @@ class Partner(models.Model):
     contact_name = models.CharField(_("contact name"), max_length=120, blank=True)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[VersionAddress])
 
     class Meta:
         ordering = ["name"]

@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from core.changes import Source as ChangeSource
 from core.changes import TracksChanges
+from core.models import VersionAddress
 from core.validation import BoundedTextField, ConstraintErrorsOnFields, validate_record_date
 from journeys.models import Journey, Touchpoint
 from stakeholders.models import Customer, Department, Partner
@@ -56,7 +57,7 @@ class SeverityPolicy(models.Model):
         default=False,
         help_text=_("Staff who logged or were assigned a complaint may respond and close it."),
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[VersionAddress])
 
     class Meta:
         ordering = ["severity"]
@@ -226,7 +227,7 @@ class Complaint(ConstraintErrorsOnFields, TracksChanges, models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(5)],
     )
     reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[VersionAddress])
 
     class Meta:
         ordering = ["-received_at", "-id"]

@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from core.changes import Source as ChangeSource
 from core.changes import TracksChanges
+from core.models import VersionAddress
 from core.validation import BoundedTextField, validate_record_date
 from journeys.models import Touchpoint
 
@@ -70,7 +71,7 @@ class ImprovementIdea(TracksChanges, models.Model):
     )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     implemented_at = models.DateTimeField(_("implemented"), null=True, blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[VersionAddress])
 
     class Meta:
         ordering = ["-submitted_at", "-id"]

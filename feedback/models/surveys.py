@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from core.changes import Source as ChangeSource
 from core.changes import TracksChanges
+from core.models import VersionAddress
 from core.validation import (
     BoundedTextField,
     ConstraintErrorsOnFields,
@@ -110,7 +111,7 @@ class Survey(ConstraintErrorsOnFields, models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[VersionAddress])
 
     class Meta:
         ordering = ["name"]

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.changes import Source, TracksChanges
+from core.models import VersionAddress
 from core.validation import BoundedTextField, ConstraintErrorsOnFields, validate_record_date
 from journeys.models import Journey, Touchpoint
 from stakeholders.constants import StakeholderGroup
@@ -256,7 +257,7 @@ class Indicator(ConstraintErrorsOnFields, models.Model):
     # Set when the definition changes (computation, scope, grain): every period must be redone.
     needs_full_recompute = models.BooleanField(default=True, editable=False)
     # The history keeps what people define; what the recompute derives is in the snapshots.
-    history = HistoricalRecords(excluded_fields=DERIVED_FIELDS)
+    history = HistoricalRecords(bases=[VersionAddress], excluded_fields=DERIVED_FIELDS)
 
     class Meta:
         ordering = ["code"]

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.models import VersionAddress
 from core.validation import ConstraintErrorsOnFields, validate_date_in_range
 
 from .indicators import Indicator
@@ -77,7 +78,7 @@ class LimitSegment(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[VersionAddress])
 
     class Meta:
         ordering = ["indicator", "starts_on"]

@@ -450,7 +450,9 @@ def test_history_csv_lists_each_version_with_who_when_before_and_after(
 
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    assert list(rows[0]) == ["when", "who", "login", "action", "field", "before", "after"]
+    assert list(rows[0]) == [
+        "when", "who", "login", "address", "action", "field", "before", "after"
+    ]  # fmt: skip
     assert {"action": "created", "field": "name", "before": "", "after": "SwiftParcel"}.items() <= (
         rows[0].items()
     )
@@ -461,6 +463,39 @@ def test_history_csv_lists_each_version_with_who_when_before_and_after(
         "Quinn Okafor",
         manager.username,
     )
+
+
+def test_each_version_records_the_address_it_was_saved_from(
+    make_user, partner: Partner, settings
+) -> None:
+    """ISO 9001 §7.5's "who": the client address too, the forwarded one only behind the
+    configured proxy (core.network), so a client cannot write a false address into the trail."""
+    manager = make_user("quality_manager")
+    url = reverse("partner-detail", args=[partner.pk])
+    for status in ("probation", "active"):
+        api_as(manager).patch(
+            url,
+            {"status": status},
+            format="json",
+            HTTP_X_FORWARDED_FOR="198.51.100.7",
+            REMOTE_ADDR="192.0.2.10",
+        )
+        settings.TRUSTED_PROXY_COUNT = 1  # the second change arrives through the proxy
+
+    versions = list(partner.history.order_by("history_date", "history_id"))
+    rows = csv_rows(
+        client_as(manager).get(reverse("record-history-csv", args=["partner", partner.pk]))
+    )
+
+    assert [version.history_address for version in versions] == [
+        None,  # created by the fixture, outside any request
+        "192.0.2.10",  # no trusted proxy: the forwarded header is ignored
+        "198.51.100.7",  # behind one trusted proxy: the address it forwarded
+    ]
+    assert {row["address"] for row in rows if row["action"] == "changed"} == {
+        "192.0.2.10",
+        "198.51.100.7",
+    }
 
 
 def test_frontline_reads_the_history_of_their_own_complaints_only(make_user) -> None:
