@@ -507,7 +507,8 @@ def _take_over(run_id: int, now: datetime) -> RecomputeRun | None:
         resumes=run,
         attempt=run.attempt + 1,
         changes_claimed=run.changes_claimed,
-        heartbeat_at=timezone.now(),
+        # The watchdog's own clock: another watchdog reading `now` must not find it stale.
+        heartbeat_at=now,
         # An indicator failed before the stop: the resuming run fails too, releasing the changes.
         error=f"Carried over from run #{run.pk}:\n{earlier}" if earlier else "",
     )
