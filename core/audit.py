@@ -35,10 +35,17 @@ class ControlledRecord:
     key: str  # names the kind in URLs: /history/<key>/<lookup value>/
     model: type[Model]
     permission: str  # the view permission of the record's pages
-    visible: Callable[[Any], QuerySet[Any]]  # the selector deciding who sees which rows
+    # The selector deciding who sees which rows; None: whoever holds the permission sees all.
+    selector: Callable[[Any], QuerySet[Any]] | None = None
     lookup: str = "pk"  # the field the record's URLs name it by
     # How a non-administrator retires the record instead of deleting it ("" for a part).
     retire: str | Promise = ""
+
+    def visible(self, user: Any) -> QuerySet[Any]:
+        """Return the rows of this kind the user may see."""
+        if self.selector is not None:
+            return self.selector(user)
+        return self.model._default_manager.all()
 
 
 @dataclass(frozen=True)

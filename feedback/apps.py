@@ -28,21 +28,19 @@ class FeedbackConfig(AppConfig):
                 key="complaint",
                 model=Complaint,
                 permission="feedback.view_complaint",
-                visible=selectors.complaints_visible_to,
+                selector=selectors.complaints_visible_to,
                 retire=_("close it instead; a closed complaint stays on record."),
             ),
             audit.ControlledRecord(
                 key="idea",
                 model=ImprovementIdea,
                 permission="feedback.view_improvementidea",
-                visible=lambda user: ImprovementIdea.objects.all(),
                 retire=_("decline it instead; a declined idea stays on record."),
             ),
             audit.ControlledRecord(
                 key="survey",
                 model=Survey,
                 permission="feedback.view_survey",
-                visible=lambda user: Survey.objects.all(),
                 retire=_("close it instead (set “open until”); a closed survey keeps its answers."),
             ),
         )

@@ -22,7 +22,6 @@ class MetricsConfig(AppConfig):
                 key="indicator",
                 model=Indicator,
                 permission="metrics.view_indicator",
-                visible=lambda user: Indicator.objects.all(),
                 lookup="code",
                 retire=_(
                     "untick “active” instead; a retired indicator keeps its history and charts."

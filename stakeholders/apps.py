@@ -22,7 +22,6 @@ class StakeholdersConfig(AppConfig):
                 key="partner",
                 model=Partner,
                 permission="stakeholders.view_partner",
-                visible=lambda user: Partner.objects.all(),
                 retire=_("set its status to Ended instead; an ended partner stays on record."),
             )
         )
