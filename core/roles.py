@@ -157,12 +157,33 @@ METRICS_MANAGE = frozenset(
     }
 )
 
+# Improvement: every staff member reads cycles and ticks off the actions they own (an object
+# rule in the services); quality managers run cycles and decide suggested ones.
+IMPROVEMENT_READ = frozenset(
+    {
+        "improvement.view_pdcacycle",
+        "improvement.view_cycleaction",
+        "improvement.view_suggestion",
+    }
+)
+IMPROVEMENT_MANAGE = frozenset(
+    {
+        "improvement.run_cycles",
+        "improvement.add_pdcacycle",
+        "improvement.change_pdcacycle",
+        "improvement.add_cycleaction",
+        "improvement.change_cycleaction",
+        "improvement.delete_cycleaction",
+        "improvement.change_suggestion",
+    }
+)
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.FRONTLINE: frozenset({"auth.view_user", "feedback.add_insight"})
     | SYSTEM_VIEW
     | FRONTLINE_CAPTURE
     | VOICE_READ
-    | METRICS_READ,
+    | METRICS_READ
+    | IMPROVEMENT_READ,
     Role.QUALITY_MANAGER: frozenset({"auth.view_user", "auth.view_group"})
     | SYSTEM_VIEW
     | SYSTEM_EDIT
@@ -173,6 +194,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     | VOICE_MANAGE
     | METRICS_READ
     | METRICS_MANAGE
+    | IMPROVEMENT_READ
+    | IMPROVEMENT_MANAGE
     | {"feedback.add_insight", "feedback.add_audit", "feedback.change_audit"},
     Role.EXECUTIVE: frozenset({"auth.view_user"})
     | SYSTEM_VIEW
@@ -181,6 +204,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     | VOICE_READ
     | VOICE_RESULTS
     | METRICS_READ
+    | IMPROVEMENT_READ
     | {"feedback.add_audit"},
 }
 

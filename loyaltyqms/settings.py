@@ -502,7 +502,22 @@ CELERY_BEAT_SCHEDULE = {
         "task": "core.tasks.clear_expired_sessions_task",
         "schedule": crontab(hour=3, minute=30),
     },
+    # After the nightly recompute: suggested cycles from the fresh snapshots, the Checks that
+    # wait for data, then one reminder digest per person (improvement.tasks).
+    "improvement-daily": {
+        "task": "improvement.tasks.improvement_daily_task",
+        "schedule": crontab(hour=6, minute=0),
+    },
 }
+
+# PDCA cycles (improvement): what a complaint costs (the impact of a cycle that avoids some),
+# when complaints at one touchpoint with one root cause suggest a cycle, and the mystery-shop
+# score below which an audit suggests one.
+IMPROVEMENT_COST_PER_COMPLAINT = env_int("IMPROVEMENT_COST_PER_COMPLAINT", 150)
+IMPROVEMENT_CLUSTER_THRESHOLD = env_int("IMPROVEMENT_CLUSTER_THRESHOLD", 5)
+IMPROVEMENT_CLUSTER_DAYS = env_int("IMPROVEMENT_CLUSTER_DAYS", 30)
+IMPROVEMENT_MYSTERY_SHOP_THRESHOLD = env_int("IMPROVEMENT_MYSTERY_SHOP_THRESHOLD", 70)
+IMPROVEMENT_REMINDER_DAYS_AHEAD = env_int("IMPROVEMENT_REMINDER_DAYS_AHEAD", 3)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -1,8 +1,7 @@
 """Pearson correlation with its exact p-value, and correlation of a leading with a lagging series.
 
-The two-sided p-value comes from Student's t with n - 2 degrees of freedom through the
-regularized incomplete beta function: P(|T| > t) = I_x(df / 2, 1 / 2) with x = df / (df + t^2),
-which for a correlation r is x = 1 - r^2.
+The two-sided p-value comes from Student's t with n - 2 degrees of freedom (scipy.stats.t), where
+t = r * sqrt((n - 2) / (1 - r^2)).
 """
 
 import math
@@ -12,11 +11,6 @@ from dataclasses import dataclass
 import pandas as pd
 
 MINIMUM_PAIRS = 4
-# The continued fraction converges in a few dozen terms for the arguments used here; the cap only
-# guards against a loop that never ends.
-MAX_ITERATIONS = 300
-EPSILON = 1e-15
-TINY = 1e-300  # keeps the Lentz recurrence away from a division by zero
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,54 +75,12 @@ def correlation_p_value(r: float, n: int) -> float:
     """Return the two-sided p-value of a correlation r between n pairs (Student's t, n - 2 df)."""
     if abs(r) >= 1:
         return 0.0
-    return regularized_incomplete_beta((n - 2) / 2, 0.5, 1 - r * r)
+    # scipy loads with the first correlation, not when the site starts.
+    from scipy import stats
 
-
-def regularized_incomplete_beta(a: float, b: float, x: float) -> float:
-    """Return I_x(a, b), the regularized incomplete beta function, for a, b > 0."""
-    if a <= 0 or b <= 0:
-        raise ValueError("The incomplete beta function needs a > 0 and b > 0.")
-    if x <= 0:
-        return 0.0
-    if x >= 1:
-        return 1.0
-    log_front = (
-        math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b) + a * math.log(x) + b * math.log1p(-x)
-    )
-    front = math.exp(log_front)
-    # The continued fraction converges quickly only below the mean of the distribution; above it,
-    # use the symmetry I_x(a, b) = 1 - I_(1-x)(b, a).
-    if x < (a + 1) / (a + b + 2):
-        return front * _beta_continued_fraction(a, b, x) / a
-    return 1 - front * _beta_continued_fraction(b, a, 1 - x) / b
-
-
-def _beta_continued_fraction(a: float, b: float, x: float) -> float:
-    """Return the continued fraction of the incomplete beta function (modified Lentz method)."""
-    numerator_factor = 1.0
-    denominator = 1 - (a + b) * x / (a + 1)
-    denominator = 1 / _away_from_zero(denominator)
-    fraction = denominator
-    for step in range(1, MAX_ITERATIONS + 1):
-        twice = 2 * step
-        # Even term of the fraction.
-        coefficient = step * (b - step) * x / ((a - 1 + twice) * (a + twice))
-        denominator = 1 / _away_from_zero(1 + coefficient * denominator)
-        numerator_factor = _away_from_zero(1 + coefficient / numerator_factor)
-        fraction *= denominator * numerator_factor
-        # Odd term of the fraction.
-        coefficient = -(a + step) * (a + b + step) * x / ((a + twice) * (a + 1 + twice))
-        denominator = 1 / _away_from_zero(1 + coefficient * denominator)
-        numerator_factor = _away_from_zero(1 + coefficient / numerator_factor)
-        change = denominator * numerator_factor
-        fraction *= change
-        if abs(change - 1) < EPSILON:
-            return fraction
-    raise ArithmeticError(f"The incomplete beta fraction did not converge for a={a}, b={b}, x={x}.")
-
-
-def _away_from_zero(number: float) -> float:
-    return number if abs(number) > TINY else TINY
+    degrees_of_freedom = n - 2
+    t = r * math.sqrt(degrees_of_freedom / (1 - r * r))
+    return float(2 * stats.t.sf(abs(t), degrees_of_freedom))
 
 
 def lagged(leading: pd.Series, lagging: pd.Series, max_lag: int = 3) -> list[LagCorrelation]:

@@ -464,3 +464,16 @@ def alert_send(*, alert_id: int) -> int:
         # Not sent: the alert is free again (the task retries mail-server errors).
         Alert.objects.filter(pk=alert_id, sent_at=claimed_at).update(sent_at=None)
         raise
+
+
+@transaction.atomic
+def annotations_remove(*, source_prefix: str, keep: list[str] | None = None) -> int:
+    """Remove the annotations another app wrote under a source-key prefix ("pdca:12:"), except
+    those it still keeps; return how many went."""
+    if not source_prefix:
+        raise ValueError("A source prefix is required: it would remove people's own notes.")
+    annotations = Annotation.objects.filter(source_key__startswith=source_prefix)
+    if keep:
+        annotations = annotations.exclude(source_key__in=keep)
+    removed, _by_model = annotations.delete()
+    return removed

@@ -17,7 +17,7 @@ class Trend:
     tau: float  # Kendall's tau-a: S over the number of pairs
     s: int  # Mann-Kendall S: concordant minus discordant pairs
     z: float  # S over its tie-corrected standard deviation, continuity-corrected
-    p_value: float  # two-sided, from the normal distribution
+    p_value: float  # two-sided, from the normal distribution (scipy has no Mann-Kendall test)
 
 
 def mann_kendall(values: Sequence[float | None]) -> Trend | None:
@@ -34,8 +34,10 @@ def mann_kendall(values: Sequence[float | None]) -> Trend | None:
     count = len(kept)
     if count < MINIMUM_VALUES:
         return None
-    # numpy loads with the first trend, not when the site starts (the series pass imports this).
+    # numpy and scipy load with the first trend, not when the site starts (the series pass
+    # imports this module).
     import numpy as np
+    from scipy import stats
 
     positions = np.array([position for position, _ in kept], dtype=float)
     numbers = np.array([number for _, number in kept])
@@ -56,5 +58,5 @@ def mann_kendall(values: Sequence[float | None]) -> Trend | None:
         tau=s / pairs,
         s=s,
         z=z,
-        p_value=math.erfc(abs(z) / math.sqrt(2)),
+        p_value=float(2 * stats.norm.sf(abs(z))),
     )

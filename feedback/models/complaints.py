@@ -335,6 +335,7 @@ class ComplaintEvent(models.Model):
         ASSIGNED = "assigned", _("Assigned")
         ESCALATED = "escalated", _("Escalated")
         COMMENT = "comment", _("Comment")
+        IMPROVEMENT = "improvement", _("Improvement made")
 
     complaint = models.ForeignKey(
         Complaint, verbose_name=_("complaint"), on_delete=models.CASCADE, related_name="events"

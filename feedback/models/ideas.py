@@ -71,6 +71,9 @@ class ImprovementIdea(TracksChanges, models.Model):
     )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     implemented_at = models.DateTimeField(_("implemented"), null=True, blank=True)
+    # What became of it, in words the submitter reads in "My submissions" (written by the PDCA
+    # cycle the idea started when the cycle is decided).
+    outcome = models.CharField(_("outcome"), max_length=300, blank=True)
     history = HistoricalRecords(bases=[VersionAddress])
 
     class Meta:

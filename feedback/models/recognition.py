@@ -49,6 +49,16 @@ class Recognition(ConstraintErrorsOnFields, models.Model):
         blank=True,
         related_name="recognitions",
     )
+    # The improvement cycle whose measured outcome the kudos is for ("app.Model": the improvement
+    # app sits above feedback and writes this link through the recognition service).
+    cycle = models.ForeignKey(
+        "improvement.PDCACycle",
+        verbose_name=_("improvement cycle"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="recognitions",
+    )
     given_at = models.DateTimeField(
         _("given"), default=timezone.now, validators=[validate_record_date]
     )

@@ -414,3 +414,11 @@ def complaint_escalate(*, complaint: Complaint, by: User, note: str = "") -> Com
     outbox.enqueue(tasks.send_escalation_email_task, locked.pk)
     complaint.refresh_from_db()
     return complaint
+
+
+@transaction.atomic
+def complaint_record_improvement(
+    *, complaint: Complaint, by: User, text: str, at: datetime | None = None
+) -> ComplaintEvent:
+    """Tell the complaint's timeline (and its logger's "My submissions") what was changed."""
+    return _event(complaint, ComplaintEvent.Kind.IMPROVEMENT, by, at or timezone.now(), text=text)

@@ -145,3 +145,21 @@ def idea_vote(*, idea: ImprovementIdea, voter: User) -> IdeaVote:
 def idea_unvote(*, idea: ImprovementIdea, voter: User) -> None:
     """Withdraw one's support for an idea (nothing happens if there was none)."""
     IdeaVote.objects.filter(idea=idea, voter=voter).delete()
+
+
+@transaction.atomic
+def idea_record_outcome(
+    *, idea: ImprovementIdea, outcome: str, implemented_at: datetime | None = None
+) -> ImprovementIdea:
+    """Record what became of an idea, in words its submitter reads; a date marks it implemented.
+
+    Written by the PDCA cycle the idea started when that cycle is decided: an adopted change
+    implements the idea without a second review.
+    """
+    fields: dict[str, Any] = {"outcome": outcome[:300]}
+    if implemented_at is not None and idea.status == ImprovementIdea.Status.ACCEPTED:
+        fields.update(status=ImprovementIdea.Status.IMPLEMENTED, implemented_at=implemented_at)
+        IdeaEvent.objects.create(
+            idea=idea, actor=None, at=implemented_at, to_status=fields["status"], text=outcome
+        )
+    return validated_save(idea, **fields)

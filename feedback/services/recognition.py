@@ -23,6 +23,7 @@ def recognition_give(
     behaviour: str,
     complaint: Complaint | None = None,
     idea: ImprovementIdea | None = None,
+    cycle_id: int | None = None,
     given_at: datetime | None = None,
 ) -> Recognition:
     """Give kudos to an employee for a behaviour that improved customer outcomes."""
@@ -37,6 +38,7 @@ def recognition_give(
         behaviour=behaviour.strip(),
         complaint=complaint,
         idea=idea,
+        cycle_id=cycle_id,
         given_at=given_at or timezone.now(),
     )
     outbox.enqueue(tasks.send_recognition_email_task, recognition.pk)

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.transaction import Atomic
 
 import feedback.services
+import improvement.services
 
 SERVICE_MODULES = [
     "core.services",
@@ -31,6 +32,10 @@ SERVICE_MODULES = [
         for module in pkgutil.iter_modules(feedback.services.__path__)
     ),
     "metrics.services",
+    *(
+        f"improvement.services.{module.name}"
+        for module in pkgutil.iter_modules(improvement.services.__path__)
+    ),
 ]
 
 # Public functions of the services modules that write nothing, with why they live there.
@@ -46,6 +51,12 @@ NOT_WRITES = {
     "feedback.services.surveys.pulse_start": "the first day of the running pulse, pure",
     "feedback.services.surveys.has_answered_pulse": "a read of an employee's participation",
     "metrics.services.observation_checks": "checks a row against the indicator, pure",
+    "improvement.services.cycles.require_runner": "refuses anyone who does not run cycles",
+    "improvement.services.cycles.plan_missing": "a read of what the Plan still lacks",
+    "improvement.services.cycles.decide_missing": "a read of what a decision still lacks",
+    "improvement.services.cycles.open_actions": "a read of the cycle's open actions",
+    "improvement.services.cycles.outcome_words": "the outcome in words, pure",
+    "improvement.services.actions.can_update_action": "a read of who may update an action",
 }
 # Writes that must not hold one transaction, and why.
 NOT_ATOMIC = {

@@ -1,4 +1,4 @@
-"""Pearson correlation, its exact p-value checked by numerical integration, and lagged series."""
+"""Pearson correlation, its p-value (scipy) checked by numerical integration, and lagged series."""
 
 import math
 
@@ -12,7 +12,6 @@ from metrics.correlation import (
     correlation_p_value,
     lagged,
     pearson,
-    regularized_incomplete_beta,
     strongest,
 )
 
@@ -139,29 +138,6 @@ def test_correlation_needs_four_pairs_and_variation_on_both_sides(
 def test_pearson_refuses_series_of_different_lengths() -> None:
     with pytest.raises(ValueError, match="one value per period"):
         pearson([1.0, 2.0], [1.0])
-
-
-@pytest.mark.parametrize(("a", "b"), [(2.0, 3.0), (0.5, 0.5), (5.0, 0.5), (30.0, 2.5)])
-@pytest.mark.parametrize("x", [0.01, 0.3, 0.5, 0.77, 0.99])
-def test_incomplete_beta_is_symmetric(a: float, b: float, x: float) -> None:
-    assert regularized_incomplete_beta(a, b, x) == pytest.approx(
-        1 - regularized_incomplete_beta(b, a, 1 - x), rel=1e-9, abs=1e-14
-    )
-
-
-@pytest.mark.parametrize("x", [0.0, 0.2, 0.5, 0.9, 1.0])
-def test_incomplete_beta_matches_closed_forms(x: float) -> None:
-    """I_x(a, 1) = x^a, I_x(1, b) = 1 - (1 - x)^b and I_x(1/2, 1/2) = (2/pi) asin(sqrt(x))."""
-    assert regularized_incomplete_beta(3.5, 1, x) == pytest.approx(x**3.5, rel=1e-9)
-    assert regularized_incomplete_beta(1, 4, x) == pytest.approx(1 - (1 - x) ** 4, rel=1e-9)
-    assert regularized_incomplete_beta(0.5, 0.5, x) == pytest.approx(
-        2 / math.pi * math.asin(math.sqrt(x)), rel=1e-9
-    )
-
-
-def test_incomplete_beta_refuses_non_positive_parameters() -> None:
-    with pytest.raises(ValueError, match="a > 0 and b > 0"):
-        regularized_incomplete_beta(0, 1, 0.5)
 
 
 # Lagged correlation -------------------------------------------------------------------------------

@@ -1,1 +1,0 @@
-"""Models of the improvement app (added by the issue that builds it)."""

@@ -1,0 +1,1 @@
+"""Writes of the improvement app: cycles and their phases, actions, suggestions, reminders."""
