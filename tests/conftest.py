@@ -40,6 +40,23 @@ ROLES_BY_KEY = {
 }
 
 
+# Folders whose modules share one load of the demo (a package-scoped fixture): xdist hands each
+# such folder to one worker whole, every other test module alone (as `--dist loadfile` does).
+SHARED_DEMO_FOLDERS = ("tests/demo/", "tests/feedback/demo/")
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """Schedule by file, except that a shared-demo folder goes to one worker as one unit."""
+    from xdist.scheduler import LoadFileScheduling
+
+    class DemoFoldersTogether(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return next((folder for folder in SHARED_DEMO_FOLDERS if path.startswith(folder)), path)
+
+    return DemoFoldersTogether(config, log)
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings) -> None:
     """Hash passwords with a fast algorithm: the real one is slow on purpose."""

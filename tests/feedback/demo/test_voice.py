@@ -1,16 +1,13 @@
 """The voice-of-customer demo: a year of survey answers, pulses, insights and audits."""
 
-from collections.abc import Iterator
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from statistics import mean
 from typing import Any
 
 import pytest
-from django.db import transaction
 from django.utils import timezone
 
-from core import demo as core_demo
 from feedback import demo
 from feedback.demo.surveys import CALLBACK_DAYS_AGO
 from feedback.models import (
@@ -23,25 +20,9 @@ from feedback.models import (
     SurveyInvitation,
     SurveyResponse,
 )
-from journeys import demo as journeys_demo
-from stakeholders import demo as stakeholders_demo
-from tests.conftest import check_deferred_constraints_once
+from tests.feedback.demo import SEED
 
 pytestmark = pytest.mark.django_db
-
-SEED = 7
-
-
-@pytest.fixture(scope="module")
-def counts(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[str, int]]:
-    """Load the demo organisation once for this module and roll it back afterwards."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        for module in (core_demo, stakeholders_demo, journeys_demo):
-            module.load(seed=SEED)
-        loaded = demo.load(seed=SEED)
-        check_deferred_constraints_once()
-        yield loaded
-        transaction.set_rollback(True)
 
 
 def scores(survey: str, **filters: Any) -> list[int]:

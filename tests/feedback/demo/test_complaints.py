@@ -3,17 +3,14 @@
 import itertools
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
-from django.db import transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 
-from core import demo as core_demo
 from core.roles import Role
 from feedback import demo, selectors, sla
 from feedback.models import (
@@ -25,30 +22,11 @@ from feedback.models import (
     Recognition,
     Severity,
 )
-from journeys import demo as journeys_demo
-from stakeholders import demo as stakeholders_demo
-from tests.conftest import check_deferred_constraints_once
+from tests.feedback.demo import SEED
 
 pytestmark = pytest.mark.django_db
 
-SEED = 7
 OPEN = [str(status) for status in Complaint.OPEN_STATUSES]
-
-
-@pytest.fixture(scope="module")
-def counts(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[str, int]]:
-    """Load the demo organisation once for this module and roll it back afterwards.
-
-    Loading takes a few seconds; each test runs in a savepoint inside this transaction, so what
-    a test changes is undone as well.
-    """
-    with django_db_blocker.unblock(), transaction.atomic():
-        for module in (core_demo, stakeholders_demo, journeys_demo):
-            module.load(seed=SEED)
-        loaded = demo.load(seed=SEED)
-        check_deferred_constraints_once()
-        yield loaded
-        transaction.set_rollback(True)
 
 
 def test_demo_holds_a_year_of_complaints_ideas_and_recognition(counts) -> None:
