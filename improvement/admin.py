@@ -62,3 +62,14 @@ class SuggestionAdmin(RecordOnly):
 class ReminderDigestAdmin(RecordOnly):
     list_display = ["recipient", "day", "sent_at"]
     added_on = _("The daily reminder round writes one digest per person and day.")
+
+
+@admin.register(CycleAction)
+class CycleActionAdmin(ControlledAdmin, RecordOnly, SimpleHistoryAdmin):
+    """A cycle's actions are planned and ticked off on the cycle's page and in My actions."""
+
+    list_display = ["title", "cycle", "owner", "due_on", "done_on", "containment"]
+    list_filter = ["containment"]
+    search_fields = ["title", "cycle__reference"]
+    raw_id_fields = ["cycle", "owner"]
+    added_on = _("Actions are planned on their cycle's page and ticked off by their owners.")

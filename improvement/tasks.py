@@ -16,7 +16,7 @@ from .models import PDCACycle
 @shared_task(autoretry_for=MAIL_ERRORS, retry_backoff=True, max_retries=5)
 def send_cycle_outcome_email_task(cycle_id: int) -> int:
     """E-mail each person whose complaint or idea the cycle came from, once, its outcome."""
-    from .services.cycles import outcome_words
+    from .services.phases import outcome_words
 
     cycle = PDCACycle.objects.filter(pk=cycle_id).first()
     if cycle is None or not cycle.outcome:
@@ -48,6 +48,6 @@ def send_reminder_digest_task(digest_id: int) -> int:
 @shared_task
 def improvement_daily_task() -> dict[str, int]:
     """Re-run the waiting Checks, find suggestions, send the reminder digests (Celery beat)."""
-    from .services.daily import daily_run
+    from .daily import daily_run
 
     return daily_run()

@@ -565,6 +565,14 @@ SPECTACULAR_SETTINGS = {
         "TrendVerdictEnum": "metrics.models.Indicator.TrendVerdict",
         "RecomputeRunStatusEnum": "metrics.models.RecomputeRun.Status",
         "AnnotationKindEnum": "metrics.models.Annotation.Kind",
+        # The improvement app's choices, named after their model for the same reason.
+        "CyclePhaseEnum": "improvement.models.PDCACycle.Phase",
+        "CycleOriginEnum": "improvement.models.PDCACycle.Origin",
+        "CycleTypeEnum": "improvement.models.PDCACycle.Type",
+        "CycleVerdictEnum": "improvement.models.PDCACycle.Verdict",
+        "CycleOutcomeEnum": "improvement.models.PDCACycle.Outcome",
+        "SuggestionKindEnum": "improvement.models.Suggestion.Kind",
+        "SuggestionStatusEnum": "improvement.models.Suggestion.Status",
         # Two components (the answer, and the answer as creating it returns it) share it.
         "SurveyResponseChannelEnum": "feedback.models.SurveyResponse.Channel",
     },

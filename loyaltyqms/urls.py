@@ -12,7 +12,9 @@ urlpatterns = [
     path("journeys/", include("journeys.urls")),
     path("feedback/", include("feedback.urls")),
     path("metrics/", include("metrics.urls")),
+    path("improvement/", include("improvement.urls")),
     path("s/", include("feedback.public_urls")),  # the public survey pages (no login)
+    path("you-said-we-did/", include("improvement.public_urls")),  # public, no login
     path("imports/", include("core.imports.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("core.api_urls")),
@@ -21,6 +23,7 @@ urlpatterns = [
     path("api/v1/", include("journeys.api_urls")),
     path("api/v1/", include("feedback.api_urls")),
     path("api/v1/", include("metrics.api_urls")),
+    path("api/v1/", include("improvement.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The docs are a page for people: signing in leads back to them (DRF would answer 403).
     # The split view serves Swagger UI's start-up script as a file (?script), not inline, so the

@@ -79,7 +79,7 @@ def _lag_cells(driver: Driver) -> list[dict[str, Any] | None]:
     return [by_lag.get(lag) for lag in LAGS]
 
 
-def _chart_data(
+def chart_data(
     indicator: Indicator,
     payload: dict[str, Any],
     annotations: list[Annotation],
@@ -170,7 +170,7 @@ def _render_detail(
         {
             "indicator": indicator,
             "latest": latest,
-            "chart": _chart_data(indicator, payload, annotations, limit_starts),
+            "chart": chart_data(indicator, payload, annotations, limit_starts),
             "has_points": bool(payload["points"]),
             "has_secondary": bool(payload["secondary_points"]),
             "signal_legend": _signal_legend(payload),

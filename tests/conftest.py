@@ -1,6 +1,5 @@
 """Fixtures shared by every test module."""
 
-import io
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -9,9 +8,8 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.management import call_command
-from django.db import connection, transaction
-from django.test import Client, TestCase, override_settings
+from django.db import connection
+from django.test import Client, override_settings
 
 from core.roles import Role, sync_roles
 from journeys.models import Journey, QualityObjective, Stage, Touchpoint
@@ -86,25 +84,6 @@ def static_files_found_per_request() -> Iterator[None]:
     """
     with override_settings(WHITENOISE_AUTOREFRESH=True):
         yield
-
-
-@pytest.fixture(scope="module")
-def demo_organisation(django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
-    """Load the whole demo once for a test module, yield what it printed, and roll it back.
-
-    Each test runs in a savepoint inside this transaction, so what a test changes is undone too.
-    The demo's recompute queues its tasks on commit: they run here when the captured callbacks
-    are executed, as they would after a real commit.
-    """
-    with django_db_blocker.unblock(), transaction.atomic():
-        # The demo refuses to run with DEBUG off; passwords use the tests' fast hasher.
-        with override_settings(DEBUG=True, PASSWORD_HASHERS=FAST_HASHERS):
-            printed = io.StringIO()
-            with TestCase.captureOnCommitCallbacks(execute=True):
-                call_command("demo", stdout=printed)
-        check_deferred_constraints_once()
-        yield printed.getvalue()
-        transaction.set_rollback(True)
 
 
 def check_deferred_constraints_once() -> None:

@@ -74,6 +74,13 @@ from tests.feedback.factories import (
     SurveyFactory,
     ThemeFactory,
 )
+from tests.improvement.page_records import (
+    accepted_idea,
+    cycle_move_of,
+    cycle_of,
+    open_action,
+)
+from tests.improvement.suggested import waiting_suggestion
 from tests.journeys.factories import (
     FailurePointFactory,
     HandoffFactory,
@@ -303,6 +310,34 @@ ROUTES: dict[str, Route] = {
     "imports:job-preview": page({"GET POST": QUALITY}, pk_of(ImportJobFactory.create)),
     "imports:job-progress": page({"GET": QUALITY}, pk_of(finished_import)),
     "imports:job-errors": page({"GET": QUALITY}, pk_of(finished_import)),
+    # improvement pages: the board, cycles and their phases, actions (their owners tick theirs)
+    "improvement:board": page({"GET": STAFF}),
+    "improvement:cycle-list": page({"GET": STAFF}),
+    "improvement:cycle-create": page({"GET POST": QUALITY}),
+    "improvement:cycle-detail": page({"GET": STAFF}, cycle_of),
+    "improvement:cycle-plan": page({"POST": QUALITY}, cycle_of),
+    "improvement:cycle-advance": page({"POST": QUALITY}, cycle_of),
+    "improvement:cycle-move": page(
+        {"POST": QUALITY}, cycle_move_of, note="to Do, to Check, decide, close, ..."
+    ),
+    "improvement:cycle-recognise": page({"POST": QUALITY}, cycle_of),
+    "improvement:action-add": page({"POST": QUALITY}, cycle_of),
+    "improvement:cycle-from-idea": page({"POST": QUALITY}, pk_of(accepted_idea)),
+    "improvement:my-actions": page({"GET": STAFF}, note="only one's own actions"),
+    "improvement:action-complete": page(
+        {"POST": QUALITY}, pk_of(open_action), note="and the action's owner"
+    ),
+    "improvement:action-defer": page(
+        {"POST": QUALITY}, pk_of(open_action), note="and the action's owner"
+    ),
+    "improvement:action-reopen": page(
+        {"POST": QUALITY}, pk_of(open_action), note="and the action's owner"
+    ),
+    # improvement pages: suggested cycles (CAPA) and the public "You said, we did"
+    "improvement:suggestion-list": page({"GET": STAFF}),
+    "improvement:suggestion-accept": page({"POST": QUALITY}, pk_of(waiting_suggestion)),
+    "improvement:suggestion-dismiss": page({"GET POST": QUALITY}, pk_of(waiting_suggestion)),
+    "public-improvement:you-said-we-did": public({"GET": EVERYONE}),
     # the public survey pages: no login, for everyone
     "public-survey:answer": public({"GET POST": EVERYONE}, token_of_survey),
     "public-survey:thanks": public({"GET": EVERYONE}, token_of_survey),
@@ -435,6 +470,32 @@ ROUTES: dict[str, Route] = {
     "annotation-detail": api({"GET": STAFF, "DELETE": QUALITY}, pk_of(annotation)),
     "driver-list": api({"GET": STAFF, "POST": QUALITY}),
     "driver-detail": api({"GET": STAFF}, pk_of(driver)),
+    # API: improvement (action owners, any staff, also update their own actions: their rule is
+    # tested in tests/improvement/test_api.py; the walk's action is a colleague's)
+    "cycle-list": api({"GET": STAFF, "POST": QUALITY}),
+    "cycle-detail": api({"GET": STAFF, "PATCH": QUALITY}, cycle_of),
+    "cycle-from-idea": api({"POST": QUALITY}),
+    "cycle-check": api({"GET": STAFF, "POST": QUALITY}, cycle_of),
+    **{
+        f"cycle-{move}": api({"POST": QUALITY}, cycle_of)
+        for move in ("do", "check-run", "decide", "close", "abandon")
+    },
+    "cycle-action-list": api({"GET": STAFF, "POST": QUALITY}),
+    "cycle-action-detail": api(
+        {"GET": STAFF, "PATCH DELETE": QUALITY}, pk_of(open_action), note="PATCH: and the owner"
+    ),
+    **{
+        f"cycle-action-{step}": api(
+            {"POST": QUALITY}, pk_of(open_action), note="and the action's owner"
+        )
+        for step in ("complete", "defer", "reopen")
+    },
+    "cycle-suggestion-list": api({"GET": STAFF}),
+    "cycle-suggestion-detail": api({"GET": STAFF}, pk_of(waiting_suggestion)),
+    **{
+        f"cycle-suggestion-{step}": api({"POST": QUALITY}, pk_of(waiting_suggestion))
+        for step in ("accept", "dismiss")
+    },
 }
 
 

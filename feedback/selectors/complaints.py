@@ -138,14 +138,17 @@ def queue_counts(user: Any, *, now: datetime | None = None) -> dict[str, int]:
 
 
 def my_complaints(user: Any) -> QuerySet[Complaint]:
-    """Return the complaints the user logged, newest first, with their latest timeline entry."""
+    """Return the complaints the user logged, newest first, with their latest timeline entry
+    and what the latest improvement cycle they led to changed (`improvement_text`)."""
     latest = ComplaintEvent.objects.filter(complaint=OuterRef("pk")).order_by("-at", "-id")
+    improvement = latest.filter(kind=ComplaintEvent.Kind.IMPROVEMENT)
     return (
         with_clock(Complaint.objects.filter(logged_by=user))
         .select_related("touchpoint", "journey", "assignee")
         .annotate(
             latest_kind=latest.values("kind")[:1],
             latest_at=latest.values("at")[:1],
+            improvement_text=improvement.values("text")[:1],
         )
         .order_by("-received_at", "-id")
     )

@@ -1,6 +1,6 @@
 """The demo command: seeded names, and no demo in production.
 
-The demo organisation itself is checked in tests/test_demo_organisation.py.
+The demo organisation itself is checked in tests/demo/.
 """
 
 from io import StringIO

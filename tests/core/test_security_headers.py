@@ -2,7 +2,8 @@
 
 The policy allows scripts and styles only from the project's own static files: a page with an
 inline handler (onclick=...), a style attribute, a <style> block or an inline <script> would
-break under it, so the walk below renders every page of the access table and refuses them.
+break under it, so tests/demo/test_pages.py renders every page of the access table over the demo
+organisation and refuses them, with the finder below.
 """
 
 import base64
@@ -15,11 +16,8 @@ from django.contrib.staticfiles import finders
 from django.test import Client
 from django.urls import reverse
 
-from tests.access_rules import Kind, Route
-from tests.conftest import ROLE_KEYS
 from tests.core.test_settings import PRODUCTION_ENV, run_manage
 from tests.feedback.factories import SurveyFactory
-from tests.test_access import ROUTES
 
 
 def allowing(text: str) -> str:
@@ -206,40 +204,3 @@ def test_the_finder_spots_each_kind_of_inline_code() -> None:
         "inline <script>",
         "<a href='javascript:void(0)'>",
     ]
-
-
-def reader(route: Route) -> str | None:
-    """Return who reads the page in the walk: an administrator (who sees every part of it)
-    where allowed, else an anonymous visitor, else the first role the row lets read it."""
-    allowed = route.methods.get("GET", frozenset())
-    for visitor in ["administrator", "anonymous", *ROLE_KEYS]:
-        if visitor in allowed:
-            return visitor
-    return None
-
-
-WALKED = sorted(
-    name
-    for name, route in ROUTES.items()
-    if route.kind in {Kind.PAGE, Kind.PUBLIC, Kind.ADMIN}
-    and route.answer == 200
-    and reader(route) is not None
-)
-
-
-@pytest.mark.parametrize("url_name", WALKED)
-def test_page_has_no_inline_handler_style_or_script(
-    demo_organisation: str, client_for, url_name: str
-) -> None:
-    """Each page of the access table, rendered over the demo organisation for a visitor who may
-    read it, holds nothing the strict policy would refuse to run or apply."""
-    route = ROUTES[url_name]
-    visitor = reader(route)
-    client = client_for(None if visitor == "anonymous" else visitor)
-    kwargs = route.record() if route.record else {}
-
-    response = client.get(reverse(url_name, kwargs=kwargs))
-
-    assert response.status_code == 200
-    if response["Content-Type"].startswith("text/html"):
-        assert inline_code(response.content.decode()) == []

@@ -52,10 +52,10 @@ NOT_WRITES = {
     "feedback.services.surveys.has_answered_pulse": "a read of an employee's participation",
     "metrics.services.observation_checks": "checks a row against the indicator, pure",
     "improvement.services.cycles.require_runner": "refuses anyone who does not run cycles",
-    "improvement.services.cycles.plan_missing": "a read of what the Plan still lacks",
-    "improvement.services.cycles.decide_missing": "a read of what a decision still lacks",
-    "improvement.services.cycles.open_actions": "a read of the cycle's open actions",
-    "improvement.services.cycles.outcome_words": "the outcome in words, pure",
+    "improvement.services.phases.plan_missing": "a read of what the Plan still lacks",
+    "improvement.services.phases.decide_missing": "a read of what a decision still lacks",
+    "improvement.services.phases.open_actions": "a read of the cycle's open actions",
+    "improvement.services.phases.outcome_words": "the outcome in words, pure",
     "improvement.services.actions.can_update_action": "a read of who may update an action",
 }
 # Writes that must not hold one transaction, and why.
@@ -73,6 +73,10 @@ NOT_ATOMIC = {
     ),
     "metrics.services.alert_send": (
         "holds no transaction while the mail server answers; claims the alert with a "
+        "conditional UPDATE instead"
+    ),
+    "improvement.services.reminders.reminder_send": (
+        "holds no transaction while the mail server answers; claims the digest with a "
         "conditional UPDATE instead"
     ),
     "feedback.services.surveys.invitation_send": (

@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib.auth.models import User
 
 from improvement.models import PDCACycle
-from improvement.services import actions, cycles
+from improvement.services import actions, cycles, phases
 from metrics.models import Indicator
 from tests.metrics.factories import IndicatorFactory
 from tests.metrics.snapshots import months, write_xmr
@@ -60,6 +60,6 @@ def cycle_in_check(owner: User, indicator: Indicator | None = None, **fields: An
     action = actions.action_add(
         cycle=cycle, by=owner, title="Offer call-back slots", owner=owner, due_on=CHANGE_ON
     )
-    cycles.cycle_start_do(cycle=cycle, by=owner, at=CHANGE_ON - timedelta(days=20))
+    phases.cycle_start_do(cycle=cycle, by=owner, at=CHANGE_ON - timedelta(days=20))
     actions.action_complete(action=action, by=owner, done_on=CHANGE_ON - timedelta(days=2))
-    return cycles.cycle_start_check(cycle=cycle, by=owner, change_on=CHANGE_ON)
+    return phases.cycle_start_check(cycle=cycle, by=owner, change_on=CHANGE_ON)

@@ -1,4 +1,4 @@
-"""A PDCA cycle's life: the gates of each phase, the computed Check, the decision and its effects."""
+"""A PDCA cycle's life: the gates of each phase, the computed Check, the decision, its effects."""
 
 from datetime import date, timedelta
 
@@ -10,7 +10,7 @@ from core.exceptions import ApplicationError
 from feedback.models import ComplaintEvent, ImprovementIdea
 from feedback.services import ideas as idea_services
 from improvement.models import PDCACycle
-from improvement.services import actions, cycles
+from improvement.services import actions, cycles, phases
 from journeys.models import Touchpoint
 from metrics.models import Annotation, LimitSegment
 from tests.feedback.factories import ComplaintFactory, IdeaFactory
@@ -31,12 +31,12 @@ Phase = PDCACycle.Phase
 
 
 def test_leaving_plan_is_refused_with_every_missing_item_named(make_user) -> None:
-    """A bare cycle cannot move to Do; the refusal names the problem, root cause, indicator and target."""
+    """A bare cycle cannot move to Do; the refusal names problem, root cause, indicator, target."""
     manager = make_user("quality_manager")
     cycle = cycles.cycle_create(by=manager, title="Shorter waits", owner=manager)
 
     with pytest.raises(ApplicationError) as refusal:
-        cycles.cycle_start_do(cycle=cycle, by=manager)
+        phases.cycle_start_do(cycle=cycle, by=manager)
 
     assert set(refusal.value.extra["missing"]) == {
         "problem_statement",
@@ -55,7 +55,7 @@ def test_plan_computes_the_baseline_from_the_indicators_snapshots(make_user) -> 
     """The baseline is the mean of the window's complete periods, with the window's XmR limits.
 
     Hand computation: the 12 before values sum to 846, mean 70.5; their 11 moving ranges sum to
-    2+3+2+1+3+5+3+1+2+3+2 = 27, mean 27/11 = 2.4545; the limits are 70.5 ± 2.66 × 2.4545 =
+    2+3+2+1+3+5+3+1+2+3+2 = 27, mean 27/11 = 2.4545; the limits are 70.5 ± 2.66 * 2.4545 =
     70.5 ± 6.529, so 63.971 and 77.029.
     """
     manager = make_user("quality_manager")
@@ -89,10 +89,10 @@ def test_leaving_do_with_an_open_action_is_refused_until_it_is_done_or_deferred(
     first = actions.action_add(
         cycle=cycle, by=manager, title="Train the team", owner=manager, due_on=CHANGE_ON
     )
-    cycles.cycle_start_do(cycle=cycle, by=manager, at=CHANGE_ON - timedelta(days=10))
+    phases.cycle_start_do(cycle=cycle, by=manager, at=CHANGE_ON - timedelta(days=10))
 
     with pytest.raises(ApplicationError) as refusal:
-        cycles.cycle_start_check(cycle=cycle, by=manager, change_on=CHANGE_ON)
+        phases.cycle_start_check(cycle=cycle, by=manager, change_on=CHANGE_ON)
     assert "Train the team" in refusal.value.message
     assert refusal.value.extra["missing"] == ["actions"]
 
@@ -100,7 +100,7 @@ def test_leaving_do_with_an_open_action_is_refused_until_it_is_done_or_deferred(
         actions.action_defer(action=first, by=manager, reason="  ")
     assert "deferred_reason" in no_reason.value.message_dict
     actions.action_defer(action=first, by=manager, reason="Waits for the new phone system")
-    cycle = cycles.cycle_start_check(cycle=cycle, by=manager, change_on=CHANGE_ON)
+    cycle = phases.cycle_start_check(cycle=cycle, by=manager, change_on=CHANGE_ON)
 
     assert cycle.phase == Phase.CHECK
 
@@ -143,13 +143,13 @@ def test_an_inconclusive_check_closes_only_by_abandoning_with_the_reason(make_us
     cycle = cycle_in_check(manager, indicator_with_data(after=[79.0]))
 
     with pytest.raises(ApplicationError) as adopt:
-        cycles.cycle_decide(cycle=cycle, by=manager, outcome="adopt")
+        phases.cycle_decide(cycle=cycle, by=manager, outcome="adopt")
     assert "inconclusive" in adopt.value.message
     with pytest.raises(ApplicationError) as no_reason:
-        cycles.cycle_decide(cycle=cycle, by=manager, outcome="abandon", reason="")
+        phases.cycle_decide(cycle=cycle, by=manager, outcome="abandon", reason="")
     assert "outcome_reason" in no_reason.value.extra["missing"]
 
-    cycle = cycles.cycle_abandon(cycle=cycle, by=manager, reason="The team was reorganised.")
+    cycle = phases.cycle_abandon(cycle=cycle, by=manager, reason="The team was reorganised.")
 
     assert cycle.phase == Phase.CLOSED
     assert cycle.outcome == PDCACycle.Outcome.ABANDON
@@ -163,7 +163,7 @@ def test_adopting_standardises_the_touchpoint_and_restarts_the_limits_at_the_cha
     touchpoint = TouchpointFactory.create()
     cycle = cycle_in_check(manager, touchpoint=touchpoint)
 
-    cycle = cycles.cycle_decide(
+    cycle = phases.cycle_decide(
         cycle=cycle,
         by=manager,
         outcome="adopt",
@@ -185,7 +185,7 @@ def test_adopting_without_the_new_standard_of_its_touchpoint_is_refused(make_use
     cycle = cycle_in_check(manager, touchpoint=TouchpointFactory.create())
 
     with pytest.raises(ApplicationError) as refusal:
-        cycles.cycle_decide(cycle=cycle, by=manager, outcome="adopt")
+        phases.cycle_decide(cycle=cycle, by=manager, outcome="adopt")
 
     assert refusal.value.extra["missing"] == ["new_standard"]
 
@@ -204,7 +204,7 @@ def test_adopting_tells_the_people_whose_complaints_and_ideas_started_it(
     cycles.cycle_update(cycle=cycle, by=manager, ideas=[idea], complaints=[complaint])
 
     with django_capture_on_commit_callbacks(execute=True):
-        cycles.cycle_decide(cycle=cycle, by=manager, outcome="adopt")
+        phases.cycle_decide(cycle=cycle, by=manager, outcome="adopt")
 
     idea.refresh_from_db()
     assert idea.status == ImprovementIdea.Status.IMPLEMENTED
@@ -221,7 +221,7 @@ def test_adapting_opens_a_follow_up_cycle_with_the_context_and_evidence(make_use
     cycle = cycle_in_check(manager)
     cycles.cycle_update(cycle=cycle, by=manager, complaints=[complaint])
 
-    cycles.cycle_decide(cycle=cycle, by=manager, outcome="adapt", reason="Extend to evenings")
+    phases.cycle_decide(cycle=cycle, by=manager, outcome="adapt", reason="Extend to evenings")
 
     follow_up = PDCACycle.objects.get(parent=cycle)
     assert follow_up.phase == Phase.PLAN
@@ -233,9 +233,9 @@ def test_adapting_opens_a_follow_up_cycle_with_the_context_and_evidence(make_use
 def test_closing_an_adopted_cycle_freezes_its_impact(make_user) -> None:
     """The measured effect is recorded on adoption and frozen when the cycle closes."""
     manager = make_user("quality_manager")
-    cycle = cycles.cycle_decide(cycle=cycle_in_check(manager), by=manager, outcome="adopt")
+    cycle = phases.cycle_decide(cycle=cycle_in_check(manager), by=manager, outcome="adopt")
 
-    cycle = cycles.cycle_close(cycle=cycle, by=manager)
+    cycle = phases.cycle_close(cycle=cycle, by=manager)
 
     assert cycle.phase == Phase.CLOSED
     assert cycle.impact_effect == pytest.approx(8.0)

@@ -1,0 +1,1 @@
+"""The improvement REST API: PDCA cycles and their phase moves, actions and suggested cycles."""

@@ -1,0 +1,43 @@
+"""Serializers of the improvement API: what cycles, their Check, actions and suggested cycles
+look like to a client, and the bodies of the writes (one per service, its arguments by name)."""
+
+from .actions import (
+    ActionCompletionSerializer,
+    ActionCreateSerializer,
+    ActionUpdateSerializer,
+    CycleActionSerializer,
+)
+from .cycles import (
+    CheckResultSerializer,
+    CycleCheckSerializer,
+    CycleCheckStartSerializer,
+    CycleCreateSerializer,
+    CycleDecisionSerializer,
+    CycleDetailSerializer,
+    CycleFromIdeaSerializer,
+    CycleSerializer,
+    CycleUpdateSerializer,
+    check_result_of,
+)
+from .fields import ReasonSerializer
+from .suggestions import SuggestionDetailSerializer, SuggestionSerializer
+
+__all__ = [
+    "ActionCompletionSerializer",
+    "ActionCreateSerializer",
+    "ActionUpdateSerializer",
+    "CheckResultSerializer",
+    "CycleActionSerializer",
+    "CycleCheckSerializer",
+    "CycleCheckStartSerializer",
+    "CycleCreateSerializer",
+    "CycleDecisionSerializer",
+    "CycleDetailSerializer",
+    "CycleFromIdeaSerializer",
+    "CycleSerializer",
+    "CycleUpdateSerializer",
+    "ReasonSerializer",
+    "SuggestionDetailSerializer",
+    "SuggestionSerializer",
+    "check_result_of",
+]
