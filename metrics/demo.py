@@ -2,9 +2,10 @@
 
 Indicators cover the six stakeholder groups and the three journeys, leading and lagging. Most
 are computed from the feedback and activity demos; the observed ones tell their own part of the
-same year: the call centre's answer time falls after a staffing PDCA cycle (limits recalculated
-there), SwiftParcel's late deliveries climb through its bad spell, PayFlow has one outage week,
-engagement improves slowly. The seasonal heating rush shows in complaints every winter.
+same year: the call centre's answer time falls after a staffing PDCA cycle (the improvement
+demo's cycle, whose adoption recalculates the limits), SwiftParcel's late deliveries climb
+through its bad spell, PayFlow has one outage week, engagement improves slowly. The seasonal
+heating rush shows in complaints every winter.
 """
 
 import math
@@ -26,7 +27,7 @@ from journeys.models import Journey, QualityObjective, Touchpoint
 from stakeholders.models import Partner
 
 from . import services
-from .models import Annotation, Driver, Indicator, LimitSegment, Observation, RecomputeRun
+from .models import Driver, Indicator, Observation, RecomputeRun
 from .periods import period_start
 from .recompute import recompute_start
 
@@ -345,39 +346,8 @@ def revise_targets(by: User | None) -> None:
 
 
 def _annotate(indicators: dict[str, Indicator], today: date, user: User | None) -> None:
-    callback = today - timedelta(days=CALLBACK_DAYS_AGO)
-    staffing = period_start(today - timedelta(days=STAFFING_DAYS_AGO), "week")
-    for code in ("ces-support", "csat-phone", "nps-get-support"):
-        services.annotation_upsert(
-            indicator=indicators[code],
-            starts_on=callback,
-            label="PDCA: call customers back at a time they choose",
-            kind=Annotation.Kind.PDCA,
-            source_key="demo:callback",
-            user=user,
-        )
-    services.annotation_upsert(
-        indicator=indicators["callpoint-answer-time"],
-        starts_on=staffing,
-        label="PDCA: CallPoint adds a late shift",
-        kind=Annotation.Kind.PDCA,
-        source_key="demo:late-shift",
-        user=user,
-    )
-    with recorded_as(user, at=office_moment(STAFFING_DAYS_AGO - 7, hour=11)):
-        LimitSegment.objects.get_or_create(
-            indicator=indicators["callpoint-answer-time"],
-            starts_on=staffing,
-            defaults={"reason": "Late shift standardised after the PDCA cycle", "created_by": user},
-        )
-    services.annotation_upsert(
-        indicator=indicators["callpoint-answer-time"],
-        starts_on=staffing,
-        label="New limits: late shift standardised",
-        kind=Annotation.Kind.LIMITS,
-        source_key="demo:late-shift-limits",
-        user=user,
-    )
+    # The call-back and late-shift changes are PDCA cycles: the improvement demo's cycles draw
+    # them on their indicators' charts, and the late shift's adoption restarts the limits.
     outage = _weeks(today)[WEEKS - 1 - PAYFLOW_OUTAGE_WEEKS_AGO]
     services.annotation_upsert(
         indicator=indicators["payflow-failures"],

@@ -1,0 +1,51 @@
+"""Every page of the access table, rendered over the demo organisation, runs under the strict
+Content-Security-Policy: no inline handler, style attribute, <style> block or inline <script>
+(the finder and the policy are in tests/core/test_security_headers.py).
+"""
+
+import pytest
+from django.urls import reverse
+
+from tests.access_rules import Kind, Route
+from tests.conftest import ROLE_KEYS
+from tests.core.test_security_headers import inline_code
+from tests.test_access import ROUTES
+
+pytestmark = pytest.mark.django_db
+
+
+def reader(route: Route) -> str | None:
+    """Return who reads the page in the walk: an administrator (who sees every part of it)
+    where allowed, else an anonymous visitor, else the first role the row lets read it."""
+    allowed = route.methods.get("GET", frozenset())
+    for visitor in ["administrator", "anonymous", *ROLE_KEYS]:
+        if visitor in allowed:
+            return visitor
+    return None
+
+
+WALKED = sorted(
+    name
+    for name, route in ROUTES.items()
+    if route.kind in {Kind.PAGE, Kind.PUBLIC, Kind.ADMIN}
+    and route.answer == 200
+    and reader(route) is not None
+)
+
+
+@pytest.mark.parametrize("url_name", WALKED)
+def test_page_has_no_inline_handler_style_or_script(
+    demo_organisation: str, client_for, url_name: str
+) -> None:
+    """Each page of the access table, rendered over the demo organisation for a visitor who may
+    read it, holds nothing the strict policy would refuse to run or apply."""
+    route = ROUTES[url_name]
+    visitor = reader(route)
+    client = client_for(None if visitor == "anonymous" else visitor)
+    kwargs = route.record() if route.record else {}
+
+    response = client.get(reverse(url_name, kwargs=kwargs))
+
+    assert response.status_code == 200
+    if response["Content-Type"].startswith("text/html"):
+        assert inline_code(response.content.decode()) == []
