@@ -19,7 +19,7 @@ from typing import Any, cast
 
 from django.contrib.auth.models import User
 from django.core.paginator import Page, Paginator
-from django.db.models import Field, Model, QuerySet
+from django.db.models import Field, JSONField, Model, QuerySet
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.translation import gettext as _
@@ -211,6 +211,16 @@ def entries_of(
             changes = [
                 (fields[change.field], change.old, change.new)
                 for change in record.diff_against(previous).changes
+            ]
+            # simple-history compares the fields forms edit; the computed ones a version keeps
+            # (a Check's verdict, a baseline) are changes too. A stored JSON computation is
+            # shown on the record's page rather than in the trail.
+            changes += [
+                (field, getattr(previous, field.attname), getattr(record, field.attname))
+                for field in _tracked_fields(model, record)
+                if not field.editable
+                and not isinstance(field, JSONField)
+                and getattr(previous, field.attname) != getattr(record, field.attname)
             ]
         elif full and record.history_type in ("+", "-"):
             for field in _tracked_fields(model, record):

@@ -54,6 +54,7 @@ class NavItem:
 # Drop-down menus of the navigation bar: key -> (label, icon). Entries join one by `group`.
 MENU_GROUPS: dict[str, tuple[str | Promise, str]] = {
     "system": (_("System"), "diagram-3"),
+    "improve": (_("Improve"), "arrow-repeat"),  # ideas, PDCA cycles and the recognition after
     "voice": (_("Voice"), "megaphone"),  # of customers and employees
     "tools": (_("Tools"), "tools"),
 }

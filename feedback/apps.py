@@ -100,6 +100,7 @@ class FeedbackConfig(AppConfig):
                 order=310,
                 permission="feedback.view_improvementidea",
                 active_prefixes=("/feedback/ideas/",),
+                group="improve",
             ),
             NavItem(
                 label=_("Recognition"),
@@ -108,6 +109,7 @@ class FeedbackConfig(AppConfig):
                 order=320,
                 permission="feedback.view_recognition",
                 active_prefixes=("/feedback/recognition/",),
+                group="improve",
             ),
         )
         register_panel(

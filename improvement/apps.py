@@ -39,12 +39,22 @@ class ImprovementConfig(AppConfig):
 
         register(
             NavItem(
-                label=_("Improvement"),
+                label=_("PDCA cycles"),
                 url_name="improvement:board",
                 icon="arrow-repeat",
                 order=360,
                 permission="improvement.view_pdcacycle",
                 active_prefixes=("/improvement/",),
+                group="improve",
+            ),
+            NavItem(
+                label=_("Suggested cycles"),
+                url_name="improvement:suggestion-list",
+                icon="lightbulb",
+                order=370,
+                permission="improvement.view_suggestion",
+                active_prefixes=("/improvement/suggestions/",),
+                group="improve",
             ),
         )
         # Anyone who owns open actions sees them first thing; the panel hides when there are none.

@@ -18,6 +18,7 @@ from core.demo import backdate, office_moment
 from core.history import recorded_as
 from feedback.demo.planning import People
 from feedback.models import Complaint, ComplaintEvent, IdeaEvent, ImprovementIdea, Recognition
+from feedback.services.ideas import idea_accept, idea_submit
 from journeys.models import Journey, Touchpoint
 from metrics.models import Annotation, Indicator, LimitSegment
 from metrics.periods import next_period, period_start, previous_period
@@ -169,20 +170,32 @@ class Builder:
             return self.random.choice(others or self.managers)
         return self.random.choice(self.people.frontline)
 
-    def idea(self, text: CycleText, before: datetime) -> ImprovementIdea | None:
-        """Return the accepted idea the cycle starts from, when the feedback demo made it."""
+    def idea(
+        self, story: Story, text: CycleText, before: datetime, owner: User
+    ) -> ImprovementIdea | None:
+        """Return the idea the cycle starts from: a frontline colleague submits it three weeks
+        before, and the cycle's owner accepts it the week before."""
         if not text.idea:
             return None
-        return (
-            ImprovementIdea.objects.filter(
+        # Its own random stream: the rest of the demo draws the same with or without ideas.
+        submitter = random.Random(story.key).choice(self.people.frontline)  # noqa: S311 - demo data
+        submitted_at = before - timedelta(days=21)
+        with recorded_as(submitter, at=submitted_at):
+            idea = idea_submit(
+                submitted_by=submitter,
                 title=text.idea,
-                status__in=[ImprovementIdea.Status.ACCEPTED, ImprovementIdea.Status.IMPLEMENTED],
-                decided_at__lt=before,
-                cycles__isnull=True,
+                problem=text.problem,
+                proposal=text.hypothesis,
+                touchpoint=(
+                    Touchpoint.objects.get(name=story.touchpoint) if story.touchpoint else None
+                ),
+                submitted_at=submitted_at,
             )
-            .order_by("decided_at", "pk")
-            .first()
-        )
+        accepted_at = before - timedelta(days=6)
+        with recorded_as(owner, at=accepted_at):
+            return idea_accept(
+                idea=idea, by=owner, reason=self.wording.fallback["idea_accepted"], at=accepted_at
+            )
 
     def complaints(self, story: Story, before: datetime) -> list[Complaint]:
         """Return the latest complaints of the story's touchpoint and root cause before it began."""
@@ -208,7 +221,7 @@ class Builder:
         indicator = Indicator.objects.get(code=story.indicator)
         days = self.timeline(story, indicator)
         latest = days.do - timedelta(days=3) if days.do else days.start
-        idea = self.idea(text, self.moment(latest, 9))
+        idea = self.idea(story, text, self.moment(latest, 9), owner)
         if idea is not None and idea.decided_at is not None:
             # The cycle starts from the idea: on the first workday after it was accepted.
             accepted = timezone.localdate(idea.decided_at) + timedelta(days=1)

@@ -45,7 +45,23 @@ def test_demo_has_cycles_in_every_phase_of_every_type(demo_organisation: str) ->
     assert phases == set(Phase.values)
     assert types == set(PDCACycle.Type.values)
     assert len(origins) >= 6
+    assert PDCACycle.Origin.IDEA in origins
     assert not cycles.exclude(owner__groups__name="Quality manager").exists()
+
+
+def test_demo_ideas_that_started_cycles_were_accepted_before_them(demo_organisation: str) -> None:
+    """Each idea-origin cycle links the idea it came from, accepted before the cycle started;
+    the adopted one's idea is implemented and its submitter reads the outcome."""
+    from_ideas = PDCACycle.objects.filter(origin=PDCACycle.Origin.IDEA).prefetch_related("ideas")
+
+    assert from_ideas.exists()
+    for cycle in from_ideas:
+        (idea,) = cycle.ideas.all()
+        assert idea.decided_at is not None
+        assert timezone.localdate(idea.decided_at) < cycle.started_on
+        if cycle.outcome == Outcome.ADOPT:
+            assert idea.status == "implemented"
+            assert cycle.reference in idea.outcome
 
 
 def test_demo_call_back_cycle_was_adopted_on_a_significant_effect(demo_organisation: str) -> None:

@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from core.audit import history_panel
 from core.exceptions import ApplicationError
 from feedback.models import ComplaintEvent, ImprovementIdea
 from feedback.services import ideas as idea_services
@@ -306,3 +307,14 @@ def test_only_quality_managers_run_cycles_and_owners_tick_off_their_actions(make
 
     assert done.done_on is not None
     assert done.note == "Slots offered"
+
+
+def test_the_history_keeps_the_computed_verdict_and_baseline(make_user) -> None:
+    """The audit trail shows what the Check decided, though no one typed it."""
+    manager = make_user("quality_manager")
+    cycle = cycle_in_check(manager)
+
+    panel = history_panel(cycle, size=20)
+
+    changed = {change.field for entry in panel.entries for change in entry.changes}
+    assert {"verdict", "baseline value", "phase"} <= changed
