@@ -275,7 +275,10 @@ def _compute_baseline(cycle: PDCACycle) -> None:
     points = evidence.points_between(indicator, cycle.baseline_from, cycle.baseline_to)
     try:
         baseline = check.baseline_of(
-            points, check.measure_of(indicator), scale=check.scale_of(indicator)
+            points,
+            check.measure_of(indicator),
+            scale=check.scale_of(indicator),
+            chart=indicator.chart_type,
         )
     except ValueError:
         raise ValidationError(

@@ -175,6 +175,12 @@ def cycle_check_run(
             % {"reference": row.reference, "indicator": indicator.name}
         ) from None
     stored = result.as_dict()
+    if stored == row.check_result and result.verdict == row.verdict:
+        # The daily re-run of a waiting Check found no new period: the time it looked is noted
+        # without a new version in the cycle's history.
+        row.checked_at = timezone.now()
+        PDCACycle.objects.filter(pk=row.pk).update(checked_at=row.checked_at)
+        return row
     validated_save(row, check_result=stored, verdict=result.verdict, checked_at=timezone.now())
     annotations.draw(row, by)
     return row

@@ -13,7 +13,7 @@ from feedback.services import ideas as idea_services
 from improvement.models import PDCACycle
 from improvement.services import actions, cycles, phases
 from journeys.models import Touchpoint
-from metrics.models import Annotation, LimitSegment
+from metrics.models import Annotation, Indicator, LimitSegment, Snapshot
 from tests.feedback.factories import ComplaintFactory, IdeaFactory
 from tests.improvement.factories import (
     AFTER,
@@ -25,6 +25,8 @@ from tests.improvement.factories import (
     planned_cycle,
 )
 from tests.journeys.factories import TouchpointFactory
+from tests.metrics.factories import IndicatorFactory
+from tests.metrics.snapshots import months
 
 pytestmark = pytest.mark.django_db
 
@@ -318,3 +320,48 @@ def test_the_history_keeps_the_computed_verdict_and_baseline(make_user) -> None:
 
     changed = {change.field for entry in panel.entries for change in entry.changes}
     assert {"verdict", "baseline value", "phase"} <= changed
+
+
+def test_a_proportion_indicators_baseline_has_its_p_chart_limits(make_user) -> None:
+    """A p-chart indicator's baseline limits are the p chart's, the lower one never below 0 %.
+
+    Hand computation: 4 periods of 20 with 4, 6, 5 and 5 hits give p = 20 / 80 = 0.25; at the
+    mean size 20, sigma = sqrt(0.25 * 0.75 / 20) = 0.09682, so the upper limit is
+    0.25 + 3 * 0.09682 = 0.5405 (54.05 %) and the lower one 0.25 - 0.2905 < 0, shown as 0 %.
+    """
+    manager = make_user("quality_manager")
+    indicator = IndicatorFactory.create(chart_type=Indicator.ChartType.P, unit="%")
+    hits = [4, 6, 5, 5]
+    Snapshot.objects.bulk_create(
+        Snapshot(
+            indicator=indicator,
+            period=period,
+            value=100 * count / 20,
+            n=20,
+            numerator=count,
+            denominator=20,
+        )
+        for period, count in zip(months(FIRST, 4), hits, strict=True)
+    )
+
+    cycle = planned_cycle(manager, indicator, target_value=15.0)
+    cycle = cycles.cycle_update(
+        cycle=cycle, by=manager, baseline_from=FIRST, baseline_to=months(FIRST, 4)[-1]
+    )
+
+    assert cycle.baseline_value == pytest.approx(25.0)
+    assert cycle.baseline_ucl == pytest.approx(54.05, abs=0.01)
+    assert cycle.baseline_lcl == 0.0
+
+
+def test_running_a_waiting_check_again_without_new_data_adds_no_version(make_user) -> None:
+    """The daily re-run notes when it looked; the history grows only when the result changes."""
+    manager = make_user("quality_manager")
+    cycle = cycle_in_check(manager, indicator_with_data(after=[79.0]))
+    versions = cycle.history.count()
+
+    again = phases.cycle_check_run(cycle=cycle)
+
+    assert again.history.count() == versions
+    assert again.checked_at > cycle.checked_at
+    assert again.verdict == PDCACycle.Verdict.INCONCLUSIVE
