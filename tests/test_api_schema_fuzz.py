@@ -48,6 +48,8 @@ from tests.feedback.factories import (
     SurveyFactory,
     ThemeFactory,
 )
+from tests.improvement.factories import cycle_in_check
+from tests.improvement.suggested import waiting_suggestion
 from tests.journeys.factories import FailurePointFactory, HandoffFactory, ObjectiveFactory
 from tests.metrics.factories import IndicatorFactory, ObservationFactory
 from tests.stakeholders.factories import CustomerFactory, DepartmentFactory, PartnerFactory
@@ -112,6 +114,8 @@ def world(make_user: Callable[..., Any]) -> dict[str, list[Any]]:
     activity = CustomerActivity.objects.create(
         customer=customer, occurred_at=timezone.now() - timedelta(days=1), kind="purchase"
     )
+    # A cycle whose Check ran on real snapshots, its action, and a suggestion waiting.
+    cycle = cycle_in_check(manager)
     return {
         "users": [frontline.pk, manager.pk],
         "complaints": [complaint.pk, investigated.pk],
@@ -135,6 +139,9 @@ def world(make_user: Callable[..., Any]) -> dict[str, list[Any]]:
         "customers": [customer.pk],
         "customer-activities": [activity.pk],
         "indicators": [indicator.code],
+        "cycles": [cycle.reference],
+        "cycle-actions": list(cycle.actions.values_list("pk", flat=True)),
+        "cycle-suggestions": [waiting_suggestion().pk],
         "severity-policies": list(SeverityPolicy.objects.values_list("pk", flat=True)),
         "imports": [
             "complaints",

@@ -69,8 +69,6 @@ class CheckResultSerializer(serializers.Serializer):
     before_end = serializers.DateField(read_only=True, allow_null=True)
     after_start = serializers.DateField(read_only=True, allow_null=True)
     after_end = serializers.DateField(read_only=True, allow_null=True)
-    after_first_period = serializers.DateField(read_only=True, allow_null=True)
-    after_last_period = serializers.DateField(read_only=True, allow_null=True)
 
 
 def check_result_of(cycle: PDCACycle) -> dict[str, Any] | None:
