@@ -88,46 +88,13 @@ def _plotly() -> dict[str, str]:
 # Creating a cycle -------------------------------------------------------------------------------
 
 
-def _cycle_arguments(data: dict[str, Any]) -> dict[str, Any]:
-    """Return the form's cleaned data as the services take it."""
-    return {name: value for name, value in data.items() if name in SERVICE_ARGUMENTS}
-
-
-SERVICE_ARGUMENTS = {
-    "title",
-    "owner",
-    "team",
-    "type",
-    "origin",
-    "journey",
-    "touchpoint",
-    "partner",
-    "complaints",
-    "ideas",
-    "problem_statement",
-    "root_cause_category",
-    "five_whys",
-    "hypothesis",
-    "target_indicator",
-    "baseline_from",
-    "baseline_to",
-    "target_value",
-    "planned_check_on",
-    "check_periods",
-    "publish",
-    "public_summary",
-}
-
-
 @permission_required("improvement.run_cycles", raise_exception=True)
 def cycle_create(request: HttpRequest) -> HttpResponse:
     """Open a cycle in Plan: who runs it, its scope and origin, what it came from, its Plan."""
     form = CycleForm(request.POST or None, user=request.user, initial={"owner": request.user.pk})
     if request.method == "POST" and form.is_valid():
         with service_errors(form) as call:
-            cycle = services.cycle_create(
-                by=acting_user(request), **_cycle_arguments(form.cleaned_data)
-            )
+            cycle = services.cycle_create(by=acting_user(request), **form.cleaned_data)
         if call.ok:
             messages.success(
                 request,
@@ -351,9 +318,7 @@ def cycle_plan(request: HttpRequest, reference: str) -> HttpResponse:
     form = PlanForm(request.POST, user=request.user)
     if form.is_valid():
         with service_errors(form) as call:
-            services.cycle_update(
-                cycle=cycle, by=acting_user(request), **_cycle_arguments(form.cleaned_data)
-            )
+            services.cycle_update(cycle=cycle, by=acting_user(request), **form.cleaned_data)
         if call.ok:
             messages.success(request, _("Plan of %(reference)s saved.") % {"reference": reference})
             return redirect(cycle)
