@@ -7,16 +7,18 @@ from .actions import (
     ActionUpdateSerializer,
     CycleActionSerializer,
 )
-from .cycles import (
-    CheckResultSerializer,
-    CycleCheckSerializer,
+from .cycle_writes import (
     CycleCheckStartSerializer,
     CycleCreateSerializer,
     CycleDecisionSerializer,
-    CycleDetailSerializer,
     CycleFromIdeaSerializer,
-    CycleSerializer,
     CycleUpdateSerializer,
+)
+from .cycles import (
+    CheckResultSerializer,
+    CycleCheckSerializer,
+    CycleDetailSerializer,
+    CycleSerializer,
     check_result_of,
 )
 from .fields import ReasonSerializer
