@@ -344,6 +344,29 @@ class DecideForm(forms.Form):
 
     SERVICE_FIELDS = {"outcome_reason": "reason"}
 
+    # The decisions each verdict allows (the service's gate says why when another is posted).
+    ALLOWED: dict[str, list[str]] = {
+        PDCACycle.Verdict.EFFECTIVE: list(PDCACycle.Outcome.values),
+        PDCACycle.Verdict.NOT_EFFECTIVE: [PDCACycle.Outcome.ADAPT, PDCACycle.Outcome.ABANDON],
+        PDCACycle.Verdict.INCONCLUSIVE: [PDCACycle.Outcome.ABANDON],
+    }
+    WHY: dict[str, Any] = {
+        PDCACycle.Verdict.NOT_EFFECTIVE: _(
+            "The data did not show the change working: adapt it in a follow-up cycle or abandon it."
+        ),
+        PDCACycle.Verdict.INCONCLUSIVE: _(
+            "The Check is still inconclusive: wait for more periods, or abandon with the reason."
+        ),
+    }
+
+    def offer_for(self, verdict: str) -> None:
+        """Offer only the decisions the Check's verdict allows, and say why."""
+        allowed = self.ALLOWED.get(verdict, list(PDCACycle.Outcome.values))
+        outcome: Any = self.fields["outcome"]
+        outcome.choices = [choice for choice in outcome.choices if choice[0] in allowed]
+        if verdict in self.WHY:
+            outcome.help_text = self.WHY[verdict]
+
 
 class AbandonForm(forms.Form):
     """Abandon a cycle in Check, with the reason (how an inconclusive one ends)."""

@@ -264,6 +264,8 @@ def render_cycle(
         else []
     )
     move_forms = {key: bound.get(key) or MOVES[key][0]() for key in moves}
+    if "decide" in move_forms and not bound.get("decide"):
+        move_forms["decide"].offer_for(cycle.verdict)  # type: ignore[attr-defined]
     if "check" in move_forms and not bound.get("check"):
         move_forms["check"] = ChangeLiveForm(initial={"change_on": cycle.do_on})
     plan_form = bound.get("plan")

@@ -401,6 +401,22 @@ def test_an_inconclusive_check_says_how_many_more_periods_it_needs(
     assert "2 more periods needed" in verdict
 
 
+def test_the_decision_offers_only_what_the_verdict_allows(qm: Client, manager: User) -> None:
+    """An inconclusive Check offers only abandoning, and says why; an effective one all three."""
+    waiting = cycle_in_check(manager, indicator_with_data(after=[79.0]))
+    effective = cycle_in_check(manager)
+
+    waiting_html = html_of(qm, waiting.get_absolute_url())
+    effective_html = html_of(qm, effective.get_absolute_url())
+
+    assert 'name="outcome" value="abandon"' in waiting_html
+    assert 'name="outcome" value="adopt"' not in waiting_html
+    assert 'name="outcome" value="adapt"' not in waiting_html
+    assert "still inconclusive" in waiting_html
+    for outcome in ("adopt", "adapt", "abandon"):
+        assert f'name="outcome" value="{outcome}"' in effective_html
+
+
 def test_the_cycle_page_draws_the_indicators_chart_with_the_cycles_own_annotations(
     qm: Client, manager: User
 ) -> None:
