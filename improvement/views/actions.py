@@ -20,6 +20,7 @@ from .. import selectors
 from ..forms import ActionDeferForm, ActionDoneForm, ActionForm
 from ..models import CycleAction
 from ..services import actions as services
+from ..services import phases as services_phases
 from .common import back_to, is_htmx, visible_cycle
 from .cycles import render_cycle
 
@@ -79,6 +80,10 @@ def _answer(
                 "refusal": "" if call.ok else call.message,
                 "defer_form": form if form is not None and form.errors else ActionDeferForm(),
                 "next": request.POST.get("next", ""),
+                # The cycle page's Do heading counts the open actions: it is redrawn with it.
+                "open_after_update": None
+                if mine
+                else len(services_phases.open_actions(action.cycle)),
             },
         )
     if call.ok:

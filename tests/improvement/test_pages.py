@@ -656,6 +656,12 @@ def test_the_owner_ticks_off_an_action_with_htmx_and_gets_the_row_back(
     assert response.status_code == 200
     assert f'id="action-{action.pk}"' in html
     assert 'data-state="done"' in html
+    # The Do heading's count is redrawn beside the row: nothing is open any more.
+    assert (
+        'id="open-action-count" class="fs-6 fw-normal text-body-secondary" hx-swap-oob="true"'
+        in html
+    )
+    assert "0 open actions" in html
     action.refresh_from_db()
     assert action.done_on == timezone.localdate()
 
