@@ -43,6 +43,7 @@ ROLES_BY_KEY = {
 SHARED_DEMO_FOLDERS = ("tests/demo/", "tests/feedback/demo/")
 
 
+@pytest.hookimpl(optionalhook=True)  # xdist's hook: unknown when it is off (-p no:xdist)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     """Schedule by file, except that a shared-demo folder goes to one worker as one unit."""
     from xdist.scheduler import LoadFileScheduling

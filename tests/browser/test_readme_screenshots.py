@@ -15,6 +15,7 @@ from django.core.management import call_command
 from django.test import override_settings
 from playwright.sync_api import Page, ViewportSize
 
+from improvement.models import PDCACycle
 from journeys.models import Journey
 from metrics.models import Indicator
 from tests.browser.conftest import PHONE, PageWithConsole, sign_in
@@ -73,6 +74,13 @@ def test_the_readme_pictures_show_the_demo_organisation(
         quality.goto(f"{live_server.url}{indicator.get_absolute_url()}")
         quality.locator(".js-plotly-plot").first.wait_for()
         picture(quality, "indicator-detail")
+        quality.goto(f"{live_server.url}/improvement/")
+        picture(quality, "improvement-board")
+        adopted = PDCACycle.objects.filter(outcome="adopt", phase="closed", origin="idea").first()
+        assert adopted is not None, "the demo has no adopted cycle from an idea"
+        quality.goto(f"{live_server.url}{adopted.get_absolute_url()}")
+        quality.locator(".js-plotly-plot").first.wait_for()
+        picture(quality, "cycle-check", full_page=True)
 
         frontline = signed_in("frontline", PHONE)
         picture(frontline, "home-frontline-phone")
