@@ -571,6 +571,7 @@ SPECTACULAR_SETTINGS = {
         "IndicatorDirectionEnum": "metrics.models.Indicator.Direction",
         "IndicatorStatusEnum": "metrics.models.Indicator.Status",
         "TrendVerdictEnum": "metrics.models.Indicator.TrendVerdict",
+        "IndicatorAssuranceEnum": "metrics.models.Indicator.Assurance",
         "RecomputeRunStatusEnum": "metrics.models.RecomputeRun.Status",
         "AnnotationKindEnum": "metrics.models.Annotation.Kind",
         # The improvement app's choices, named after their model for the same reason.

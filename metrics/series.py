@@ -223,6 +223,29 @@ def variation_of(indicator: Indicator, point: PointChart | None) -> str:
     return Indicator.Variation.SPECIAL_DETERIORATING
 
 
+def assurance_of(indicator: Indicator, point: PointChart | None) -> str:
+    """Return the "Making Data Count" assurance: where the latest complete point's process
+    limits sit against the target.
+
+    When the whole band between the limits is at the target or better, the process
+    consistently passes it; when the whole band is worse, it consistently fails; when the target
+    lies inside the band, hitting it is a matter of chance (hit and miss). "At the target"
+    counts as meeting it, as the status does. A missing lower (upper) limit is unbounded.
+    """
+    if indicator.target is None:
+        return Indicator.Assurance.NO_TARGET
+    if point is None or point.center is None:
+        return Indicator.Assurance.NOT_ENOUGH_DATA
+    lower = point.lcl if point.lcl is not None else -math.inf
+    upper = point.ucl if point.ucl is not None else math.inf
+    worst, best = (lower, upper) if indicator.higher_is_better else (upper, lower)
+    if not _worse(indicator, worst, indicator.target):
+        return Indicator.Assurance.PASSING
+    if _worse(indicator, best, indicator.target):
+        return Indicator.Assurance.FAILING
+    return Indicator.Assurance.HIT_AND_MISS
+
+
 def trend_of(indicator: Indicator, values: list[float]) -> tuple[str, float | None, float | None]:
     """Return the trend verdict, slope per period and p-value over the last TREND_PERIODS."""
     trend = mann_kendall(values[-TREND_PERIODS:])
@@ -292,6 +315,7 @@ def series_refresh(indicator: Indicator, *, today: date | None = None) -> list[A
     state: dict[str, Any] = {
         "status": status_of(indicator, latest.value if latest else None),
         "variation": variation_of(indicator, points.get(latest.pk) if latest else None),
+        "assurance": assurance_of(indicator, points.get(latest.pk) if latest else None),
         "trend": verdict,
         "trend_slope": slope,
         "trend_p_value": p_value,

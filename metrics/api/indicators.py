@@ -37,6 +37,11 @@ class IndicatorSerializer(serializers.ModelSerializer[Indicator]):
         read_only=True,
         help_text="The status in words, as the pages and alerts show it.",
     )
+    assurance_label = serializers.CharField(
+        source="get_assurance_display",
+        read_only=True,
+        help_text="Where the process limits sit against the target, in words.",
+    )
 
     class Meta:
         model = Indicator
@@ -67,6 +72,8 @@ class IndicatorSerializer(serializers.ModelSerializer[Indicator]):
             "status",
             "status_label",
             "variation",
+            "assurance",
+            "assurance_label",
             "trend",
             "trend_slope",
             "trend_p_value",
@@ -80,6 +87,7 @@ class IndicatorSerializer(serializers.ModelSerializer[Indicator]):
         read_only_fields = [
             "status",
             "variation",
+            "assurance",
             "trend",
             "trend_slope",
             "trend_p_value",

@@ -28,6 +28,7 @@ CODE_VALIDATOR = RegexValidator(
 DERIVED_FIELDS = [
     "status",
     "variation",
+    "assurance",
     "trend",
     "trend_slope",
     "trend_p_value",
@@ -113,6 +114,14 @@ class Indicator(ConstraintErrorsOnFields, models.Model):
         SPECIAL_IMPROVING = "special_improving", _("Special cause: improving")
         SPECIAL_DETERIORATING = "special_deteriorating", _("Special cause: deteriorating")
         SPECIAL_NEUTRAL = "special_neutral", _("Special cause: neither up nor down")
+        NOT_ENOUGH_DATA = "not_enough_data", _("Not enough data")
+
+    class Assurance(models.TextChoices):
+        # "Making Data Count": where the process limits sit against the target.
+        PASSING = "passing", _("Consistently passes the target")
+        FAILING = "failing", _("Consistently fails the target")
+        HIT_AND_MISS = "hit_and_miss", _("Hit and miss: the target lies within the limits")
+        NO_TARGET = "no_target", _("No target")
         NOT_ENOUGH_DATA = "not_enough_data", _("Not enough data")
 
     class TrendVerdict(models.TextChoices):
@@ -234,6 +243,13 @@ class Indicator(ConstraintErrorsOnFields, models.Model):
         max_length=22,
         choices=Variation.choices,
         default=Variation.NOT_ENOUGH_DATA,
+        editable=False,
+    )
+    assurance = models.CharField(
+        _("assurance"),
+        max_length=15,
+        choices=Assurance.choices,
+        default=Assurance.NOT_ENOUGH_DATA,
         editable=False,
     )
     trend = models.CharField(

@@ -54,6 +54,8 @@ INDICATOR_FIELDS = {
     "status",
     "status_label",
     "variation",
+    "assurance",
+    "assurance_label",
     "trend",
     "trend_slope",
     "trend_p_value",
