@@ -223,27 +223,37 @@ def variation_of(indicator: Indicator, point: PointChart | None) -> str:
     return Indicator.Variation.SPECIAL_DETERIORATING
 
 
+def assurance_between(lower: float, upper: float, *, target: float, higher_is_better: bool) -> str:
+    """Return where a band of values (a process's limits) sits against a target.
+
+    When the whole band is at the target or better, the process consistently passes it; when
+    the whole band is worse, it consistently fails it; when the target lies inside the band,
+    hitting it is a matter of chance (hit and miss). "At the target" counts as meeting it, as the
+    status does. The Check of a PDCA cycle judges its after window by the same rule.
+    """
+    worst, best = (lower, upper) if higher_is_better else (upper, lower)
+    better_or_equal = worst >= target if higher_is_better else worst <= target
+    if better_or_equal:
+        return Indicator.Assurance.PASSING
+    if best < target if higher_is_better else best > target:
+        return Indicator.Assurance.FAILING
+    return Indicator.Assurance.HIT_AND_MISS
+
+
 def assurance_of(indicator: Indicator, point: PointChart | None) -> str:
     """Return the "Making Data Count" assurance: where the latest complete point's process
-    limits sit against the target.
-
-    When the whole band between the limits is at the target or better, the process
-    consistently passes it; when the whole band is worse, it consistently fails; when the target
-    lies inside the band, hitting it is a matter of chance (hit and miss). "At the target"
-    counts as meeting it, as the status does. A missing lower (upper) limit is unbounded.
-    """
+    limits sit against the target (`assurance_between`). A missing lower (upper) limit is
+    unbounded."""
     if indicator.target is None:
         return Indicator.Assurance.NO_TARGET
     if point is None or point.center is None:
         return Indicator.Assurance.NOT_ENOUGH_DATA
-    lower = point.lcl if point.lcl is not None else -math.inf
-    upper = point.ucl if point.ucl is not None else math.inf
-    worst, best = (lower, upper) if indicator.higher_is_better else (upper, lower)
-    if not _worse(indicator, worst, indicator.target):
-        return Indicator.Assurance.PASSING
-    if _worse(indicator, best, indicator.target):
-        return Indicator.Assurance.FAILING
-    return Indicator.Assurance.HIT_AND_MISS
+    return assurance_between(
+        point.lcl if point.lcl is not None else -math.inf,
+        point.ucl if point.ucl is not None else math.inf,
+        target=indicator.target,
+        higher_is_better=indicator.higher_is_better,
+    )
 
 
 def trend_of(indicator: Indicator, values: list[float]) -> tuple[str, float | None, float | None]:

@@ -9,6 +9,8 @@ import math
 from dataclasses import dataclass, field
 
 from metrics import control_charts, rules
+from metrics.models import Indicator
+from metrics.series import assurance_between
 
 from .windows import ATTRIBUTE_CHARTS, Assurance, ChartType, Measure, Window, base, count
 
@@ -84,7 +86,8 @@ def shift_of(
 def assurance_of(
     before: Window, after: Window, target: float | None, higher_is_better: bool
 ) -> Assurance:
-    """Judge the target against the after window's natural process limits (centre +- 3 sigma).
+    """Judge the target against the after window's natural process limits (centre +- 3 sigma),
+    by the rule the indicators' assurance follows (`metrics.series.assurance_between`).
 
     Sigma comes from the after window's moving ranges, or the before window's while the after
     window has fewer than 2 points; with no after point the process is still the before one.
@@ -95,11 +98,15 @@ def assurance_of(
     center = math.fsum(own.values) / own.periods
     source = after if after.periods >= 2 else before
     sigma = control_charts.xmr_chart(source.values).sigma or 0.0
-    low, high = center - 3 * sigma, center + 3 * sigma
-    if higher_is_better:
-        if low >= target:
-            return Assurance.PASSES
-        return Assurance.FAILS if high < target else Assurance.HIT_AND_MISS
-    if high <= target:
-        return Assurance.PASSES
-    return Assurance.FAILS if low > target else Assurance.HIT_AND_MISS
+    band = assurance_between(
+        center - 3 * sigma, center + 3 * sigma, target=target, higher_is_better=higher_is_better
+    )
+    return BAND_VERDICTS[band]
+
+
+# The indicator's words for a band against a target, as the Check names them.
+BAND_VERDICTS: dict[str, Assurance] = {
+    Indicator.Assurance.PASSING: Assurance.PASSES,
+    Indicator.Assurance.FAILING: Assurance.FAILS,
+    Indicator.Assurance.HIT_AND_MISS: Assurance.HIT_AND_MISS,
+}
