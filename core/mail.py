@@ -1,8 +1,30 @@
-"""What sending an e-mail can raise that is worth trying again, for every task that mails."""
+"""Sending staff e-mails: the one way to render and send them, and what sending can raise that
+is worth trying again, for every task that mails."""
 
 import smtplib
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
 
 # A refused, reset or timed-out connection to the mail server and the server's own refusals:
 # transient as far as a task can tell, so tasks retry them with backoff. SMTPException is an
 # OSError already; it is named for the reader. Anything else is a bug and must surface.
 MAIL_ERRORS: tuple[type[Exception], ...] = (smtplib.SMTPException, OSError)
+
+
+def site_link(path: str) -> str:
+    """Return the address of a page of the site, as an e-mail links to it."""
+    return f"{settings.SITE_URL}{path}"
+
+
+def send_staff_email(
+    subject: str, template: str, context: dict[str, Any], recipients: list[str]
+) -> int:
+    """Send a staff e-mail (subject prefixed "[LoyaltyQMS]") rendered from a text template;
+    return how many were sent (none without recipients)."""
+    if not recipients:
+        return 0
+    body = render_to_string(template, {**context, "site_url": settings.SITE_URL})
+    return send_mail(f"[LoyaltyQMS] {subject}", body, None, recipients)

@@ -12,22 +12,12 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from core.mail import send_staff_email, site_link
 from core.roles import Role
 
 from .models import Complaint, Recognition, SurveyInvitation
 
 User = get_user_model()
-
-
-def _link(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
-
-
-def _send(subject: str, template: str, context: dict[str, Any], recipients: list[str]) -> int:
-    if not recipients:
-        return 0
-    body = render_to_string(template, {**context, "site_url": settings.SITE_URL})
-    return send_mail(f"[LoyaltyQMS] {subject}", body, None, recipients)
 
 
 def send_assignment_email(complaints: list[Complaint], assignee: Any) -> int:
@@ -36,8 +26,8 @@ def send_assignment_email(complaints: list[Complaint], assignee: Any) -> int:
         subject = f"{complaints[0].reference} is assigned to you"
     else:
         subject = f"{len(complaints)} complaints are assigned to you"
-    rows = [{"complaint": row, "url": _link(row.get_absolute_url())} for row in complaints]
-    return _send(
+    rows = [{"complaint": row, "url": site_link(row.get_absolute_url())} for row in complaints]
+    return send_staff_email(
         subject,
         "feedback/complaints/emails/assigned.txt",
         {"assignee": assignee, "rows": rows},
@@ -52,10 +42,10 @@ def send_escalation_email(complaint: Complaint) -> int:
         .exclude(email="")
         .values_list("email", flat=True)
     )
-    return _send(
+    return send_staff_email(
         f"{complaint.reference} escalated ({complaint.get_severity_display()})",
         "feedback/complaints/emails/escalated.txt",
-        {"complaint": complaint, "url": _link(complaint.get_absolute_url())},
+        {"complaint": complaint, "url": site_link(complaint.get_absolute_url())},
         recipients,
     )
 
@@ -64,13 +54,13 @@ def send_recognition_email(recognition: Recognition) -> int:
     """Tell an employee they received recognition."""
     giver = recognition.given_by
     name = (giver.get_full_name() or giver.get_username()) if giver else "A colleague"
-    return _send(
+    return send_staff_email(
         f"{name} recognised your work",
         "feedback/recognition/emails/recognition.txt",
         {
             "recognition": recognition,
             "giver": name,
-            "url": _link("/feedback/mine/?tab=recognitions"),
+            "url": site_link("/feedback/mine/?tab=recognitions"),
         },
         [recognition.recipient.email] if recognition.recipient.email else [],
     )

@@ -2,38 +2,26 @@
 
 from typing import Any
 
-from django.conf import settings
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import ngettext
 
+from core.mail import send_staff_email, site_link
+
 from .models import PDCACycle, ReminderDigest
-
-
-def _link(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
-
-
-def _send(subject: str, template: str, context: dict[str, Any], recipients: list[str]) -> int:
-    if not recipients:
-        return 0
-    body = render_to_string(template, {**context, "site_url": settings.SITE_URL})
-    return send_mail(f"[LoyaltyQMS] {subject}", body, None, recipients)
 
 
 def send_outcome_email(cycle: PDCACycle, person: Any, words: str) -> int:
     """Tell one person whose complaint or idea started a cycle what became of it."""
     if not person.email:
         return 0
-    return _send(
+    return send_staff_email(
         f"What became of your submission: {cycle.title}",
         "improvement/emails/outcome.txt",
         {
             "cycle": cycle,
             "person": person,
             "words": words,
-            "url": _link(reverse("feedback:my-submissions")),
+            "url": site_link(reverse("feedback:my-submissions")),
         },
         [person.email],
     )
@@ -45,7 +33,7 @@ def send_reminder_email(digest: ReminderDigest) -> int:
     if not person.email:
         return 0
     count = len(digest.items)
-    return _send(
+    return send_staff_email(
         ngettext(
             "%(count)s improvement item needs you today",
             "%(count)s improvement items need you today",
@@ -56,7 +44,7 @@ def send_reminder_email(digest: ReminderDigest) -> int:
         {
             "digest": digest,
             "person": person,
-            "items": [{**item, "link": _link(item["url"])} for item in digest.items],
+            "items": [{**item, "link": site_link(item["url"])} for item in digest.items],
         },
         [person.email],
     )
