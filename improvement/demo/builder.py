@@ -395,11 +395,7 @@ class Builder:
         if cycle is None or parent.acted_on is None:
             return None  # the data did not allow adapting the parent
         text = self.wording.cycles[story.key]
-        created = parent.acted_on
-        # The service opened it on the day the parent was decided.
-        PDCACycle.objects.filter(pk=cycle.pk).update(started_on=created)
-        PDCACycle.history.filter(id=cycle.pk).update(started_on=created)
-        cycle.refresh_from_db()
+        created = parent.acted_on  # the service opened it on the day the parent was decided
         indicator = cycle.target_indicator
         assert indicator is not None
         baseline_from, baseline_to = evidence.default_baseline_window(indicator, created)

@@ -271,8 +271,9 @@ def _adopt(cycle: PDCACycle, by: User) -> None:
 
 
 def _follow_up(cycle: PDCACycle, by: User) -> PDCACycle:
-    """Open the follow-up cycle of an adapted one, with its context and evidence."""
-    follow = cycle_create(
+    """Open the follow-up cycle of an adapted one, with its context and evidence, on the day the
+    adaptation was decided."""
+    return cycle_create(
         by=by,
         title=(_("Follow-up: %(title)s") % {"title": cycle.title})[:150],
         owner=cycle.owner,
@@ -291,8 +292,8 @@ def _follow_up(cycle: PDCACycle, by: User) -> PDCACycle:
         hypothesis="",
         target_indicator=cycle.target_indicator,
         target_value=cycle.target_value,
+        started_on=cycle.acted_on,
     )
-    return follow
 
 
 def outcome_words(cycle: PDCACycle) -> str:

@@ -368,3 +368,14 @@ def test_running_a_waiting_check_again_without_new_data_adds_no_version(make_use
     assert again.checked_at is not None
     assert again.checked_at > first_look
     assert again.verdict == PDCACycle.Verdict.INCONCLUSIVE
+
+
+def test_a_follow_up_starts_on_the_day_its_parent_was_adapted(make_user) -> None:
+    """A decision recorded for an earlier day opens the follow-up on that day, not today."""
+    manager = make_user("quality_manager")
+    cycle = cycle_in_check(manager)
+    decided = date(2026, 7, 1)
+
+    phases.cycle_decide(cycle=cycle, by=manager, outcome="adapt", reason="Evenings", at=decided)
+
+    assert PDCACycle.objects.get(parent=cycle).started_on == decided
