@@ -31,7 +31,7 @@ from .forms import (
     RecomputeForm,
     is_safe_link,
 )
-from .models import Annotation, Driver, Indicator, RecomputeRun
+from .models import Annotation, Driver, Indicator, LimitSegment, RecomputeRun
 from .recompute import recompute_start
 from .rules import RULE_LABELS
 from .series import chart_payload
@@ -83,9 +83,14 @@ def chart_data(
     indicator: Indicator,
     payload: dict[str, Any],
     annotations: list[Annotation],
-    limit_starts: list[str],
+    limit_segments: list[LimitSegment],
 ) -> dict[str, Any]:
-    """Return what control_chart.js draws: the payload plus target, notes and rule labels."""
+    """Return what control_chart.js draws: the payload plus target, notes, rule labels and where
+    the limits restart (a recalculation, or the recompute's own segments)."""
+    limit_starts = sorted(
+        {segment.starts_on.isoformat() for segment in limit_segments}
+        | {segment["starts_on"] for segment in payload["segments"][1:]}
+    )
     fired = sorted({rule for point in payload["points"] for rule in point.get("signals") or []})
     return {
         **payload,
@@ -135,10 +140,6 @@ def _render_detail(
     annotations = list(selectors.annotations_of(indicator))
     limit_segments = list(selectors.limit_segments_of(indicator))
     payload = chart_payload(indicator)
-    limit_starts = sorted(
-        {segment.starts_on.isoformat() for segment in limit_segments}
-        | {segment["starts_on"] for segment in payload["segments"][1:]}
-    )
     is_lagging = indicator.kind == Indicator.Kind.LAGGING
     pairs = selectors.drivers_of(indicator) if is_lagging else selectors.outcomes_of(indicator)
     drivers = [
@@ -170,7 +171,7 @@ def _render_detail(
         {
             "indicator": indicator,
             "latest": latest,
-            "chart": chart_data(indicator, payload, annotations, limit_starts),
+            "chart": chart_data(indicator, payload, annotations, limit_segments),
             "has_points": bool(payload["points"]),
             "has_secondary": bool(payload["secondary_points"]),
             "signal_legend": _signal_legend(payload),

@@ -170,13 +170,9 @@ def _chart(cycle: PDCACycle) -> dict[str, Any] | None:
             indicator=indicator, source_key__startswith=f"pdca:{cycle.pk}:"
         ).order_by("starts_on", "id")
     )
-    limit_starts = sorted(
-        {segment.starts_on.isoformat() for segment in limit_segments_of(indicator)}
-        | {segment["starts_on"] for segment in payload["segments"][1:]}
-    )
     return {
         "has_points": True,
-        "data": chart_data(indicator, payload, annotations, limit_starts),
+        "data": chart_data(indicator, payload, annotations, list(limit_segments_of(indicator))),
         "annotations": annotations,
         "has_secondary": bool(payload["secondary_points"]),
     }
