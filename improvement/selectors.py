@@ -11,7 +11,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from .lifecycle import OPEN_PHASES
-from .models import CycleAction, PDCACycle, Suggestion
+from .models import OPEN_ACTION, CycleAction, PDCACycle, Suggestion
 
 
 def cycles_visible_to(user: Any) -> QuerySet[PDCACycle]:
@@ -38,7 +38,7 @@ def my_open_actions(user: Any) -> QuerySet[CycleAction]:
     """Return the open actions a person owns in cycles that are still running, soonest first."""
     return (
         actions_visible_to(user)
-        .filter(owner=user, done_on__isnull=True, deferred_reason="", cycle__phase__in=OPEN_PHASES)
+        .filter(OPEN_ACTION, owner=user, cycle__phase__in=OPEN_PHASES)
         .order_by("due_on", "id")
     )
 

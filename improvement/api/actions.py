@@ -7,7 +7,7 @@ re-plan and remove them. Anyone else gets 403.
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -20,7 +20,7 @@ from core.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from core.roles import acting_user
 
 from .. import selectors
-from ..models import CycleAction
+from ..models import OPEN_ACTION, CycleAction
 from ..services import actions as services
 from .bodies import valid
 from .permissions import CycleActionPermissions
@@ -51,8 +51,7 @@ class CycleActionFilter(filters.FilterSet):
         """Keep the open actions (true) or the done and deferred ones (false)."""
         if value is None:
             return rows
-        still_open = Q(done_on__isnull=True, deferred_reason="")
-        return rows.filter(still_open) if value else rows.exclude(still_open)
+        return rows.filter(OPEN_ACTION) if value else rows.exclude(OPEN_ACTION)
 
 
 ACTION_ANSWER = OpenApiResponse(CycleActionSerializer, description="The action, updated.")

@@ -1,6 +1,6 @@
 """PDCA improvement cycles, their actions, the suggestions (CAPA) and the reminder digests."""
 
-from .cycles import CycleAction, PDCACycle
+from .cycles import OPEN_ACTION, CycleAction, PDCACycle
 from .suggestions import ReminderDigest, Suggestion
 
-__all__ = ["CycleAction", "PDCACycle", "ReminderDigest", "Suggestion"]
+__all__ = ["OPEN_ACTION", "CycleAction", "PDCACycle", "ReminderDigest", "Suggestion"]

@@ -241,6 +241,10 @@ class PDCACycle(ConstraintErrorsOnFields, models.Model):
         return reverse("improvement:cycle-detail", args=[self.reference])
 
 
+# An action neither done nor deferred: it holds its cycle in Do and goes into the reminders.
+OPEN_ACTION = Q(done_on__isnull=True, deferred_reason="")
+
+
 class CycleAction(ConstraintErrorsOnFields, models.Model):
     """A task of a cycle's Do phase (or a containment action logged before the analysis)."""
 
@@ -285,7 +289,7 @@ class CycleAction(ConstraintErrorsOnFields, models.Model):
             # The daily reminders read open actions by due date.
             models.Index(
                 fields=["due_on"],
-                condition=Q(done_on__isnull=True, deferred_reason=""),
+                condition=OPEN_ACTION,
                 name="action_open_due",
             ),
             models.Index(fields=["owner", "due_on"], name="action_owner_due"),

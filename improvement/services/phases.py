@@ -27,7 +27,7 @@ from metrics.services import limits_recalculate
 
 from .. import annotations, check, evidence, impact, tasks
 from ..lifecycle import CYCLE_TRANSITIONS
-from ..models import PDCACycle
+from ..models import OPEN_ACTION, PDCACycle
 from .cycles import cycle_create, require_runner
 
 Phase = PDCACycle.Phase
@@ -79,7 +79,7 @@ def cycle_start_do(*, cycle: PDCACycle, by: User, at: date | None = None) -> PDC
 
 def open_actions(cycle: PDCACycle) -> list[Any]:
     """Return the cycle's actions that are neither done nor deferred."""
-    return list(cycle.actions.filter(done_on__isnull=True, deferred_reason="").order_by("due_on"))
+    return list(cycle.actions.filter(OPEN_ACTION).order_by("due_on"))
 
 
 @transaction.atomic

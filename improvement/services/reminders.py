@@ -22,7 +22,7 @@ from core import outbox
 
 from .. import emails, tasks
 from ..lifecycle import OPEN_PHASES
-from ..models import CycleAction, PDCACycle, ReminderDigest
+from ..models import OPEN_ACTION, CycleAction, PDCACycle, ReminderDigest
 from ..selectors import checks_due
 
 # The kinds of item, most urgent first: the order a digest lists them in.
@@ -97,8 +97,7 @@ def _reminder_items(day: date) -> dict[int, list[dict[str, Any]]]:
     items: dict[int, list[dict[str, Any]]] = defaultdict(list)
     actions = (
         CycleAction.objects.filter(
-            done_on__isnull=True,
-            deferred_reason="",
+            OPEN_ACTION,
             due_on__lte=horizon,
             cycle__phase__in=OPEN_PHASES,
             owner__is_active=True,

@@ -18,9 +18,8 @@ from core.roles import acting_user
 
 from .. import selectors
 from ..forms import ActionDeferForm, ActionDoneForm, ActionForm
-from ..models import CycleAction
+from ..models import OPEN_ACTION, CycleAction
 from ..services import actions as services
-from ..services import phases as services_phases
 from .common import back_to, is_htmx, visible_cycle
 from .cycles import render_cycle
 
@@ -83,7 +82,7 @@ def _answer(
                 # The cycle page's Do heading counts the open actions: it is redrawn with it.
                 "open_after_update": None
                 if mine
-                else len(services_phases.open_actions(action.cycle)),
+                else action.cycle.actions.filter(OPEN_ACTION).count(),
             },
         )
     if call.ok:
