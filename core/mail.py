@@ -2,11 +2,14 @@
 is worth trying again, for every task that mails."""
 
 import smtplib
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 # A refused, reset or timed-out connection to the mail server and the server's own refusals:
 # transient as far as a task can tell, so tasks retry them with backoff. SMTPException is an
@@ -28,3 +31,24 @@ def send_staff_email(
         return 0
     body = render_to_string(template, {**context, "site_url": settings.SITE_URL})
     return send_mail(f"[LoyaltyQMS] {subject}", body, None, recipients)
+
+
+def send_once(row: QuerySet[Any], send: Callable[[], int]) -> int:
+    """Send the e-mail of one row (an alert, an invitation, a digest) at most once; return how
+    many were sent.
+
+    `row` selects the row. Its `sent_at` is claimed with a conditional UPDATE (committed before
+    the mail server is called: no transaction or row lock is held through the SMTP
+    conversation), so a row already sent, or claimed by another run of the task, sends nothing.
+    A failure to send releases the claim, so that the task's retry sends it; a worker dying
+    between the claim and the mail loses that one e-mail rather than risking it twice.
+    """
+    claimed_at = timezone.now()
+    if not row.filter(sent_at__isnull=True).update(sent_at=claimed_at):
+        return 0
+    try:
+        return send()
+    except Exception:
+        # Not sent: the row is free again (the task retries mail-server errors).
+        row.filter(sent_at=claimed_at).update(sent_at=None)
+        raise

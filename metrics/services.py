@@ -13,11 +13,11 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import delete_controlled
 from core.exceptions import ApplicationError
+from core.mail import send_once
 from core.saving import UNCHANGED, Unchanged, given, validated_save
 from core.validation import validate_record_date
 from journeys.models import Journey, Touchpoint
@@ -447,23 +447,12 @@ def alert_send(*, alert_id: int) -> int:
     """E-mail an alert to its recipient once: an alert already sent, or claimed by another run
     of the task, sends nothing.
 
-    The sent time is claimed with a conditional UPDATE before mailing and released when sending
-    fails, so that the retry sends it. No transaction or row lock is held while the mail
-    server answers; a worker dying between the claim and the mail loses that one e-mail rather
-    than risking it twice.
+    The sent time is claimed before mailing and released when sending fails (`core.mail.send_once`).
     """
     alert = Alert.objects.select_related("indicator", "recipient").filter(pk=alert_id).first()
     if alert is None or alert.recipient is None or not alert.recipient.email:
         return 0
-    claimed_at = timezone.now()
-    if not Alert.objects.filter(pk=alert_id, sent_at__isnull=True).update(sent_at=claimed_at):
-        return 0
-    try:
-        return emails.send_alert_email(alert)
-    except Exception:
-        # Not sent: the alert is free again (the task retries mail-server errors).
-        Alert.objects.filter(pk=alert_id, sent_at=claimed_at).update(sent_at=None)
-        raise
+    return send_once(Alert.objects.filter(pk=alert_id), lambda: emails.send_alert_email(alert))
 
 
 @transaction.atomic

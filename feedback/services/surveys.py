@@ -20,6 +20,7 @@ from core import outbox
 from core.audit import check_delete, delete_controlled
 from core.changes import local_day, local_midnight
 from core.exceptions import ApplicationError
+from core.mail import send_once
 from core.saving import UNCHANGED, Unchanged, given, validated_save
 from journeys.models import Journey, Touchpoint
 from stakeholders.models import Customer, Department
@@ -441,27 +442,17 @@ def invitation_send(*, invitation_id: int) -> int:
     """E-mail an invitation's link once: an invitation already sent, being sent by another run of
     the task, or gone sends nothing.
 
-    The invitation is claimed with a conditional UPDATE of its sent time, committed before the
-    mail server is called, and released when sending fails, so that the retry sends it. No
-    transaction or row lock is held through the SMTP conversation; a worker dying between the
-    claim and the mail loses that one e-mail rather than risking it twice.
+    The sent time is claimed before the mail server is called and released when sending fails
+    (`core.mail.send_once`).
     """
-    claimed_at = timezone.now()
-    claimed = (
-        SurveyInvitation.objects.filter(pk=invitation_id, sent_at__isnull=True)
-        .exclude(email="")
-        .update(sent_at=claimed_at)
-    )
     invitation = (
         SurveyInvitation.objects.select_related("survey", "complaint")
         .filter(pk=invitation_id)
         .first()
     )
-    if not claimed or invitation is None:
+    if invitation is None:
         return 0
-    try:
-        return emails.send_invitation_email(invitation)
-    except Exception:
-        # Not sent: the invitation is free again (the task retries mail-server errors).
-        SurveyInvitation.objects.filter(pk=invitation_id, sent_at=claimed_at).update(sent_at=None)
-        raise
+    return send_once(
+        SurveyInvitation.objects.filter(pk=invitation_id).exclude(email=""),
+        lambda: emails.send_invitation_email(invitation),
+    )

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import outbox
+from core.mail import send_once
 
 from .. import emails, tasks
 from ..lifecycle import OPEN_PHASES
@@ -146,20 +147,13 @@ def reminders_send(*, today: date | None = None) -> list[ReminderDigest]:
 def reminder_send(*, digest_id: int) -> int:
     """E-mail a digest once: a digest already sent, or claimed by another run, sends nothing.
 
-    The sent time is claimed with a conditional UPDATE before mailing and released when sending
-    fails, so that the retry sends it (as metrics.services.alert_send does).
+    The sent time is claimed before mailing and released when sending fails
+    (`core.mail.send_once`).
     """
     digest = ReminderDigest.objects.select_related("recipient").filter(pk=digest_id).first()
     if digest is None or not digest.recipient.email or not digest.items:
         return 0
-    claimed_at = timezone.now()
-    if not ReminderDigest.objects.filter(pk=digest_id, sent_at__isnull=True).update(
-        sent_at=claimed_at
-    ):
-        return 0
-    try:
-        return emails.send_reminder_email(digest)
-    except Exception:
-        # Not sent: the digest is free again (the task retries mail-server errors).
-        ReminderDigest.objects.filter(pk=digest_id, sent_at=claimed_at).update(sent_at=None)
-        raise
+    return send_once(
+        ReminderDigest.objects.filter(pk=digest_id),
+        lambda: emails.send_reminder_email(digest),
+    )
