@@ -29,6 +29,8 @@ from .. import annotations, check, evidence
 from ..models import PDCACycle
 
 Phase = PDCACycle.Phase
+# What may still change once a cycle is closed: whether it shows on "You said, we did", and how.
+PUBLISHING = frozenset({"publish", "public_summary"})
 Outcome = PDCACycle.Outcome
 Verdict = PDCACycle.Verdict
 
@@ -186,13 +188,6 @@ def cycle_update(
     """Change a cycle; the plan (indicator, baseline, target) is fixed once the Check began."""
     locked = PDCACycle.objects.select_for_update().get(pk=cycle.pk)
     require_runner(by)
-    if locked.phase == Phase.CLOSED and (
-        set(given(title=title, owner=owner, problem_statement=problem_statement))
-        or team is not UNCHANGED
-    ):
-        raise ApplicationError(
-            _("%(reference)s is closed: it is kept as it was.") % {"reference": locked.reference}
-        )
     plan = given(
         target_indicator=target_indicator,
         baseline_from=baseline_from,
@@ -234,6 +229,8 @@ def cycle_update(
         public_summary=public_summary,
         **plan,
     )
+    if locked.phase == Phase.CLOSED:
+        _refuse_closed_changes(locked, fields, team=team, complaints=complaints, ideas=ideas)
     for name, value in fields.items():
         setattr(locked, name, value)
     if (
@@ -261,6 +258,26 @@ def cycle_update(
         annotations.erase(locked)
     annotations.draw(locked, by)
     return locked
+
+
+def _refuse_closed_changes(cycle: PDCACycle, fields: dict[str, Any], **links: Any) -> None:
+    """Refuse any change to a closed cycle but whether and how it is published."""
+    changed = {
+        name
+        for name, value in fields.items()
+        if name not in PUBLISHING and getattr(cycle, name) != value
+    }
+    changed |= {
+        name
+        for name, rows in links.items()
+        if rows is not UNCHANGED
+        and {row.pk for row in rows} != set(getattr(cycle, name).values_list("pk", flat=True))
+    }
+    if changed:
+        raise ApplicationError(
+            _("%(reference)s is closed: it is kept as it was.") % {"reference": cycle.reference},
+            extra={"fields": sorted(changed)},
+        )
 
 
 def _compute_baseline(cycle: PDCACycle) -> None:

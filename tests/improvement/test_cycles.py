@@ -379,3 +379,20 @@ def test_a_follow_up_starts_on_the_day_its_parent_was_adapted(make_user) -> None
     phases.cycle_decide(cycle=cycle, by=manager, outcome="adapt", reason="Evenings", at=decided)
 
     assert PDCACycle.objects.get(parent=cycle).started_on == decided
+
+
+def test_a_closed_cycle_keeps_its_record_but_may_still_be_published(make_user) -> None:
+    """After closing, the scope and Plan are kept as they were; publishing stays possible."""
+    manager = make_user("quality_manager")
+    cycle = phases.cycle_decide(cycle=cycle_in_check(manager), by=manager, outcome="adopt")
+    cycle = phases.cycle_close(cycle=cycle, by=manager)
+
+    with pytest.raises(ApplicationError) as refusal:
+        cycles.cycle_update(cycle=cycle, by=manager, type="corrective")
+    published = cycles.cycle_update(
+        cycle=cycle, by=manager, publish=True, public_summary="You waited; now we call back."
+    )
+
+    assert refusal.value.extra["fields"] == ["type"]
+    assert published.publish is True
+    assert published.type == PDCACycle.Type.IMPROVEMENT
