@@ -7,12 +7,10 @@ again with each error next to its field (status 400). Nothing is saved on either
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,6 +20,7 @@ from core.pagination import page_of
 from core.roles import acting_user
 
 from . import selectors, services
+from .charts import indicator_chart
 from .forms import (
     AnnotationForm,
     DriverForm,
@@ -31,23 +30,13 @@ from .forms import (
     RecomputeForm,
     is_safe_link,
 )
-from .models import Annotation, Driver, Indicator, LimitSegment, RecomputeRun
+from .models import Driver, Indicator, RecomputeRun
 from .recompute import recompute_start
 from .rules import RULE_LABELS
 from .series import chart_payload
 
 SNAPSHOTS_PER_PAGE = 12  # a year of months under the chart
 LAGS = range(4)  # drivers are correlated at lags 0-3 periods
-
-
-def _plotly_src() -> str:
-    """Return the URL of the vendored plotly.js bundle (settings.PLOTLY_JS)."""
-    return static(settings.PLOTLY_JS)
-
-
-def _plotly_css() -> str:
-    """Return the URL of plotly.js's stylesheet (settings.PLOTLY_CSS), linked, not injected."""
-    return static(settings.PLOTLY_CSS)
 
 
 # The list ---------------------------------------------------------------------------------------
@@ -77,44 +66,6 @@ def _lag_cells(driver: Driver) -> list[dict[str, Any] | None]:
     """Return the correlation at each lag 0-3 (None where it was not computed)."""
     by_lag = {entry.get("lag"): entry for entry in driver.lags or [] if isinstance(entry, dict)}
     return [by_lag.get(lag) for lag in LAGS]
-
-
-def chart_data(
-    indicator: Indicator,
-    payload: dict[str, Any],
-    annotations: list[Annotation],
-    limit_segments: list[LimitSegment],
-) -> dict[str, Any]:
-    """Return what control_chart.js draws: the payload plus target, notes, rule labels and where
-    the limits restart (a recalculation, or the recompute's own segments)."""
-    limit_starts = sorted(
-        {segment.starts_on.isoformat() for segment in limit_segments}
-        | {segment["starts_on"] for segment in payload["segments"][1:]}
-    )
-    fired = sorted({rule for point in payload["points"] for rule in point.get("signals") or []})
-    return {
-        **payload,
-        "name": indicator.name,
-        "unit": indicator.unit,
-        "grain": indicator.grain,
-        "higher_is_better": indicator.higher_is_better,
-        "target": indicator.target,
-        "limit_starts": limit_starts,
-        "rule_labels": {rule: RULE_LABELS.get(rule, rule) for rule in fired},
-        "secondary_label": _("Range")
-        if indicator.chart_type == Indicator.ChartType.XBAR_R
-        else _("Moving range"),
-        "annotations": [
-            {
-                "number": number,
-                "starts_on": annotation.starts_on.isoformat(),
-                "ends_on": annotation.ends_on.isoformat() if annotation.ends_on else None,
-                "label": annotation.label,
-                "kind": annotation.kind,
-            }
-            for number, annotation in enumerate(annotations, start=1)
-        ],
-    }
 
 
 def _signal_legend(payload: dict[str, Any]) -> list[dict[str, Any]]:
@@ -171,9 +122,13 @@ def _render_detail(
         {
             "indicator": indicator,
             "latest": latest,
-            "chart": chart_data(indicator, payload, annotations, limit_segments),
-            "has_points": bool(payload["points"]),
-            "has_secondary": bool(payload["secondary_points"]),
+            "chart": indicator_chart(
+                indicator,
+                payload=payload,
+                annotations=annotations,
+                limit_segments=limit_segments,
+            ),
+            "limits": payload,
             "signal_legend": _signal_legend(payload),
             # Links are written by other apps too: only site paths and http(s) become links.
             "annotations": [
@@ -191,8 +146,6 @@ def _render_detail(
             "forms": forms,
             "open_form": next(iter(bound), ""),
             "can": can,
-            "plotly_src": _plotly_src(),
-            "plotly_css": _plotly_css(),
             "history": history_panel(indicator),
         },
         status=400 if bound else 200,

@@ -8,12 +8,10 @@ move, naming what is missing, with everything typed still in the form. Nothing i
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,10 +22,10 @@ from core.forms import service_errors
 from core.roles import acting_user
 from feedback.models import ImprovementIdea, Recognition
 from feedback.selectors import complaints_visible_to
+from metrics.charts import indicator_chart
 from metrics.models import Annotation
 from metrics.selectors import limit_segments_of
 from metrics.series import chart_payload
-from metrics.views import chart_data
 
 from ..forms import (
     AbandonForm,
@@ -79,10 +77,6 @@ MOVE_TRANSITIONS = {
     "close": "close",
     "abandon": "decide",
 }
-
-
-def _plotly() -> dict[str, str]:
-    return {"plotly_src": static(settings.PLOTLY_JS), "plotly_css": static(settings.PLOTLY_CSS)}
 
 
 # Creating a cycle -------------------------------------------------------------------------------
@@ -172,9 +166,13 @@ def _chart(cycle: PDCACycle) -> dict[str, Any] | None:
     )
     return {
         "has_points": True,
-        "data": chart_data(indicator, payload, annotations, list(limit_segments_of(indicator))),
+        "chart": indicator_chart(
+            indicator,
+            payload=payload,
+            annotations=annotations,
+            limit_segments=list(limit_segments_of(indicator)),
+        ),
         "annotations": annotations,
-        "has_secondary": bool(payload["secondary_points"]),
     }
 
 
@@ -297,7 +295,6 @@ def render_cycle(
             if user.has_perm("feedback.add_recognition")
             else [],
             "history": history_panel(cycle),
-            **_plotly(),
         },
         status=400 if bound else 200,
     )

@@ -66,8 +66,10 @@ def bare_cycle(owner: User, **fields: Any) -> PDCACycle:
 
 
 def chart_of(html: str) -> dict[str, Any]:
-    """Return the JSON the page hands to control_chart.js."""
-    found = re.search(r'<script id="chart-data" type="application/json">(.*?)</script>', html, re.S)
+    """Return what the page hands to charts.js: the control chart, the one under it, the table."""
+    found = re.search(
+        r'<script id="control-chart-data" type="application/json">(.*?)</script>', html, re.S
+    )
     assert found, "no chart data on the page"
     return json.loads(found.group(1))
 
@@ -425,13 +427,14 @@ def test_the_cycle_page_draws_the_indicators_chart_with_the_cycles_own_annotatio
 
     chart = chart_of(html_of(qm, cycle.get_absolute_url()))
 
-    assert len(chart["points"]) == 18
-    labels = [note["label"] for note in chart["annotations"]]
+    assert len(chart["table"]["rows"]) == 18
+    notes = [note for note in chart["figure"]["layout"]["annotations"] if note.get("hovertext")]
+    labels = [note["hovertext"] for note in notes]
     reference = cycle.reference
     for label in ("started", "baseline", "Do: change made", "Check", "after the change"):
         assert any(label in text and reference in text for text in labels), label
-    after = next(note for note in chart["annotations"] if "after the change" in note["label"])
-    assert after["starts_on"] == CHANGE_ON.isoformat()
+    after = next(note for note in notes if "after the change" in note["hovertext"])
+    assert after["x"] == CHANGE_ON.isoformat()
 
 
 def test_moving_to_do_with_an_incomplete_plan_is_refused_naming_what_is_missing(

@@ -44,10 +44,17 @@ def query_count(client: Client, url: str) -> int:
 
 
 def chart_of(html: str) -> dict[str, Any]:
-    """Return the JSON the page hands to control_chart.js."""
-    found = re.search(r'<script id="chart-data" type="application/json">(.*?)</script>', html, re.S)
+    """Return what the page hands to charts.js: the control chart, the one under it, the table."""
+    found = re.search(
+        r'<script id="control-chart-data" type="application/json">(.*?)</script>', html, re.S
+    )
     assert found, "no chart data on the page"
     return json.loads(found.group(1))
+
+
+def traces_named(figure: dict[str, Any], start: str) -> list[dict[str, Any]]:
+    """Return the figure's traces whose name starts with `start`."""
+    return [trace for trace in figure["data"] if trace.get("name", "").startswith(start)]
 
 
 @pytest.fixture
@@ -253,14 +260,20 @@ def test_detail_shows_every_role_the_chart_and_the_story(client_for, charted, vi
     html = page(client_for(visitor), charted.get_absolute_url())
     chart = chart_of(html)
 
-    assert len(chart["points"]) == len(SERIES)
-    assert chart["target"] == 55
-    assert chart["limit_starts"] == ["2025-01-01"]
-    assert chart["rule_labels"] == {"WE1": "One point beyond 3 sigma"}
-    assert chart["secondary"] is not None
-    assert chart["secondary_points"]
+    figure = chart["figure"]
+    assert len(chart["table"]["rows"]) == len(SERIES)
+    assert traces_named(figure, "Target 55%")
+    # The limits restart in January 2025: the centre line breaks there.
+    assert [line["x"][0] for line in traces_named(figure, "Centre line")] == [
+        "2024-01-01",
+        "2025-01-01",
+    ]
+    (signals,) = traces_named(figure, "Special cause")
+    assert signals["x"] == ["2025-11-01"]
+    assert "WE1: One point beyond 3 sigma" in signals["text"][0]
+    assert traces_named(chart["below"], "Moving range")[0]["y"]
     assert "plotly-cartesian.min.js" in html
-    assert "js/control_chart.js" in html
+    assert "js/charts.js" in html
     assert 'data-testid="signals-legend"' in html
     assert "One point beyond 3 sigma" in html
     assert "+0.61 percentage points per month" in html
@@ -653,9 +666,12 @@ def test_quality_manager_annotates_a_range_with_a_link(client_for, charted) -> N
     assert annotation.ends_on == date(2024, 11, 30)
     assert "Annotation added" in html
     assert '<a href="/feedback/ideas/">PDCA cycle 7: Do</a>' in html
-    assert {"number": 1, "starts_on": "2024-09-01", "ends_on": "2024-11-30"}.items() <= chart_of(
-        html
-    )["annotations"][0].items()
+    layout = chart_of(html)["figure"]["layout"]
+    note = next(note for note in layout["annotations"] if note.get("hovertext"))
+    assert (note["text"], note["x"]) == ("<b>1</b> PDCA cycle 7: Do", "2024-09-01")
+    assert {"type": "rect", "x0": "2024-09-01", "x1": "2024-11-30"}.items() <= layout["shapes"][
+        0
+    ].items()
 
 
 @pytest.mark.parametrize(

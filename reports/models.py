@@ -1,1 +1,0 @@
-"""Models of the reports app (added by the issue that builds it)."""
