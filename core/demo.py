@@ -43,6 +43,7 @@ class DemoLogin:
     first_name: str
     last_name: str
     role: Role | None
+    email: str = ""  # the organisation's address when empty
 
     @property
     def label(self) -> str:
@@ -55,6 +56,8 @@ DEMO_LOGINS = [
     DemoLogin("quality", "Quinn", "Okafor", Role.QUALITY_MANAGER),
     DemoLogin("executive", "Eva", "Lindqvist", Role.EXECUTIVE),
     DemoLogin("admin", "Ali", "Demir", None),
+    # SwiftParcel's contact at the courier (stakeholders.demo links the login to the partner).
+    DemoLogin("partner", "Piotr", "Nowak", Role.PARTNER, email="piotr.nowak@swiftparcel.example"),
 ]
 
 
@@ -66,11 +69,12 @@ def _ensure_user(
     group: Group | None,
     superuser: bool,
     password_hash: str,
+    email: str = "",
 ) -> tuple[User, bool]:
     defaults = {
         "first_name": first_name,
         "last_name": last_name,
-        "email": f"{username}@{EMAIL_DOMAIN}",
+        "email": email or f"{username}@{EMAIL_DOMAIN}",
         "is_staff": superuser,
         "is_superuser": superuser,
         "is_active": True,
@@ -135,6 +139,7 @@ def load(*, seed: int) -> dict[str, int]:
             group=groups[login.role] if login.role else None,
             superuser=login.role is None,
             password_hash=password_hash,
+            email=login.email,
         )
         created_count += created
     for role, names in staff_names(seed).items():

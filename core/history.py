@@ -74,9 +74,11 @@ def recorded_as(user: User | None, *, at: datetime | None = None) -> Iterator[No
     """Sign the versions written in the block by `user` (and date them `at`, when given).
 
     For writes outside a request: an import running in the worker, a command, the demo's
-    backdated story. Inside a request the signed-in user signs without it.
+    backdated story. Inside a request the signed-in user signs without it. A block that names
+    no moment keeps the moment of the block around it (a service called by the demo's story).
     """
-    token = _author.set((user, at))
+    outer = _author.get()
+    token = _author.set((user, at if at is not None or outer is None else outer[1]))
     try:
         yield
     finally:

@@ -1,7 +1,9 @@
 """The navigation registry: each app registers its menu entries in its AppConfig.ready().
 
 An entry is shown to a user who holds its permission (if any) and one of its roles (if any);
-superusers see every entry. The lower apps never import the upper ones: they register here.
+superusers see every entry. Partner contacts are the exception both ways: they see only the
+partner portal's entries (`portal=True`), which nobody else sees. The lower apps never import the
+upper ones: they register here.
 """
 
 from dataclasses import dataclass, field
@@ -11,7 +13,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from .roles import Role, has_role
+from .roles import Role, has_role, is_portal_user
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,7 @@ class NavItem:
     superuser_only: bool = False
     active_prefixes: tuple[str, ...] = field(default=())
     group: str = ""  # a key of MENU_GROUPS: shown in that group's drop-down menu
+    portal: bool = False  # an entry of the partner portal: for partner contacts only
 
     @property
     def items(self) -> list["NavItem"]:
@@ -37,6 +40,8 @@ class NavItem:
         """Return whether the user may see this entry."""
         if not user.is_authenticated:
             return False
+        if self.portal or is_portal_user(user):
+            return self.portal and is_portal_user(user)
         if user.is_superuser:
             return True
         if self.superuser_only:
@@ -106,7 +111,13 @@ def items_for(user: Any) -> list[NavItem]:
 def register_core_items() -> None:
     """Register the entries core owns."""
     register(
-        NavItem(label=_("Home"), url_name="home", icon="house", order=0),
+        # The panels of one's own work; "/" leads to the role's home, which may be another page.
+        NavItem(
+            label=_("My work"),
+            url_name="my-work",
+            icon="house",
+            order=0,
+        ),
         NavItem(
             label=_("Imports"),
             url_name="imports:job-list",

@@ -1,4 +1,4 @@
-"""Roles: the three staff groups and the model permissions each one holds.
+"""Roles: the three staff groups, the partner contacts' group and the permissions each holds.
 
 `ROLE_PERMISSIONS` is the single table in code; the README's role table mirrors it and the test
 suite checks that the README, this table and the database groups agree. Superusers are
@@ -17,11 +17,16 @@ from rest_framework.request import Request
 
 
 class Role(enum.StrEnum):
-    """A staff role; its value is the name of its auth group."""
+    """A role; its value is the name of its auth group."""
 
     FRONTLINE = "Frontline staff"
     QUALITY_MANAGER = "Quality manager"
     EXECUTIVE = "Executive"
+    # Not staff: a partner's employee who sees only the partner portal.
+    PARTNER = "Partner contact"
+
+
+STAFF_ROLES = (Role.FRONTLINE, Role.QUALITY_MANAGER, Role.EXECUTIVE)
 
 
 ROLE_DESCRIPTIONS = {
@@ -36,6 +41,10 @@ ROLE_DESCRIPTIONS = {
     Role.EXECUTIVE: _(
         "Review the monthly loyalty-health report, see the stakeholder balance at a glance and "
         "take part as a mystery shopper."
+    ),
+    Role.PARTNER: _(
+        "See their own partner's scorecard and the complaints at its touchpoints, without "
+        "customer data, and add corrective-action notes."
     ),
 }
 
@@ -177,6 +186,38 @@ IMPROVEMENT_MANAGE = frozenset(
         "improvement.change_suggestion",
     }
 )
+# Reports, partner scorecards: quality managers and executives read every partner's scorecard
+# and its scoring rules (a partner contact reads only their own partner's, PARTNER_PORTAL);
+# quality managers set the criteria's weights and the expectations agreed with each partner.
+REPORTS_READ = frozenset(
+    {
+        "reports.view_partnerscore",
+        "reports.view_all_scorecards",
+        "reports.view_scorecardcriterion",
+        "reports.view_partnerexpectation",
+    }
+)
+REPORTS_MANAGE = frozenset(
+    {
+        "reports.change_scorecardcriterion",
+        "reports.add_partnerexpectation",
+        "reports.change_partnerexpectation",
+        "reports.delete_partnerexpectation",
+    }
+)
+# Partner contacts: quality managers invite a partner's employees to the portal, send the
+# invitation again and revoke their access.
+PARTNER_CONTACTS_MANAGE = frozenset(
+    {
+        "stakeholders.view_partnercontact",
+        "stakeholders.add_partnercontact",
+        "stakeholders.change_partnercontact",
+    }
+)
+# The partner portal: a partner contact reads their own partner's scorecard and the complaints at
+# its touchpoints (object rules in the reports selectors) and adds corrective-action notes.
+PARTNER_PORTAL = frozenset({"stakeholders.use_partner_portal", "reports.view_partnerscore"})
+
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.FRONTLINE: frozenset({"auth.view_user", "feedback.add_insight"})
     | SYSTEM_VIEW
@@ -196,6 +237,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     | METRICS_MANAGE
     | IMPROVEMENT_READ
     | IMPROVEMENT_MANAGE
+    | REPORTS_READ
+    | REPORTS_MANAGE
+    | PARTNER_CONTACTS_MANAGE
     | {"feedback.add_insight", "feedback.add_audit", "feedback.change_audit"},
     Role.EXECUTIVE: frozenset({"auth.view_user"})
     | SYSTEM_VIEW
@@ -205,7 +249,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     | VOICE_RESULTS
     | METRICS_READ
     | IMPROVEMENT_READ
+    | REPORTS_READ
     | {"feedback.add_audit"},
+    Role.PARTNER: PARTNER_PORTAL,
 }
 
 
@@ -231,6 +277,16 @@ def user_roles(user: Any) -> frozenset[Role]:
         cached = frozenset(role for role in Role if role.value in names)
         user._loyaltyqms_roles = cached
     return cached
+
+
+def is_portal_user(user: Any) -> bool:
+    """Return whether the user is a partner contact and nothing else: the partner portal is all
+    they see (navigation, home); staff who also hold the role keep their own pages."""
+    return bool(
+        user.is_authenticated
+        and not user.is_superuser
+        and user_roles(user) == frozenset({Role.PARTNER})
+    )
 
 
 def has_role(user: Any, *roles: Role) -> bool:

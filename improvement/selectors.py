@@ -62,7 +62,7 @@ def suggestions_visible_to(user: Any) -> QuerySet[Suggestion]:
     """Return the suggested cycles a user may read."""
     if not user.is_authenticated or not user.has_perm("improvement.view_suggestion"):
         return Suggestion.objects.none()
-    return Suggestion.objects.select_related("touchpoint", "indicator", "audit", "cycle")
+    return Suggestion.objects.select_related("touchpoint", "indicator", "audit", "partner", "cycle")
 
 
 def published_changes() -> QuerySet[PDCACycle]:

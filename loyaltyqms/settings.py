@@ -347,10 +347,10 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # Content-Security-Policy (django-csp 4): scripts and styles only from our own static files, no
 # inline script, handler or style (templates use data- attributes, static/js and static/css;
 # the API docs serve Swagger UI's start-up script as a file). plotly.js reads its rules from
-# its linked stylesheet (indicator_detail.html) instead of injecting a <style>; it still writes
+# its linked stylesheet ({% chart_scripts %}) instead of injecting a <style>; it still writes
 # the rich text of chart labels (<b>, <i>, <span style='color:...'>) as style attributes on SVG
 # <tspan>s, so 'unsafe-hashes' lets exactly those declarations through and no other style
-# attribute (static/js/control_chart.js uses these three). img-src: Bootstrap draws its icons as
+# attribute (core/charts/control.py writes these three). img-src: Bootstrap draws its icons as
 # data: SVGs; plotly's "download as PNG" draws the chart through a blob: image.
 # CSP_REPORT_ONLY=true sends the same policy as Content-Security-Policy-Report-Only: the
 # browser reports violations (to CSP_REPORT_URI, if set) and blocks nothing. (The names below
@@ -512,6 +512,13 @@ CELERY_BEAT_SCHEDULE = {
     },
     # After the nightly recompute: suggested cycles from the fresh snapshots, the Checks that
     # wait for data, then one reminder digest per person (improvement.tasks).
+    # After the nightly recompute (its snapshots feed the "indicators on target" criterion) and
+    # before the improvement round: the partner scorecards of the last complete months, and a
+    # suggested partner cycle for a poor standing (reports.tasks).
+    "scorecards-refresh": {
+        "task": "reports.tasks.scorecards_refresh_task",
+        "schedule": crontab(hour=5, minute=30),
+    },
     "improvement-daily": {
         "task": "improvement.tasks.improvement_daily_task",
         "schedule": crontab(hour=6, minute=0),
@@ -526,6 +533,16 @@ IMPROVEMENT_CLUSTER_THRESHOLD = env_int("IMPROVEMENT_CLUSTER_THRESHOLD", 5)
 IMPROVEMENT_CLUSTER_DAYS = env_int("IMPROVEMENT_CLUSTER_DAYS", 30)
 IMPROVEMENT_MYSTERY_SHOP_THRESHOLD = env_int("IMPROVEMENT_MYSTERY_SHOP_THRESHOLD", 70)
 IMPROVEMENT_REMINDER_DAYS_AHEAD = env_int("IMPROVEMENT_REMINDER_DAYS_AHEAD", 3)
+
+# Partner scorecards (reports): the score (0-100) from which each standing starts, below "watch"
+# a partner stands "poor" (which suggests a partner cycle), and how many complete months the
+# nightly refresh scores again (older months keep their stored scores).
+SCORECARD_BANDS = {
+    "watch": env_int("SCORECARD_WATCH_FROM", 50),
+    "good": env_int("SCORECARD_GOOD_FROM", 70),
+    "excellent": env_int("SCORECARD_EXCELLENT_FROM", 85),
+}
+SCORECARD_REFRESH_MONTHS = env_int("SCORECARD_REFRESH_MONTHS", 13)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -584,6 +601,8 @@ SPECTACULAR_SETTINGS = {
         "SuggestionStatusEnum": "improvement.models.Suggestion.Status",
         # Two components (the answer, and the answer as creating it returns it) share it.
         "SurveyResponseChannelEnum": "feedback.models.SurveyResponse.Channel",
+        # A complaint's status is shown by the complaints API and the partner portal's alike.
+        "ComplaintStatusEnum": "feedback.models.Complaint.Status",
     },
 }
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("feedback/", include("feedback.urls")),
     path("metrics/", include("metrics.urls")),
     path("improvement/", include("improvement.urls")),
+    path("reports/", include("reports.urls")),
     path("s/", include("feedback.public_urls")),  # the public survey pages (no login)
     path("you-said-we-did/", include("improvement.public_urls")),  # public, no login
     path("imports/", include("core.imports.urls")),
@@ -24,6 +25,7 @@ urlpatterns = [
     path("api/v1/", include("feedback.api_urls")),
     path("api/v1/", include("metrics.api_urls")),
     path("api/v1/", include("improvement.api_urls")),
+    path("api/v1/", include("reports.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The docs are a page for people: signing in leads back to them (DRF would answer 403).
     # The split view serves Swagger UI's start-up script as a file (?script), not inline, so the

@@ -9,3 +9,98 @@ class ReportsConfig(AppConfig):
 
     name = "reports"
     verbose_name = _("Reports")
+
+    def ready(self) -> None:
+        from core import audit
+        from core.home_panels import register_home
+        from core.navigation import NavItem, register
+        from core.roles import Role
+
+        from .models import PartnerExpectation, ScorecardCriterion
+
+        # The system-health dashboard: first in the bar for whoever reads indicators, and where
+        # quality managers and executives land ("My work" keeps their queue and actions).
+        register(
+            NavItem(
+                label=_("Dashboard"),
+                url_name="reports:dashboard",
+                icon="speedometer2",
+                order=-10,
+                permission="metrics.view_indicator",
+            ),
+        )
+        register_home(Role.QUALITY_MANAGER, "reports:dashboard")
+        # Executives: the dashboard opens on the balance; the monthly report joins it later.
+        register_home(Role.EXECUTIVE, "reports:dashboard")
+
+        # Pareto views: in Improve, where the vital few causes turn into PDCA cycles.
+        register(
+            NavItem(
+                label=_("Pareto"),
+                url_name="reports:pareto",
+                icon="bar-chart-line",
+                order=355,
+                permission="feedback.view_complaint",
+                active_prefixes=("/reports/pareto/",),
+                group="improve",
+            ),
+        )
+
+        # Partner scorecards: in System beside the stakeholders, for staff who read them all.
+        register(
+            NavItem(
+                label=_("Scorecards"),
+                url_name="reports:scorecard-list",
+                icon="clipboard-data",
+                order=210,
+                permission="reports.view_all_scorecards",
+                active_prefixes=("/reports/scorecards/",),
+                group="system",
+            ),
+        )
+        # The scoring rules and the agreed expectations are controlled information: every
+        # change is kept. Criteria are fixed (a weight of 0 leaves one out); an expectation is
+        # a part of its partner's scorecard, cleared to fall back on the default.
+        audit.register(
+            audit.ControlledRecord(
+                key="scorecard-criterion",
+                model=ScorecardCriterion,
+                permission="reports.view_scorecardcriterion",
+                lookup="key",
+                retire=_("set its weight to 0 instead; the six criteria stay on record."),
+            ),
+            audit.ControlledRecord(
+                key="partner-expectation",
+                model=PartnerExpectation,
+                permission="reports.view_partnerexpectation",
+            ),
+        )
+
+        # The partner portal: a partner contact's home and the only entries they see.
+        register_home(Role.PARTNER, "reports:portal-home")
+        register(
+            NavItem(
+                label=_("Scorecard"),
+                url_name="reports:portal-home",
+                icon="clipboard-data",
+                order=10,
+                portal=True,
+                active_prefixes=("/reports/portal/", "/reports/scorecards/"),
+            ),
+            NavItem(
+                label=_("Complaints"),
+                url_name="reports:portal-complaint-list",
+                icon="chat-left-text",
+                order=20,
+                portal=True,
+                active_prefixes=("/reports/portal/complaints/",),
+            ),
+            NavItem(
+                label=_("Account"),
+                url_name="account",
+                icon="person-gear",
+                order=30,
+                portal=True,
+                active_prefixes=("/accounts/",),
+            ),
+        )

@@ -6,7 +6,14 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import ControlledAdmin, WrittenByServices
 
-from .models import Customer, CustomerActivity, CustomerSegment, Department, Partner
+from .models import (
+    Customer,
+    CustomerActivity,
+    CustomerSegment,
+    Department,
+    Partner,
+    PartnerContact,
+)
 
 
 @admin.register(Department)
@@ -46,3 +53,14 @@ class CustomerActivityAdmin(admin.ModelAdmin):
     list_display = ["customer", "kind", "occurred_at", "amount"]
     list_filter = ["kind"]
     raw_id_fields = ["customer"]
+
+
+@admin.register(PartnerContact)
+class PartnerContactAdmin(WrittenByServices):
+    list_display = ["user", "partner", "invited_at", "accepted_at"]
+    list_filter = ["partner"]
+    search_fields = ["user__email", "user__first_name", "user__last_name", "partner__name"]
+    list_select_related = ["user", "partner"]
+    raw_id_fields = ["user", "invited_by"]
+    service_fields = ["user", "partner", "invited_by", "invited_at", "accepted_at"]
+    added_on = _("Contacts are invited from their partner's page, which sends the invitation.")

@@ -29,7 +29,7 @@ from core.history import recorded_as
 
 from . import services
 from .contracts import add_months
-from .models import Customer, CustomerActivity, CustomerSegment, Department, Partner
+from .models import Customer, CustomerActivity, CustomerSegment, Department, Partner, PartnerContact
 
 DEPARTMENTS = [
     ("E-commerce", "Runs the web shop, product content and the online checkout."),
@@ -165,6 +165,10 @@ REFERRED_SHARE = 0.12  # new customers who came through one of them
 SPELL_DAYS_AGO = (200, 90)
 SPELL_RENEWAL_DIP = 0.05
 
+# The demo's partner login: SwiftParcel's contact, invited to the portal as its bad spell began.
+PORTAL_CONTACT = ("partner", "SwiftParcel")
+PORTAL_INVITED_DAYS_AGO = 195
+
 
 def create_partner(fields: dict[str, Any], *, by: User | None) -> Partner:
     """Sign the partner up as its story says, then change what changed since, in its history."""
@@ -176,6 +180,24 @@ def create_partner(fields: dict[str, Any], *, by: User | None) -> Partner:
         with recorded_as(by, at=office_moment(changed_days_ago, hour=15, minute=20)):
             services.partner_update(partner=partner, **changed)
     return partner
+
+
+def link_portal_contact(*, by: User | None) -> int:
+    """Make the partner demo login SwiftParcel's portal contact (it accepted the invitation the
+    next morning); return 1 when the link is new."""
+    username, partner_name = PORTAL_CONTACT
+    user = User.objects.filter(username=username).first()
+    partner = Partner.objects.filter(name=partner_name).first()
+    if user is None or partner is None or PartnerContact.objects.filter(user=user).exists():
+        return 0
+    PartnerContact.objects.create(
+        user=user,
+        partner=partner,
+        invited_by=by,
+        invited_at=office_moment(PORTAL_INVITED_DAYS_AGO, hour=14),
+        accepted_at=office_moment(PORTAL_INVITED_DAYS_AGO - 1, hour=9, minute=10),
+    )
+    return 1
 
 
 def _lead(username: str) -> User | None:
@@ -208,6 +230,7 @@ def load(*, seed: int) -> dict[str, int]:
         if not Partner.objects.filter(name=fields["name"]).exists():
             create_partner(fields, by=quality)
             created["partners"] += 1
+    created["partner contacts"] = link_portal_contact(by=quality)
     for name, description, _share in SEGMENTS:
         if not CustomerSegment.objects.filter(name=name).exists():
             services.segment_create(name=name, description=description)

@@ -140,3 +140,14 @@ class PartnerFilterForm(forms.Form):
         if chosen.get("status"):
             partners = partners.filter(status=chosen["status"])
         return partners.order_by(*self.SORTS[chosen.get("sort") or "name"])
+
+
+class ContactInviteForm(forms.Form):
+    """A partner contact to invite to the portal: their name and e-mail address."""
+
+    name = forms.CharField(label=_("Name"), max_length=150)
+    email = forms.EmailField(
+        label=_("E-mail"),
+        max_length=254,
+        help_text=_("The invitation goes here; it is also their sign-in name."),
+    )

@@ -205,3 +205,36 @@ class CustomerActivity(TracksChanges, models.Model):
 
     def __str__(self) -> str:
         return f"{self.customer_id} {self.kind} {self.occurred_at:%Y-%m-%d}"
+
+
+class PartnerContact(models.Model):
+    """A partner's employee invited to the partner portal as a user of their own."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="partner_contact",
+    )
+    partner = models.ForeignKey(
+        Partner, verbose_name=_("partner"), on_delete=models.CASCADE, related_name="contacts"
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("invited by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    invited_at = models.DateTimeField(_("invited"))
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["partner", "user__email"]
+        verbose_name = _("partner contact")
+        verbose_name_plural = _("partner contacts")
+        permissions = [("use_partner_portal", _("Can use the partner portal"))]
+
+    def __str__(self) -> str:
+        return f"{self.user.get_full_name() or self.user.email} ({self.partner})"

@@ -11,7 +11,7 @@ from core.queries import SubqueryCount
 from core.roles import Role
 
 from .constants import SELECTION_WEIGHTS
-from .models import Customer, CustomerSegment, Department, Partner
+from .models import Customer, CustomerSegment, Department, Partner, PartnerContact
 
 
 def selection_score_expression() -> ExpressionWrapper:
@@ -176,4 +176,30 @@ def stakeholder_map(*, sample: int) -> StakeholderMap:
             .order_by("first_name", "last_name", "username")[:sample]
         ),
         partner_rows=partner_rows(),
+    )
+
+
+# Partner contacts ---------------------------------------------------------------------------------
+
+
+def contact_partner(user: Any) -> Partner | None:
+    """Return the partner whose portal the user uses: an active contact holding the portal
+    permission; None for everyone else (staff included). Kept on the user for the request."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    if not hasattr(user, "_loyaltyqms_partner"):
+        contact = None
+        if user.has_perm("stakeholders.use_partner_portal"):
+            contact = PartnerContact.objects.select_related("partner").filter(user=user).first()
+        user._loyaltyqms_partner = contact.partner if contact else None
+    partner: Partner | None = user._loyaltyqms_partner
+    return partner
+
+
+def partner_contacts(partner: Partner) -> QuerySet[PartnerContact]:
+    """Return the partner's contacts with their users: active ones first, then by name."""
+    return (
+        PartnerContact.objects.filter(partner=partner)
+        .select_related("user", "invited_by")
+        .order_by("-user__is_active", "user__first_name", "user__last_name", "user__email")
     )

@@ -1,20 +1,26 @@
 """Writes of the stakeholders app: each business action is one function."""
 
+import re
 from collections.abc import Iterable
 from datetime import date
 
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Min, Model, ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import outbox
 from core.audit import delete_controlled
 from core.changes import Source, changes_record_range, local_day
 from core.exceptions import ApplicationError
+from core.roles import Role
 from core.saving import UNCHANGED, Unchanged, given, validated_save
 
-from .models import Customer, CustomerActivity, CustomerSegment, Department, Partner
+from . import tasks
+from .models import Customer, CustomerActivity, CustomerSegment, Department, Partner, PartnerContact
 
 # What decides whom a customer indicator counts: the segment scope, the contract term, and the
 # first-seen day (records that begin after it may not show the customer's contract).
@@ -231,3 +237,109 @@ def customer_delete(*, customer: Customer) -> None:
     """Delete a customer (their activity goes with them, logged for the recompute)."""
     _delete_unless_in_use(customer)
     customers_changes_record(changed=[], first_seen=customer.first_seen)
+
+
+# Partner contacts: invited to the partner portal -------------------------------------------------
+
+# What a username may hold (Django's username validator); anything else in an e-mail becomes "-".
+NOT_IN_USERNAMES = re.compile(r"[^\w.@+-]")
+
+
+def _free_username(email: str) -> str:
+    """Return a free username made from the e-mail (numbered when taken)."""
+    base = NOT_IN_USERNAMES.sub("-", email.lower())[:140]
+    taken = set(User.objects.filter(username__startswith=base).values_list("username", flat=True))
+    candidate, number = base, 1
+    while candidate in taken:
+        number += 1
+        candidate = f"{base}-{number}"
+    return candidate
+
+
+def _require_contact_manager(by: User) -> None:
+    if not by.has_perm("stakeholders.change_partnercontact"):
+        raise PermissionDenied(_("Only quality managers invite and revoke partner contacts."))
+
+
+@transaction.atomic
+def partner_contact_invite(*, partner: Partner, email: str, name: str, by: User) -> PartnerContact:
+    """Invite a partner's employee to the portal: an account without a usable password, and an
+    e-mail whose link sets it."""
+    if not by.has_perm("stakeholders.add_partnercontact"):
+        raise PermissionDenied(_("Only quality managers invite partner contacts."))
+    email = email.strip()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationError({"email": _("Enter a valid e-mail address.")}) from None
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError(
+            {
+                "email": _("%(email)s already has an account: invite another address.")
+                % {"email": email}
+            }
+        )
+    first_name, _space, last_name = " ".join(name.split()).partition(" ")
+    user = User(
+        username=_free_username(email),
+        email=email,
+        first_name=first_name[:150],
+        last_name=last_name[:150],
+    )
+    user.set_unusable_password()  # the invitation's link sets it
+    user.full_clean()
+    user.save()
+    user.groups.add(Group.objects.get(name=Role.PARTNER.value))
+    contact = validated_save(
+        PartnerContact(), user=user, partner=partner, invited_by=by, invited_at=timezone.now()
+    )
+    outbox.enqueue(tasks.send_partner_invitation_task, contact.pk)
+    return contact
+
+
+@transaction.atomic
+def partner_contact_resend(*, contact: PartnerContact, by: User) -> PartnerContact:
+    """Send a contact who has not set a password (or was revoked) a new invitation; the links
+    sent before stop working."""
+    _require_contact_manager(by)
+    user = contact.user
+    if contact.accepted_at is not None and user.is_active:
+        raise ApplicationError(
+            _("%(name)s has already accepted the invitation and signs in with their password.")
+            % {"name": user.get_full_name() or user.email}
+        )
+    # A new unusable password changes what the links' tokens are made from: old links expire.
+    user.set_unusable_password()
+    user.is_active = True
+    user.save(update_fields=["password", "is_active"])
+    validated_save(contact, invited_by=by, invited_at=timezone.now(), accepted_at=None)
+    outbox.enqueue(tasks.send_partner_invitation_task, contact.pk)
+    return contact
+
+
+@transaction.atomic
+def partner_contact_revoke(*, contact: PartnerContact, by: User) -> PartnerContact:
+    """Close a contact's access to the portal: their account is deactivated (sessions, API
+    tokens and invitation links stop working), their notes stay on the complaints."""
+    _require_contact_manager(by)
+    user = contact.user
+    if not user.is_active:
+        raise ApplicationError(
+            _("%(name)s's access is already revoked.")
+            % {"name": user.get_full_name() or user.email}
+        )
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    return contact
+
+
+@transaction.atomic
+def partner_contact_accept(*, contact: PartnerContact, password: str) -> PartnerContact:
+    """Set the invited contact's password (checked by the invitation's form) and record that
+    they accepted."""
+    user = contact.user
+    if not user.is_active:
+        raise ApplicationError(_("This invitation was revoked."))
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    return validated_save(contact, accepted_at=timezone.now())

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import contact_views, views
 
 app_name = "stakeholders"
 
@@ -17,4 +17,13 @@ urlpatterns = [
     path("partners/<int:pk>/", views.partner_detail, name="partner-detail"),
     path("partners/<int:pk>/edit/", views.partner_edit, name="partner-edit"),
     path("segments/", views.segment_list, name="segment-list"),
+    # Partner contacts, invited to the partner portal; the invitation's link needs no sign-in.
+    path(
+        "partners/<int:pk>/contacts/invite/",
+        contact_views.contact_invite,
+        name="contact-invite",
+    ),
+    path("contacts/<int:pk>/resend/", contact_views.contact_resend, name="contact-resend"),
+    path("contacts/<int:pk>/revoke/", contact_views.contact_revoke, name="contact-revoke"),
+    path("invitation/<uidb64>/<token>/", contact_views.contact_accept, name="contact-accept"),
 ]

@@ -21,7 +21,7 @@ from core.pagination import page_of
 
 from . import selectors, services
 from .constants import SELECTION_WEIGHTS, StakeholderGroup
-from .forms import SCORE_LABELS, DepartmentForm, PartnerFilterForm, PartnerForm
+from .forms import SCORE_LABELS, ContactInviteForm, DepartmentForm, PartnerFilterForm, PartnerForm
 from .models import Department, Partner
 
 MAP_SAMPLE = 6  # rows a stakeholder-map card lists before it links to the full list
@@ -230,8 +230,10 @@ def partner_list(request: HttpRequest) -> HttpResponse:
 
 @permission_required("stakeholders.view_partner", raise_exception=True)
 def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """Show a partner: scores, agreed expectations, contact, touchpoints and change history."""
+    """Show a partner: scores, agreed expectations, contact, touchpoints, portal contacts and
+    change history."""
     partner = get_object_or_404(Partner, pk=pk)
+    may_see_contacts = request.user.has_perm("stakeholders.view_partnercontact")
     return render(
         request,
         "stakeholders/partner_detail.html",
@@ -240,6 +242,9 @@ def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "scores": _scores(partner),
             "touchpoints": selectors.touchpoints_owned_by(partner),
             "history": history_panel(partner),
+            # The portal's contacts, for those who invite them (quality managers).
+            "contacts": selectors.partner_contacts(partner) if may_see_contacts else None,
+            "invite_form": ContactInviteForm(),
         },
     )
 

@@ -33,12 +33,12 @@ answer that differs from the row, and on this file when it is not the table's re
 - A write without the CSRF token is refused (403) for everyone.
 
 Columns: anonymous visitors; the three staff roles; administrators (superusers, who also have
-Django's admin); and **partner**, the contact user of a service partner, who should get nothing
-but the partner's own scorecard. No partner role exists yet: the column is walked with a signed-in
-account holding no staff role, which is what a partner contact's account is until the role
-arrives. It gets the public pages and its own account's pages (home, sign-out, password, my
-submissions, `api/v1/me/`, the API docs) and is refused everything else; the issue bringing the
-role adds its scorecard rows.
+Django's admin); and **partner**, a contact of a service partner (the Partner contact role, invited
+by a quality manager), who gets the partner portal and nothing of the staff's: its own partner's
+scorecard and the complaints at its touchpoints without customer data, where it adds
+corrective-action notes, besides the public pages and its own account's pages (home, sign-out,
+password, `api/v1/me/`, the API docs). The walk's partner records are another partner's, so its
+**own** cells answer 404.
 """
 
 OBJECT_RULES = """\

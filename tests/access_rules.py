@@ -22,8 +22,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 # Everyone the table has a column for, in the documentation's order. "partner" is the contact
-# user of a service partner: no partner role exists yet, so the walk signs in an account holding
-# no staff role, which is what a partner contact's account is until that role arrives.
+# user of a service partner (the Partner contact role): the walk's records of partners are
+# another partner's, so a partner gets 404 where a row serves it only its own records.
 VISITORS = (
     "anonymous",
     "frontline",
@@ -49,6 +49,10 @@ STAFF = frozenset({"frontline", "quality_manager", "executive", "administrator"}
 # records: every signed-in account, a partner contact's included.
 ACCOUNTS = STAFF | {"partner"}
 QUALITY = frozenset({"quality_manager", "administrator"})
+# The partner portal's readers: its partner's contacts (their own partner's records), and the
+# staff who read every complaint (the partner's view of the data).
+PORTAL = frozenset({"partner", "quality_manager", "executive", "administrator"})
+PARTNER = frozenset({"partner"})
 # Who logs complaints and notes insights.
 LOGGERS = frozenset({"frontline", "quality_manager", "administrator"})
 # Who reads every complaint, survey results and customer activity, gives kudos, records audits.
@@ -94,7 +98,9 @@ class Route:
     own: frozenset[str] = NOBODY
     # The body of each write: enough for the request to reach the access rule.
     data: Mapping[str, Any] = field(default_factory=dict)
-    answer: int = 200  # the status of a read the row allows
+    # The status of a read the row allows; per visitor where it differs (the home page sends
+    # each role to its own page), 200 for a visitor the mapping leaves out.
+    answer: int | Mapping[str, int] = 200
     # False only for a route that reads no session cookie (the API token endpoint takes a
     # password): a forged cross-site request carries nothing it would act on.
     csrf: bool = True
@@ -271,7 +277,10 @@ def expected(route: Route, visitor: str, method: str) -> str:
     if visitor in route.methods[method]:
         if visitor in route.own:
             return "404 (not their record)"
-        return str(route.answer) if method == READ else "served (not refused)"
+        if method != READ:
+            return "served (not refused)"
+        answer = route.answer
+        return str(answer if isinstance(answer, int) else answer.get(visitor, 200))
     if route.kind == Kind.PUBLIC:
         return "redirect to the home page"
     if route.kind == Kind.ADMIN:

@@ -21,10 +21,13 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
 from django.db.models import Model
 from django.test import Client, override_settings
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from core.roles import Role, sync_roles
 from feedback.models import Severity, SeverityPolicy
@@ -48,6 +51,8 @@ from tests.access_rules import (
     EVERYONE,
     LOGGERS,
     OVERSIGHT,
+    PARTNER,
+    PORTAL,
     QUALITY,
     STAFF,
     Kind,
@@ -93,6 +98,7 @@ from tests.metrics.factories import IndicatorFactory
 from tests.stakeholders.factories import (
     CustomerFactory,
     DepartmentFactory,
+    PartnerContactFactory,
     PartnerFactory,
     SegmentFactory,
 )
@@ -181,14 +187,49 @@ def driver() -> Model:
     )
 
 
+def partner_id_of(make: Callable[[], Model]) -> Callable[[], dict[str, Any]]:
+    """Return a builder making a partner and giving the `partner_id` of its scorecard's URL."""
+    return lambda: {"partner_id": make().pk}
+
+
+def another_partners_complaint() -> Model:
+    """Log a complaint at a touchpoint of a partner that is not the walk's partner's."""
+    return ComplaintFactory.create(
+        touchpoint=TouchpointFactory.create(owner_partner=PartnerFactory.create())
+    )
+
+
+def invited_contact() -> Model:
+    """Invite a contact of a new partner to the portal (the invitation still waits)."""
+    return PartnerContactFactory.create(accepted=False)
+
+
+def invitation_link() -> dict[str, Any]:
+    """Invite a partner contact and return the arguments of their invitation's link."""
+    user = PartnerContactFactory.create(accepted=False).user
+    return {
+        "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+        "token": default_token_generator.make_token(user),
+    }
+
+
 SIGNED_IN_SENT_HOME = "signed-in users are sent on to the home page"
+# A corrective-action note reaches the portal's rules (an empty one stops at the form).
+NOTE = {"text": "Driver briefed on the photo-at-the-door rule."}
 # A comment reaches the complaint rules (an empty one stops at the form).
 COMMENT = {"text": "Called the courier."}
 
 
 ROUTES: dict[str, Route] = {
     # core: home, health, sign-in, account, API docs, admin
-    "home": page({"GET": ACCOUNTS}),
+    # Home sends each role to its page: quality managers and executives to the dashboard, a
+    # partner contact to the portal; the others see "My work", which every member of staff has.
+    "home": page(
+        {"GET": ACCOUNTS},
+        answer={"quality_manager": 302, "executive": 302, "partner": 302},
+        note="to the role's home page, else My work",
+    ),
+    "my-work": page({"GET": STAFF}),
     "healthz": public({"GET": EVERYONE}),
     "favicon": public({"GET": EVERYONE}, answer=301, note="a redirect to the site icon"),
     "login": public({"GET POST PUT": ANONYMOUS}, note=SIGNED_IN_SENT_HOME),
@@ -225,6 +266,16 @@ ROUTES: dict[str, Route] = {
     "stakeholders:partner-create": page({"GET POST": QUALITY}),
     "stakeholders:partner-edit": page({"GET POST": QUALITY}, pk_of(PartnerFactory.create)),
     "stakeholders:segment-list": page({"GET": STAFF}),
+    # stakeholders pages: the partner portal's contacts (invited by quality managers)
+    "stakeholders:contact-invite": page({"GET POST": QUALITY}, pk_of(PartnerFactory.create)),
+    "stakeholders:contact-resend": page({"POST": QUALITY}, pk_of(invited_contact)),
+    "stakeholders:contact-revoke": page({"POST": QUALITY}, pk_of(invited_contact)),
+    "stakeholders:contact-accept": public(
+        {"GET POST PUT": EVERYONE},
+        invitation_link,
+        answer=302,
+        note="the invitation's link (its token moves into the session first)",
+    ),
     # journeys pages
     "journeys:journey-list": page({"GET": STAFF}),
     "journeys:journey-create": page({"GET POST": QUALITY}),
@@ -272,7 +323,7 @@ ROUTES: dict[str, Route] = {
     ),
     "feedback:recognition-feed": page({"GET": STAFF}),
     "feedback:recognition-create": page({"GET POST": OVERSIGHT}),
-    "feedback:my-submissions": page({"GET": ACCOUNTS}, note="only one's own records"),
+    "feedback:my-submissions": page({"GET": STAFF}, note="only one's own records"),
     # feedback pages: surveys, insights, themes, mystery shopping
     "feedback:survey-list": page({"GET": STAFF}),
     "feedback:survey-create": page({"GET POST": QUALITY}),
@@ -338,6 +389,36 @@ ROUTES: dict[str, Route] = {
     "improvement:suggestion-accept": page({"POST": QUALITY}, pk_of(waiting_suggestion)),
     "improvement:suggestion-dismiss": page({"GET POST": QUALITY}, pk_of(waiting_suggestion)),
     "public-improvement:you-said-we-did": public({"GET": EVERYONE}),
+    # reports pages: the system-health dashboard (whoever reads indicators; its complaint
+    # lists and counts as complaints_visible_to allows: frontline staff see their own)
+    "reports:dashboard": page({"GET": STAFF}),
+    # reports pages: Pareto views, the journey heat view, a touchpoint's evidence (complaint
+    # counts as complaints_visible_to allows: frontline staff count their own)
+    "reports:pareto": page({"GET": STAFF}),
+    "reports:journey-heat": page({"GET": STAFF}, pk_of(JourneyFactory.create)),
+    "reports:touchpoint-evidence": page({"GET": STAFF}, pk_of(TouchpointFactory.create)),
+    # reports pages: partner scorecards (staff who read them all compare them; a partner's
+    # contacts read their own partner's; quality managers set the weights and expectations)
+    "reports:scorecard-list": page({"GET": OVERSIGHT}),
+    "reports:scorecard-detail": page(
+        {"GET": OVERSIGHT | PARTNER}, partner_id_of(PartnerFactory.create), own=PARTNER
+    ),
+    "reports:scorecard-weights": page({"GET POST": QUALITY}),
+    "reports:scorecard-expectations": page(
+        {"GET POST": QUALITY}, partner_id_of(PartnerFactory.create)
+    ),
+    # reports pages: the partner portal (a partner's contacts: their partner's complaints; staff
+    # who read every complaint: the partner's view of any partner's)
+    "reports:portal-home": page(
+        {"GET": PORTAL}, answer=302, note="to the partner's scorecard, staff to the complaints"
+    ),
+    "reports:portal-complaint-list": page({"GET": PORTAL}),
+    "reports:portal-complaint-detail": page(
+        {"GET": PORTAL}, pk_of(another_partners_complaint), own=PARTNER
+    ),
+    "reports:portal-complaint-note": page(
+        {"POST": PARTNER}, pk_of(another_partners_complaint), own=PARTNER, data=NOTE
+    ),
     # the public survey pages: no login, for everyone
     "public-survey:answer": public({"GET POST": EVERYONE}, token_of_survey),
     "public-survey:thanks": public({"GET": EVERYONE}, token_of_survey),
@@ -496,6 +577,19 @@ ROUTES: dict[str, Route] = {
         f"cycle-suggestion-{step}": api({"POST": QUALITY}, pk_of(waiting_suggestion))
         for step in ("accept", "dismiss")
     },
+    # API: partner scorecards (a partner's contacts: their own partner's)
+    "scorecard-list": api({"GET": OVERSIGHT | PARTNER}, note="a partner contact: their own only"),
+    "scorecard-detail": api(
+        {"GET": OVERSIGHT | PARTNER}, pk_of(PartnerFactory.create), own=PARTNER
+    ),
+    # API: the partner portal
+    "partner-complaint-list": api({"GET": PORTAL}),
+    "partner-complaint-detail": api(
+        {"GET": PORTAL}, pk_of(another_partners_complaint), own=PARTNER
+    ),
+    "partner-complaint-notes": api(
+        {"POST": PARTNER}, pk_of(another_partners_complaint), own=PARTNER, data=NOTE
+    ),
 }
 
 
@@ -514,8 +608,10 @@ def visitors(django_db_setup: None, django_db_blocker: Any) -> Any:
                 "quality_manager": UserFactory.create(role=Role.QUALITY_MANAGER),
                 "executive": UserFactory.create(role=Role.EXECUTIVE),
                 "administrator": UserFactory.create(is_superuser=True, is_staff=True),
-                # No partner role exists yet: a signed-in account without any staff role.
-                "partner": UserFactory.create(),
+                # A contact of the walk's own partner; the records are another partner's.
+                "partner": PartnerContactFactory.create(
+                    partner=PartnerFactory.create(name="The walk's courier")
+                ).user,
             }
             clients: dict[str, Client] = clients_for(users)
         yield clients

@@ -50,7 +50,12 @@ from tests.feedback.factories import (
 )
 from tests.improvement.factories import cycle_in_check
 from tests.improvement.suggested import waiting_suggestion
-from tests.journeys.factories import FailurePointFactory, HandoffFactory, ObjectiveFactory
+from tests.journeys.factories import (
+    FailurePointFactory,
+    HandoffFactory,
+    ObjectiveFactory,
+    TouchpointFactory,
+)
 from tests.metrics.factories import IndicatorFactory, ObservationFactory
 from tests.stakeholders.factories import CustomerFactory, DepartmentFactory, PartnerFactory
 from tests.wsgi import wsgi_application
@@ -102,6 +107,10 @@ def world(make_user: Callable[..., Any]) -> dict[str, list[Any]]:
     feedback_services.complaint_set_root_cause(
         complaint=investigated, by=manager, category=Complaint.RootCause.METHOD, text="Slot."
     )
+    at_partner = ComplaintFactory.create(
+        logged_by=manager,
+        touchpoint=TouchpointFactory.create(owner_partner=PartnerFactory.create()),
+    )
     objective = ObjectiveFactory.create()
     touchpoint = objective.touchpoint
     assert touchpoint is not None
@@ -119,6 +128,7 @@ def world(make_user: Callable[..., Any]) -> dict[str, list[Any]]:
     return {
         "users": [frontline.pk, manager.pk],
         "complaints": [complaint.pk, investigated.pk],
+        "partner-complaints": [at_partner.pk],
         "ideas": [IdeaFactory.create(submitted_by=frontline).pk],
         "recognitions": [RecognitionFactory.create(complaint=complaint).pk],
         "surveys": [survey.pk, pulse.pk],

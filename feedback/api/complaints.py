@@ -149,10 +149,12 @@ class ComplaintEventSerializer(serializers.ModelSerializer[ComplaintEvent]):
     # Plain strings: the status choices are documented once, on the complaint.
     from_status = serializers.CharField(read_only=True)
     to_status = serializers.CharField(read_only=True)
+    # The partner whose contact wrote a corrective-action note (null on every other entry).
+    partner = serializers.CharField(source="partner.name", read_only=True, allow_null=True)
 
     class Meta:
         model = ComplaintEvent
-        fields = ["id", "kind", "actor", "at", "from_status", "to_status", "text"]
+        fields = ["id", "kind", "actor", "partner", "at", "from_status", "to_status", "text"]
         read_only_fields = fields
 
 

@@ -6,16 +6,17 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
-from core.roles import Role
+from core.roles import STAFF_ROLES
 from journeys.models import Touchpoint
 
 User = get_user_model()
 
 
 def staff_choices() -> QuerySet[Any]:
-    """Return the active users holding a role, by name (assignees and kudos recipients)."""
+    """Return the active users holding a staff role, by name (assignees and kudos recipients);
+    partner contacts are not staff."""
     return (
-        User.objects.filter(is_active=True, groups__name__in=[role.value for role in Role])
+        User.objects.filter(is_active=True, groups__name__in=[role.value for role in STAFF_ROLES])
         .distinct()
         .order_by("first_name", "last_name", "username")
     )

@@ -336,6 +336,7 @@ class ComplaintEvent(models.Model):
         ESCALATED = "escalated", _("Escalated")
         COMMENT = "comment", _("Comment")
         IMPROVEMENT = "improvement", _("Improvement made")
+        PARTNER_NOTE = "partner_note", _("Corrective-action note")
 
     complaint = models.ForeignKey(
         Complaint, verbose_name=_("complaint"), on_delete=models.CASCADE, related_name="events"
@@ -357,12 +358,37 @@ class ComplaintEvent(models.Model):
         _("to status"), max_length=15, choices=Complaint.Status.choices, blank=True
     )
     text = BoundedTextField(_("text"), blank=True)
+    # The partner whose contact wrote a corrective-action note: kept on the note itself, so that
+    # the note stays the partner's when the contact's account is revoked or the complaint is
+    # attributed elsewhere. Protected: a partner with notes on record is ended, not deleted.
+    partner = models.ForeignKey(
+        Partner,
+        verbose_name=_("partner"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="complaint_notes",
+    )
 
     class Meta:
         ordering = ["complaint", "at", "id"]
         verbose_name = _("complaint event")
         verbose_name_plural = _("complaint events")
-        indexes = [models.Index(fields=["complaint", "at"], name="complaint_event_timeline")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="partner_note", partner__isnull=False)
+                | (~Q(kind="partner_note") & Q(partner__isnull=True)),
+                name="complaint_event_partner_only_on_notes",
+                violation_error_message=_(
+                    "A corrective-action note names its partner; no other entry does."
+                ),
+            )
+        ]
+        indexes = [
+            models.Index(fields=["complaint", "at"], name="complaint_event_timeline"),
+            # The scorecard's and the portal's latest notes of one partner.
+            models.Index(fields=["partner", "at"], name="complaint_event_partner_notes"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.complaint_id} {self.kind} at {self.at:%Y-%m-%d %H:%M}"

@@ -7,6 +7,8 @@ from typing import Any
 from django.db.models import Case, Count, DateTimeField, F, OuterRef, Q, QuerySet, When
 from django.utils import timezone
 
+from stakeholders.models import Partner
+
 from ..models import Complaint, ComplaintEvent
 
 OPEN = [str(status) for status in Complaint.OPEN_STATUSES]
@@ -22,6 +24,19 @@ def complaints_visible_to(user: Any) -> QuerySet[Complaint]:
     if not user.has_perm("feedback.view_all_complaints"):
         rows = rows.filter(Q(logged_by=user) | Q(assignee=user))
     return rows
+
+
+def partner_complaints(partner: Partner) -> QuerySet[Complaint]:
+    """Return the complaints at the partner's touchpoints or attributed to it: what its portal
+    shows and what its contacts may add corrective-action notes to."""
+    return Complaint.objects.filter(Q(owner_partner=partner) | Q(touchpoint__owner_partner=partner))
+
+
+def complaints_at_partners() -> QuerySet[Complaint]:
+    """Return the complaints at any partner's touchpoints or attributed to a partner."""
+    return Complaint.objects.filter(
+        Q(owner_partner__isnull=False) | Q(touchpoint__owner_partner__isnull=False)
+    )
 
 
 def with_clock(rows: QuerySet[Complaint]) -> QuerySet[Any]:
@@ -120,8 +135,8 @@ def complaint_detail(user: Any, pk: int) -> Complaint:
 
 
 def complaint_timeline(complaint: Complaint) -> QuerySet[ComplaintEvent]:
-    """Return the complaint's events, oldest first, with who took them."""
-    return complaint.events.select_related("actor").order_by("at", "id")
+    """Return the complaint's events, oldest first, with who took them (and for whom)."""
+    return complaint.events.select_related("actor", "partner").order_by("at", "id")
 
 
 def queue_counts(user: Any, *, now: datetime | None = None) -> dict[str, int]:

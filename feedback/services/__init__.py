@@ -52,6 +52,7 @@ from .mystery_shopping import (
     checklist_update,
     weighted_score,
 )
+from .partner_notes import complaint_add_partner_note
 from .policies import (
     frontline_limit_set,
     severity_policy_update,
@@ -89,6 +90,7 @@ __all__ = [
     "checklist_create",
     "checklist_update",
     "complaint_acknowledge",
+    "complaint_add_partner_note",
     "complaint_assign",
     "complaint_bulk_assign",
     "complaint_close",

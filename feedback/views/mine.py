@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.contrib.auth.decorators import permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -13,6 +14,8 @@ from ..models import Complaint, ComplaintEvent, ImprovementIdea
 MY_TABS = ("complaints", "ideas", "recognitions")
 
 
+# Every staff role reads complaints; a partner contact, who submits nothing here, is refused.
+@permission_required("feedback.view_complaint", raise_exception=True)
 def my_submissions(request: HttpRequest) -> HttpResponse:
     """Show the user's complaints and ideas with what became of them, and their recognitions."""
     tab = request.GET.get("tab", "complaints")

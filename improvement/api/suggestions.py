@@ -29,11 +29,11 @@ from .serializers import (
 
 
 class SuggestionFilter(filters.FilterSet):
-    """Filter suggested cycles by status, kind and touchpoint."""
+    """Filter suggested cycles by status, kind, touchpoint and partner."""
 
     class Meta:
         model = Suggestion
-        fields = ["status", "kind", "touchpoint"]
+        fields = ["status", "kind", "touchpoint", "partner"]
 
 
 class SuggestionViewSet(
@@ -42,7 +42,7 @@ class SuggestionViewSet(
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet[Suggestion],
 ):
-    """Cycles the system proposes from complaint clusters, signals and mystery-shop scores."""
+    """Cycles the system proposes from complaint clusters, signals, mystery shops, scorecards."""
 
     serializer_class = SuggestionDetailSerializer
     filterset_class = SuggestionFilter

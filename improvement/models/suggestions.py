@@ -10,6 +10,7 @@ from core.validation import BoundedTextField, ConstraintErrorsOnFields
 from feedback.models import Audit, Complaint
 from journeys.models import Touchpoint
 from metrics.models import Indicator
+from stakeholders.models import Partner
 
 from .cycles import PDCACycle
 
@@ -23,6 +24,7 @@ class Suggestion(ConstraintErrorsOnFields, models.Model):
         COMPLAINT_CLUSTER = "complaints", _("Complaint cluster")
         SIGNAL = "signal", _("Deteriorating special cause")
         MYSTERY_SHOP = "mystery_shop", _("Mystery-shop score below threshold")
+        PARTNER = "partner", _("Partner scorecard poor")
 
     class Status(models.TextChoices):
         OPEN = "open", _("Waiting")
@@ -58,6 +60,14 @@ class Suggestion(ConstraintErrorsOnFields, models.Model):
     audit = models.ForeignKey(
         Audit,
         verbose_name=_("mystery-shop audit"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="suggestions",
+    )
+    partner = models.ForeignKey(
+        Partner,
+        verbose_name=_("partner"),
         on_delete=models.CASCADE,
         null=True,
         blank=True,

@@ -6,7 +6,8 @@ whose latest complete period carries a special cause on its deteriorating side, 
 mystery-shop audit scoring below IMPROVEMENT_MYSTERY_SHOP_THRESHOLD. Each suggestion names its
 evidence in `evidence_key` (unique), so the same evidence never makes a second one, and a
 dismissed suggestion never comes back: a complaint already in a suggestion or a cycle no longer
-counts towards a new cluster.
+counts towards a new cluster. Apps above propose their own evidence through `suggestion_propose`
+(reports: a partner's poor scorecard month).
 """
 
 from datetime import date, datetime, time, timedelta
@@ -25,6 +26,7 @@ from feedback.models import Audit, Complaint
 from journeys.models import Touchpoint
 from metrics import rules
 from metrics.models import Indicator, Snapshot
+from stakeholders.models import Partner
 
 from ..lifecycle import OPEN_PHASES
 from ..models import PDCACycle, Suggestion
@@ -37,6 +39,7 @@ ORIGIN_OF_KIND = {
     Kind.COMPLAINT_CLUSTER: PDCACycle.Origin.COMPLAINTS,
     Kind.SIGNAL: PDCACycle.Origin.SIGNAL,
     Kind.MYSTERY_SHOP: PDCACycle.Origin.MYSTERY_SHOP,
+    Kind.PARTNER: PDCACycle.Origin.PARTNER_SCORECARD,
 }
 
 
@@ -256,12 +259,44 @@ def suggestions_find(*, today: date | None = None) -> list[Suggestion]:
     return [*_complaint_clusters(day), *_signals(), *_mystery_shops(day)]
 
 
+@transaction.atomic
+def suggestion_propose(
+    *,
+    evidence_key: str,
+    kind: str,
+    title: str,
+    summary: str,
+    touchpoint: Touchpoint | None = None,
+    indicator: Indicator | None = None,
+    partner: Partner | None = None,
+    period: date | None = None,
+) -> Suggestion | None:
+    """Suggest a cycle for a piece of evidence named by its key; return it, or None if known.
+
+    Evidence suggested before, waiting, accepted or dismissed, is never suggested again.
+    """
+    if kind not in Kind.values:
+        raise ValidationError({"kind": _("Unknown kind of suggestion.")})
+    return _suggest(
+        evidence_key[:120],
+        {
+            "kind": kind,
+            "title": title[:200],
+            "summary": summary,
+            "touchpoint": touchpoint,
+            "indicator": indicator,
+            "partner": partner,
+            "period": period,
+        },
+    )
+
+
 def _locked_open(suggestion: Suggestion) -> Suggestion:
     """Lock the suggestion's row; refuse one already decided, saying how."""
     locked = (
         # of=("self",): PostgreSQL locks no nullable side of an outer join.
         Suggestion.objects.select_for_update(of=("self",))
-        .select_related("touchpoint__stage__journey", "indicator", "cycle")
+        .select_related("touchpoint__stage__journey", "indicator", "partner", "cycle")
         .get(pk=suggestion.pk)
     )
     if locked.status == Status.ACCEPTED:
@@ -290,6 +325,7 @@ def suggestion_accept(*, suggestion: Suggestion, by: User) -> PDCACycle:
         "origin": ORIGIN_OF_KIND[Kind(locked.kind)],
         "touchpoint": touchpoint,
         "journey": touchpoint.stage.journey if touchpoint is not None else None,
+        "partner": locked.partner,
         "root_cause_category": locked.root_cause_category,
         "complaints": list(locked.complaints.all()),
         "problem_statement": locked.summary,

@@ -79,7 +79,7 @@ from journeys.models import Handoff, Stage, Touchpoint
 from metrics import services as metrics_services
 from metrics.forms import AnnotationForm, IndicatorForm, LimitsForm
 from metrics.models import Annotation, Indicator, LimitSegment
-from stakeholders.forms import DepartmentForm, PartnerForm
+from stakeholders.forms import ContactInviteForm, DepartmentForm, PartnerForm
 from stakeholders.models import Customer
 from tests.core.factories import TEST_PASSWORD, UserFactory
 from tests.feedback.factories import (
@@ -110,9 +110,9 @@ from tests.stakeholders.factories import (
 FormClass: TypeAlias = "type[forms.Form] | type[forms.ModelForm[Any]]"
 
 # The apps whose pages show forms, and where their form classes live (modules named *forms*).
-APPS = ["core", "stakeholders", "journeys", "feedback", "metrics", "improvement"]
+APPS = ["core", "stakeholders", "journeys", "feedback", "metrics", "improvement", "reports"]
 # Rows these apps' models hold; a refused post must change none of them.
-SAVED_APPS = [*APPS, "reports"]
+SAVED_APPS = APPS
 
 
 def form_modules() -> list[str]:
@@ -339,6 +339,14 @@ PAGES: dict[str, FormPage] = {
         given=PartnerFactory.create,
         kwargs=pk,
         edits=same,
+    ),
+    "contact-invite": FormPage(
+        ContactInviteForm,
+        "stakeholders:contact-invite",
+        lambda _partner: {"name": "Ruth Janssen", "email": "ruth@swiftparcel.example"},
+        given=PartnerFactory.create,
+        kwargs=pk,
+        models=(User,),
     ),
     # journeys
     "journey-create": FormPage(
@@ -756,6 +764,21 @@ NOT_POSTED = {
     "IdeaFilterForm": "filters read from the query string; invalid values are ignored",
     "InsightFilterForm": "filters read from the query string; invalid values are ignored",
     "IndicatorFilterForm": "filters read from the query string; invalid values are ignored",
+    "PeriodForm": "two dates read from the query string; a range ending before it starts is "
+    "refused next to its field (tests/reports/test_pareto.py)",
+    "ParetoFilterForm": "choices and dates read from the query string, no text; refusals next to "
+    "their field are tested in tests/reports/test_pareto.py",
+    "JourneyHeatForm": "a choice and dates read from the query string, no text; tested in "
+    "tests/reports/test_journey_heat.py",
+    "DashboardFilterForm": "choices read from the query string, no text; an invalid one is "
+    "refused next to its field in tests/reports/test_dashboard.py",
+    "ScorecardRulesForm": "numbers only (weights, expectations, distances); a total other than "
+    "100 is refused next to it in tests/reports/test_scorecards.py",
+    "PartnerExpectationsForm": "numbers only; tested in tests/reports/test_scorecards.py",
+    "ScorecardMonthForm": "a month read from the query string; one without a score is refused "
+    "next to its field in tests/reports/test_scorecards.py",
+    "PartnerNoteForm": "posted by a partner's contact, whom these pages' users are not; an "
+    "over-long note is refused in tests/reports/test_portal.py",
     "UploadForm": "a choice and a file, no text; tested in tests/core/test_imports.py",
     "MappingForm": "choices only, no text; tested in tests/core/test_imports.py",
     "DriverForm": "a choice only, no text; tested in tests/metrics/test_pages.py",

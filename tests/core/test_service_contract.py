@@ -36,6 +36,7 @@ SERVICE_MODULES = [
         f"improvement.services.{module.name}"
         for module in pkgutil.iter_modules(improvement.services.__path__)
     ),
+    "reports.services.scorecards",
 ]
 
 # Public functions of the services modules that write nothing, with why they live there.

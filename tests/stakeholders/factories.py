@@ -5,8 +5,10 @@ from typing import Any
 
 import factory
 
+from core.roles import Role
 from stakeholders import services
-from stakeholders.models import Customer, CustomerSegment, Department, Partner
+from stakeholders.models import Customer, CustomerSegment, Department, Partner, PartnerContact
+from tests.core.factories import TEST_PASSWORD, UserFactory
 
 
 class DepartmentFactory(factory.Factory[Department]):
@@ -67,3 +69,27 @@ class CustomerFactory(factory.Factory[Customer]):
     @classmethod
     def _create(cls, model_class: type[Customer], *args: Any, **kwargs: Any) -> Customer:
         return services.customer_create(**kwargs)
+
+
+class PartnerContactFactory(factory.Factory[PartnerContact]):
+    """A partner's employee invited to the portal by a quality manager, who chose the tests'
+    password (`accepted=False`: the invitation still waits)."""
+
+    class Meta:
+        model = PartnerContact
+
+    partner = factory.SubFactory(PartnerFactory)
+    email = factory.Sequence(lambda number: f"contact{number}@courier.example")
+    name = "Piotr Nowak"
+    by = factory.SubFactory(UserFactory, role=Role.QUALITY_MANAGER)
+    accepted = True
+
+    @classmethod
+    def _create(
+        cls, model_class: type[PartnerContact], *args: Any, **kwargs: Any
+    ) -> PartnerContact:
+        accepted = kwargs.pop("accepted")
+        contact = services.partner_contact_invite(**kwargs)
+        if accepted:
+            contact = services.partner_contact_accept(contact=contact, password=TEST_PASSWORD)
+        return contact

@@ -8,18 +8,17 @@ are removed afterwards unless --keep is given; a later run reuses kept rows. `--
 times the pages over the data already there.
 """
 
-import statistics
 import time
 from typing import Any
 
 from django.contrib.auth.models import Group, User
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, reset_queries
+from django.db import connection
 from django.db.models import Count
 from django.test import Client, override_settings
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core.benchmarks import PageFailed, page_time
 from core.roles import Role, sync_roles
 from journeys.models import Journey
 
@@ -89,18 +88,7 @@ class Command(BaseCommand):
                 self._time(client, label, url, repeat)
 
     def _time(self, client: Client, label: str, url: str, repeat: int) -> None:
-        # Each request empties the query log when it starts: count from an empty log.
-        reset_queries()
-        with CaptureQueriesContext(connection) as queries:
-            page = client.get(url)  # the warm-up, counted
-        if page.status_code != 200:
-            raise CommandError(f"{url} answered {page.status_code}.")
-        times = []
-        for _number in range(repeat):
-            started = time.perf_counter()
-            client.get(url)
-            times.append(time.perf_counter() - started)
-        self.stdout.write(
-            f"{label}: {1000 * statistics.median(times):.0f} ms median "
-            f"({1000 * min(times):.0f}-{1000 * max(times):.0f} ms), {len(queries)} queries"
-        )
+        try:
+            self.stdout.write(f"{label}: {page_time(client, url, repeat=repeat)}")
+        except PageFailed as error:
+            raise CommandError(str(error)) from error

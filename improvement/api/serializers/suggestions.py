@@ -18,6 +18,7 @@ class SuggestionSerializer(serializers.ModelSerializer[Suggestion]):
     touchpoint_name = serializers.CharField(
         source="touchpoint.name", read_only=True, allow_null=True
     )
+    partner_name = serializers.CharField(source="partner.name", read_only=True, allow_null=True)
     indicator: serializers.SlugRelatedField[Indicator] = serializers.SlugRelatedField(
         slug_field="code", read_only=True, allow_null=True, help_text="The indicator's code."
     )
@@ -49,6 +50,8 @@ class SuggestionSerializer(serializers.ModelSerializer[Suggestion]):
             "indicator",
             "period",
             "audit",
+            "partner",
+            "partner_name",
             "decided_by",
             "decided_at",
             "dismiss_reason",

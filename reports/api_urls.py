@@ -1,0 +1,13 @@
+"""API routes of the reports app, under /api/v1/."""
+
+from rest_framework.routers import SimpleRouter
+
+from .api import portal, scorecards
+
+router = SimpleRouter()
+# partner scorecards
+router.register("scorecards", scorecards.ScorecardViewSet, basename="scorecard")
+# the partner portal
+router.register("partner-complaints", portal.PartnerComplaintViewSet, basename="partner-complaint")
+
+urlpatterns = router.urls

@@ -1,0 +1,1 @@
+"""Writes of the reports app, one module per area."""
