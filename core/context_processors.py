@@ -20,8 +20,8 @@ def navigation_context(request: HttpRequest) -> dict[str, Any]:
             active is None or len(item.url) > len(active.url)
         ):
             active = item
-    if path == "/":
-        active = next((item for item in items if item.url_name == "home"), active)
+    if path == "/":  # "/" shows "My work" to those whose role has no other home
+        active = next((item for item in items if item.url_name == "my-work"), active)
     return {
         "nav_items": items,
         "nav_menu": navigation.menu_for(items),

@@ -1,7 +1,9 @@
-"""The home-page panel registry: each app registers the panels its users see on the home page.
+"""The home-page registries: the panels of "My work", and the page each role lands on.
 
 A panel is a template include plus a visibility rule and an optional context function, so the
-home page grows with the apps without core importing them.
+home page grows with the apps without core importing them. A role's home is a URL name an upper
+app registers (`register_home(Role.QUALITY_MANAGER, "reports:dashboard")`): signing in, or
+opening "/", leads there; a role without one lands on "My work", the panels.
 """
 
 from collections.abc import Callable
@@ -48,6 +50,29 @@ def panels_for(request: HttpRequest) -> list[dict[str, Any]]:
         {"key": panel.key, "template": panel.template, **(panel.context or _empty)(request)}
         for panel in shown
     ]
+
+
+# Whose home wins for someone holding several roles: the widest view of the system first; staff
+# who also hold the partner role keep their own home (the portal is for partner contacts only).
+HOME_PRECEDENCE = (Role.QUALITY_MANAGER, Role.EXECUTIVE, Role.FRONTLINE, Role.PARTNER)
+
+_homes: dict[Role, str] = {}
+
+
+def register_home(role: Role, url_name: str) -> None:
+    """Make a page (a URL name) the home of a role (registering the role again replaces it)."""
+    _homes[role] = url_name
+
+
+def home_for(user: Any) -> str | None:
+    """Return the URL name of the user's home, or None to show them "My work".
+
+    The first role the user holds in HOME_PRECEDENCE decides (frontline staff have no other
+    home); only role groups count: a superuser without one lands on "My work".
+    """
+    held = user_roles(user)
+    first = next((role for role in HOME_PRECEDENCE if role in held), None)
+    return _homes.get(first) if first is not None else None
 
 
 def _empty(request: HttpRequest) -> dict[str, Any]:

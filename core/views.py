@@ -22,7 +22,7 @@ from django.http import (
     JsonResponse,
 )
 from django.http.response import StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template import loader
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -33,11 +33,22 @@ from django.views.decorators.http import require_GET
 
 from . import audit, health, home_panels
 from .history import CSV_HEADER, history_page, history_rows, versions_of
+from .roles import is_portal_user
 from .spreadsheets import csv_download
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """Show the signed-in user the panels of their roles."""
+    """Send the user to their role's home page, or show them "My work" when it has none."""
+    landing = home_panels.home_for(request.user)
+    if landing is not None:
+        return redirect(landing)
+    return my_work(request)
+
+
+def my_work(request: HttpRequest) -> HttpResponse:
+    """Show the signed-in user the panels of their roles (their queue, actions, kudos...)."""
+    if is_portal_user(request.user):
+        raise PermissionDenied  # a partner contact's pages are the portal's
     panels = home_panels.panels_for(request)
     return render(request, "core/home.html", {"panels": panels})
 

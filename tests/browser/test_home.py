@@ -8,27 +8,33 @@ from tests.core.factories import TEST_PASSWORD
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ROLES = [
-    # (role key, badge on the home page, panel only this kind of user sees or None)
-    ("frontline", "Frontline staff", None),
-    ("quality_manager", "Quality manager", "System status"),
-    ("executive", "Executive", None),
-    ("administrator", "Administrator", "System status"),
+    # (role key, badge on My work, panel only this kind of user sees or None, where they land)
+    ("frontline", "Frontline staff", None, "/"),
+    ("quality_manager", "Quality manager", "System status", "/reports/"),
+    ("executive", "Executive", None, "/reports/"),
+    ("administrator", "Administrator", "System status", "/"),
 ]
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
-@pytest.mark.parametrize(("role", "badge", "panel"), ROLES, ids=[row[0] for row in ROLES])
+@pytest.mark.parametrize(
+    ("role", "badge", "panel", "landing"), ROLES, ids=[row[0] for row in ROLES]
+)
 def test_each_role_signs_in_and_sees_its_home_page(
-    live_server, make_user, open_page, role, badge, panel, viewport
+    live_server, make_user, open_page, role, badge, panel, landing, viewport
 ) -> None:
-    """Signing in shows the role's home page without any JavaScript error."""
+    """Signing in shows the role's home page (quality managers and executives the dashboard)
+    and My work its panels, without any JavaScript error."""
     user = make_user(role, username=f"{role}-browser")
     browser_page = open_page(viewport)
     page = browser_page.page
 
     sign_in(page, live_server.url, user.username, TEST_PASSWORD)
 
-    assert page.url == f"{live_server.url}/"
+    assert page.url == f"{live_server.url}{landing}"
+    if landing != "/":
+        assert page.get_by_role("heading", name="System health").is_visible()
+        page.goto(f"{live_server.url}/home/")
     assert page.get_by_role("heading", name=f"Good to see you, {user.first_name}").is_visible()
     assert page.locator(f'[data-role="{badge}"]').is_visible()
     status = page.get_by_role("heading", name="System status")

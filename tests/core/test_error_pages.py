@@ -58,7 +58,7 @@ def test_unknown_address_gets_a_styled_404_with_a_way_home(client_for) -> None:
     assert response.status_code == 404
     assert "Page not found" in html
     assert "There is no page at this address" in html
-    assert 'data-nav="home"' in html  # the product's navigation, as on every page
+    assert 'data-nav="my-work"' in html  # the product's navigation, as on every page
     assert 'data-testid="back"' not in html  # nowhere to go back to
 
 

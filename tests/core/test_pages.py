@@ -25,7 +25,7 @@ def test_login_with_valid_credentials_lands_on_home(make_user) -> None:
 
     assert response.status_code == 302
     assert response["Location"] == reverse("home")
-    assert client.get(reverse("home")).context["user"] == user
+    assert client.get(reverse("home"), follow=True).context["user"] == user
 
 
 def test_login_with_a_wrong_password_says_so_and_stays_on_the_form(make_user) -> None:
@@ -113,10 +113,10 @@ def test_password_change_requires_the_old_password(make_user) -> None:
     ],
 )
 def test_home_shows_each_role_its_own_panels(client_for, visitor, role_badge, sees_status) -> None:
-    """The home page names the user's role and shows system status to quality managers."""
+    """My work names the user's role and shows system status to quality managers."""
     client = client_for(visitor)
 
-    html = client.get(reverse("home")).content.decode()
+    html = client.get(reverse("my-work")).content.decode()
 
     assert f'data-role="{role_badge}"' in html
     assert ('data-panel="system-status"' in html) is sees_status
@@ -129,13 +129,15 @@ def test_home_shows_each_role_its_own_panels(client_for, visitor, role_badge, se
         (
             "frontline",
             [
-                "home",
+                "reports:dashboard",
+                "my-work",
                 "feedback:my-submissions",
                 "journeys:journey-list",
                 "stakeholders:stakeholder-map",
                 "feedback:complaint-queue",
                 "feedback:idea-list",
                 "feedback:recognition-feed",
+                "reports:pareto",
                 "improvement:board",
                 "improvement:suggestion-list",
                 "feedback:survey-list",
@@ -148,13 +150,16 @@ def test_home_shows_each_role_its_own_panels(client_for, visitor, role_badge, se
         (
             "quality_manager",
             [
-                "home",
+                "reports:dashboard",
+                "my-work",
                 "feedback:my-submissions",
                 "journeys:journey-list",
                 "stakeholders:stakeholder-map",
+                "reports:scorecard-list",
                 "feedback:complaint-queue",
                 "feedback:idea-list",
                 "feedback:recognition-feed",
+                "reports:pareto",
                 "improvement:board",
                 "improvement:suggestion-list",
                 "feedback:survey-list",
@@ -169,12 +174,15 @@ def test_home_shows_each_role_its_own_panels(client_for, visitor, role_badge, se
         (
             "executive",
             [
-                "home",
+                "reports:dashboard",
+                "my-work",
                 "journeys:journey-list",
                 "stakeholders:stakeholder-map",
+                "reports:scorecard-list",
                 "feedback:complaint-queue",
                 "feedback:idea-list",
                 "feedback:recognition-feed",
+                "reports:pareto",
                 "improvement:board",
                 "improvement:suggestion-list",
                 "feedback:survey-list",
@@ -187,13 +195,16 @@ def test_home_shows_each_role_its_own_panels(client_for, visitor, role_badge, se
         (
             "administrator",
             [
-                "home",
+                "reports:dashboard",
+                "my-work",
                 "feedback:my-submissions",
                 "journeys:journey-list",
                 "stakeholders:stakeholder-map",
+                "reports:scorecard-list",
                 "feedback:complaint-queue",
                 "feedback:idea-list",
                 "feedback:recognition-feed",
+                "reports:pareto",
                 "improvement:board",
                 "improvement:suggestion-list",
                 "feedback:survey-list",
@@ -212,7 +223,7 @@ def test_navigation_shows_each_role_its_own_entries(client_for, visitor, entries
     """Each role sees the menu entries it may use, and only those."""
     client = client_for(visitor)
 
-    html = client.get(reverse("home")).content.decode()
+    html = client.get(reverse("my-work")).content.decode()
 
     assert nav_entries(html) == entries
 
@@ -240,9 +251,9 @@ def test_home_query_count_does_not_grow_with_the_organisation(
     from feedback import services as feedback_services
 
     client = client_for(visitor)
-    client.get(reverse("home"))  # warm per-session caches (roles, permissions)
+    client.get(reverse("my-work"))  # warm per-session caches (roles, permissions)
     with CaptureQueriesContext(connection) as small:
-        client.get(reverse("home"))
+        client.get(reverse("my-work"))
     for _ in range(20):
         colleague = make_user("frontline")
         feedback_services.complaint_log(logged_by=colleague, description="Late engineer")
@@ -251,7 +262,7 @@ def test_home_query_count_does_not_grow_with_the_organisation(
         )
 
     with CaptureQueriesContext(connection) as large:
-        response = client.get(reverse("home"))
+        response = client.get(reverse("my-work"))
 
     assert response.status_code == 200
     assert len(large.captured_queries) == len(small.captured_queries)

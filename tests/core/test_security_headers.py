@@ -66,7 +66,7 @@ def assert_security_headers(response) -> None:
 @pytest.mark.django_db
 def test_a_page_carries_the_strict_policy_and_the_other_security_headers(client_for) -> None:
     """The home page of a signed-in user: CSP, Permissions-Policy, frames, referrer, opener."""
-    response = client_for("quality_manager").get(reverse("home"))
+    response = client_for("quality_manager").get(reverse("my-work"))
 
     assert response.status_code == 200
     assert_security_headers(response)
@@ -96,7 +96,7 @@ def test_the_public_survey_page_carries_the_same_headers() -> None:
 @pytest.mark.django_db
 def test_https_responses_keep_hsts(client_for) -> None:
     """Behind TLS the browser is told to use https only, for a year, subdomains included."""
-    response = client_for("executive").get(reverse("home"), secure=True)
+    response = client_for("executive").get(reverse("my-work"), secure=True)
 
     assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
 
@@ -121,7 +121,7 @@ def test_report_only_mode_sends_the_report_only_header(client_for, settings) -> 
     settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = settings.CONTENT_SECURITY_POLICY
     settings.CONTENT_SECURITY_POLICY = None
 
-    response = client_for("quality_manager").get(reverse("home"))
+    response = client_for("quality_manager").get(reverse("my-work"))
 
     assert "Content-Security-Policy" not in response
     assert directives(response["Content-Security-Policy-Report-Only"]) == STRICT_POLICY

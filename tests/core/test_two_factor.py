@@ -91,7 +91,7 @@ def test_set_up_is_confirmed_by_the_first_code_only(make_user, no_code_throttle)
     assert "That code did not match" in wrong.content.decode()
     assert right["Location"] == reverse("account")
     assert TOTPDevice.objects.get(user=user).confirmed
-    assert client.get(reverse("home")).status_code == 200  # this session gave its code
+    assert client.get(reverse("my-work")).status_code == 200  # this session gave its code
 
 
 def test_a_wrong_code_makes_the_next_try_wait(make_user) -> None:
@@ -138,7 +138,7 @@ def test_the_right_code_finishes_signing_in(make_user, no_code_throttle) -> None
 
     assert wrong.status_code == 400
     assert right["Location"] == reverse("metrics:indicator-list")
-    assert client.get(reverse("home")).status_code == 200
+    assert client.get(reverse("my-work")).status_code == 200
     assert client.get(reverse("api-me")).status_code == 200
 
 
@@ -166,7 +166,7 @@ def test_an_administrator_lets_someone_who_lost_their_phone_back_in(make_user, c
     )
 
     assert not TOTPDevice.objects.exists()
-    assert sign_in("quinn").get(reverse("home")).status_code == 200
+    assert sign_in("quinn").get(reverse("my-work")).status_code == 200
 
 
 def test_the_owner_turns_it_off_with_a_current_code(make_user) -> None:

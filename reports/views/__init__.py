@@ -1,0 +1,1 @@
+"""Pages of the reports app, one module per area."""
