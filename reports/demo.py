@@ -50,10 +50,8 @@ def adopt_the_criteria(quality: User) -> None:
     no version; in the demo's story the quality manager set the scorecards up when the partners'
     expectations were agreed, so the criteria's trail starts with her, as every other record's.
     """
-    unsigned = ScorecardCriterion.objects.exclude(
-        pk__in=ScorecardCriterion.history.values("id")  # type: ignore[attr-defined]
-    )
-    ScorecardCriterion.history.bulk_history_create(  # type: ignore[attr-defined]
+    unsigned = ScorecardCriterion.objects.exclude(pk__in=ScorecardCriterion.history.values("id"))
+    ScorecardCriterion.history.bulk_history_create(
         list(unsigned), default_user=quality, default_date=office_moment(AGREED_DAYS_AGO)
     )
 

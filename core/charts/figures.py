@@ -11,7 +11,15 @@ from datetime import date
 from html import escape
 from typing import TYPE_CHECKING, Any
 
-from .palette import PALETTE, SERIES_COLOURS, SYMBOLS, WORSE_IS_DARK, base_layout
+from .palette import (
+    LEGEND_ABOVE,
+    MARGIN_FOR_LEGEND_ABOVE,
+    PALETTE,
+    SERIES_COLOURS,
+    SYMBOLS,
+    WORSE_IS_DARK,
+    base_layout,
+)
 
 if TYPE_CHECKING:  # plotly is imported where a figure is built, not when the site starts
     import plotly.graph_objects as go
@@ -103,7 +111,8 @@ def pareto(categories: Sequence[tuple[str, float]], *, value_label: str) -> go.F
     figure = go.Figure(
         layout=base_layout(
             height=380,
-            margin={"r": 56, "t": 16},
+            margin={"r": 56, "t": MARGIN_FOR_LEGEND_ABOVE},
+            legend=LEGEND_ABOVE,
             xaxis={"type": "category", "title": {"text": ""}},
             yaxis={"title": {"text": value_label, "standoff": 8}, "rangemode": "tozero"},
             yaxis2={
@@ -259,7 +268,8 @@ def comparison_bars(
             height=max(260, 60 + 28 * len(labels) * max(1, len(series))) if horizontal else 360,
             barmode="group",
             showlegend=len(series) > 1,
-            margin={"t": 16},
+            margin={"t": MARGIN_FOR_LEGEND_ABOVE},
+            legend=LEGEND_ABOVE,
             xaxis=value_axis if horizontal else category_axis,
             yaxis=category_axis if horizontal else value_axis,
         )
@@ -300,7 +310,8 @@ def lines(
     layout = base_layout(
         height=360,
         showlegend=len(series) > 1,
-        margin={"t": 16, "r": 72 if reference is not None else 24},
+        margin={"t": MARGIN_FOR_LEGEND_ABOVE, "r": 72 if reference is not None else 24},
+        legend=LEGEND_ABOVE,
         yaxis={"title": {"text": value_label, "standoff": 8}},
     )
     if reference is not None:

@@ -62,6 +62,11 @@ FONT_FAMILY = (
 )
 
 
+# The legend above the plot, for charts whose category or date labels slant below it.
+LEGEND_ABOVE = {"y": 1.02, "yanchor": "bottom"}
+MARGIN_FOR_LEGEND_ABOVE = 40
+
+
 def base_layout(**overrides: Any) -> dict[str, Any]:
     """Return the layout every chart starts from: fonts, colours, axes, legend below."""
     layout: dict[str, Any] = {

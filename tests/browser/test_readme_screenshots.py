@@ -18,6 +18,7 @@ from playwright.sync_api import Page, ViewportSize
 from improvement.models import PDCACycle
 from journeys.models import Journey
 from metrics.models import Indicator
+from stakeholders.models import Partner
 from tests.browser.conftest import PHONE, PageWithConsole, sign_in
 from tests.conftest import FAST_HASHERS
 
@@ -67,7 +68,17 @@ def test_the_readme_pictures_show_the_demo_organisation(
         picture(phone.page, "sign-in-phone")
 
         quality = signed_in("quality", WIDE)
-        picture(quality, "home-quality-manager")
+        picture(quality, "home-quality-manager")  # the system-health dashboard
+        matrix = quality.get_by_test_id("matrix")
+        matrix.scroll_into_view_if_needed()
+        matrix.screenshot(path=target() / "dashboard-matrix.png")
+        quality.goto(f"{live_server.url}/reports/pareto/")
+        quality.locator(".js-plotly-plot").first.wait_for()
+        picture(quality, "pareto")
+        swiftparcel = Partner.objects.get(name="SwiftParcel")
+        quality.goto(f"{live_server.url}/reports/scorecards/{swiftparcel.pk}/")
+        quality.locator(".js-plotly-plot").first.wait_for()
+        picture(quality, "scorecard", full_page=True)
         quality.goto(f"{live_server.url}/journeys/{journey.pk}/")
         picture(quality, "journey-map")
         quality.goto(f"{live_server.url}/feedback/complaints/")
@@ -82,6 +93,10 @@ def test_the_readme_pictures_show_the_demo_organisation(
         quality.goto(f"{live_server.url}{adopted.get_absolute_url()}")
         quality.locator(".js-plotly-plot").first.wait_for()
         picture(quality, "cycle-check", full_page=True)
+
+        partner = signed_in("partner", PHONE)
+        partner.goto(f"{live_server.url}/reports/portal/complaints/")
+        picture(partner, "portal-complaints-phone")
 
         frontline = signed_in("frontline", PHONE)
         picture(frontline, "home-frontline-phone")

@@ -29,6 +29,7 @@ def site_url(settings: Any) -> None:
     """E-mails link to the site's public address (unset in the test settings without DEBUG)."""
     settings.SITE_URL = "https://qms.example"
 
+
 NEW_PASSWORD = "parcel-tracking-2026"
 LINK = re.compile(r"^(http\S+/stakeholders/invitation/\S+)$", re.MULTILINE)
 
