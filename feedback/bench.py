@@ -5,6 +5,7 @@ from another system would, and are logged for the recompute like the importers l
 """
 
 import random
+import time
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -68,6 +69,18 @@ def responses_load(
     days = [first_day + timedelta(days=offset) for offset in range((last_day - first_day).days + 1)]
     survey_days_refresh(cells=[(survey.pk, day) for survey in surveys.values() for day in days])
     return first_day, last_day
+
+
+def responses_ensure(*, surveys: dict[str, Survey], count: int) -> str:
+    """Load `count` answers into the bench surveys unless an earlier run kept them (--keep);
+    return what was done, in words, for the bench command to print."""
+    if SurveyResponse.objects.filter(survey__in=surveys.values()).exists():
+        return "Reusing the bench answers kept by an earlier run (--keep)."
+    started = time.perf_counter()
+    responses_load(surveys=surveys, count=count, journey=Journey.objects.order_by("pk").first())
+    return (
+        f"{count:,} answers loaded in {time.perf_counter() - started:.1f} s ({connection.vendor})"
+    )
 
 
 def responses_add_day(*, survey: Survey, journey: Journey | None, count: int = 1_400) -> date:

@@ -44,8 +44,10 @@ def sparkline(
     labels: Sequence[str],
     higher_is_better: bool | None,
     last_state: str | None = None,
+    states: Sequence[str | None] | None = None,
 ) -> go.Figure:
-    """Return a tiny line without axes, its last value marked in the colour of its state."""
+    """Return a tiny line without axes, its last value marked in the colour of its state and,
+    given `states` (one per value), each earlier special-cause point marked by its shape."""
     import plotly.graph_objects as go  # loaded on first use: the site starts without plotly
 
     figure = go.Figure(
@@ -69,6 +71,24 @@ def sparkline(
     last = next(
         (index for index in reversed(range(len(values))) if values[index] is not None), None
     )
+    for kind in ("improving", "concerning"):
+        marked = [
+            index
+            for index, point_state in enumerate(states or [])
+            if point_state == kind and index != last and values[index] is not None
+        ]
+        if marked:
+            figure.add_trace(
+                go.Scatter(
+                    x=[labels[index] for index in marked],
+                    y=[values[index] for index in marked],
+                    name=f"Special cause, {STATE_WORDS[kind]}",
+                    meta="decoration",
+                    mode="markers",
+                    marker={"color": PALETTE[kind], "symbol": SYMBOLS[kind], "size": 6},
+                    hovertemplate=f"%{{x}}: %{{y:.4~g}} ({STATE_WORDS[kind]})<extra></extra>",
+                )
+            )
     if last is not None:
         state = last_state if last_state in STATE_WORDS else None
         direction = DIRECTION_WORDS.get(higher_is_better, "")

@@ -1,7 +1,7 @@
 """How charts write numbers: values with as many decimals as their size deserves, with units.
 
-The same rules as the metrics pages' `number` and `measure` filters, so that a hover label and
-the page around the chart print a value alike; core cannot import metrics (it sits below it).
+The metrics pages' `number` and `measure` template filters are these functions, so that a hover
+label and the page around the chart print a value alike.
 """
 
 import math
@@ -26,7 +26,7 @@ def number(value: float | None) -> str:
     else:
         text = f"{value:.3g}"
     if value == int(value) and "e" not in text:
-        # Whole numbers (counts) without decimals.
+        # Whole numbers (counts) without decimals; others keep theirs, so columns line up.
         text = text.split(".")[0]
     return "0" if text == "-0" else text.replace("-", MINUS)
 

@@ -42,6 +42,7 @@ def _sparkline(row: MatrixRow) -> Chart | None:
             labels=labels,
             higher_is_better=indicator.higher_is_better,
             last_state=row.last_state,
+            states=row.sparkline_states,
         ),
         table=Table(
             columns=[_("Period"), indicator.name],

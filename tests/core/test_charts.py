@@ -303,6 +303,24 @@ def test_sparkline_marks_its_last_value_in_the_colour_and_symbol_of_its_state(
     assert figure_table(figure).rows == [["Jan", 3.0], ["Feb", 4.0], ["Mar", 5.0], ["Apr", None]]
 
 
+def test_sparkline_marks_each_earlier_special_cause_by_its_shape() -> None:
+    figure = sparkline(
+        [3.0, 9.0, 4.0, 1.0, 5.0],
+        labels=["Jan", "Feb", "Mar", "Apr", "May"],
+        higher_is_better=True,
+        last_state="common",
+        states=[None, "improving", None, "concerning", "concerning"],
+    )
+
+    marks = {trace.name: trace for trace in figure.data[1:]}
+    improving = marks["Special cause, improving"]
+    concerning = marks["Special cause, concerning"]
+    assert (list(improving.x), improving.marker.symbol) == (["Feb"], SYMBOLS["improving"])
+    # May is the last point: its stored verdict ("common") marks it, not the states.
+    assert (list(concerning.x), concerning.marker.symbol) == (["Apr"], SYMBOLS["concerning"])
+    assert improving.marker.symbol != concerning.marker.symbol
+
+
 def test_comparison_bars_give_each_series_its_own_colour_and_pattern() -> None:
     figure = comparison_bars(
         labels=["SwiftParcel", "PayFlow"],

@@ -325,6 +325,27 @@ def test_matrix_sparkline_holds_the_last_twelve_complete_periods(world: Any, cli
     assert nps["chart"].compact is True
 
 
+def test_matrix_sparkline_marks_the_stored_signals_by_their_side_of_the_centre(
+    world: Any, client_for
+) -> None:
+    """NPS (higher is better) with a stored signal in October 2025 above a centre of 30 and one
+    in January 2026 below it: the first improves, the second concerns; the rest are common."""
+    snapshots = Snapshot.objects.filter(indicator=world.nps)
+    snapshots.filter(period=date(2025, 10, 1)).update(signals=["we1"], center=-100.0)
+    snapshots.filter(period=date(2026, 1, 1)).update(signals=["we2"], center=100.0)
+
+    response = page(client_for("quality_manager"))
+
+    nps = next(item for item in response.context["matrix"] if item["row"].indicator.code == "nps")
+    states = dict(zip(nps["row"].sparkline_periods, nps["row"].sparkline_states, strict=True))
+    assert states.pop(date(2025, 10, 1)) == "improving"
+    assert states.pop(date(2026, 1, 1)) == "concerning"
+    assert set(states.values()) == {None}
+    marked = {trace.name: list(trace.x) for trace in nps["chart"].figure.data[1:]}
+    assert len(marked["Special cause, improving"]) == 1
+    assert len(marked["Special cause, concerning"]) == 1
+
+
 def test_matrix_icons_are_the_stored_verdicts(world: Any, client_for) -> None:
     """Each row's status, variation, assurance and trend icons carry the indicator's stored
     fields, drawn by the indicator page's own partials."""

@@ -8,7 +8,6 @@ are removed afterwards unless --keep is given; a later run reuses kept rows. `--
 times the pages over the data already there.
 """
 
-import time
 from typing import Any
 
 from django.contrib.auth.models import Group, User
@@ -20,9 +19,8 @@ from django.urls import reverse
 
 from core.benchmarks import PageFailed, page_time
 from core.roles import Role, sync_roles
-from journeys.models import Journey
 
-from ...bench import bench_surveys, responses_load, responses_remove
+from ...bench import bench_surveys, responses_ensure, responses_remove
 from ...models import Survey, SurveyResponse
 
 BENCH_USER = "bench-pages"
@@ -52,15 +50,7 @@ class Command(BaseCommand):
                 User.objects.filter(username=BENCH_USER).delete()
 
     def _load(self, surveys: dict[str, Survey], count: int) -> None:
-        if SurveyResponse.objects.filter(survey__in=surveys.values()).exists():
-            self.stdout.write("Reusing the bench answers kept by an earlier run (--keep).")
-            return
-        started = time.perf_counter()
-        responses_load(surveys=surveys, count=count, journey=Journey.objects.order_by("pk").first())
-        self.stdout.write(
-            f"{count:,} answers loaded in {time.perf_counter() - started:.1f} s "
-            f"({connection.vendor})"
-        )
+        self.stdout.write(responses_ensure(surveys=surveys, count=count))
 
     def _bench(self, surveys: dict[str, Survey], repeat: int) -> None:
         # The survey whose results are timed: the bench NPS survey, else the most answered one.

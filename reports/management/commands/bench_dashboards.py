@@ -22,9 +22,8 @@ from django.urls import reverse
 
 from core.benchmarks import PageFailed, page_time
 from core.roles import Role, sync_roles
-from feedback.bench import bench_surveys, responses_load, responses_remove
+from feedback.bench import bench_surveys, responses_ensure, responses_remove
 from feedback.models import SurveyResponse
-from journeys.models import Journey
 from metrics.models import Indicator, RecomputeRun
 from metrics.recompute import recompute_start
 from stakeholders.models import Partner
@@ -61,15 +60,7 @@ class Command(BaseCommand):
                 User.objects.filter(username=BENCH_USER).delete()
 
     def _load(self, surveys: dict[str, Any], count: int) -> None:
-        if SurveyResponse.objects.filter(survey__in=surveys.values()).exists():
-            self.stdout.write("Reusing the bench answers kept by an earlier run (--keep).")
-            return
-        started = time.perf_counter()
-        responses_load(surveys=surveys, count=count, journey=Journey.objects.order_by("pk").first())
-        self.stdout.write(
-            f"{count:,} answers loaded in {time.perf_counter() - started:.1f} s "
-            f"({connection.vendor})"
-        )
+        self.stdout.write(responses_ensure(surveys=surveys, count=count))
         eager = current_app.conf.task_always_eager
         current_app.conf.task_always_eager = True  # the recompute's work, in this process
         try:

@@ -132,6 +132,7 @@ class MatrixRow:
     last_year: float | None = None
     sparkline_periods: list[date] = field(default_factory=list)
     sparkline_values: list[float] = field(default_factory=list)
+    sparkline_states: list[str | None] = field(default_factory=list)
     last_state: str | None = None
 
     @property
@@ -171,19 +172,29 @@ def matrix_rows(indicators: list[Indicator], *, month: date, today: date) -> lis
             Q(period__gte=window.first, period__lte=window.period) | Q(period=window.last_year)
         )
     values: dict[int, dict[date, float | None]] = defaultdict(dict)
+    sides: dict[int, dict[date, int]] = defaultdict(dict)
     if by_grain:
-        for indicator_id, period, value in (
+        for indicator_id, period, value, signals, center in (
             Snapshot.objects.filter(condition)
             .order_by()
-            .values_list("indicator_id", "period", "value")
+            .values_list("indicator_id", "period", "value", "signals", "center")
         ):
             values[indicator_id][period] = value
+            if signals and value is not None and center is not None and value != center:
+                sides[indicator_id][period] = 1 if value > center else -1
     return [
-        _row(indicator, windows[indicator.grain], values[indicator.pk]) for indicator in indicators
+        _row(indicator, windows[indicator.grain], values[indicator.pk], sides[indicator.pk])
+        for indicator in indicators
     ]
 
 
-def _row(indicator: Indicator, window: Window, values: dict[date, float | None]) -> MatrixRow:
+def _row(
+    indicator: Indicator,
+    window: Window,
+    values: dict[date, float | None],
+    sides: dict[date, int],
+) -> MatrixRow:
+    """Return one indicator's row; `sides` holds its signalling periods' side of the centre."""
     row = MatrixRow(
         indicator=indicator,
         window=window,
@@ -203,6 +214,14 @@ def _row(indicator: Indicator, window: Window, values: dict[date, float | None])
     )[-SPARKLINE_PERIODS:]
     row.sparkline_periods = [period for period, _value in points]
     row.sparkline_values = [value for _period, value in points]
+    # A stored signal's side of the centre line says whether it improves or concerns, as on the
+    # indicator's control chart; a point without a signal is common cause.
+    row.sparkline_states = [
+        None
+        if period not in sides
+        else ("improving" if (sides[period] > 0) == indicator.higher_is_better else "concerning")
+        for period, _value in points
+    ]
     # The stored variation judges the latest complete period: it colours that point only.
     if points and points[-1][0] == indicator.latest_period:
         row.last_state = LAST_STATES.get(indicator.variation)
