@@ -43,14 +43,47 @@ ROLES_BY_KEY = {
 SHARED_DEMO_FOLDERS = ("tests/demo/", "tests/feedback/demo/")
 
 
+# Modules whose tests are shared out one by one: each is long (20 s or more) and sets up little,
+# so a worker each shortens the run more than the repeated set-up costs.
+SPLIT_MODULES = ("tests/test_api_schema_fuzz.py",)
+# The longest units (a demo load, a walk of every route, live processes), handed out first: a
+# worker idle at the end while another runs a long unit is the run's largest waste on two cores.
+LONGEST_FIRST = (
+    *SHARED_DEMO_FOLDERS,
+    "tests/browser/test_readme_screenshots.py",
+    "tests/test_api_schema_fuzz.py",
+    "tests/test_access.py",
+    "tests/deploy/",
+    "tests/metrics/test_recompute",
+    "tests/browser/test_complaint_life_cycle.py",
+    "tests/core/test_outbox.py",
+    "tests/core/test_static.py",
+)
+
+
+def _longest_first_rank(nodeid: str) -> int:
+    return next(
+        (rank for rank, prefix in enumerate(LONGEST_FIRST) if nodeid.startswith(prefix)),
+        len(LONGEST_FIRST),
+    )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Put the longest units first (a stable sort: each module keeps its own order)."""
+    items.sort(key=lambda item: _longest_first_rank(item.nodeid))
+
+
 @pytest.hookimpl(optionalhook=True)  # xdist's hook: unknown when it is off (-p no:xdist)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
-    """Schedule by file, except that a shared-demo folder goes to one worker as one unit."""
+    """Schedule by file, except that a shared-demo folder goes to one worker as one unit and a
+    split module's tests go out one by one."""
     from xdist.scheduler import LoadFileScheduling
 
     class DemoFoldersTogether(LoadFileScheduling):
         def _split_scope(self, nodeid: str) -> str:
             path = nodeid.split("::", 1)[0]
+            if path in SPLIT_MODULES:
+                return nodeid
             return next((folder for folder in SHARED_DEMO_FOLDERS if path.startswith(folder)), path)
 
     return DemoFoldersTogether(config, log)

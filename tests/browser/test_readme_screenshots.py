@@ -1,7 +1,9 @@
 """The README's pictures, taken from the demo organisation in a real browser.
 
-The test loads the whole demo, signs in as each demo login and opens the pages the README shows,
-checking that each draws without a JavaScript error. The pictures go to `test-results/readme/`;
+The test loads the whole demo, checks the system-health dashboard on it (`dashboard_checks.py`:
+every chart drawn at laptop and tablet sizes, the matrix's icons those of the indicator pages),
+then signs in as each demo login and opens the pages the README shows, checking that each draws
+without a JavaScript error. The pictures go to `test-results/readme/`;
 `make screenshots` runs this test with `README_SCREENSHOTS=docs/screenshots`, so the README
 always shows today's product.
 """
@@ -20,6 +22,7 @@ from journeys.models import Journey
 from metrics.models import Indicator
 from stakeholders.models import Partner
 from tests.browser.conftest import PHONE, PageWithConsole, sign_in
+from tests.browser.dashboard_checks import check_the_dashboard
 from tests.conftest import FAST_HASHERS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -48,6 +51,7 @@ def test_the_readme_pictures_show_the_demo_organisation(
     """Every page the README pictures opens for its demo login without a JavaScript error."""
     with override_settings(DEBUG=True, PASSWORD_HASHERS=FAST_HASHERS):
         call_command("demo", stdout=open(os.devnull, "w"))  # noqa: SIM115 (closed at exit)
+    check_the_dashboard(live_server.url, open_page)
     journey = Journey.objects.get(name="Get support")
     indicator = Indicator.objects.filter(code="nps").first() or Indicator.objects.first()
     assert indicator is not None

@@ -1,25 +1,21 @@
-"""The system-health dashboard on the demo organisation, in a real browser, as a quality manager.
+"""The system-health dashboard on the demo organisation, in a real browser, as a quality manager:
+every chart drawn at desktop and tablet sizes without a JavaScript error, and the matrix's icons
+equal to those of each indicator's own page.
 
-One test loads the demo (the longest step) and checks everything on it: every chart drawn at
-desktop and tablet sizes without a JavaScript error, and the matrix's icons equal to those of each
-indicator's own page.
+Loading the demo is the longest step of a browser test, so these checks run inside the one test
+that loads it (`test_readme_screenshots.py`) rather than in a test of their own.
 """
 
-import os
 import re
 from collections.abc import Callable
 
-import pytest
 from django.contrib.auth.models import User
-from django.core.management import call_command
 from django.test import Client, override_settings
 from playwright.sync_api import ViewportSize
 
 from metrics.models import Indicator
 from tests.browser.conftest import PageWithConsole, screenshot, sign_in
 from tests.conftest import FAST_HASHERS
-
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 DEMO_PASSWORD = "loyalty-demo"
 LAPTOP: ViewportSize = {"width": 1400, "height": 900}
@@ -48,22 +44,19 @@ def element(html: str, testid: str, closing: str) -> str | None:
     return None if start < 0 else html[start : html.index(closing, start)]
 
 
-def test_the_dashboard_draws_every_chart_and_matches_the_indicator_pages(
-    live_server, open_page: Callable[[ViewportSize], PageWithConsole]
+def check_the_dashboard(
+    live_url: str, open_page: Callable[[ViewportSize], PageWithConsole]
 ) -> None:
     """Signed in as the demo's quality manager: the dashboard is home, every chart (each
     sparkline, the journey heat map) is drawn on a laptop and on a tablet without an error, and
     each indicator's icons in the matrix are those of its own page."""
-    with override_settings(DEBUG=True, PASSWORD_HASHERS=FAST_HASHERS):
-        call_command("demo", stdout=open(os.devnull, "w"))  # noqa: SIM115 (closed at exit)
-
     with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
         for viewport, name in ((LAPTOP, "laptop"), (TABLET, "tablet")):
             browser_page = open_page(viewport)
             page = browser_page.page
-            sign_in(page, live_server.url, "quality", DEMO_PASSWORD)
+            sign_in(page, live_url, "quality", DEMO_PASSWORD)
 
-            assert page.url == f"{live_server.url}/reports/"
+            assert page.url == f"{live_url}/reports/"
             page.wait_for_function(EVERY_CHART_DRAWN)
             charts = page.locator("[data-chart]")
             drawn = page.evaluate(
