@@ -11,6 +11,7 @@ from typing import Any
 
 from django.contrib.auth.models import Group, Permission, User
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from rest_framework.request import Request
@@ -27,6 +28,17 @@ class Role(enum.StrEnum):
 
 
 STAFF_ROLES = (Role.FRONTLINE, Role.QUALITY_MANAGER, Role.EXECUTIVE)
+
+
+def staff_users() -> "QuerySet[User]":
+    """Return the active administrators and holders of a staff role, by name: whom a form may
+    name as a lead, an owner, an assignee or a kudos recipient (partner contacts are not staff)."""
+    staff = Q(groups__name__in=[role.value for role in STAFF_ROLES]) | Q(is_superuser=True)
+    return (
+        User.objects.filter(staff, is_active=True)
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
 
 
 ROLE_DESCRIPTIONS = {

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from core.roles import staff_users
 from core.validation import LONG_TEXT
 from stakeholders.models import Department, Partner
 
@@ -25,7 +26,7 @@ class JourneyForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         owner_field: Any = self.fields["owner"]
-        owner_field.queryset = User.objects.filter(is_active=True).order_by("first_name")
+        owner_field.queryset = staff_users()
         owner_field.label_from_instance = lambda user: user.get_full_name() or user.username
 
 
@@ -169,5 +170,5 @@ class ObjectiveForm(forms.ModelForm):
         touchpoint_field.empty_label = _("The whole journey")
         touchpoint_field.required = False
         owner_field: Any = self.fields["owner"]
-        owner_field.queryset = User.objects.filter(is_active=True).order_by("first_name")
+        owner_field.queryset = staff_users()
         owner_field.label_from_instance = lambda user: user.get_full_name() or user.username

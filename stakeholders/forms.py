@@ -11,6 +11,8 @@ from django.utils.functional import Promise
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.roles import staff_users
+
 from .constants import SCORE_MAX, SCORE_MIN
 from .models import Department, Partner
 
@@ -42,9 +44,7 @@ class DepartmentForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         lead_field: Any = self.fields["lead"]
-        lead_field.queryset = User.objects.filter(is_active=True).order_by(
-            "first_name", "last_name", "username"
-        )
+        lead_field.queryset = staff_users()
         lead_field.label_from_instance = lambda user: user.get_full_name() or user.username
 
 

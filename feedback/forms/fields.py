@@ -6,20 +6,15 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
-from core.roles import STAFF_ROLES
+from core.roles import staff_users
 from journeys.models import Touchpoint
 
 User = get_user_model()
 
 
 def staff_choices() -> QuerySet[Any]:
-    """Return the active users holding a staff role, by name (assignees and kudos recipients);
-    partner contacts are not staff."""
-    return (
-        User.objects.filter(is_active=True, groups__name__in=[role.value for role in STAFF_ROLES])
-        .distinct()
-        .order_by("first_name", "last_name", "username")
-    )
+    """Return the active users holding a staff role, by name (assignees and kudos recipients)."""
+    return staff_users()
 
 
 def assignee_choices() -> QuerySet[Any]:

@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.roles import staff_users
 from feedback.forms import TouchpointChoiceField, staff_choices, touchpoints
 from feedback.models import Complaint, ImprovementIdea
 from feedback.selectors import complaints_visible_to
@@ -391,4 +392,4 @@ class RecogniseForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         recipient: Any = self.fields["recipient"]
-        recipient.queryset = User.objects.filter(is_active=True)
+        recipient.queryset = staff_users()

@@ -16,9 +16,13 @@ from django.urls import reverse
 
 from core.exceptions import ApplicationError
 from core.roles import Role
+from improvement.forms.cycles import CycleForm, RecogniseForm
+from journeys.forms import JourneyForm, ObjectiveForm
 from stakeholders import services
+from stakeholders.forms import DepartmentForm
 from stakeholders.models import Partner, PartnerContact
-from tests.core.factories import TEST_PASSWORD
+from tests.core.factories import TEST_PASSWORD, UserFactory
+from tests.journeys.factories import JourneyFactory
 from tests.stakeholders.factories import PartnerContactFactory
 
 pytestmark = pytest.mark.django_db
@@ -243,3 +247,24 @@ def test_inviting_needs_a_valid_address_and_the_permission(
 
     assert "email" in invalid.value.message_dict
     assert not PartnerContact.objects.exists()
+
+
+def test_a_partner_contact_is_never_offered_as_a_lead_an_owner_or_a_kudos_recipient() -> None:
+    """Partner contacts are not staff: every form naming a colleague leaves them out (and keeps
+    the staff and the administrators)."""
+    contact = PartnerContactFactory().user
+    colleague = UserFactory(role=Role.FRONTLINE)
+    administrator = UserFactory(is_superuser=True)
+
+    offered = {
+        "department lead": DepartmentForm().fields["lead"],
+        "journey owner": JourneyForm().fields["owner"],
+        "objective owner": ObjectiveForm(journey=JourneyFactory()).fields["owner"],
+        "cycle owner": CycleForm().fields["owner"],
+        "kudos recipient": RecogniseForm().fields["recipient"],
+    }
+
+    for label, field in offered.items():
+        people = set(field.queryset)  # type: ignore[attr-defined]
+        assert contact not in people, label
+        assert {colleague, administrator} <= people, label
