@@ -241,13 +241,6 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-# The test suite waits for no commit to reach the disk (DATABASE_SYNCHRONOUS_COMMIT=off, set by
-# pyproject's pytest env): a crash could lose the last commits, which a test database never minds,
-# and its thousands of commits (each live-server test, each flush) stop queueing on fsync.
-if env_str("DATABASE_SYNCHRONOUS_COMMIT") and "postgresql" in DATABASES["default"]["ENGINE"]:
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
-        f"-c synchronous_commit={env_str('DATABASE_SYNCHRONOUS_COMMIT')}"
-    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server, the worker and beat read while one of them writes.
     DATABASES["default"]["OPTIONS"] = {
