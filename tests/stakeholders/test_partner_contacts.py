@@ -252,14 +252,14 @@ def test_inviting_needs_a_valid_address_and_the_permission(
 def test_a_partner_contact_is_never_offered_as_a_lead_an_owner_or_a_kudos_recipient() -> None:
     """Partner contacts are not staff: every form naming a colleague leaves them out (and keeps
     the staff and the administrators)."""
-    contact = PartnerContactFactory().user
+    contact = PartnerContactFactory.create().user
     colleague = UserFactory(role=Role.FRONTLINE)
     administrator = UserFactory(is_superuser=True)
 
     offered = {
         "department lead": DepartmentForm().fields["lead"],
         "journey owner": JourneyForm().fields["owner"],
-        "objective owner": ObjectiveForm(journey=JourneyFactory()).fields["owner"],
+        "objective owner": ObjectiveForm(journey=JourneyFactory.create()).fields["owner"],
         "cycle owner": CycleForm().fields["owner"],
         "kudos recipient": RecogniseForm().fields["recipient"],
     }
