@@ -33,19 +33,9 @@ class ComplaintOwnerSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
-class ComplaintSerializer(serializers.ModelSerializer[Complaint]):
-    """A complaint with its SLA clocks; what a helpdesk or CRM sends to log one is writable."""
+class ComplaintStateFields(serializers.Serializer[Complaint]):
+    """The SLA state and root-cause category of a complaint, as every complaint API states them."""
 
-    journey_name = serializers.CharField(source="journey.name", read_only=True, allow_null=True)
-    touchpoint_name = serializers.CharField(
-        source="touchpoint.name", read_only=True, allow_null=True
-    )
-    owner = serializers.SerializerMethodField()
-    assignee_username = serializers.CharField(
-        source="assignee.username", read_only=True, allow_null=True
-    )
-    logged_by_username = serializers.CharField(source="logged_by.username", read_only=True)
-    next_due_at = serializers.DateTimeField(read_only=True, allow_null=True)
     sla_state = serializers.ChoiceField(
         choices=["overdue", "at_risk", "on_track"],
         allow_blank=True,
@@ -59,6 +49,21 @@ class ComplaintSerializer(serializers.ModelSerializer[Complaint]):
         read_only=True,
         help_text="The fishbone (6M) category of the root cause; blank until one is recorded.",
     )
+
+
+class ComplaintSerializer(ComplaintStateFields, serializers.ModelSerializer[Complaint]):
+    """A complaint with its SLA clocks; what a helpdesk or CRM sends to log one is writable."""
+
+    journey_name = serializers.CharField(source="journey.name", read_only=True, allow_null=True)
+    touchpoint_name = serializers.CharField(
+        source="touchpoint.name", read_only=True, allow_null=True
+    )
+    owner = serializers.SerializerMethodField()
+    assignee_username = serializers.CharField(
+        source="assignee.username", read_only=True, allow_null=True
+    )
+    logged_by_username = serializers.CharField(source="logged_by.username", read_only=True)
+    next_due_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
     class Meta:
         model = Complaint

@@ -26,6 +26,7 @@ from rest_framework.views import APIView
 
 from core.roles import acting_user
 from core.validation import ID_DIGITS, LONG_TEXT
+from feedback.api.complaints import ComplaintStateFields
 from feedback.models import Complaint, ComplaintEvent
 from feedback.services import complaint_add_partner_note
 from stakeholders.selectors import contact_partner
@@ -85,7 +86,7 @@ class PartnerNoteBodySerializer(serializers.Serializer):
     )
 
 
-class PartnerComplaintSerializer(serializers.ModelSerializer[Complaint]):
+class PartnerComplaintSerializer(ComplaintStateFields, serializers.ModelSerializer[Complaint]):
     """A complaint at a partner's touchpoints, without customer data."""
 
     categories = serializers.ListField(
@@ -98,18 +99,6 @@ class PartnerComplaintSerializer(serializers.ModelSerializer[Complaint]):
     )
     touchpoint_name = serializers.CharField(
         source="touchpoint.name", read_only=True, allow_null=True
-    )
-    sla_state = serializers.ChoiceField(
-        choices=["overdue", "at_risk", "on_track"],
-        allow_blank=True,
-        read_only=True,
-        help_text="State of the running SLA clock; blank once responded.",
-    )
-    root_cause_category = serializers.ChoiceField(
-        choices=Complaint.RootCause.choices,
-        allow_blank=True,
-        read_only=True,
-        help_text="The fishbone (6M) category of the root cause; blank until one is recorded.",
     )
 
     class Meta:
