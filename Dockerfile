@@ -14,6 +14,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     UV_LINK_MODE=copy \
     UV_NO_CACHE=1
 
+# The monthly report's engines: WeasyPrint prints the PDF with Pango (text layout), kaleido draws
+# its charts in a headless Chromium. The fonts are the project's own (static/vendor/dejavu-*).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 chromium \
+    && rm -rf /var/lib/apt/lists/*
+
 # uv comes from PyPI (no binary downloads), pinned to the version that wrote uv.lock.
 RUN pip install "uv==0.13.8"
 

@@ -18,7 +18,7 @@ PYTEST_ARGS ?=
 PYTEST_WORKERS ?= auto
 PYTEST_PARALLEL = -n $(PYTEST_WORKERS) --dist loadfile
 
-.PHONY: help install run test test-fast lint fmt migrate demo worker beat bench bench-import bench-recompute bench-pages bench-dashboards browser-deps vendor-plotly screenshots load audit backup restore access-doc
+.PHONY: help install run test test-fast lint fmt migrate demo worker beat bench bench-import bench-recompute bench-pages bench-dashboards bench-report browser-deps vendor-plotly screenshots load audit backup restore access-doc
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -132,6 +132,9 @@ bench-pages: install ## Time the survey list and results pages (server time, que
 
 bench-dashboards: install ## Time the dashboard, a scorecard and indicator pages over RESPONSES answers (0: as they are)
 	$(DEV_ENV) $(BIN)/python manage.py bench_dashboards --responses $(RESPONSES)
+
+bench-report: install ## Time one monthly report (compose, charts, PDF) on the database at hand and print its sizes
+	$(DEV_ENV) $(BIN)/python manage.py bench_monthly_report $${MONTH:+--month $$MONTH}
 
 # The plotly.js version the installed plotly package targets; when npm lacks it, name the nearest
 # one with the same major.minor: `make vendor-plotly PLOTLY_JS_VERSION=4.1.0`.

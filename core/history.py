@@ -210,9 +210,12 @@ def entries_of(
         previous = records[index + 1] if index + 1 < len(records) else None
         changes: list[tuple[Field[Any, Any], Any, Any]] = []
         if previous is not None and record.history_type == "~":
+            # A many-to-many field's history (a review's attendees) is kept in its own table
+            # and is not one of these fields: its changes are left out of the trail.
             changes = [
                 (fields[change.field], change.old, change.new)
                 for change in record.diff_against(previous).changes
+                if change.field in fields
             ]
             # simple-history compares the fields forms edit; the computed ones a version keeps
             # (a Check's verdict, a baseline) are changes too. A stored JSON computation is

@@ -207,10 +207,24 @@ REPORTS_READ = frozenset(
         "reports.view_all_scorecards",
         "reports.view_scorecardcriterion",
         "reports.view_partnerexpectation",
+        "reports.view_monthlyreport",
+        "reports.view_managementreview",
+        "reports.view_reviewdecision",
+        "reports.view_reviewaction",
+    }
+)
+# The monthly report's management review (ISO 9001 §9.3): executives and quality managers record
+# it, sign it off and open PDCA cycles for its actions (quality managers run the cycles).
+REPORTS_REVIEW = frozenset(
+    {
+        "reports.add_managementreview",
+        "reports.change_managementreview",
+        "improvement.open_review_cycles",
     }
 )
 REPORTS_MANAGE = frozenset(
     {
+        "reports.generate_monthlyreport",
         "reports.change_scorecardcriterion",
         "reports.add_partnerexpectation",
         "reports.change_partnerexpectation",
@@ -250,6 +264,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     | IMPROVEMENT_READ
     | IMPROVEMENT_MANAGE
     | REPORTS_READ
+    | REPORTS_REVIEW
     | REPORTS_MANAGE
     | PARTNER_CONTACTS_MANAGE
     | {"feedback.add_insight", "feedback.add_audit", "feedback.change_audit"},
@@ -262,6 +277,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     | METRICS_READ
     | IMPROVEMENT_READ
     | REPORTS_READ
+    | REPORTS_REVIEW
     | {"feedback.add_audit"},
     Role.PARTNER: PARTNER_PORTAL,
 }

@@ -523,6 +523,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "improvement.tasks.improvement_daily_task",
         "schedule": crontab(hour=6, minute=0),
     },
+    # The executive monthly report of the month that just ended, on the 1st at 06:00, after the
+    # night's recompute and scorecards (reports.tasks); a rerun finds it made and sends nothing.
+    "monthly-report": {
+        "task": "reports.tasks.monthly_report_due_task",
+        "schedule": crontab(day_of_month=1, hour=6, minute=0),
+    },
 }
 
 # PDCA cycles (improvement): what a complaint costs (the impact of a cycle that avoids some),
@@ -543,6 +549,13 @@ SCORECARD_BANDS = {
     "excellent": env_int("SCORECARD_EXCELLENT_FROM", 85),
 }
 SCORECARD_REFRESH_MONTHS = env_int("SCORECARD_REFRESH_MONTHS", 13)
+
+# The executive monthly report (reports.monthly): the organisation's name on its cover, how long
+# one chart may take to draw before the report shows its table instead, and after how many
+# minutes a generation that a worker claimed and never finished (the worker died) is taken over.
+ORGANISATION_NAME = env_str("ORGANISATION_NAME", "Brightline Home Services")
+REPORT_CHART_TIMEOUT_SECONDS = env_int("REPORT_CHART_TIMEOUT_SECONDS", 30)
+REPORT_CLAIM_MINUTES = env_int("REPORT_CLAIM_MINUTES", 15)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -603,6 +616,10 @@ SPECTACULAR_SETTINGS = {
         "SurveyResponseChannelEnum": "feedback.models.SurveyResponse.Channel",
         # A complaint's status is shown by the complaints API and the partner portal's alike.
         "ComplaintStatusEnum": "feedback.models.Complaint.Status",
+        # The monthly reports API shows a report's status and its review's.
+        "MonthlyReportStatusEnum": "reports.models.MonthlyReport.Status",
+        "ManagementReviewStatusEnum": "reports.models.ManagementReview.Status",
+        "ReviewActionStateEnum": "reports.models.ReviewAction.State",
     },
 }
 
@@ -612,6 +629,12 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # The report's engines (kaleido and the Chromium it drives, WeasyPrint and its font
+    # subsetter) narrate every step at INFO; their warnings and errors are what an operator needs.
+    "loggers": {
+        name: {"level": "WARNING"}
+        for name in ("kaleido", "choreographer", "fontTools", "weasyprint")
+    },
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

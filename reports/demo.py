@@ -24,6 +24,7 @@ from improvement.models import Suggestion
 from metrics.periods import MONTH, open_period
 from stakeholders.models import Partner
 
+from . import monthly_demo
 from .models import PartnerScore, ScorecardCriterion
 from .portal_demo import load_partner_notes
 from .selectors.scorecards import months_to_refresh
@@ -82,8 +83,15 @@ def score_the_year() -> tuple[int, int]:
     return len(rows), made.count()
 
 
-@transaction.atomic
 def load(*, seed: int) -> dict[str, int]:
+    """Score the demo partners' year, then make the monthly reports that read the scores."""
+    counts = load_scores(seed=seed)
+    counts.update(monthly_demo.load())
+    return counts
+
+
+@transaction.atomic
+def load_scores(*, seed: int) -> dict[str, int]:
     """Score the demo partners' year unless scores exist; return what was made."""
     counts = {"partner expectations": 0, "partner scores": 0, "partner suggestions": 0}
     counts.update(load_partner_notes())

@@ -305,7 +305,13 @@ def comparison_bars(
                 name=name,
                 marker={
                     "color": colour,
-                    "pattern": {"shape": PATTERNS[index % len(PATTERNS)], "fgcolor": "#fff"},
+                    # overlay: the stripes lie on the series colour (the default, "replace",
+                    # would leave white stripes on nothing)
+                    "pattern": {
+                        "shape": PATTERNS[index % len(PATTERNS)],
+                        "fgcolor": "#fff",
+                        "fillmode": "overlay",
+                    },
                 },
                 hovertemplate="%{fullData.name}<br>"
                 + ("%{y}: %{x:.4~g}" if horizontal else "%{x}: %{y:.4~g}")

@@ -216,7 +216,12 @@ class PDCACycle(ConstraintErrorsOnFields, models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("PDCA cycle")
         verbose_name_plural = _("PDCA cycles")
-        permissions = [("run_cycles", _("Can run PDCA cycles and decide suggestions"))]
+        permissions = [
+            ("run_cycles", _("Can run PDCA cycles and decide suggestions")),
+            # Top management directs improvement (ISO 9001 §9.3.3): whoever records a
+            # management review opens cycles for its actions; quality managers run them.
+            ("open_review_cycles", _("Can open PDCA cycles for management-review actions")),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(check_periods__gte=1),

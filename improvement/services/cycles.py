@@ -82,8 +82,16 @@ def cycle_create(
     planned_check_on: date | None = None,
     started_on: date | None = None,
 ) -> PDCACycle:
-    """Open a cycle in Plan; with a target indicator its baseline is computed from the data."""
-    require_runner(by)
+    """Open a cycle in Plan; with a target indicator its baseline is computed from the data.
+
+    Quality managers open cycles of every origin; whoever records a management review (an
+    executive) may open one for a review's action, which a quality manager then runs.
+    """
+    if not (
+        origin == PDCACycle.Origin.MANAGEMENT_REVIEW
+        and by.has_perm("improvement.open_review_cycles")
+    ):
+        require_runner(by)
     if not owner.is_active:
         raise ValidationError({"owner": _("This account is not active.")})
     _check_team(team or [])

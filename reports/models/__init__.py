@@ -1,5 +1,13 @@
 """Models of the reports app; each area's models live in their own module and are listed here."""
 
+from .monthly import (
+    ManagementReview,
+    MonthlyReport,
+    ReportDelivery,
+    ReportSubscription,
+    ReviewAction,
+    ReviewDecision,
+)
 from .scorecards import (
     Criterion,
     Direction,
@@ -12,8 +20,14 @@ from .scorecards import (
 __all__ = [
     "Criterion",
     "Direction",
+    "ManagementReview",
+    "MonthlyReport",
     "PartnerExpectation",
     "PartnerScore",
+    "ReportDelivery",
+    "ReportSubscription",
+    "ReviewAction",
+    "ReviewDecision",
     "ScorecardCriterion",
     "Standing",
 ]
