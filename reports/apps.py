@@ -16,7 +16,14 @@ class ReportsConfig(AppConfig):
         from core.navigation import NavItem, register
         from core.roles import Role
 
-        from .models import PartnerExpectation, ScorecardCriterion
+        from .models import (
+            ManagementReview,
+            PartnerExpectation,
+            ReviewAction,
+            ReviewDecision,
+            ScorecardCriterion,
+        )
+        from .selectors.monthly_reports import management_reviews_visible_to
 
         # The system-health dashboard: first in the bar for whoever reads indicators, and where
         # quality managers and executives land ("My work" keeps their queue and actions).
@@ -27,6 +34,18 @@ class ReportsConfig(AppConfig):
                 icon="speedometer2",
                 order=-10,
                 permission="metrics.view_indicator",
+            ),
+        )
+        # The monthly loyalty-health report: top level, right after the dashboard, where
+        # executives look for it.
+        register(
+            NavItem(
+                label=_("Monthly report"),
+                url_name="reports:monthly-list",
+                icon="file-earmark-bar-graph",
+                order=-9,
+                permission="reports.view_monthlyreport",
+                active_prefixes=("/reports/monthly/",),
             ),
         )
         register_home(Role.QUALITY_MANAGER, "reports:dashboard")
@@ -73,6 +92,25 @@ class ReportsConfig(AppConfig):
                 key="partner-expectation",
                 model=PartnerExpectation,
                 permission="reports.view_partnerexpectation",
+            ),
+            # The management review's record (ISO 9001 §9.3.3 asks that its results be kept as
+            # documented information): the review, its decisions and its actions.
+            audit.ControlledRecord(
+                key="management-review",
+                model=ManagementReview,
+                permission="reports.view_managementreview",
+                selector=management_reviews_visible_to,
+                retire=_("a signed-off review stays on record; a draft is corrected, not deleted."),
+            ),
+            audit.ControlledRecord(
+                key="review-decision",
+                model=ReviewDecision,
+                permission="reports.view_reviewdecision",
+            ),
+            audit.ControlledRecord(
+                key="review-action",
+                model=ReviewAction,
+                permission="reports.view_reviewaction",
             ),
         )
 

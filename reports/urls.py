@@ -2,7 +2,15 @@
 
 from django.urls import path
 
-from .views import dashboard, journey_heat, pareto, portal, scorecards, touchpoint_evidence
+from .views import (
+    dashboard,
+    journey_heat,
+    monthly,
+    pareto,
+    portal,
+    scorecards,
+    touchpoint_evidence,
+)
 
 app_name = "reports"
 
@@ -25,6 +33,43 @@ urlpatterns: list = [
         "scorecards/<int:partner_id>/expectations/",
         scorecards.scorecard_expectations,
         name="scorecard-expectations",
+    ),
+    # the monthly loyalty-health report and its management review (<month> is "YYYY-MM")
+    path("monthly/", monthly.monthly_list, name="monthly-list"),
+    path("monthly/generate/", monthly.monthly_generate, name="monthly-generate"),
+    path("monthly/subscription/", monthly.monthly_subscription, name="monthly-subscription"),
+    path("monthly/<str:month>/", monthly.monthly_detail, name="monthly-detail"),
+    path("monthly/<str:month>/document/", monthly.monthly_document, name="monthly-document"),
+    path("monthly/<str:month>/pdf/", monthly.monthly_pdf, name="monthly-pdf"),
+    path(
+        "monthly/<str:month>/deliveries/<int:pk>/retry/",
+        monthly.monthly_delivery_retry,
+        name="monthly-delivery-retry",
+    ),
+    path("monthly/<str:month>/review/", monthly.monthly_review, name="monthly-review"),
+    path(
+        "monthly/<str:month>/review/decisions/",
+        monthly.monthly_decision_add,
+        name="monthly-decision-add",
+    ),
+    path(
+        "monthly/<str:month>/review/actions/", monthly.monthly_action_add, name="monthly-action-add"
+    ),
+    path(
+        "monthly/<str:month>/review/<str:kind>/<int:pk>/remove/",
+        monthly.monthly_item_remove,
+        name="monthly-item-remove",
+    ),
+    path("monthly/<str:month>/review/sign-off/", monthly.monthly_sign_off, name="monthly-sign-off"),
+    path(
+        "monthly/<str:month>/review/actions/<int:pk>/cycle/",
+        monthly.monthly_action_cycle,
+        name="monthly-action-cycle",
+    ),
+    path(
+        "monthly/<str:month>/review/actions/<int:pk>/done/",
+        monthly.monthly_action_done,
+        name="monthly-action-done",
     ),
     # the partner portal
     path("portal/", portal.portal_home, name="portal-home"),

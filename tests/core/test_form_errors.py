@@ -79,6 +79,8 @@ from journeys.models import Handoff, Stage, Touchpoint
 from metrics import services as metrics_services
 from metrics.forms import AnnotationForm, IndicatorForm, LimitsForm
 from metrics.models import Annotation, Indicator, LimitSegment
+from reports.forms.monthly import DecisionForm, ReviewActionForm, ReviewForm
+from reports.models import ManagementReview, ReviewAction, ReviewDecision
 from stakeholders.forms import ContactInviteForm, DepartmentForm, PartnerForm
 from stakeholders.models import Customer
 from tests.core.factories import TEST_PASSWORD, UserFactory
@@ -100,6 +102,7 @@ from tests.journeys.factories import (
 )
 from tests.metrics.snapshots import write_xmr
 from tests.metrics.test_pages import VALID as VALID_INDICATOR
+from tests.reports.monthly_records import draft_review, published_report
 from tests.stakeholders.factories import (
     CustomerFactory,
     DepartmentFactory,
@@ -744,6 +747,35 @@ PAGES: dict[str, FormPage] = {
         edits=same,
         models=(Suggestion,),
     ),
+    # reports: the management review of a monthly report
+    "monthly-review": FormPage(
+        ReviewForm,
+        "reports:monthly-review",
+        lambda _report: {"held_on": date.today().isoformat(), "minutes": "Met on the report."},
+        given=published_report,
+        kwargs=lambda report: {"month": report.slug},
+        models=(ManagementReview,),
+    ),
+    "monthly-decision-add": FormPage(
+        DecisionForm,
+        "reports:monthly-decision-add",
+        lambda _review: {"text": "Shorten the callbacks."},
+        given=draft_review,
+        kwargs=lambda review: {"month": review.report.slug},
+        models=(ReviewDecision,),
+    ),
+    "monthly-action-add": FormPage(
+        ReviewActionForm,
+        "reports:monthly-action-add",
+        lambda review: {
+            "title": "Pilot same-day callbacks",
+            "owner": review.created_by_id,
+            "due_on": review.held_on.isoformat(),
+        },
+        given=draft_review,
+        kwargs=lambda review: {"month": review.report.slug},
+        models=(ReviewAction,),
+    ),
 }
 
 # Form classes no page posts with text, with the reason.
@@ -785,6 +817,9 @@ NOT_POSTED = {
     "RecomputeForm": "a tick box only; tested in tests/metrics/test_pages.py",
     "SeverityPolicyForm": "numbers and a tick box only; tested in tests/feedback/test_pages.py",
     "FrontlineLimitForm": "a choice only; tested in tests/feedback/test_pages.py",
+    "GenerateForm": "a month from a menu, no text; a month not ended is refused next to its "
+    "field in tests/reports/test_monthly_pages.py",
+    "SubscriptionForm": "a tick box only; tested in tests/reports/test_monthly_pages.py",
     "AuthenticatorCodeForm": "a one-time code checked by django-otp and kept nowhere; a wrong "
     "code's refusal is tested in tests/core/test_two_factor.py",
 }

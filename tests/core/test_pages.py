@@ -151,6 +151,7 @@ def test_home_shows_each_role_its_own_panels(client_for, visitor, role_badge, se
             "quality_manager",
             [
                 "reports:dashboard",
+                "reports:monthly-list",
                 "my-work",
                 "feedback:my-submissions",
                 "journeys:journey-list",
@@ -175,6 +176,7 @@ def test_home_shows_each_role_its_own_panels(client_for, visitor, role_badge, se
             "executive",
             [
                 "reports:dashboard",
+                "reports:monthly-list",
                 "my-work",
                 "journeys:journey-list",
                 "stakeholders:stakeholder-map",
@@ -196,6 +198,7 @@ def test_home_shows_each_role_its_own_panels(client_for, visitor, role_badge, se
             "administrator",
             [
                 "reports:dashboard",
+                "reports:monthly-list",
                 "my-work",
                 "feedback:my-submissions",
                 "journeys:journey-list",
