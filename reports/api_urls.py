@@ -2,12 +2,14 @@
 
 from rest_framework.routers import SimpleRouter
 
-from .api import portal, scorecards
+from .api import monthly, portal, scorecards
 
 router = SimpleRouter()
 # partner scorecards
 router.register("scorecards", scorecards.ScorecardViewSet, basename="scorecard")
 # the partner portal
 router.register("partner-complaints", portal.PartnerComplaintViewSet, basename="partner-complaint")
+# the executive monthly reports and their management reviews
+router.register("monthly-reports", monthly.MonthlyReportViewSet, basename="monthly-report")
 
 urlpatterns = router.urls

@@ -95,6 +95,13 @@ from tests.journeys.factories import (
     TouchpointFactory,
 )
 from tests.metrics.factories import IndicatorFactory
+from tests.reports.monthly_page_records import (
+    action_address,
+    decision_address,
+    failed_delivery_address,
+    report_month,
+    review_month,
+)
 from tests.stakeholders.factories import (
     CustomerFactory,
     DepartmentFactory,
@@ -211,6 +218,12 @@ def invitation_link() -> dict[str, Any]:
         "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
         "token": default_token_generator.make_token(user),
     }
+
+
+def review_action_of() -> dict[str, Any]:
+    """Record a draft review of a report; return its month and its action's id (the API's)."""
+    address = action_address()
+    return {"month": address["month"], "action_id": address["pk"]}
 
 
 SIGNED_IN_SENT_HOME = "signed-in users are sent on to the home page"
@@ -419,6 +432,23 @@ ROUTES: dict[str, Route] = {
     "reports:portal-complaint-note": page(
         {"POST": PARTNER}, pk_of(another_partners_complaint), own=PARTNER, data=NOTE
     ),
+    # reports pages: the monthly report (executives and quality managers read it and record its
+    # management review; quality managers generate a month's and send a failed e-mail again)
+    "reports:monthly-list": page({"GET": OVERSIGHT}),
+    "reports:monthly-generate": page({"POST": QUALITY}),
+    "reports:monthly-subscription": page({"POST": OVERSIGHT}),
+    "reports:monthly-detail": page({"GET": OVERSIGHT}, review_month),
+    "reports:monthly-document": page({"GET": OVERSIGHT}, report_month),
+    "reports:monthly-pdf": page({"GET": OVERSIGHT}, report_month),
+    "reports:monthly-delivery-retry": page({"POST": QUALITY}, failed_delivery_address),
+    "reports:monthly-review": page({"POST": OVERSIGHT}, report_month),
+    **{
+        f"reports:monthly-{step}": page({"POST": OVERSIGHT}, review_month)
+        for step in ("decision-add", "action-add", "sign-off")
+    },
+    "reports:monthly-item-remove": page({"POST": OVERSIGHT}, decision_address),
+    "reports:monthly-action-cycle": page({"POST": OVERSIGHT}, action_address),
+    "reports:monthly-action-done": page({"POST": OVERSIGHT}, action_address),
     # the public survey pages: no login, for everyone
     "public-survey:answer": public({"GET POST": EVERYONE}, token_of_survey),
     "public-survey:thanks": public({"GET": EVERYONE}, token_of_survey),
@@ -582,6 +612,18 @@ ROUTES: dict[str, Route] = {
     "scorecard-detail": api(
         {"GET": OVERSIGHT | PARTNER}, pk_of(PartnerFactory.create), own=PARTNER
     ),
+    # API: the monthly reports (quality managers ask for one) and their management reviews
+    "monthly-report-list": api({"GET": OVERSIGHT, "POST": QUALITY}),
+    "monthly-report-detail": api({"GET": OVERSIGHT}, review_month),
+    "monthly-report-review": api({"GET PUT": OVERSIGHT}, review_month),
+    **{
+        f"monthly-report-review-{step}": api({"POST": OVERSIGHT}, review_month)
+        for step in ("decisions", "actions", "sign-off")
+    },
+    **{
+        f"monthly-report-review-action-{step}": api({"POST": OVERSIGHT}, review_action_of)
+        for step in ("start-cycle", "done")
+    },
     # API: the partner portal
     "partner-complaint-list": api({"GET": PORTAL}),
     "partner-complaint-detail": api(

@@ -57,6 +57,7 @@ from tests.journeys.factories import (
     TouchpointFactory,
 )
 from tests.metrics.factories import IndicatorFactory, ObservationFactory
+from tests.reports.monthly_records import draft_review, published_report
 from tests.stakeholders.factories import CustomerFactory, DepartmentFactory, PartnerFactory
 from tests.wsgi import wsgi_application
 
@@ -125,6 +126,8 @@ def world(make_user: Callable[..., Any]) -> dict[str, list[Any]]:
     )
     # A cycle whose Check ran on real snapshots, its action, and a suggestion waiting.
     cycle = cycle_in_check(manager)
+    # A published report with a draft review, a decision and an action.
+    review = draft_review(published_report(), by=manager)
     return {
         "users": [frontline.pk, manager.pk],
         "complaints": [complaint.pk, investigated.pk],
@@ -153,6 +156,7 @@ def world(make_user: Callable[..., Any]) -> dict[str, list[Any]]:
         "cycle-actions": list(cycle.actions.values_list("pk", flat=True)),
         "cycle-suggestions": [waiting_suggestion().pk],
         "severity-policies": list(SeverityPolicy.objects.values_list("pk", flat=True)),
+        "monthly-reports": [review.report.slug],
         "imports": [
             "complaints",
             "customers",
@@ -208,9 +212,13 @@ def steer_to_records(schema: schemathesis.BaseSchema, known: dict[str, list[Any]
         values = known.get(resource)
         if not values or not parameters:
             return st.just(parameters)
-        name = next(iter(parameters))
+        # The record's own parameter follows the resource in the path ({code}, {month}).
+        name = context.operation.path.split("/")[4].strip("{}")
+        if name not in parameters:
+            name = next(iter(parameters))
         return st.one_of(
-            st.just(parameters), st.sampled_from(values).map(lambda value: {name: value})
+            st.just(parameters),
+            st.sampled_from(values).map(lambda value: {**parameters, name: value}),
         )
 
     @schema.hook("flatmap_body")
