@@ -23,6 +23,7 @@ from metrics.models import Indicator
 from stakeholders.models import Partner
 from tests.browser.conftest import PHONE, PageWithConsole, sign_in
 from tests.browser.dashboard_checks import check_the_dashboard
+from tests.browser.monthly_report_checks import check_the_monthly_report
 from tests.conftest import FAST_HASHERS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -52,6 +53,7 @@ def test_the_readme_pictures_show_the_demo_organisation(
     with override_settings(DEBUG=True, PASSWORD_HASHERS=FAST_HASHERS):
         call_command("demo", stdout=open(os.devnull, "w"))  # noqa: SIM115 (closed at exit)
     check_the_dashboard(live_server.url, open_page)
+    check_the_monthly_report(live_server.url, open_page, pictures=target())
     journey = Journey.objects.get(name="Get support")
     indicator = Indicator.objects.filter(code="nps").first() or Indicator.objects.first()
     assert indicator is not None
