@@ -8,6 +8,7 @@ from .views import (
     monthly,
     pareto,
     portal,
+    reviews,
     scorecards,
     touchpoint_evidence,
 )
@@ -46,29 +47,29 @@ urlpatterns: list = [
         monthly.monthly_delivery_retry,
         name="monthly-delivery-retry",
     ),
-    path("monthly/<str:month>/review/", monthly.monthly_review, name="monthly-review"),
+    path("monthly/<str:month>/review/", reviews.monthly_review, name="monthly-review"),
     path(
         "monthly/<str:month>/review/decisions/",
-        monthly.monthly_decision_add,
+        reviews.monthly_decision_add,
         name="monthly-decision-add",
     ),
     path(
-        "monthly/<str:month>/review/actions/", monthly.monthly_action_add, name="monthly-action-add"
+        "monthly/<str:month>/review/actions/", reviews.monthly_action_add, name="monthly-action-add"
     ),
     path(
         "monthly/<str:month>/review/<str:kind>/<int:pk>/remove/",
-        monthly.monthly_item_remove,
+        reviews.monthly_item_remove,
         name="monthly-item-remove",
     ),
-    path("monthly/<str:month>/review/sign-off/", monthly.monthly_sign_off, name="monthly-sign-off"),
+    path("monthly/<str:month>/review/sign-off/", reviews.monthly_sign_off, name="monthly-sign-off"),
     path(
         "monthly/<str:month>/review/actions/<int:pk>/cycle/",
-        monthly.monthly_action_cycle,
+        reviews.monthly_action_cycle,
         name="monthly-action-cycle",
     ),
     path(
         "monthly/<str:month>/review/actions/<int:pk>/done/",
-        monthly.monthly_action_done,
+        reviews.monthly_action_done,
         name="monthly-action-done",
     ),
     # the partner portal

@@ -7,7 +7,7 @@ with each error next to its field and everything typed still in the form (status
 """
 
 from datetime import date
-from typing import Any, cast
+from typing import Any
 
 from csp.decorators import csp, csp_exempt
 from django import forms
@@ -40,12 +40,10 @@ from ..models import (
     ReportDelivery,
     ReportSubscription,
     ReviewAction,
-    ReviewDecision,
 )
 from ..monthly.months import ReportMonth
 from ..selectors import monthly_reports as selectors
 from ..services import monthly_reports as services
-from ..services import reviews
 
 Status = MonthlyReport.Status
 # Ended months the generate form offers (two years back).
@@ -66,7 +64,7 @@ DOCUMENT_POLICY = {
 }
 
 
-def _report(request: HttpRequest, month: str) -> MonthlyReport:
+def report_or_404(request: HttpRequest, month: str) -> MonthlyReport:
     """Return the report of the month the URL names if the user may read it, else 404."""
     report = selectors.monthly_report_for(request.user, month)
     if report is None:
@@ -74,7 +72,7 @@ def _report(request: HttpRequest, month: str) -> MonthlyReport:
     return report
 
 
-def _detail_url(report: MonthlyReport) -> str:
+def detail_url(report: MonthlyReport) -> str:
     return report.get_absolute_url() + "#review"
 
 
@@ -254,7 +252,7 @@ def render_detail(
 @permission_required("reports.view_monthlyreport", raise_exception=True)
 def monthly_detail(request: HttpRequest, month: str) -> HttpResponse:
     """Show a report: its state, problems and e-mails, its sections, and its review."""
-    report = _report(request, month)
+    report = report_or_404(request, month)
     if getattr(request, "htmx", False):
         # The "being generated" notice polls: nothing changes until the worker is done.
         if report.status in (Status.QUEUED, Status.GENERATING):
@@ -269,7 +267,7 @@ def monthly_detail(request: HttpRequest, month: str) -> HttpResponse:
 @csp_exempt(REPORT_ONLY=True)  # type: ignore[arg-type]  # django-csp types views as f(request)
 def monthly_document(request: HttpRequest, month: str) -> HttpResponse:
     """Return the report's standalone HTML document, under a policy of its own."""
-    report = _report(request, month)
+    report = report_or_404(request, month)
     if not report.html:
         raise Http404(_("The report has no document yet."))
     return HttpResponse(report.html, content_type="text/html; charset=utf-8")
@@ -278,7 +276,7 @@ def monthly_document(request: HttpRequest, month: str) -> HttpResponse:
 @permission_required("reports.view_monthlyreport", raise_exception=True)
 def monthly_pdf(request: HttpRequest, month: str) -> HttpResponse:
     """Download the report's PDF."""
-    report = _report(request, month)
+    report = report_or_404(request, month)
     if not report.pdf:
         raise Http404(_("The report has no PDF yet."))
     response = HttpResponse(bytes(report.pdf), content_type="application/pdf")
@@ -290,7 +288,7 @@ def monthly_pdf(request: HttpRequest, month: str) -> HttpResponse:
 @require_POST
 def monthly_delivery_retry(request: HttpRequest, month: str, pk: int) -> HttpResponse:
     """Send a failed e-mail of the report again."""
-    report = _report(request, month)
+    report = report_or_404(request, month)
     delivery = get_object_or_404(ReportDelivery, report=report, pk=pk)
     with service_errors(request=request) as call:
         services.report_delivery_retry(delivery=delivery, by=acting_user(request))
@@ -302,145 +300,3 @@ def monthly_delivery_retry(request: HttpRequest, month: str, pk: int) -> HttpRes
 
 
 # The management review --------------------------------------------------------------------------
-
-
-def _review(report: MonthlyReport) -> ManagementReview:
-    """Return the report's review, or 404 (a decision or an action needs one)."""
-    return get_object_or_404(ManagementReview, report=report)
-
-
-@permission_required("reports.change_managementreview", raise_exception=True)
-@require_POST
-def monthly_review(request: HttpRequest, month: str) -> HttpResponse:
-    """Record the review held on the report, or correct it while it is a draft."""
-    report = _report(request, month)
-    form = ReviewForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        with service_errors(form, request=request) as call:
-            reviews.review_record(
-                report=report,
-                by=acting_user(request),
-                held_on=data["held_on"],
-                attendees=list(data["attendees"]),
-                guests=data["guests"],
-                minutes=data["minutes"],
-            )
-        if call.ok:
-            messages.success(request, _("The review is recorded."))
-        if call.ok or call.refused:  # refused: signed off meanwhile, the message says so
-            return redirect(_detail_url(report))
-    return render_detail(request, report, {"review": form})
-
-
-@permission_required("reports.change_managementreview", raise_exception=True)
-@require_POST
-def monthly_decision_add(request: HttpRequest, month: str) -> HttpResponse:
-    """Record a decision of the review."""
-    report = _report(request, month)
-    review = _review(report)
-    form = DecisionForm(request.POST)
-    if form.is_valid():
-        with service_errors(form, request=request) as call:
-            reviews.review_decision_add(
-                review=review, by=acting_user(request), text=form.cleaned_data["text"]
-            )
-        if call.ok:
-            messages.success(request, _("Decision recorded."))
-        if call.ok or call.refused:
-            return redirect(_detail_url(report))
-    return render_detail(request, report, {"decision": form})
-
-
-@permission_required("reports.change_managementreview", raise_exception=True)
-@require_POST
-def monthly_action_add(request: HttpRequest, month: str) -> HttpResponse:
-    """Record an action of the review: what, its owner, when it is due."""
-    report = _report(request, month)
-    review = _review(report)
-    form = ReviewActionForm(request.POST, review=review)
-    if form.is_valid():
-        with service_errors(form, request=request) as call:
-            reviews.review_action_add(review=review, by=acting_user(request), **form.cleaned_data)
-        if call.ok:
-            messages.success(request, _("Action recorded."))
-        if call.ok or call.refused:
-            return redirect(_detail_url(report))
-    return render_detail(request, report, {"action": form})
-
-
-REMOVABLE: dict[str, type[ReviewDecision] | type[ReviewAction]] = {
-    "decisions": ReviewDecision,
-    "actions": ReviewAction,
-}
-
-
-@permission_required("reports.change_managementreview", raise_exception=True)
-@require_POST
-def monthly_item_remove(request: HttpRequest, month: str, kind: str, pk: int) -> HttpResponse:
-    """Remove a decision or an action recorded by mistake (the review still a draft)."""
-    if kind not in REMOVABLE:
-        raise Http404
-    report = _report(request, month)
-    item = cast(
-        ReviewDecision | ReviewAction,
-        get_object_or_404(REMOVABLE[kind], review__report=report, pk=pk),
-    )
-    with service_errors(request=request) as call:
-        reviews.review_item_remove(item=item, by=acting_user(request))
-    if call.ok:
-        messages.success(request, _("“%(item)s” removed.") % {"item": item})
-    return redirect(_detail_url(report))
-
-
-@permission_required("reports.change_managementreview", raise_exception=True)
-@require_POST
-def monthly_sign_off(request: HttpRequest, month: str) -> HttpResponse:
-    """Sign the review off: it becomes read-only."""
-    report = _report(request, month)
-    review = _review(report)
-    form = forms.Form(request.POST)
-    # What the review still lacks shows at the button; a signed-off review is a message.
-    with service_errors(form, request=request) as call:
-        reviews.review_sign_off(review=review, by=acting_user(request))
-    if call.ok:
-        messages.success(request, _("The review is signed off; it can no longer change."))
-    if call.ok or call.refused:
-        return redirect(_detail_url(report))
-    return render_detail(request, report, {"sign-off": form})
-
-
-def _action(report: MonthlyReport, pk: int) -> ReviewAction:
-    return get_object_or_404(
-        ReviewAction.objects.select_related("owner"), review__report=report, pk=pk
-    )
-
-
-@permission_required("improvement.open_review_cycles", raise_exception=True)
-@require_POST
-def monthly_action_cycle(request: HttpRequest, month: str, pk: int) -> HttpResponse:
-    """Open a PDCA cycle for an action of the review, owned by the action's owner."""
-    report = _report(request, month)
-    action = _action(report, pk)
-    with service_errors(request=request) as call:
-        cycle = reviews.review_action_start_cycle(action=action, by=acting_user(request))
-    if call.ok:
-        messages.success(
-            request,
-            _("%(reference)s opened in Plan for “%(action)s”.")
-            % {"reference": cycle.reference, "action": action.title},
-        )
-    return redirect(_detail_url(report))
-
-
-@permission_required("reports.view_monthlyreport", raise_exception=True)
-@require_POST
-def monthly_action_done(request: HttpRequest, month: str, pk: int) -> HttpResponse:
-    """Mark an action of the review done (its owner, an executive or a quality manager)."""
-    report = _report(request, month)
-    action = _action(report, pk)
-    with service_errors(request=request) as call:
-        reviews.review_action_complete(action=action, by=acting_user(request))
-    if call.ok:
-        messages.success(request, _("“%(action)s” is done.") % {"action": action.title})
-    return redirect(_detail_url(report))
