@@ -28,13 +28,13 @@ install: ## Install uv if missing and create the virtualenv from uv.lock
 		|| $(PYTHON) -m pip install --quiet --user --break-system-packages uv
 	@$(UV) sync --frozen --python $(PYTHON) --quiet
 
-browser-deps: ## Install Debian's chromium for the browser tests (when missing)
-	@command -v chromium >/dev/null 2>&1 || { \
-		echo "Installing Debian's chromium for the browser tests..."; \
+browser-deps: ## Install Debian's chromium (browser tests, report charts) and poppler-utils (PDF checks) when missing
+	@{ command -v chromium && command -v pdftoppm; } >/dev/null 2>&1 || { \
+		echo "Installing Debian's chromium and poppler-utils for the browser and report tests..."; \
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium poppler-utils >/dev/null; }
 
-run: install migrate demo ## Install, migrate, load demo data, start web + worker + beat
+run: install browser-deps migrate demo ## Install (with chromium for the report charts), migrate, load demo data, start web + worker + beat
 	@echo "Starting web, worker and scheduler; the URL and logins follow once the site answers."
 	@# E-mails (sent by the worker) link to the address runserver listens on (Procfile.dev).
 	@$(DEV_ENV) SITE_URL="$${SITE_URL:-http://127.0.0.1:$${WEB_PORT:-8000}}" \

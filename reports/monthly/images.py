@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 PLOTLY_JS = "vendor/plotly.js-cartesian-4.1.1/plotly-cartesian.min.js"
 # A4 portrait's text column at 96 px per inch (17 cm), the size the document prints charts at.
+FONT_FAMILY = "'Report Sans', 'DejaVu Sans', sans-serif"
 WIDTH = 640
 HEIGHT = 300
 
@@ -56,6 +57,8 @@ def svg(figure: "go.Figure", *, width: int = WIDTH, height: int = HEIGHT) -> byt
     start()
     # Each trace gets a fixed id (plotly.js would draw a random one into the image).
     figure = go.Figure(figure)
+    # The PDF's own font (reports.monthly.pdf), for the charts' text as for the document's.
+    figure.update_layout(font_family=FONT_FAMILY)
     for index, trace in enumerate(figure.data):
         trace.uid = f"trace{index}"
     image: bytes = kaleido.calc_fig_sync(

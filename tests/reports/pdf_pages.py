@@ -92,3 +92,11 @@ def coloured_share(image: Image.Image, box: ChartBox) -> float:
     pixels = list(region.getdata())
     coloured = sum(1 for pixel in pixels if max(pixel) - min(pixel) > 60)
     return coloured / max(len(pixels), 1)
+
+
+def pdf_text_pages(pdf: bytes) -> list[str]:
+    """Return the text of each page of a PDF (pdftotext, from poppler-utils)."""
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
+    return text.split("\f")[:-1] if text.endswith("\f") else text.split("\f")

@@ -6,6 +6,7 @@ charts to draw.
 """
 
 import smtplib
+import subprocess
 from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
@@ -21,6 +22,7 @@ from core.models import OutboxMessage
 from reports.models import MonthlyReport, ReportDelivery, ReportSubscription
 from reports.monthly import images, render
 from reports.monthly.months import ReportMonth
+from reports.monthly.pdf import pdf_from_html
 from reports.monthly.sections import complaints
 from reports.services.monthly_reports import (
     DELIVERY_ATTEMPTS,
@@ -28,6 +30,7 @@ from reports.services.monthly_reports import (
     report_delivery_send,
 )
 from reports.tasks import monthly_report_due_task
+from tests.reports.pdf_pages import chart_boxes, pdf_text_pages
 
 pytestmark = pytest.mark.django_db
 
@@ -220,3 +223,44 @@ def test_report_month_names_its_period_and_comparisons() -> None:
     assert [item.slug for item in month.months_back(3)] == ["2024-01", "2024-02", "2024-03"]
     assert not month.has_ended(date(2024, 3, 31))
     assert month.has_ended(date(2024, 3, 31) + timedelta(days=1))
+
+
+def test_the_pdf_repeats_table_headers_keeps_charts_whole_and_uses_the_projects_fonts() -> None:
+    """A 150-row table and five charts printed with the report's stylesheet: the table's header
+    row is on every page it spans, no chart crosses a page's bottom margin, the page numbers
+    and the running footer print, and every embedded font, the charts' too, is the project's
+    own (DejaVu Sans, as "Report Sans"), not whatever the machine has."""
+    figure = pareto([("Late", 7.0), ("Billing", 3.0)], value_label="Complaints")
+    image = images.data_uri(images.svg(figure))
+    rows = "".join(f"<tr><td>Row {n}</td><td class='number'>{n}</td></tr>" for n in range(150))
+    charts = "".join(
+        f'<figure class="report-chart"><figcaption>Chart {n}</figcaption>'
+        f'<img src="{image}" alt="" width="640" height="300"></figure>'
+        for n in range(5)
+    )
+    html = (
+        f"<html><head><style>{render.stylesheet()}</style></head><body><article class='report'>"
+        "<p class='report-running-footer'>Test organisation · generated today</p>"
+        "<table class='report-table'><thead><tr><th>Header measure</th><th>Count</th></tr>"
+        f"</thead><tbody>{rows}</tbody></table>{charts}</article></body></html>"
+    )
+
+    pdf = pdf_from_html(html)
+
+    pages = pdf_text_pages(pdf)
+    table_pages = [text for text in pages if "Row " in text]
+    assert len(table_pages) >= 3
+    assert all("Header measure" in text for text in table_pages)
+    assert all(f"Page {n} of {len(pages)}" in text for n, text in enumerate(pages, start=1))
+    assert all("Test organisation · generated today" in text for text in pages)
+    page_height = 297 / 25.4 * 96  # A4 in CSS pixels
+    bottom_margin = 20 / 25.4 * 96
+    boxes = chart_boxes(html)
+    assert len(boxes) == 5
+    assert all(box.top + box.height <= page_height - bottom_margin + 1 for box in boxes)
+    listing = subprocess.run(
+        ["pdffonts", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
+    fonts = {line.split()[0].split("+")[-1] for line in listing.splitlines()[2:]}
+    assert fonts, listing
+    assert all(font.startswith("Report-Sans") for font in fonts), fonts
