@@ -41,7 +41,15 @@ def monthly_report_due_task(today: str | None = None) -> int | None:
     return monthly_report_request(month=month, by=None, today=day).pk
 
 
-@shared_task(acks_late=True)
+class ReportBusy(Exception):
+    """Another worker holds a fresh claim on the report: the generation waits for it (raised by
+    reports.services.monthly_reports, retried by the task)."""
+
+
+# acks_late: a worker killed mid-report leaves the message to the broker, which delivers it again;
+# while the dead worker's claim is fresh the task retries every five minutes (half an hour in
+# all), then takes the report over.
+@shared_task(acks_late=True, autoretry_for=(ReportBusy,), default_retry_delay=300, max_retries=6)
 def monthly_report_generate_task(report_id: int) -> int | None:
     """Generate, store and publish a queued report (idempotent: it claims the report first)."""
     from .services.monthly_reports import monthly_report_generate

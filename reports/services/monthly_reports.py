@@ -31,7 +31,7 @@ from ..monthly.compose import compose
 from ..monthly.months import ReportMonth
 from ..monthly.pdf import pdf_from_html
 from ..monthly.render import render
-from ..tasks import monthly_report_generate_task, report_delivery_send_task
+from ..tasks import ReportBusy, monthly_report_generate_task, report_delivery_send_task
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +72,11 @@ def monthly_report_request(
     report, created = MonthlyReport.objects.select_for_update().get_or_create(
         month=month.first, defaults={"requested_by": by}
     )
-    if created or report.status == Status.FAILED:
+    stale = timezone.now() - timedelta(minutes=settings.REPORT_CLAIM_MINUTES)
+    abandoned = report.status == Status.GENERATING and (
+        report.claimed_at is None or report.claimed_at < stale
+    )
+    if created or report.status == Status.FAILED or abandoned:
         report.status = Status.QUEUED
         report.requested_by = by or report.requested_by
         report.save(update_fields=["status", "requested_by"])
@@ -94,7 +98,8 @@ def _claim(report_id: int) -> bool:
 def monthly_report_generate(*, report_id: int, now: datetime | None = None) -> MonthlyReport | None:
     """Compose, render and print a queued report, store it and publish it.
 
-    Returns None when the report is not waiting (published, or another worker has it). The
+    Returns None when the report is not waiting (published or gone); raises ReportBusy while
+    another worker's claim on it is fresh (the task retries until the claim is stale). The
     slow part (charts, PDF) runs outside any transaction; the result is saved in one.
     A chart that fails is shown as its table (the document says so, `problems` lists it); a
     failure of the whole (the PDF engine) leaves the report "failed" with the reason, which a
@@ -102,6 +107,9 @@ def monthly_report_generate(*, report_id: int, now: datetime | None = None) -> M
     (the demo's earlier months); the current moment otherwise.
     """
     if not _claim(report_id):
+        if MonthlyReport.objects.filter(pk=report_id, status=Status.GENERATING).exists():
+            # Another worker has it, or had it and died: come back once its claim is stale.
+            raise ReportBusy(report_id)
         return None
     report = MonthlyReport.objects.get(pk=report_id)
     month = ReportMonth(report.month)

@@ -26,10 +26,11 @@ from reports.monthly.pdf import pdf_from_html
 from reports.monthly.sections import complaints
 from reports.services.monthly_reports import (
     DELIVERY_ATTEMPTS,
+    monthly_report_generate,
     monthly_report_request,
     report_delivery_send,
 )
-from reports.tasks import monthly_report_due_task
+from reports.tasks import ReportBusy, monthly_report_due_task
 from tests.reports.pdf_pages import chart_boxes, pdf_text_pages
 
 pytestmark = pytest.mark.django_db
@@ -264,3 +265,29 @@ def test_the_pdf_repeats_table_headers_keeps_charts_whole_and_uses_the_projects_
     fonts = {line.split()[0].split("+")[-1] for line in listing.splitlines()[2:]}
     assert fonts, listing
     assert all(font.startswith("Report-Sans") for font in fonts), fonts
+
+
+def test_a_generation_whose_worker_died_is_taken_over_and_a_busy_one_waits(
+    readers: dict[str, User], charted: None, settings: Any
+) -> None:
+    """A worker claimed the report and died: while its claim is fresh another delivery of the
+    task waits (ReportBusy, retried); once the claim is older than REPORT_CLAIM_MINUTES a
+    quality manager's request queues it again and the next worker publishes it."""
+    report = MonthlyReport.objects.create(
+        month=LAST_MONTH.first,
+        status=MonthlyReport.Status.GENERATING,
+        claimed_at=timezone.now() - timedelta(minutes=5),
+    )
+    with pytest.raises(ReportBusy):
+        monthly_report_generate(report_id=report.pk)
+    assert monthly_report_request(month=LAST_MONTH, by=readers["quinn"]).status == "generating"
+
+    MonthlyReport.objects.filter(pk=report.pk).update(
+        claimed_at=timezone.now() - timedelta(minutes=settings.REPORT_CLAIM_MINUTES + 1)
+    )
+    assert monthly_report_request(month=LAST_MONTH, by=readers["quinn"]).status == "queued"
+    published = monthly_report_generate(report_id=report.pk)
+
+    assert published is not None
+    assert published.status == MonthlyReport.Status.PUBLISHED
+    assert monthly_report_generate(report_id=report.pk) is None  # done: a redelivery does nothing
