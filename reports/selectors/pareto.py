@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from feedback.models import Complaint
@@ -111,6 +111,11 @@ def complaint_pareto(
         complaints = complaints.filter(touchpoint=touchpoint)
     if partner:
         complaints = complaints.filter(owner_partner=partner)
+    return rank_complaints(complaints, by)
+
+
+def rank_complaints(complaints: QuerySet[Complaint], by: str) -> Pareto:
+    """Rank a set of complaints by category or root cause, in one grouped query."""
     if by == BY_ROOT_CAUSE:
         labels = dict(Complaint.RootCause.choices)
         grouped = {

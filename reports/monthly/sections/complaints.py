@@ -32,7 +32,7 @@ from feedback.selectors import shown_one_by_one
 from metrics.models import Indicator, Snapshot
 
 from ...selectors.complaint_counts import activity_count, per_thousand
-from ...selectors.pareto import BY_CATEGORY, ranked
+from ...selectors.pareto import BY_CATEGORY, rank_complaints
 from ..months import ReportMonth, first_of_month
 
 if TYPE_CHECKING:
@@ -140,21 +140,7 @@ def _month_counts(month: ReportMonth, log_began: Any) -> dict[str, Any]:
 
 def _categories(month: ReportMonth) -> dict[str, Any]:
     """Return the month's complaints ranked by category (their insight's themes)."""
-    rows = (
-        Complaint.objects.filter(_between("received_at", month))
-        .values("insight__themes__id", "insight__themes__name")
-        .annotate(count=Count("id"))
-        .order_by()
-    )
-    unclassified, counts = 0, []
-    for row in rows:
-        if row["insight__themes__id"] is None:
-            unclassified += row["count"]
-        else:
-            counts.append(
-                (str(row["insight__themes__id"]), row["insight__themes__name"], row["count"])
-            )
-    pareto = ranked(BY_CATEGORY, counts, unclassified)
+    pareto = rank_complaints(Complaint.objects.filter(_between("received_at", month)), BY_CATEGORY)
     rest = pareto.bars[TOP_CATEGORIES:]
     return {
         "top": TOP_CATEGORIES,
