@@ -96,9 +96,11 @@ def _review(report: MonthlyReport, wording: dict[str, Any]) -> int:
             for item in wording["actions"]
         ]
         review_sign_off(review=review, by=executive)
+    # The quality manager, who attended and runs the cycle, opened it from the review at once.
+    with recorded_as(quality, at=held):
         for item, action in actions:
             if item.get("cycle"):
-                cycle = review_action_start_cycle(action=action, by=executive, started_on=held_on)
+                cycle = review_action_start_cycle(action=action, by=quality, started_on=held_on)
                 backdate(cycle, field="created_at", moment=held)
     for item, action in actions:
         if "done_days" in item:

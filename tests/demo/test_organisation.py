@@ -26,6 +26,7 @@ from journeys.selectors import journey_list
 from metrics.models import Alert, Indicator, Snapshot
 from metrics.periods import open_period
 from metrics.series import status_of
+from reports.models import ManagementReview, ReviewAction, ReviewDecision
 from stakeholders.models import Department, Partner
 from tests.core.test_audit_trail import changed, newest
 from tests.core.test_demo import run_demo, snapshot
@@ -222,8 +223,17 @@ def test_the_demo_fills_every_controlled_records_history(demo_organisation: str)
         assert created.count() == model._default_manager.count(), model
         assert not created.filter(history_user=None).exists(), model
         assert not created.filter(history_date__gt=now).exists(), model
-        # Set up before the year of feedback and improvement, which are dated through it.
-        if model not in (Complaint, ImprovementIdea, PDCACycle, CycleAction):
+        # Set up before the year of feedback, improvement and management reviews, which are
+        # dated through it.
+        if model not in (
+            Complaint,
+            ImprovementIdea,
+            PDCACycle,
+            CycleAction,
+            ManagementReview,
+            ReviewDecision,
+            ReviewAction,
+        ):
             assert not created.filter(history_date__gt=now - timedelta(days=300)).exists(), model
     for model in (Partner, Journey, QualityObjective, Indicator, Complaint, ImprovementIdea):
         assert model.history.filter(history_type="~").exists(), model

@@ -38,7 +38,9 @@ def test_page_has_no_inline_handler_style_or_script(
     demo_organisation: str, client_for, url_name: str
 ) -> None:
     """Each page of the access table, rendered over the demo organisation for a visitor who may
-    read it, holds nothing the strict policy would refuse to run or apply."""
+    read it, holds nothing the strict policy would refuse to run or apply. A page served under
+    a policy of its own that admits inline styles (the monthly report's stored document) may
+    hold those, and still no script or handler."""
     route = ROUTES[url_name]
     visitor = reader(route)
     client = client_for(None if visitor == "anonymous" else visitor)
@@ -48,4 +50,21 @@ def test_page_has_no_inline_handler_style_or_script(
 
     assert response.status_code == 200
     if response["Content-Type"].startswith("text/html"):
-        assert inline_code(response.content.decode()) == []
+        found = inline_code(response.content.decode())
+        if inline_styles_allowed(response.get("Content-Security-Policy", "")):
+            found = [item for item in found if not is_style(item)]
+        assert found == []
+
+
+def inline_styles_allowed(policy: str) -> bool:
+    """Return whether a Content-Security-Policy lets inline styles apply."""
+    for directive in policy.split(";"):
+        name, _, sources = directive.strip().partition(" ")
+        if name == "style-src":
+            return "'unsafe-inline'" in sources.split()
+    return False
+
+
+def is_style(found: str) -> bool:
+    """Return whether an item of inline_code's findings is a style (a block or an attribute)."""
+    return found == "<style> block" or " style=" in found

@@ -690,11 +690,12 @@ def test_frontline_staff_keep_their_capture_first_home(client_for) -> None:
 
 
 def test_the_dashboard_comes_first_in_the_navigation(client_for) -> None:
-    """For those who read it, "Dashboard" is the first entry of the bar; "My work" follows."""
+    """For those who read it, "Dashboard" is the first entry of the bar; the monthly report
+    and "My work" follow."""
     html = client_for("quality_manager").get(reverse("my-work")).content.decode()
 
     entries = re.findall(r'data-nav="([^"]+)"', html)
-    assert entries[:2] == ["reports:dashboard", "my-work"]
+    assert entries[:3] == ["reports:dashboard", "reports:monthly-list", "my-work"]
 
 
 def test_a_quality_manager_signing_in_lands_on_the_dashboard(make_user) -> None:
