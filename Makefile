@@ -16,9 +16,7 @@ PYTEST_ARGS ?=
 # test database, live server port, Celery queue and temporary folders. PYTEST_WORKERS=0 runs in
 # this process (for pdb); a single file or test run with plain `pytest` is not distributed.
 PYTEST_WORKERS ?= auto
-# --no-loadscope-reorder: xdist would hand out the files with the most tests first, overriding
-# tests/conftest.py's longest-first order (a one-test browser walk of two minutes ran last, alone).
-PYTEST_PARALLEL = -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder
+PYTEST_PARALLEL = -n $(PYTEST_WORKERS) --dist loadfile
 
 .PHONY: help install run test test-fast lint fmt migrate demo worker beat bench bench-import bench-recompute bench-pages bench-dashboards bench-report browser-deps vendor-plotly screenshots load audit backup restore access-doc
 
