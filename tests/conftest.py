@@ -53,7 +53,6 @@ LONGEST_FIRST = (
     "tests/browser/test_readme_screenshots.py",
     "tests/test_api_schema_fuzz.py",
     "tests/test_access.py",
-    "tests/reports/monthly/test_generation.py",  # the report's engines, for real
     "tests/deploy/",
     "tests/metrics/test_recompute",
     "tests/browser/test_complaint_life_cycle.py",
@@ -69,10 +68,6 @@ def _longest_first_rank(nodeid: str) -> int:
     )
 
 
-# trylast: after pytest-django's own sort, which sends every test of a transactional database
-# (the browser tests, the schema fuzz) to the end of the run, where a worker would run them
-# alone while the other waits.
-@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Put the longest units first (a stable sort: each module keeps its own order)."""
     items.sort(key=lambda item: _longest_first_rank(item.nodeid))
