@@ -8,16 +8,7 @@ from django.utils.formats import date_format
 
 from core.changes import local_midnight
 
-
-def first_of_month(day: date) -> date:
-    """Return the first day of the month of `day`."""
-    return day.replace(day=1)
-
-
-def add_months(month: date, count: int) -> date:
-    """Return the first day of the month `count` months after `month` (negative: before)."""
-    index = month.year * 12 + month.month - 1 + count
-    return date(index // 12, index % 12 + 1, 1)
+from ..selectors.dashboard.periods import add_months, month_start
 
 
 @dataclass(frozen=True)
@@ -28,7 +19,7 @@ class ReportMonth:
 
     @classmethod
     def of(cls, day: date) -> "ReportMonth":
-        return cls(first_of_month(day))
+        return cls(month_start(day))
 
     @classmethod
     def parse(cls, text: str) -> "ReportMonth":

@@ -5,7 +5,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.db.models.functions import Length
 
-from ..models import ManagementReview, MonthlyReport, ReportDelivery, ReviewAction
+from ..models import ManagementReview, MonthlyReport, ReportDelivery
 from ..monthly.months import ReportMonth
 
 
@@ -58,11 +58,6 @@ def review_of(report: MonthlyReport) -> ManagementReview | None:
 def deliveries_of(report: MonthlyReport) -> QuerySet[ReportDelivery]:
     """Return the report's e-mails with their recipients."""
     return report.deliveries.select_related("recipient").order_by("recipient__username")
-
-
-def review_actions_of(review: ManagementReview) -> QuerySet[ReviewAction]:
-    """Return a review's actions with owner, cycle and decision."""
-    return review.actions.select_related("owner", "cycle", "decision").order_by("due_on", "pk")
 
 
 def management_reviews_visible_to(user: Any) -> QuerySet[ManagementReview]:

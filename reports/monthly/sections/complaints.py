@@ -32,8 +32,9 @@ from feedback.selectors import shown_one_by_one
 from metrics.models import Indicator, Snapshot
 
 from ...selectors.complaint_counts import activity_count, per_thousand
+from ...selectors.dashboard.periods import month_start
 from ...selectors.pareto import BY_CATEGORY, rank_complaints
-from ..months import ReportMonth, first_of_month
+from ..months import ReportMonth
 
 if TYPE_CHECKING:
     from core.charts import Chart
@@ -224,7 +225,7 @@ def _regulator(months: list[ReportMonth]) -> dict[str, Any]:
 def build(month: ReportMonth) -> dict[str, Any]:
     """Return the month's complaints against the month before and the same month a year ago."""
     first = Complaint.objects.aggregate(first=Min("received_at"))["first"]
-    log_began = first_of_month(local_day(first)) if first is not None else None
+    log_began = month_start(local_day(first)) if first is not None else None
     compared = [month, month.previous, month.year_ago]
     current, previous, year_ago = (_month_counts(each, log_began) for each in compared)
     regulator = _regulator(compared)
