@@ -49,7 +49,7 @@ class ReportsConfig(AppConfig):
             ),
         )
         register_home(Role.QUALITY_MANAGER, "reports:dashboard")
-        # Executives: the dashboard opens on the balance; the monthly report joins it later.
+        # Executives: the dashboard opens on the balance; the monthly report is next in the bar.
         register_home(Role.EXECUTIVE, "reports:dashboard")
 
         # Pareto views: in Improve, where the vital few causes turn into PDCA cycles.
