@@ -326,9 +326,14 @@ def test_a_worker_killed_mid_recompute_is_taken_over_and_the_run_completes_as_if
     stack: Stack, world: Table
 ) -> None:
     """SIGKILL of the worker during a full recompute leaves the run "running" with work to go;
-    with a new worker the watchdog takes it over within seconds of the heartbeat's silence, the
-    run resuming it completes, the snapshots equal an uninterrupted run's, and no reader ever
-    saw an indicator half written."""
+    the watchdog takes it over within seconds of the heartbeat's silence, the run resuming it
+    completes on a new worker (which drops the dead run's queued tasks), the snapshots equal an
+    uninterrupted run's, and no reader ever saw an indicator half written.
+
+    The new worker starts after the takeover: started before it, it would finish the dead run's
+    queued items itself, and a worker killed between two items (nothing in flight) leaves it
+    nothing to take over, as the run then completes on its own.
+    """
     first = stack.worker()
     reader = Reader(world)
     reader.start()
@@ -346,8 +351,8 @@ def test_a_worker_killed_mid_recompute_is_taken_over_and_the_run_completes_as_if
         first.kill()
         run.refresh_from_db()
         left = run.pending
-        stack.worker()
         successor = wait_until(recompute_recover, "the watchdog's takeover")[0]
+        stack.worker()
         finished(successor)
     finally:
         reader.stop.set()
