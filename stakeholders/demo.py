@@ -305,8 +305,9 @@ class ActivityPlanner:
         """Return a moment in office hours on a day."""
         clock = time(self.random.randint(8, 19), self.random.randrange(60))
         moment = datetime.combine(day, clock, tzinfo=self.zone)
+        share = self.random.random()  # drawn at any hour: the hour of the load shifts no draw
         if moment > self.now:  # today's activity happened earlier today
-            moment = self.now - (moment - self.now) * self.random.random()
+            moment = self.now - (moment - self.now) * share
             moment = max(moment, datetime.combine(day, time(0), tzinfo=self.zone))
         return moment
 

@@ -13,7 +13,6 @@ from stakeholders.models import Customer
 from .handling import STATUS_AFTER, ComplaintDraft, ComplaintHandling, Kind, TimelineStep, replay
 from .planning import (
     DAYS,
-    HOUR_CUMULATIVE,
     TROUBLE_EXTRA_VOLUME,
     TROUBLE_PARTNER,
     owner_name,
@@ -142,11 +141,22 @@ class ComplaintPlanner(ComplaintHandling):
     """Plan the complaints: their arrivals over the year, their rows and their timelines."""
 
     def complaints(self) -> list[ComplaintDraft]:
-        """Plan the year's complaints, oldest first."""
-        drafts = self.arrivals() + self.queue_scenarios()
+        """Plan the year's complaints, oldest first.
+
+        The hour of the load decides only what happens today: how many of today's complaints
+        have arrived, where the queue's scenarios fall, which steps are done yet. Each part, and
+        each complaint's life, draws from its own stream, so that the rest of the year (and the
+        indicators and cycles standing on it) is the same whenever the demo is loaded that day.
+        """
+        self.draw_from("arrivals")
+        arrivals = self.arrivals()
+        self.draw_from("queue")
+        drafts = arrivals + self.queue_scenarios()
         drafts.sort(key=lambda draft: draft.received_at)
+        self.draw_from("demo-logins")
         self.involve_demo_logins(drafts)
         for draft in drafts:
+            self.draw_from(f"complaint-{draft.key}")
             self.plan(draft)
         return drafts
 
@@ -163,13 +173,12 @@ class ComplaintPlanner(ComplaintHandling):
         sources: list[Touchpoint | None] = [*self.touchpoints, None]
         themes = [theme_of(touchpoint) for touchpoint in sources]
         themes_by_key = complaint_wording().themes
-        local_now = self.local(self.now)
-        today_share = HOUR_CUMULATIVE[local_now.hour] / HOUR_CUMULATIVE[-1]
         slots: list[tuple[int, Touchpoint | None]] = []
         weights: list[float] = []
         for days_ago in range(DAYS):
             day = self.today - timedelta(days=days_ago)
-            base = WEEKDAY_FACTORS[day.weekday()] * (today_share if days_ago == 0 else 1)
+            # Today as a whole day: those arriving later than now are dropped below.
+            base = WEEKDAY_FACTORS[day.weekday()]
             level = trouble_level(days_ago)
             for touchpoint, (theme_key, share) in zip(sources, themes, strict=True):
                 weight = base * share * season(day) ** themes_by_key[theme_key].heating
@@ -179,15 +188,18 @@ class ComplaintPlanner(ComplaintHandling):
                 slots.append((days_ago, touchpoint))
                 weights.append(weight)
         count = COMPLAINT_COUNT + self.random.randint(-40, 40)
-        return [
-            self.draft(self.received_on(days_ago), touchpoint)
-            for days_ago, touchpoint in self.random.choices(slots, weights=weights, k=count)
-        ]
+        drafts = []
+        chosen = self.random.choices(slots, weights=weights, k=count)
+        for number, (days_ago, touchpoint) in enumerate(chosen):
+            draft = self.draft(self.received_on(days_ago), touchpoint)
+            draft.key = str(number)
+            drafts.append(draft)
+        return [draft for draft in drafts if draft.received_at < self.now]
 
     def queue_scenarios(self) -> list[ComplaintDraft]:
         """Return complaints placed so that today's queue has overdue and at-risk rows."""
         drafts = []
-        for clock, state, wanted in QUEUE_SCENARIOS:
+        for number, (clock, state, wanted) in enumerate(QUEUE_SCENARIOS):
             touchpoint = self.random.choice(self.touchpoints)
             severity = wanted
             received = self.received_for(severity, clock, state)
@@ -196,6 +208,7 @@ class ComplaintPlanner(ComplaintHandling):
                 received = self.received_for(severity, clock, state) or self.now
             draft = self.draft(received, touchpoint, severity=severity)
             draft.scenario = (clock, state)
+            draft.key = f"queue-{number}"
             draft.first_contact_allowed = False
             drafts.append(draft)
         return drafts
@@ -204,7 +217,7 @@ class ComplaintPlanner(ComplaintHandling):
         self, received: datetime, touchpoint: Touchpoint | None, *, severity: int | None = None
     ) -> ComplaintDraft:
         """Return a complaint arriving at `received`, with its severity and who logged it."""
-        day_trouble = trouble_level((self.now - received).total_seconds() / 86400)
+        day_trouble = trouble_level(self.days_ago(received))  # the same at any hour
         trouble = day_trouble if self.troubled(touchpoint) else 0.0
         if severity is None:
             weights = [
@@ -231,11 +244,13 @@ class ComplaintPlanner(ComplaintHandling):
     def involve_demo_logins(self, drafts: list[ComplaintDraft]) -> None:
         """Give the frontline demo login complaints it logged and complaints it handles."""
         login = self.people.frontline_login
-        ordinary = [draft for draft in drafts if draft.scenario is None]
-        three_weeks_ago = self.now - timedelta(days=21)
+        # Counted in whole days, without today's: the same complaints at any hour of the day.
+        ordinary = [
+            draft for draft in drafts if draft.scenario is None and self.days_ago(draft.received_at)
+        ]
         year_count, recent_count = FRONTLINE_LOGIN_COMPLAINTS
-        older = [draft for draft in ordinary if draft.received_at < three_weeks_ago]
-        recent = [draft for draft in ordinary if draft.received_at >= three_weeks_ago]
+        older = [draft for draft in ordinary if self.days_ago(draft.received_at) > 21]
+        recent = [draft for draft in ordinary if self.days_ago(draft.received_at) <= 21]
         for draft in self.random.sample(older, min(year_count, len(older))):
             draft.logged_by = login
         mine = self.random.sample(recent, min(recent_count, len(recent)))
@@ -246,15 +261,14 @@ class ComplaintPlanner(ComplaintHandling):
             draft.logged_by = login
             draft.first_contact_allowed = False
             draft.holds = holds[index] if index < len(holds) else ""
-        two_weeks_ago = self.now - timedelta(days=14)
         handled = [
             draft
             for draft in ordinary
             if draft.logged_by.pk != login.pk and draft.severity <= Severity.MEDIUM
         ]
         older_count, recent_count = FRONTLINE_LOGIN_ASSIGNED
-        older = [draft for draft in handled if draft.received_at < two_weeks_ago]
-        recent = [draft for draft in handled if draft.received_at >= two_weeks_ago]
+        older = [draft for draft in handled if self.days_ago(draft.received_at) > 14]
+        recent = [draft for draft in handled if self.days_ago(draft.received_at) <= 14]
         assigned = self.random.sample(older, min(older_count, len(older)))
         assigned += self.random.sample(recent, min(recent_count, len(recent)))
         for draft in assigned:

@@ -135,6 +135,7 @@ class ComplaintDraft:
     trouble: float  # how bad the courier's spell was that day, for the courier's touchpoints
     day_trouble: float  # the same for every complaint of the day: the whole team is busier
     scenario: tuple[str, str] | None = None  # (clock, its state now) of a queue scenario
+    key: str = ""  # names its own random stream (`YearPlanner.draw_from`)
     assignee: User | None = None  # decided up front for the demo logins
     first_contact_allowed: bool = True
     holds: str = ""  # the status it waits in today, for the demo login's recent complaints

@@ -76,7 +76,9 @@ class IdeaPlanner(YearPlanner):
     """Plan the ideas: who submits them when, their way through review, and their support."""
 
     def ideas(self) -> list[IdeaDraft]:
-        """Plan the year's ideas, oldest first."""
+        """Plan the year's ideas, oldest first (each idea's way drawn from its own stream, so
+        that the hour of the load, which cuts today's ideas short, shifts no other idea)."""
+        self.draw_from("ideas")
         rng = self.random
         texts = list(idea_wording().ideas)
         rng.shuffle(texts)
@@ -99,6 +101,7 @@ class IdeaPlanner(YearPlanner):
         drafts += self.duplicate_ideas(drafts, IDEA_COUNT - len(drafts))
         drafts.sort(key=lambda draft: draft.submitted_at)
         for draft in drafts:
+            self.draw_from(f"idea-{idea_key(draft)}")
             draft.steps = [step for step in self.idea_steps(draft) if step.at <= self.now]
         return drafts
 
@@ -123,18 +126,18 @@ class IdeaPlanner(YearPlanner):
     def duplicate_ideas(self, originals: list[IdeaDraft], count: int) -> list[IdeaDraft]:
         """Return ideas that colleagues submit again, declined with a pointer to the first."""
         rng = self.random
-        month_ago = self.now - timedelta(days=30)
-        candidates = [draft for draft in originals if draft.submitted_at < month_ago]
+        # In whole days: the same candidates and draws at any hour of the day.
+        candidates = [draft for draft in originals if self.days_ago(draft.submitted_at) > 30]
         duplicates = []
         for original in rng.sample(candidates, max(0, min(count, len(candidates)))):
-            age = (self.now - original.submitted_at).days
+            age = self.days_ago(original.submitted_at)
             moment = self.working_moment(
                 original.submitted_at + timedelta(days=rng.uniform(7, min(60, age - 2)))
             )
             submitter = self.idea_submitter()
+            prefix = rng.choice(idea_wording().duplicate_prefixes)
             if moment >= self.now or submitter.pk == original.submitted_by.pk:
                 continue
-            prefix = rng.choice(idea_wording().duplicate_prefixes)
             text = replace(original.text, problem=f"{prefix} {original.text.problem}")
             duplicate = self.idea_draft(text, moment, submitter, IdeaStatus.DECLINED)
             duplicate.duplicate_of = original
@@ -197,6 +200,7 @@ class IdeaPlanner(YearPlanner):
         votes = []
         everyone = self.people.everyone
         for draft in drafts:
+            self.draw_from(f"votes-{idea_key(draft)}")
             idea = draft.idea
             low, high = (0, 2) if draft.duplicate_of else VOTES_BY_STATUS[idea.status]
             voters = [person for person in everyone if person.pk != idea.submitted_by.pk]
@@ -211,6 +215,11 @@ class IdeaPlanner(YearPlanner):
                 )
                 votes.append(IdeaVote(idea=idea, voter=voter, voted_at=voted_at))
         return votes
+
+
+def idea_key(draft: IdeaDraft) -> str:
+    """Return what names an idea's random streams: its title, and whether it is a duplicate."""
+    return f"{draft.text.title}{' (again)' if draft.duplicate_of else ''}"
 
 
 def idea_row(draft: IdeaDraft) -> ImprovementIdea:

@@ -124,6 +124,7 @@ class YearPlanner:
         touchpoints: list[Touchpoint],
         customers: list[Customer],
     ) -> None:
+        self.seed = seed
         self.random = random.Random(seed)  # noqa: S311 - deterministic demo data, not secrets
         self.now = now
         self.zone = ZoneInfo(settings.TIME_ZONE)
@@ -138,6 +139,20 @@ class YearPlanner:
         self.policies = {severity: selectors.policy_for(severity) for severity in Severity.values}
         # Some colleagues log far more than others: the contact-centre regulars.
         self.logger_weights = [self.random.lognormvariate(0, 0.6) for _ in people.frontline]
+
+    def draw_from(self, key: str) -> None:
+        """Draw what follows from its own stream of the seed.
+
+        The present moment decides how much of today has happened (which of today's complaints
+        have arrived, which steps are done): one part of the plan drawing more or less because of
+        it must not shift the draws of another, or the demo's story would change with the hour
+        it is loaded at.
+        """
+        self.random = random.Random(f"{self.seed}:{key}")  # noqa: S311 - demo data, not secrets
+
+    def days_ago(self, moment: datetime) -> int:
+        """Return how many days before today a moment's local day is (the same all day)."""
+        return (self.today - self.local(moment).date()).days
 
     # People ---------------------------------------------------------------------------------
 
@@ -209,20 +224,20 @@ class YearPlanner:
             day -= timedelta(days=1)
         moment = datetime.combine(day, time(8), tzinfo=self.zone)
         moment += timedelta(minutes=self.random.uniform(0, 600))
-        if moment >= self.now:
-            moment = self.now - timedelta(minutes=self.random.uniform(20, 120))
-        return moment
+        earlier = self.now - timedelta(minutes=self.random.uniform(20, 120))  # drawn at any hour
+        if moment < self.now:
+            return moment
+        # Not yet: earlier today instead (never yesterday, which is the same all day).
+        return max(earlier, datetime.combine(self.today, time.min, tzinfo=self.zone))
 
     def received_on(self, days_ago: int) -> datetime:
-        """Return a moment of the day `days_ago` days before today, at a likely hour."""
+        """Return a moment of the day `days_ago` days before today, at a likely hour: today, it
+        may be later than now (the caller drops what has not happened yet). The same draws
+        whatever the hour."""
         day = self.today - timedelta(days=days_ago)
-        for _attempt in range(20):
-            hour = self.random.choices(range(24), cum_weights=HOUR_CUMULATIVE)[0]
-            clock = time(hour, self.random.randrange(60), self.random.randrange(60))
-            moment = datetime.combine(day, clock, tzinfo=self.zone)
-            if moment < self.now:
-                return moment
-        return self.now - timedelta(minutes=self.random.uniform(5, 60))
+        hour = self.random.choices(range(24), cum_weights=HOUR_CUMULATIVE)[0]
+        clock = time(hour, self.random.randrange(60), self.random.randrange(60))
+        return datetime.combine(day, clock, tzinfo=self.zone)
 
     def received_for(self, severity: int, clock: str, state: str) -> datetime | None:
         """Return a receipt time that puts the clock in `state` now, or None if none can."""

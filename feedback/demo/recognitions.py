@@ -19,6 +19,7 @@ class RecognitionPlanner(YearPlanner):
         self, complaints: list[ComplaintDraft], ideas: list[IdeaDraft]
     ) -> list[Recognition]:
         """Return kudos for frontline staff, for complaints handled well and ideas that worked."""
+        self.draw_from("recognitions")
         rng = self.random
         login = self.people.frontline_login
         frontline_ids = {user.pk for user in self.people.frontline} | {login.pk}
@@ -27,6 +28,9 @@ class RecognitionPlanner(YearPlanner):
             complaint = draft.complaint
             return (
                 complaint.status == Status.CLOSED
+                # Closed before today: the same choice at any hour of the day.
+                and complaint.closed_at is not None
+                and self.days_ago(complaint.closed_at) > 0
                 and draft.handler is not None
                 and draft.handler.pk in frontline_ids
                 and (
@@ -49,6 +53,8 @@ class RecognitionPlanner(YearPlanner):
             for draft in ideas
             if draft.duplicate_of is None
             and draft.idea.status in (IdeaStatus.ACCEPTED, IdeaStatus.IMPLEMENTED)
+            and draft.idea.decided_at is not None
+            and self.days_ago(draft.idea.decided_at) > 0
             and draft.submitted_by.pk in frontline_ids
         ]
         mine_ideas = [draft for draft in worked if draft.submitted_by.pk == login.pk]

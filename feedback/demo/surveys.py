@@ -176,6 +176,7 @@ class SurveyPlanner:
     ) -> None:
         # Its own stream: adding surveys must not change the complaints drawn from the seed.
         self.random = random.Random(f"surveys-{seed}")  # noqa: S311 - demo data, not secrets
+        self.seed = seed
         self.now = now
         self.zone = ZoneInfo(settings.TIME_ZONE)
         self.today = timezone.localtime(now, self.zone).date()
@@ -204,9 +205,12 @@ class SurveyPlanner:
         hour = self.random.choices(range(24), cum_weights=HOUR_CUMULATIVE)[0]
         clock = time(hour, self.random.randrange(60), self.random.randrange(60))
         moment = datetime.combine(day, clock, tzinfo=self.zone)
-        if moment >= self.now:
-            moment = self.now - timedelta(minutes=self.random.uniform(5, 600))
-        return moment
+        share = self.random.random()  # drawn at any hour: the hour of the load shifts no draw
+        if moment < self.now:
+            return moment
+        # Not yet: earlier today instead (never yesterday, which is the same all day).
+        start = datetime.combine(self.today, time.min, tzinfo=self.zone)
+        return start + (self.now - start) * share
 
     def customer_on(self, day: date) -> int | None:
         """Return the id of a customer known on that day."""
@@ -287,16 +291,23 @@ class SurveyPlanner:
         """Plan the complaint-handling answers: an invitation for each closed complaint."""
         spec = COMPLAINT_SURVEY
         invitations, responses = [], []
+        main = self.random
         for complaint in complaints:
             closed_at = complaint.closed_at
             if closed_at is None:
                 continue
             invitation = self.invitation(survey, closed_at, complaint.customer_id, complaint.pk)
             invitations.append(invitation)
+            # Each complaint's answer from its own stream: which complaints are closed yet
+            # depends on the hour of the load, and must not shift the other answers.
+            self.random = random.Random(  # noqa: S311 - demo data, not secrets
+                f"{self.seed}:complaint-answer-{complaint.received_at.isoformat()}"
+            )
             answered_at = closed_at + timedelta(days=self.random.uniform(0.05, 5))
-            if answered_at >= self.now or self.random.random() >= COMPLAINT_RESPONSE_RATE:
+            answers = self.random.random() < COMPLAINT_RESPONSE_RATE
+            if answered_at >= self.now or not answers:
                 continue
-            days_ago = (self.now - answered_at).days
+            days_ago = (self.today - timezone.localtime(answered_at, self.zone).date()).days
             quality = 0.6 if complaint.customer_accepted else -0.9
             score = self.random.choices(range(1, 6), cum_weights=cumulative("csat", quality))[0]
             comment, suggestion, consent = self.words(spec, score, days_ago, known=True)
@@ -305,6 +316,7 @@ class SurveyPlanner:
                  comment, suggestion, consent, SurveyResponse.Channel.INVITATION.value, "",
                  answered_at)
             )  # fmt: skip
+        self.random = main
         return invitations, responses
 
     def pulses(
@@ -338,12 +350,12 @@ class SurveyPlanner:
                 answered_at = datetime.combine(answered_on, time(8), tzinfo=self.zone)
                 answered_at += timedelta(minutes=self.random.uniform(0, 600))
                 late = answered_on > pulse_start + timedelta(days=PULSE_ANSWER_DAYS)
+                score = self.random.choices(range(11), cum_weights=score_weights)[0]  # any hour
                 if late or answered_at >= self.now:
                     continue
                 participations.append(
                     EmployeeParticipation(survey=survey, user=user, pulse_start=pulse_start)
                 )
-                score = self.random.choices(range(11), cum_weights=score_weights)[0]
                 # Kept to the day, like live answers: the time of an answer could point to
                 # who gave it.
                 answered_day = datetime.combine(answered_on, time.min, tzinfo=self.zone)
