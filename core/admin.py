@@ -12,13 +12,26 @@ action that calls the service.
 from collections.abc import Sequence
 from typing import Any
 
+from allauth.socialaccount.models import SocialApp, SocialToken
 from django.contrib import admin
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from .models import IdempotencyRecord, ImportJob, OutboxMessage, ReferenceSequence, SourceChange
+from .models import (
+    ChatChannel,
+    IdempotencyRecord,
+    ImportJob,
+    Notification,
+    OutboxMessage,
+    ReferenceSequence,
+    SourceChange,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+)
 
 admin.site.site_header = _("LoyaltyQMS administration")
 admin.site.site_title = _("LoyaltyQMS administration")
@@ -109,3 +122,81 @@ class OutboxMessageAdmin(RecordOnly):
     def state(self, message: OutboxMessage) -> str:
         """Where the message is (waiting, published, running, done or failed)."""
         return message.state
+
+
+@admin.register(Notification)
+class NotificationAdmin(RecordOnly):
+    """What each person was told (and e-mailed): written by core.notifications, read in the
+    notification centre."""
+
+    list_display = ["title", "recipient", "kind", "created_at", "read_at", "email", "sent_at"]
+    list_filter = ["kind", "email"]
+    list_select_related = ["recipient"]
+    search_fields = ["title", "recipient__username", "recipient__email"]
+    added_on = _("Services write these with the change they tell of.")
+
+
+@admin.register(ChatChannel)
+class ChatChannelAdmin(WrittenByServices):
+    """Chat channels: connected and changed on their page, where the URL is checked."""
+
+    list_display = ["name", "kind", "is_active", "last_sent_at", "created_by"]
+    list_filter = ["kind", "is_active"]
+    exclude = ["url"]  # a secret, and a change must pass the private-address check
+    readonly_fields = ["name", "kind", "created_by", "created_at", "last_sent_at", "last_error"]
+    added_on = _("Chat channels are connected on the Chat channels page.")
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(WrittenByServices):
+    """Webhook endpoints: added and changed on the Webhooks page, where the URL is checked."""
+
+    list_display = ["url", "is_active", "disabled_at", "created_by", "created_at"]
+    list_filter = ["is_active"]
+    exclude = ["secret", "previous_secret"]  # secrets, revealed only on the Webhooks page
+    readonly_fields = [
+        "url",
+        "event_types",
+        "is_active",
+        "disabled_at",
+        "disabled_reason",
+        "previous_secret_expires_at",
+        "created_by",
+        "created_at",
+    ]
+    added_on = _("Webhook endpoints are added on the Webhooks page.")
+
+
+@admin.register(WebhookEvent)
+class WebhookEventAdmin(RecordOnly):
+    """Webhook events, written with the change that caused them."""
+
+    list_display = ["message_id", "event_type", "created_at"]
+    list_filter = ["event_type"]
+    added_on = _("Services write these in the same transaction as the change they follow.")
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(RecordOnly):
+    """One event to one endpoint and where it stands."""
+
+    list_display = ["event", "endpoint", "status", "attempts", "next_attempt_at"]
+    list_filter = ["status"]
+    added_on = _("Written when an event is emitted; replayed on the Webhooks page.")
+
+
+@admin.register(WebhookAttempt)
+class WebhookAttemptAdmin(RecordOnly):
+    """Each request of a delivery: the delivery log."""
+
+    list_display = ["delivery", "attempted_at", "status_code", "duration_ms", "replay"]
+    list_filter = ["replay"]
+    added_on = _("Written by each attempt to deliver a webhook.")
+
+
+# Sign-in with the company account (core.oidc) is configured by settings alone: an application
+# added in the admin would stand beside it (two apps for one provider fail every sign-in), and
+# tokens are not stored (SOCIALACCOUNT_STORE_TOKENS). Linked accounts (Social accounts) stay: an
+# administrator unlinks a person there.
+admin.site.unregister(SocialApp)
+admin.site.unregister(SocialToken)

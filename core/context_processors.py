@@ -1,11 +1,12 @@
 """Template context shared by every page."""
 
+import functools
 from typing import Any
 
 from django.http import HttpRequest
 
 from . import navigation
-from .roles import user_roles
+from .roles import is_portal_user, user_roles
 
 
 def navigation_context(request: HttpRequest) -> dict[str, Any]:
@@ -28,3 +29,14 @@ def navigation_context(request: HttpRequest) -> dict[str, Any]:
         "nav_active": active,
         "user_role_names": sorted(role.value for role in user_roles(user)),
     }
+
+
+def notifications_context(request: HttpRequest) -> dict[str, Any]:
+    """Return the user's unread notification count for the bell, counted only when a page
+    shows it (one COUNT on the partial index; public pages and the API never ask)."""
+    user = request.user
+    if not user.is_authenticated or is_portal_user(user):
+        return {}
+    from .notifications.selectors import notification_unread_count
+
+    return {"unread_notifications": functools.cache(lambda: notification_unread_count(user))}

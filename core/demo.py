@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 
+from .notifications import chat_demo
 from .roles import Role, sync_roles
 
 EMAIL_DOMAIN = "brightline.example"
@@ -153,4 +154,5 @@ def load(*, seed: int) -> dict[str, int]:
                 password_hash=password_hash,
             )
             created_count += created
-    return {"users created": created_count}
+    # The quality team's chat channel, connected by the demo quality manager (created above).
+    return {"users created": created_count, **chat_demo.load()}

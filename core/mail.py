@@ -29,8 +29,14 @@ def send_staff_email(
     return how many were sent (none without recipients)."""
     if not recipients:
         return 0
-    body = render_to_string(template, {**context, "site_url": settings.SITE_URL})
-    return send_mail(f"[LoyaltyQMS] {subject}", body, None, recipients)
+    return send_mail(
+        f"[LoyaltyQMS] {subject}", staff_email_text(template, context), None, recipients
+    )
+
+
+def staff_email_text(template: str, context: dict[str, Any]) -> str:
+    """Render the text of a staff e-mail (a notification's text is the e-mail's, word for word)."""
+    return render_to_string(template, {**context, "site_url": settings.SITE_URL})
 
 
 def send_once(row: QuerySet[Any], send: Callable[[], int]) -> int:

@@ -177,6 +177,19 @@ METRICS_MANAGE = frozenset(
         "metrics.add_recomputerun",
     }
 )
+# Alerts: every staff member reads the alert rules and the alerts, and subscribes themselves (an
+# object rule in the services); quality managers define the rules and subscribe roles.
+ALERTS_SUBSCRIBE = frozenset(
+    {
+        "metrics.view_alertrule",
+        "metrics.view_alert",
+        "metrics.view_alertsubscription",
+        "metrics.add_alertsubscription",
+        "metrics.change_alertsubscription",
+        "metrics.delete_alertsubscription",
+    }
+)
+ALERTS_MANAGE = frozenset({"metrics.add_alertrule", "metrics.change_alertrule"})
 
 # Improvement: every staff member reads cycles and ticks off the actions they own (an object
 # rule in the services); quality managers run cycles and decide suggested ones.
@@ -243,6 +256,27 @@ PARTNER_CONTACTS_MANAGE = frozenset(
 # The partner portal: a partner contact reads their own partner's scorecard and the complaints at
 # its touchpoints (object rules in the reports selectors) and adds corrective-action notes.
 PARTNER_PORTAL = frozenset({"stakeholders.use_partner_portal", "reports.view_partnerscore"})
+# Chat channels: quality managers connect Slack and Teams channels (their webhook URLs are
+# secrets) that notifications can also go to, and send a test message to each.
+CHAT_CHANNELS_MANAGE = frozenset(
+    {
+        "core.view_chatchannel",
+        "core.add_chatchannel",
+        "core.change_chatchannel",
+        "core.delete_chatchannel",
+    }
+)
+# Outbound webhooks: quality managers add the receivers of signed events, rotate their secrets,
+# read the delivery log and replay a delivery.
+WEBHOOKS_MANAGE = frozenset(
+    {
+        "core.view_webhookendpoint",
+        "core.add_webhookendpoint",
+        "core.change_webhookendpoint",
+        "core.delete_webhookendpoint",
+        "core.view_webhookdelivery",
+    }
+)
 
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.FRONTLINE: frozenset({"auth.view_user", "feedback.add_insight"})
@@ -250,6 +284,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     | FRONTLINE_CAPTURE
     | VOICE_READ
     | METRICS_READ
+    | ALERTS_SUBSCRIBE
     | IMPROVEMENT_READ,
     Role.QUALITY_MANAGER: frozenset({"auth.view_user", "auth.view_group"})
     | SYSTEM_VIEW
@@ -261,12 +296,16 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     | VOICE_MANAGE
     | METRICS_READ
     | METRICS_MANAGE
+    | ALERTS_SUBSCRIBE
+    | ALERTS_MANAGE
     | IMPROVEMENT_READ
     | IMPROVEMENT_MANAGE
     | REPORTS_READ
     | REPORTS_REVIEW
     | REPORTS_MANAGE
     | PARTNER_CONTACTS_MANAGE
+    | CHAT_CHANNELS_MANAGE
+    | WEBHOOKS_MANAGE
     | {"feedback.add_insight", "feedback.add_audit", "feedback.change_audit"},
     Role.EXECUTIVE: frozenset({"auth.view_user"})
     | SYSTEM_VIEW
@@ -275,6 +314,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     | VOICE_READ
     | VOICE_RESULTS
     | METRICS_READ
+    | ALERTS_SUBSCRIBE
     | IMPROVEMENT_READ
     | REPORTS_READ
     | REPORTS_REVIEW

@@ -1,11 +1,12 @@
-"""Writes owned by core: a user's API token and their authenticator device (second sign-in step).
+"""Writes owned by core: a user's API token, their authenticator device (second sign-in step) and
+the roles the company account's sign-in gives them.
 
 Checking an authenticator code writes too: django-otp counts wrong codes on the device, and
 waits longer after each one. That count must survive a wrong code, so the code is checked in
 django-otp's own transaction (`django_otp.verify_token`) before anything is refused.
 """
 
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -15,6 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
 from .exceptions import ApplicationError
+from .roles import Role
 
 WRONG_CODE = gettext_lazy(
     "That code did not match. Enter the 6 digits your authenticator app shows now; after "
@@ -68,3 +70,17 @@ def totp_device_delete(*, user: User, code: str) -> None:
     """Turn the second step off: remove the user's devices, given a current code."""
     device = totp_device_verify(user=user, code=code)
     TOTPDevice.objects.filter(user=device.user).delete()
+
+
+@transaction.atomic
+def user_roles_replace(*, user: User, roles: frozenset[Role]) -> User:
+    """Give the user exactly these roles' groups, keeping their groups that are not roles.
+
+    The company account's sign-in calls it on every sign-in (core.oidc): the identity provider's
+    groups decide the role. It never touches `is_superuser` or `is_staff`.
+    """
+    role_groups = Group.objects.filter(name__in=[role.value for role in Role])
+    user.groups.remove(*role_groups.exclude(name__in=[role.value for role in roles]))
+    user.groups.add(*role_groups.filter(name__in=[role.value for role in roles]))
+    user.__dict__.pop("_loyaltyqms_roles", None)  # core.roles caches the roles on the user
+    return user

@@ -23,6 +23,8 @@ from .roles import Role, has_role
 
 # Session key: this sign-in needs the second step (set at sign-in, for accounts with a device).
 SECOND_STEP = "second_step_required"
+# Request attribute: the company's identity provider authenticated this sign-in (core.oidc).
+COMPANY_SIGN_IN = "company_sign_in"
 
 
 def confirmed_device(user: AbstractBaseUser | AnonymousUser) -> TOTPDevice | None:
@@ -46,8 +48,12 @@ def mark_second_step(sender: Any, request: HttpRequest | None, user: User, **kwa
     """Mark a new sign-in as needing the code when the account has a confirmed device.
 
     Connected to `user_logged_in` (core.apps), so every way of signing in is covered: the
-    sign-in page, the admin's, and any added later.
+    sign-in page, the admin's, and any added later. A sign-in with the company account is not
+    asked: the company's identity provider authenticated the person (its own second step).
     """
+    if request is not None and getattr(request, COMPANY_SIGN_IN, False):
+        request.session.pop(SECOND_STEP, None)
+        return
     if request is not None and hasattr(request, "session") and confirmed_device(user):
         request.session[SECOND_STEP] = True
 

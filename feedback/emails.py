@@ -1,4 +1,5 @@
-"""E-mails of the feedback app: assignments, escalations, recognition and survey invitations.
+"""What the feedback app tells people: assignments, escalations and recognition (notifications,
+also e-mailed, through core.notifications) and customers' survey invitations (plain e-mails).
 
 Staff e-mails carry the "[LoyaltyQMS]" subject prefix; a customer's survey invitation does not.
 """
@@ -12,7 +13,9 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from core.mail import send_staff_email, site_link
+from core.mail import site_link, staff_email_text
+from core.models import Notification
+from core.notifications.services import notify
 from core.roles import Role
 
 from .models import Complaint, Recognition, SurveyInvitation
@@ -20,49 +23,61 @@ from .models import Complaint, Recognition, SurveyInvitation
 User = get_user_model()
 
 
-def send_assignment_email(complaints: list[Complaint], assignee: Any) -> int:
-    """Tell the assignee which complaints are now theirs."""
+def notify_assignment(complaints: list[Complaint], assignee: Any, *, key: str) -> None:
+    """Tell the assignee which complaints are now theirs (one notification listing them)."""
     if len(complaints) == 1:
-        subject = f"{complaints[0].reference} is assigned to you"
+        title = f"{complaints[0].reference} is assigned to you"
+        link = complaints[0].get_absolute_url()
     else:
-        subject = f"{len(complaints)} complaints are assigned to you"
+        title = f"{len(complaints)} complaints are assigned to you"
+        link = reverse("feedback:complaint-queue")
     rows = [{"complaint": row, "url": site_link(row.get_absolute_url())} for row in complaints]
-    return send_staff_email(
-        subject,
-        "feedback/complaints/emails/assigned.txt",
-        {"assignee": assignee, "rows": rows},
-        [assignee.email],
+    body = staff_email_text(
+        "feedback/complaints/emails/assigned.txt", {"assignee": assignee, "rows": rows}
+    )
+    notify(
+        [assignee],
+        kind=Notification.Kind.ASSIGNMENT,
+        title=title,
+        body=body,
+        link=link,
+        key=key,
     )
 
 
-def send_escalation_email(complaint: Complaint) -> int:
+def notify_escalation(complaint: Complaint, *, key: str) -> None:
     """Tell the quality managers that frontline staff escalated a complaint to them."""
-    recipients = list(
-        User.objects.filter(groups__name=Role.QUALITY_MANAGER.value, is_active=True)
-        .exclude(email="")
-        .values_list("email", flat=True)
-    )
-    return send_staff_email(
-        f"{complaint.reference} escalated ({complaint.get_severity_display()})",
+    managers = User.objects.filter(groups__name=Role.QUALITY_MANAGER.value, is_active=True)
+    body = staff_email_text(
         "feedback/complaints/emails/escalated.txt",
         {"complaint": complaint, "url": site_link(complaint.get_absolute_url())},
-        recipients,
+    )
+    notify(
+        managers.order_by("pk"),
+        kind=Notification.Kind.ESCALATION,
+        title=f"{complaint.reference} escalated ({complaint.get_severity_display()})",
+        body=body,
+        link=complaint.get_absolute_url(),
+        key=key,
     )
 
 
-def send_recognition_email(recognition: Recognition) -> int:
+def notify_recognition(recognition: Recognition) -> None:
     """Tell an employee they received recognition."""
     giver = recognition.given_by
     name = (giver.get_full_name() or giver.get_username()) if giver else "A colleague"
-    return send_staff_email(
-        f"{name} recognised your work",
+    link = reverse("feedback:my-submissions") + "?tab=recognitions"
+    body = staff_email_text(
         "feedback/recognition/emails/recognition.txt",
-        {
-            "recognition": recognition,
-            "giver": name,
-            "url": site_link("/feedback/mine/?tab=recognitions"),
-        },
-        [recognition.recipient.email] if recognition.recipient.email else [],
+        {"recognition": recognition, "giver": name, "url": site_link(link)},
+    )
+    notify(
+        [recognition.recipient],
+        kind=Notification.Kind.RECOGNITION,
+        title=f"{name} recognised your work",
+        body=body,
+        link=link,
+        key=f"recognition:{recognition.pk}",
     )
 
 

@@ -1,50 +1,58 @@
-"""E-mails of the improvement app: what became of people's submissions, and daily reminders."""
+"""What the improvement app tells people: what became of their submissions, and the daily
+reminders (notifications, also e-mailed, through core.notifications)."""
 
 from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import ngettext
 
-from core.mail import send_staff_email, site_link
+from core.mail import site_link, staff_email_text
+from core.models import Notification
+from core.notifications.services import notify
 
 from .models import PDCACycle, ReminderDigest
 
 
-def send_outcome_email(cycle: PDCACycle, person: Any, words: str) -> int:
-    """Tell one person whose complaint or idea started a cycle what became of it."""
-    if not person.email:
-        return 0
-    return send_staff_email(
-        f"What became of your submission: {cycle.title}",
-        "improvement/emails/outcome.txt",
-        {
-            "cycle": cycle,
-            "person": person,
-            "words": words,
-            "url": site_link(reverse("feedback:my-submissions")),
-        },
-        [person.email],
-    )
-
-
-def send_reminder_email(digest: ReminderDigest) -> int:
-    """Send a person the day's digest of their actions and checks due."""
-    person = digest.recipient
-    if not person.email:
-        return 0
-    count = len(digest.items)
-    return send_staff_email(
-        ngettext(
-            "%(count)s improvement item needs you today",
-            "%(count)s improvement items need you today",
-            count,
+def notify_outcome(cycle: PDCACycle, people: list[Any], words: str) -> None:
+    """Tell each person whose complaint or idea started a cycle what became of it."""
+    link = reverse("feedback:my-submissions")
+    for person in people:
+        body = staff_email_text(
+            "improvement/emails/outcome.txt",
+            {"cycle": cycle, "person": person, "words": words, "url": site_link(link)},
         )
-        % {"count": count},
+        notify(
+            [person],
+            kind=Notification.Kind.OUTCOME,
+            title=f"What became of your submission: {cycle.title}",
+            body=body,
+            link=link,
+            key=f"cycle-outcome:{cycle.pk}",
+        )
+
+
+def notify_reminders(digest: ReminderDigest) -> None:
+    """Tell a person the day's digest of their actions and checks due."""
+    person = digest.recipient
+    count = len(digest.items)
+    body = staff_email_text(
         "improvement/emails/reminders.txt",
         {
             "digest": digest,
             "person": person,
             "items": [{**item, "link": site_link(item["url"])} for item in digest.items],
         },
-        [person.email],
+    )
+    notify(
+        [person],
+        kind=Notification.Kind.REMINDER,
+        title=ngettext(
+            "%(count)s improvement item needs you today",
+            "%(count)s improvement items need you today",
+            count,
+        )
+        % {"count": count},
+        body=body,
+        link=digest.items[0]["url"] if count == 1 else reverse("improvement:board"),
+        key=f"reminders:{digest.day.isoformat()}",
     )

@@ -59,6 +59,12 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
 
+def env_map(name: str) -> dict[str, str]:
+    """Return a comma-separated variable of key=value pairs as a dict, keys and values stripped."""
+    pairs = (item.partition("=") for item in env_list(name))
+    return {key.strip(): value.strip() for key, _equals, value in pairs}
+
+
 def env_date(name: str, default: str) -> date:
     """Return the variable as a date written YYYY-MM-DD, with a clear error when it is not one."""
     raw = env_str(name, default).strip() or default
@@ -170,6 +176,11 @@ INSTALLED_APPS = [
     "axes",  # sign-in limits (core.login_protection)
     "django_otp",  # the optional second sign-in step (core.two_factor)
     "django_otp.plugins.otp_totp",
+    # Sign-in with the company account (OpenID Connect; core.oidc): only the social login.
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -207,6 +218,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # django-allauth's request context, and its way of ending a sign-in early (core.oidc).
+    "allauth.account.middleware.AccountMiddleware",
     "core.middleware.LoginRequiredMiddleware",
     # Signed in with a password, but the account asks for a code too: only the code page.
     "core.two_factor.SecondStepMiddleware",
@@ -228,6 +241,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.navigation_context",
+                "core.context_processors.notifications_context",
             ],
         },
     },
@@ -410,6 +424,23 @@ SILENCED_SYSTEM_CHECKS = [
 # proxy: 1). With 0 the header is ignored: anyone can write it (core.network).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
+# Chat channels and webhook endpoints are URLs people type; the server refuses to send to
+# private, loopback and link-local addresses (and plain http:// unless DEBUG) so they cannot
+# reach internal services. True lifts that for receivers on the internal network (and tests).
+OUTBOUND_ALLOW_PRIVATE_TARGETS = env_bool("OUTBOUND_ALLOW_PRIVATE_TARGETS", False)
+
+# Outbound webhooks (core.webhooks): the wait before each attempt of a delivery, in seconds (the
+# Standard Webhooks / Svix schedule: at once, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h, about a
+# day in all), each spread by up to WEBHOOK_RETRY_JITTER either way; a receiver's time to
+# answer; and how long a rotated secret still signs beside the new one.
+WEBHOOK_RETRY_SCHEDULE_SECONDS = [
+    int(seconds)
+    for seconds in env_list("WEBHOOK_RETRY_SCHEDULE_SECONDS", "0,5,300,1800,7200,18000,36000,36000")
+]
+WEBHOOK_RETRY_JITTER = 0.15
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 15)
+WEBHOOK_SECRET_GRACE_HOURS = env_int("WEBHOOK_SECRET_GRACE_HOURS", 24)
+
 # Sign-in limits (django-axes, counted atomically by core.login_protection). Failures within the
 # lockout window: LOGIN_FAILURE_LIMIT per account and client address (password guessing),
 # LOGIN_ADDRESS_FAILURE_LIMIT per address whatever the account (one password tried on many
@@ -433,6 +464,40 @@ AXES_VERBOSE = False  # no banner on every command's start; failures are still l
 # never shows a device's secret (it can only delete the device, to let its owner in again).
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "LoyaltyQMS")
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+# Sign-in with the company account: OpenID Connect through django-allauth (core.oidc). Without
+# OIDC_ISSUER nothing changes: no button, and the sign-in routes answer 404. The application is
+# configured here, not in the database. People are created on their first sign-in; each sign-in
+# sets their role from the OIDC_ROLE_CLAIM claim through OIDC_ROLE_MAP ("idp-group=Role name,
+# ..."), else OIDC_DEFAULT_ROLE, else it is refused. No signup form and no second password page:
+# allauth's own pages are not mounted, and the button posts (with its CSRF token) to start.
+OIDC_ISSUER = env_str("OIDC_ISSUER").strip().rstrip("/")
+OIDC_PROVIDER_ID = "company"  # in the sign-in and callback addresses: /accounts/oidc/company/...
+OIDC_PROVIDER_NAME = env_str("OIDC_PROVIDER_NAME").strip() or "Company account"
+OIDC_ROLE_CLAIM = env_str("OIDC_ROLE_CLAIM").strip() or "groups"
+OIDC_ROLE_MAP = env_map("OIDC_ROLE_MAP")
+OIDC_DEFAULT_ROLE = env_str("OIDC_DEFAULT_ROLE").strip()
+SOCIALACCOUNT_ADAPTER = "core.oidc.CompanyAccountAdapter"
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "APPS": [
+            {
+                "provider_id": OIDC_PROVIDER_ID,
+                "name": OIDC_PROVIDER_NAME,
+                "client_id": env_str("OIDC_CLIENT_ID"),
+                "secret": env_str("OIDC_CLIENT_SECRET"),
+                "settings": {"server_url": OIDC_ISSUER},
+            }
+        ]
+        if OIDC_ISSUER
+        else []
+    }
+}
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_LOGIN_ON_GET = False  # a GET (a link, an image) must not start a sign-in
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"  # the identity provider vouches for the address
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # core.oidc decides about an address already in use
 
 # Celery: an embedded filesystem broker by default (no server); Redis in production.
 # Cache: shared by every process when a Redis URL is given (the public survey page's throttle
@@ -506,6 +571,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60,
         "options": {"expires": 55},
     },
+    # Webhook deliveries whose next attempt is due (core.webhooks.delivery); a few queries.
+    "retry-webhooks": {
+        "task": "core.tasks.webhook_retry_due_task",
+        "schedule": 30,
+        "options": {"expires": 25},
+    },
     "clear-expired-sessions": {
         "task": "core.tasks.clear_expired_sessions_task",
         "schedule": crontab(hour=3, minute=30),
@@ -522,6 +593,17 @@ CELERY_BEAT_SCHEDULE = {
     "improvement-daily": {
         "task": "improvement.tasks.improvement_daily_task",
         "schedule": crontab(hour=6, minute=0),
+    },
+    # The alert digests (metrics.tasks): each holds its subscription's alerts since the last one.
+    "alert-digest-daily": {
+        "task": "metrics.tasks.alert_digest_task",
+        "schedule": crontab(hour=7, minute=0),
+        "args": ("daily",),
+    },
+    "alert-digest-weekly": {
+        "task": "metrics.tasks.alert_digest_task",
+        "schedule": crontab(hour=7, minute=0, day_of_week=1),
+        "args": ("weekly",),
     },
     # The executive monthly report of the month that just ended, on the 1st at 06:00, after the
     # night's recompute and scorecards (reports.tasks); a rerun finds it made and sends nothing.
@@ -620,6 +702,8 @@ SPECTACULAR_SETTINGS = {
         "MonthlyReportStatusEnum": "reports.models.MonthlyReport.Status",
         "ManagementReviewStatusEnum": "reports.models.ManagementReview.Status",
         "ReviewActionStateEnum": "reports.models.ReviewAction.State",
+        # Alert subscriptions' frequency, before another app's frequency claims the name.
+        "AlertFrequencyEnum": "metrics.models.AlertSubscription.Frequency",
     },
 }
 

@@ -8,6 +8,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 urlpatterns = [
     path("", include("core.urls")),
     path("accounts/", include("core.account_urls")),
+    # Sign-in with the company account: only allauth's OpenID Connect start and callback,
+    # /accounts/oidc/<provider>/login/ (404 unless OIDC_ISSUER is set; core.oidc).
+    path("accounts/", include("allauth.socialaccount.providers.openid_connect.urls")),
     path("stakeholders/", include("stakeholders.urls")),
     path("journeys/", include("journeys.urls")),
     path("feedback/", include("feedback.urls")),
@@ -17,9 +20,15 @@ urlpatterns = [
     path("s/", include("feedback.public_urls")),  # the public survey pages (no login)
     path("you-said-we-did/", include("improvement.public_urls")),  # public, no login
     path("imports/", include("core.imports.urls")),
+    path("notifications/", include("core.notifications.urls")),
+    path("settings/chat-channels/", include("core.notifications.chat_urls")),
+    path("integrations/webhooks/", include("core.webhooks.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("core.api_urls")),
     path("api/v1/", include("core.imports.api_urls")),
+    path("api/v1/", include("core.notifications.api_urls")),
+    path("api/v1/", include("core.notifications.chat_api_urls")),
+    path("api/v1/", include("core.webhooks.api_urls")),
     path("api/v1/", include("stakeholders.api_urls")),
     path("api/v1/", include("journeys.api_urls")),
     path("api/v1/", include("feedback.api_urls")),

@@ -18,6 +18,8 @@ from core.roles import acting_user
 from . import services
 from .models import (
     Alert,
+    AlertRule,
+    AlertSubscription,
     Annotation,
     Driver,
     Indicator,
@@ -143,6 +145,20 @@ class DriverAdmin(RecordOnly):
 
 @admin.register(Alert)
 class AlertAdmin(RecordOnly):
-    list_display = ["indicator", "kind", "period", "rule", "recipient", "sent_at"]
+    list_display = ["indicator", "alert_rule", "kind", "period", "rule", "recipient", "sent_at"]
     list_filter = ["kind"]
-    added_on = _("Alerts are raised by the recompute and e-mailed once.")
+    added_on = _("Alerts are raised by the recompute and told to their subscribers once.")
+
+
+@admin.register(AlertRule)
+class AlertRuleAdmin(RecordOnly):
+    list_display = ["name", "trigger", "scope", "is_active", "created_by", "created_at"]
+    list_filter = ["trigger", "scope", "is_active"]
+    added_on = _("Alert rules are defined on the Alert rules page.")
+
+
+@admin.register(AlertSubscription)
+class AlertSubscriptionAdmin(RecordOnly):
+    list_display = ["rule", "user", "role", "channel", "chat_channel", "frequency"]
+    list_filter = ["channel", "frequency"]
+    added_on = _("People subscribe on the My alerts page.")

@@ -47,4 +47,14 @@ class MetricsConfig(AppConfig):
                 active_prefixes=("/metrics/runs/",),
                 group="tools",
             ),
+            # Every member of staff subscribes to alert rules; the page links to the rules.
+            NavItem(
+                label=_("Alerts"),
+                url_name="metrics:alert-mine",
+                icon="bell",
+                order=860,  # beside the chat channels and webhooks that alerts also go to
+                permission="metrics.view_alertsubscription",
+                active_prefixes=("/metrics/alerts/",),
+                group="tools",
+            ),
         )

@@ -26,7 +26,7 @@ from journeys import services as journey_services
 from journeys.models import Journey, QualityObjective, Touchpoint
 from stakeholders.models import Partner
 
-from . import services
+from . import alerts_demo, services
 from .models import Driver, Indicator, Observation, RecomputeRun
 from .periods import period_start
 from .recompute import recompute_start
@@ -381,4 +381,6 @@ def load(*, seed: int) -> dict[str, int]:
         "indicators": created,
         "snapshots cells written": run.cells,
         "drivers": Driver.objects.count(),
+        # Last: the alert rules are judged on the snapshots the run wrote.
+        **alerts_demo.load(),
     }

@@ -17,7 +17,7 @@ from .models import Annotation, Indicator
 from .templatetags.metrics_format import period_label
 
 # Path segments under /metrics/ that are pages, so no indicator code may take them.
-RESERVED_CODES = {"new", "runs"}
+RESERVED_CODES = {"new", "runs", "alerts"}
 # The limits form offers the latest periods only: a daily indicator has thousands of them.
 LIMIT_PERIOD_CHOICES = 400
 

@@ -43,9 +43,10 @@ from .computations import (
     periods_affected,
 )
 from .drivers import drivers_refresh
-from .models import Indicator, RecomputeItem, RecomputeRun, Snapshot
+from .models import Alert, Indicator, RecomputeItem, RecomputeRun, Snapshot
 from .periods import open_period, periods_between
 from .series import rounded, series_refresh
+from .services_alerts import signal_emit
 
 logger = logging.getLogger(__name__)
 
@@ -339,7 +340,8 @@ def _item_finish(item: RecomputeItem, *, cells: int = 0, rows: int = 0, error: s
 
 def _indicator_item(item: RecomputeItem) -> tuple[bool, int]:
     """Recompute an indicator's periods and refresh its series, finishing the item in the same
-    transaction, and queue its new alerts' e-mails with them; return (run's last, cells)."""
+    transaction, and queue the telling of its new alerts with them (and a webhook event per
+    signal an alert rule raised); return (run's last, cells)."""
     cells = rows = 0
     error = ""
     with transaction.atomic():
@@ -369,10 +371,13 @@ def _indicator_item(item: RecomputeItem) -> tuple[bool, int]:
                 error = f"Indicator {indicator.pk}: {traceback.format_exc()[-1500:]}\n"
                 cells, rows, alerts = 0, 0, []
         last = _item_finish(item, cells=cells, rows=rows, error=error)
-        # The demo's history is not news: its alerts are recorded, not mailed.
+        # The demo's history is not news: its alerts are recorded, not told.
         if item.run.trigger != RecomputeRun.Trigger.DEMO:
             for alert in alerts:
-                outbox.enqueue(tasks.send_alert_email_task, alert.pk)
+                outbox.enqueue(tasks.alert_dispatch_task, alert.pk)
+                # Once per signal: the owner's alert exists for every one, whatever the rules.
+                if alert.kind == Alert.Kind.SIGNAL and alert.alert_rule_id is None:
+                    signal_emit(alert=alert)
     return last, cells
 
 

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from . import control_charts, rules
+from .alert_evaluation import rule_alerts
 from .models import Alert, Indicator, Snapshot
 from .periods import open_period
 from .trends import mann_kendall
@@ -275,7 +276,8 @@ CHART_FIELDS = ("segment", "center", "ucl", "lcl", "sigma", "signals")
 
 @transaction.atomic
 def series_refresh(indicator: Indicator, *, today: date | None = None) -> list[Alert]:
-    """Recompute limits, signals, trend and status from the snapshots; return new alerts.
+    """Recompute limits, signals, trend and status from the snapshots; return new alerts (the
+    owner's, and those of the alert rules in the indicator's scope).
 
     Verdicts read complete periods only: the period holding `today` (the organisation's local
     date) and any later one are in progress and are stored as such, not judged.
@@ -283,6 +285,7 @@ def series_refresh(indicator: Indicator, *, today: date | None = None) -> list[A
     import pandas as pd
 
     complete_before = open_period(indicator.grain, today)
+    status_before = indicator.status  # alert rules fire on a status turning amber or red
     snapshots = list(indicator.snapshots.order_by("period"))
     valued = [snapshot for snapshot in snapshots if snapshot.value is not None]
     frame = pd.DataFrame(
@@ -341,7 +344,9 @@ def series_refresh(indicator: Indicator, *, today: date | None = None) -> list[A
         Indicator.objects.filter(pk=indicator.pk).update(**state)
         for name, value in state.items():
             setattr(indicator, name, value)
-    return _new_alerts(indicator, complete)
+    return _new_alerts(indicator, complete) + rule_alerts(
+        indicator, complete, status_before=status_before
+    )
 
 
 def _new_alerts(indicator: Indicator, valued: list[Snapshot]) -> list[Alert]:
@@ -387,6 +392,7 @@ def _new_alerts(indicator: Indicator, valued: list[Snapshot]) -> list[Alert]:
     for alert in candidates:
         # get_or_create on the unique key: once per signal, even when two passes race.
         stored, is_new = Alert.objects.get_or_create(
+            alert_rule=None,
             indicator=indicator,
             kind=alert.kind,
             period=alert.period,

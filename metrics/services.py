@@ -17,16 +17,13 @@ from django.utils.translation import gettext as _
 
 from core.audit import delete_controlled
 from core.exceptions import ApplicationError
-from core.mail import send_once
 from core.saving import UNCHANGED, Unchanged, given, validated_save
 from core.validation import validate_record_date
 from journeys.models import Journey, Touchpoint
 from stakeholders.models import CustomerSegment, Partner
 
-from . import emails
 from .computations import CUSTOMER_COMPUTATIONS, charts_for
 from .models import (
-    Alert,
     Annotation,
     Driver,
     Indicator,
@@ -441,18 +438,6 @@ def driver_declare(*, leading: Indicator, lagging: Indicator) -> Driver:
         driver.declared = True
         driver.save(update_fields=["declared"])
     return driver
-
-
-def alert_send(*, alert_id: int) -> int:
-    """E-mail an alert to its recipient once: an alert already sent, or claimed by another run
-    of the task, sends nothing.
-
-    The sent time is claimed before mailing and released when sending fails (`core.mail.send_once`).
-    """
-    alert = Alert.objects.select_related("indicator", "recipient").filter(pk=alert_id).first()
-    if alert is None or alert.recipient is None or not alert.recipient.email:
-        return 0
-    return send_once(Alert.objects.filter(pk=alert_id), lambda: emails.send_alert_email(alert))
 
 
 @transaction.atomic

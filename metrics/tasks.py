@@ -6,8 +6,6 @@ queue these tasks (STYLE.md, "Celery").
 
 from celery import shared_task
 
-from core.mail import MAIL_ERRORS
-
 from .models import RecomputeRun
 
 
@@ -39,9 +37,17 @@ def recompute_recover_task() -> int:
     return len(recompute_recover())
 
 
-@shared_task(autoretry_for=MAIL_ERRORS, retry_backoff=True, max_retries=5)
-def send_alert_email_task(alert_id: int) -> int:
-    """E-mail an alert to the indicator's owner, once however often the task runs."""
-    from .services import alert_send
+@shared_task
+def alert_dispatch_task(alert_id: int) -> int:
+    """Tell an alert's subscribers (or its indicator's owner), once however often it runs."""
+    from .services_alerts import alert_dispatch
 
-    return alert_send(alert_id=alert_id)
+    return alert_dispatch(alert_id=alert_id)
+
+
+@shared_task
+def alert_digest_task(frequency: str) -> int:
+    """E-mail the daily or weekly alert digests (Celery beat, 07:00); return the alerts told."""
+    from .services_alerts import alert_digests_send
+
+    return alert_digests_send(frequency=frequency)

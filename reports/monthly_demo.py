@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from core.demo import backdate, office_moment
 from core.history import recorded_as
-from core.models import OutboxMessage
+from core.models import Notification, OutboxMessage
 
 from .models import MonthlyReport, ReportDelivery
 from .monthly.months import ReportMonth
@@ -52,6 +52,11 @@ def _generate(month: ReportMonth) -> MonthlyReport:
     # What the request and the publishing queued was done then: not work for today's worker.
     OutboxMessage.objects.filter(pk__gt=first_message or 0, finished_at__isnull=True).update(
         finished_at=published
+    )
+    # The bell told the recipients that morning; the older months' news has been read.
+    read_at = published + timedelta(hours=3) if _days_ago(published) > 7 else None
+    Notification.objects.filter(key=f"report-published:{report.pk}").update(
+        created_at=published, read_at=read_at
     )
     ReportDelivery.objects.filter(report=report).update(
         status=ReportDelivery.Status.SENT,

@@ -29,10 +29,12 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from core.models import Notification
 from core.roles import Role, sync_roles
 from feedback.models import Severity, SeverityPolicy
 from metrics import services as metrics_services
-from metrics.models import Indicator, RecomputeRun
+from metrics import services_alerts
+from metrics.models import Alert, AlertRule, AlertSubscription, Indicator, RecomputeRun
 from stakeholders.models import CustomerActivity
 from tests.access_doc import DOC_PATH, render
 from tests.access_objects import (  # noqa: F401 - pytest collects the object rules from here
@@ -67,7 +69,13 @@ from tests.access_rules import (
     walk,
 )
 from tests.conftest import FAST_HASHERS
-from tests.core.factories import ImportJobFactory, UserFactory
+from tests.core.factories import (
+    ChatChannelFactory,
+    ImportJobFactory,
+    UserFactory,
+    WebhookDeliveryFactory,
+    WebhookEndpointFactory,
+)
 from tests.feedback.factories import (
     AuditFactory,
     ChecklistFactory,
@@ -194,6 +202,32 @@ def driver() -> Model:
     )
 
 
+def alert_rule() -> AlertRule:
+    """Define an alert rule on every special-cause signal."""
+    return services_alerts.alert_rule_create(user=None, name="Any signal", trigger="signal")
+
+
+def role_subscription() -> Model:
+    """Subscribe the executives to an alert rule (a quality manager's doing)."""
+    return AlertSubscription.objects.create(rule=alert_rule(), role=Role.EXECUTIVE.value)
+
+
+def an_alert() -> Model:
+    """Record an alert an alert rule raised on a new indicator."""
+    return Alert.objects.create(
+        alert_rule=alert_rule(),
+        indicator=IndicatorFactory.create(),
+        kind="signal",
+        period=date(2026, 1, 1),
+        rule="WE1",
+        message="One point beyond 3 sigma.",
+    )
+
+
+# Staff manage their own alert subscriptions; quality managers also the roles'.
+OWN_SUBSCRIPTIONS = frozenset({"frontline", "executive"})
+
+
 def partner_id_of(make: Callable[[], Model]) -> Callable[[], dict[str, Any]]:
     """Return a builder making a partner and giving the `partner_id` of its scorecard's URL."""
     return lambda: {"partner_id": make().pk}
@@ -227,6 +261,21 @@ def review_action_of() -> dict[str, Any]:
 
 
 SIGNED_IN_SENT_HOME = "signed-in users are sent on to the home page"
+COMPANY_SIGN_IN_OFF = "404 unless OIDC_ISSUER is set (then the provider's sign-in)"
+
+
+def someone_elses_notification() -> Model:
+    """Return a notification addressed to a person none of the visitors is."""
+    return Notification.objects.create(
+        recipient=UserFactory.create(), kind="other", title="For someone else", link="/"
+    )
+
+
+def company_provider() -> dict[str, str]:
+    """Return the company sign-in routes' argument: the provider id settings give."""
+    return {"provider_id": "company"}
+
+
 # A corrective-action note reaches the portal's rules (an empty one stops at the form).
 NOTE = {"text": "Driver briefed on the photo-at-the-door rule."}
 # A comment reaches the complaint rules (an empty one stops at the form).
@@ -259,6 +308,14 @@ ROUTES: dict[str, Route] = {
     "two-factor": page({"GET POST": ACCOUNTS}),
     # Without a second sign-in step pending it sends the user on to the home page.
     "two-factor-verify": page({"GET POST": ACCOUNTS}, answer=302),
+    # Sign-in with the company account (core.oidc): public by nature, and 404 in this walk
+    # because OIDC_ISSUER is unset; tests/core/test_oidc.py walks them against a provider.
+    "openid_connect_login": public(
+        {"GET": EVERYONE}, company_provider, answer=404, note=COMPANY_SIGN_IN_OFF
+    ),
+    "openid_connect_callback": public(
+        {"GET": EVERYONE}, company_provider, answer=404, note=COMPANY_SIGN_IN_OFF
+    ),
     # Each kind of controlled record by its own view permission and selector; walked with a
     # complaint, which frontline staff read only when it is theirs.
     "record-history": page(
@@ -267,6 +324,17 @@ ROUTES: dict[str, Route] = {
     "record-history-csv": page(
         {"GET": STAFF}, history_of_complaint, own=frozenset({"frontline"}), note="any record"
     ),
+    # The notification centre: everyone signed in reads only their own notifications.
+    "notifications": page({"GET": ACCOUNTS}),
+    "notifications-mark-all-read": page({"POST": ACCOUNTS}),
+    "notification-open": page({"GET": ACCOUNTS}, pk_of(someone_elses_notification), own=ACCOUNTS),
+    "notification-mark-read": page(
+        {"POST": ACCOUNTS}, pk_of(someone_elses_notification), own=ACCOUNTS
+    ),
+    "notification-list": api({"GET": ACCOUNTS}),
+    "notification-read": api({"POST": ACCOUNTS}, pk_of(someone_elses_notification), own=ACCOUNTS),
+    "notification-read-all": api({"POST": ACCOUNTS}),
+    "notification-unread-count": api({"GET": ACCOUNTS}),
     "admin:index": row(Kind.ADMIN, {"GET": ADMINISTRATORS}, note="stands for every admin page"),
     # stakeholders pages
     "stakeholders:stakeholder-map": page({"GET": STAFF}),
@@ -367,6 +435,22 @@ ROUTES: dict[str, Route] = {
     "metrics:indicator-recompute": page({"POST": QUALITY}, indicator_of),
     "metrics:run-list": page({"GET": STAFF}),
     "metrics:run-start": page({"POST": QUALITY}),
+    "metrics:alert-mine": page({"GET": STAFF}),
+    "metrics:alert-subscribe": page({"POST": STAFF}),
+    "metrics:alert-subscribe-role": page({"POST": QUALITY}),
+    **{
+        f"metrics:{name}": page(
+            {"POST": STAFF},
+            pk_of(role_subscription),
+            own=OWN_SUBSCRIPTIONS,
+            note="a role's subscription: quality managers",
+        )
+        for name in ("alert-subscription-change", "alert-unsubscribe")
+    },
+    "metrics:alert-rule-list": page({"GET": STAFF}),
+    "metrics:alert-rule-create": page({"GET POST": QUALITY}),
+    "metrics:alert-rule-edit": page({"GET POST": QUALITY}, pk_of(alert_rule)),
+    "metrics:alert-rule-deactivate": page({"POST": QUALITY}, pk_of(alert_rule)),
     # imports (quality managers)
     "imports:job-list": page({"GET": QUALITY}),
     "imports:job-create": page({"GET POST": QUALITY}),
@@ -374,6 +458,22 @@ ROUTES: dict[str, Route] = {
     "imports:job-preview": page({"GET POST": QUALITY}, pk_of(ImportJobFactory.create)),
     "imports:job-progress": page({"GET": QUALITY}, pk_of(finished_import)),
     "imports:job-errors": page({"GET": QUALITY}, pk_of(finished_import)),
+    # outbound webhooks (quality managers): endpoints, secrets, the delivery log and replays
+    "webhooks:endpoint-list": page({"GET": QUALITY}),
+    "webhooks:endpoint-create": page({"GET POST": QUALITY}),
+    "webhooks:endpoint-detail": page({"GET": QUALITY}, pk_of(WebhookEndpointFactory.create)),
+    "webhooks:endpoint-edit": page({"GET POST": QUALITY}, pk_of(WebhookEndpointFactory.create)),
+    **{
+        f"webhooks:endpoint-{step}": page({"POST": QUALITY}, pk_of(WebhookEndpointFactory.create))
+        for step in ("secret", "rotate", "enable")
+    },
+    "webhooks:delivery-replay": page({"POST": QUALITY}, pk_of(WebhookDeliveryFactory.create)),
+    # chat channels (quality managers): Slack and Teams webhooks, and their test message
+    "chat:channel-list": page({"GET": QUALITY}),
+    "chat:channel-create": page({"GET POST": QUALITY}),
+    "chat:channel-edit": page({"GET POST": QUALITY}, pk_of(ChatChannelFactory.create)),
+    "chat:channel-delete": page({"GET POST": QUALITY}, pk_of(ChatChannelFactory.create)),
+    "chat:channel-test": page({"POST": QUALITY}, pk_of(ChatChannelFactory.create)),
     # improvement pages: the board, cycles and their phases, actions (their owners tick theirs)
     "improvement:board": page({"GET": STAFF}),
     "improvement:cycle-list": page({"GET": STAFF}),
@@ -457,6 +557,20 @@ ROUTES: dict[str, Route] = {
     "api-survey-response-bulk": api({"POST": QUALITY}),
     "api-customer-bulk": api({"POST": QUALITY}),
     "api-customer-activity-bulk": api({"POST": QUALITY}),
+    # API: outbound webhooks
+    "webhook-endpoint-list": api({"GET POST": QUALITY}),
+    "webhook-endpoint-detail": api(
+        {"GET PUT PATCH DELETE": QUALITY}, pk_of(WebhookEndpointFactory.create)
+    ),
+    "webhook-endpoint-rotate-secret": api({"POST": QUALITY}, pk_of(WebhookEndpointFactory.create)),
+    "webhook-endpoint-enable": api({"POST": QUALITY}, pk_of(WebhookEndpointFactory.create)),
+    "webhook-delivery-list": api({"GET": QUALITY}),
+    "webhook-delivery-detail": api({"GET": QUALITY}, pk_of(WebhookDeliveryFactory.create)),
+    "webhook-delivery-replay": api({"POST": QUALITY}, pk_of(WebhookDeliveryFactory.create)),
+    # API: chat channels
+    "chat-channel-list": api({"GET POST": QUALITY}),
+    "chat-channel-detail": api({"GET PUT PATCH DELETE": QUALITY}, pk_of(ChatChannelFactory.create)),
+    "chat-channel-test": api({"POST": QUALITY}, pk_of(ChatChannelFactory.create)),
     # API: stakeholders
     "department-list": api({"GET": STAFF, "POST": QUALITY}),
     "department-detail": api(
@@ -581,6 +695,19 @@ ROUTES: dict[str, Route] = {
     "annotation-detail": api({"GET": STAFF, "DELETE": QUALITY}, pk_of(annotation)),
     "driver-list": api({"GET": STAFF, "POST": QUALITY}),
     "driver-detail": api({"GET": STAFF}, pk_of(driver)),
+    "alert-rule-list": api({"GET": STAFF, "POST": QUALITY}),
+    "alert-rule-detail": api(
+        {"GET": STAFF, "PUT PATCH DELETE": QUALITY}, pk_of(alert_rule), note="DELETE: switched off"
+    ),
+    "alert-subscription-list": api({"GET POST": STAFF}, note="POST a role: quality managers"),
+    "alert-subscription-detail": api(
+        {"GET DELETE": STAFF},
+        pk_of(role_subscription),
+        own=OWN_SUBSCRIPTIONS,
+        note="a role's subscription: quality managers",
+    ),
+    "alert-list": api({"GET": STAFF}),
+    "alert-detail": api({"GET": STAFF}, pk_of(an_alert)),
     # API: improvement (action owners, any staff, also update their own actions: their rule is
     # tested in tests/improvement/test_api.py; the walk's action is a colleague's)
     "cycle-list": api({"GET": STAFF, "POST": QUALITY}),

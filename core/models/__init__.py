@@ -9,12 +9,20 @@ from .infrastructure import (
     SourceChange,
     VersionAddress,
 )
+from .notifications import ChatChannel, Notification
+from .webhooks import WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 __all__ = [
+    "ChatChannel",
     "IdempotencyRecord",
     "ImportJob",
+    "Notification",
     "OutboxMessage",
     "ReferenceSequence",
     "SourceChange",
     "VersionAddress",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookEvent",
 ]

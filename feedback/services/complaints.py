@@ -10,14 +10,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import outbox
 from core.exceptions import ApplicationError
+from core.mail import site_link
 from core.references import next_reference
 from core.saving import validated_save
+from core.webhooks.services import webhook_emit
 from journeys.models import Journey, Touchpoint
 from stakeholders.models import Customer
 
-from .. import lifecycle, sla, tasks
+from .. import emails, lifecycle, sla
 from ..models import Complaint, ComplaintEvent, Severity
 from ..selectors.policies import policy_for
 from .insights import insight_from_complaint
@@ -156,6 +157,8 @@ def complaint_log(
     complaint.save()
     _event(complaint, ComplaintEvent.Kind.LOGGED, logged_by, received_at, to_status="received")
     insight_from_complaint(complaint=complaint)
+    # Before a closure at first contact, so that receivers get "created" ahead of "closed".
+    webhook_emit("complaint.created", _webhook_data(complaint))
     if resolved_at_first_contact:
         complaint_acknowledge(complaint=complaint, by=logged_by, at=received_at)
         complaint_respond(complaint=complaint, by=logged_by, decision=decision, at=received_at)
@@ -163,6 +166,28 @@ def complaint_log(
         validated_save(Complaint.objects.get(pk=complaint.pk), resolved_at_first_contact=True)
         complaint.refresh_from_db()
     return complaint
+
+
+def _webhook_data(complaint: Complaint) -> dict[str, Any]:
+    """Return a complaint as webhook receivers get it: keys and codes, no customer data (the
+    description and the customer's reference stay in LoyaltyQMS, behind the page's rules)."""
+    return {
+        "id": complaint.pk,
+        "reference": complaint.reference,
+        "status": complaint.status,
+        "severity": complaint.severity,
+        "channel": complaint.channel,
+        "source": complaint.source,
+        "external_id": complaint.external_id,
+        "journey_id": complaint.journey_id,
+        "touchpoint_id": complaint.touchpoint_id,
+        "owner_department_id": complaint.owner_department_id,
+        "owner_partner_id": complaint.owner_partner_id,
+        "received_at": complaint.received_at,
+        "closed_at": complaint.closed_at,
+        "customer_accepted": complaint.customer_accepted,
+        "url": site_link(complaint.get_absolute_url()),
+    }
 
 
 def _transition(
@@ -308,6 +333,7 @@ def complaint_close(
     )
     if send_csat_to.strip():
         complaint_csat_invite(complaint=closed, email=send_csat_to, by=by)
+    webhook_emit("complaint.closed", _webhook_data(closed))
     return closed
 
 
@@ -388,14 +414,21 @@ def complaint_bulk_assign(
         )
     now = timezone.now()
     changed = []
+    events = []
     for row in rows:
         if row.assignee_id == assignee.pk:
             continue
         validated_save(row, assignee=assignee)
-        _event(row, ComplaintEvent.Kind.ASSIGNED, by, now, text=_user_label(assignee))
-        changed.append(row.pk)
+        events.append(
+            _event(row, ComplaintEvent.Kind.ASSIGNED, by, now, text=_user_label(assignee))
+        )
+        changed.append(row)
     if changed:
-        outbox.enqueue(tasks.send_assignment_email_task, changed, assignee.pk)
+        emails.notify_assignment(
+            sorted(changed, key=lambda row: row.reference),
+            assignee,
+            key=f"complaint-assigned:{events[0].pk}",
+        )
     return rows
 
 
@@ -410,8 +443,8 @@ def complaint_escalate(*, complaint: Complaint, by: User, note: str = "") -> Com
         raise ApplicationError(_("%(reference)s is closed: reopen it first.") % locked.__dict__)
     now = timezone.now()
     validated_save(locked, escalated_at=now)
-    _event(locked, ComplaintEvent.Kind.ESCALATED, by, now, text=note.strip())
-    outbox.enqueue(tasks.send_escalation_email_task, locked.pk)
+    event = _event(locked, ComplaintEvent.Kind.ESCALATED, by, now, text=note.strip())
+    emails.notify_escalation(locked, key=f"complaint-escalated:{event.pk}")
     complaint.refresh_from_db()
     return complaint
 

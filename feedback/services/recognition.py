@@ -8,10 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import outbox
 from core.saving import validated_save
 
-from .. import tasks
+from .. import emails
 from ..models import Complaint, ImprovementIdea, Recognition
 
 
@@ -41,5 +40,5 @@ def recognition_give(
         cycle_id=cycle_id,
         given_at=given_at or timezone.now(),
     )
-    outbox.enqueue(tasks.send_recognition_email_task, recognition.pk)
+    emails.notify_recognition(recognition)
     return recognition

@@ -20,8 +20,9 @@ from core import outbox
 from core.audit import check_delete, delete_controlled
 from core.changes import local_day, local_midnight
 from core.exceptions import ApplicationError
-from core.mail import send_once
+from core.mail import send_once, site_link
 from core.saving import UNCHANGED, Unchanged, given, validated_save
+from core.webhooks.services import webhook_emit
 from journeys.models import Journey, Touchpoint
 from stakeholders.models import Customer, Department
 
@@ -217,6 +218,7 @@ def _save_answer(
     improvement_suggestion = improvement_suggestion.strip() if survey.ask_improvement else ""
     # A re-answer moves the answer from the day it was given to today: both days change.
     cells = {(survey.pk, local_day(response.responded_at))} if response.pk else set()
+    created = response.pk is None
     validated_save(
         response,
         score=number,
@@ -233,7 +235,31 @@ def _save_answer(
     insight_from_response(response=response)
     cells.add((survey.pk, local_day(response.responded_at)))
     survey_days_refresh(cells=cells)
+    # Employee answers stay in LoyaltyQMS, where eNPS is shown only for groups large enough to
+    # keep them anonymous; a re-answer through an invitation is the same response.
+    if created and not survey.is_employee_survey:
+        webhook_emit("survey.response_created", _webhook_data(response))
     return response
+
+
+def _webhook_data(response: SurveyResponse) -> dict[str, Any]:
+    """Return a response as webhook receivers get it: the score and keys, no customer data (the
+    comment and the suggestion are free text a customer wrote)."""
+    survey = response.survey
+    return {
+        "id": response.pk,
+        "survey_id": survey.pk,
+        "survey": survey.name,
+        "kind": survey.kind,
+        "score": response.score,
+        "channel": response.channel,
+        "external_id": response.external_id,
+        "journey_id": response.journey_id,
+        "touchpoint_id": response.touchpoint_id,
+        "responded_at": response.responded_at,
+        "has_comment": bool(response.comment),
+        "url": site_link(survey.get_absolute_url()),
+    }
 
 
 def _require_open(survey: Survey, at: datetime | None = None) -> None:

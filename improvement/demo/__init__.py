@@ -31,10 +31,7 @@ from .stories import STORIES
 # The day the daily round found SwiftParcel's complaint clusters: late in its bad spell.
 SPELL_SUGGESTED_DAYS_AGO = TROUBLE_ENDS_DAYS_AGO + 30
 # The e-mails the story's decisions and kudos sent at the time: not news when the demo loads.
-STORY_EMAIL_TASKS = (
-    "improvement.tasks.send_cycle_outcome_email_task",
-    "feedback.tasks.send_recognition_email_task",
-)
+STORY_EMAIL_TASKS = ("core.tasks.notification_email_task",)
 
 
 def recompute_now() -> int:

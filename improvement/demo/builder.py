@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from core.demo import backdate, office_moment
 from core.history import recorded_as
+from core.models import Notification
 from feedback.demo.planning import People
 from feedback.models import Complaint, ComplaintEvent, IdeaEvent, ImprovementIdea, Recognition
 from feedback.services.ideas import idea_accept, idea_submit
@@ -156,6 +157,9 @@ class Builder:
         ImprovementIdea.objects.filter(implemented_at__gte=began).update(implemented_at=at)
         ImprovementIdea.history.filter(implemented_at__gte=began).update(implemented_at=at)
         Recognition.objects.filter(given_at__gte=began).update(given_at=at)
+        # What the bell told people then (outcomes, recognition); read within the day when old.
+        read_at = at + timedelta(hours=4) if (self.began - at).days > 7 else None
+        Notification.objects.filter(created_at__gte=began).update(created_at=at, read_at=read_at)
 
     # People and evidence ----------------------------------------------------------------------
 

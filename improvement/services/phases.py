@@ -16,16 +16,18 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import outbox
 from core.exceptions import ApplicationError
+from core.lifecycle import Move
+from core.mail import site_link
 from core.saving import validated_save
+from core.webhooks.services import webhook_emit
 from feedback.services.complaints import complaint_record_improvement
 from feedback.services.ideas import idea_record_outcome
 from journeys.services import touchpoint_update
 from metrics.periods import period_start, previous_period
 from metrics.services import limits_recalculate
 
-from .. import annotations, check, evidence, impact, tasks
+from .. import annotations, check, emails, evidence, impact
 from ..lifecycle import CYCLE_TRANSITIONS
 from ..models import OPEN_ACTION, PDCACycle
 from .cycles import cycle_create, require_runner
@@ -37,6 +39,23 @@ Verdict = PDCACycle.Verdict
 
 def _guard(by: Any, cycle: PDCACycle, action: str) -> None:
     require_runner(by)
+
+
+def _phase_changed(move: Move[PDCACycle]) -> None:
+    """Emit the "cycle.phase_changed" webhook event of a move, in its transaction."""
+    cycle = move.row
+    webhook_emit(
+        "cycle.phase_changed",
+        {
+            "id": cycle.pk,
+            "reference": cycle.reference,
+            "title": cycle.title,
+            "from_phase": move.source,
+            "to_phase": move.target,
+            "outcome": cycle.outcome,
+            "url": site_link(cycle.get_absolute_url()),
+        },
+    )
 
 
 def plan_missing(cycle: PDCACycle) -> dict[str, str]:
@@ -74,6 +93,7 @@ def cycle_start_do(*, cycle: PDCACycle, by: User, at: date | None = None) -> PDC
     )
     validated_save(move.row, phase=move.target, do_on=at or timezone.localdate())
     annotations.draw(move.row, by)
+    _phase_changed(move)
     return move.row
 
 
@@ -112,6 +132,7 @@ def cycle_start_check(
             {"change_on": _("The change cannot go live before the Do phase began.")}
         )
     validated_save(row, phase=move.target, check_on=today, change_on=went_live)
+    _phase_changed(move)
     return cycle_check_run(cycle=row, by=by, as_of=at)
 
 
@@ -249,6 +270,7 @@ def cycle_decide(
         _follow_up(row, by)
     _close_the_loop(row, by)
     annotations.draw(row, by)
+    _phase_changed(move)
     return row
 
 
@@ -328,7 +350,16 @@ def _close_the_loop(cycle: PDCACycle, by: User) -> None:
             outcome=words,
             implemented_at=now if cycle.outcome == Outcome.ADOPT else None,
         )
-    outbox.enqueue(tasks.send_cycle_outcome_email_task, cycle.pk)
+    people = {
+        complaint.logged_by
+        for complaint in cycle.complaints.select_related("logged_by")
+        if complaint.logged_by and complaint.logged_by.is_active
+    } | {
+        idea.submitted_by
+        for idea in cycle.ideas.select_related("submitted_by")
+        if idea.submitted_by and idea.submitted_by.is_active
+    }
+    emails.notify_outcome(cycle, sorted(people, key=lambda person: person.pk), words)
 
 
 @transaction.atomic
@@ -347,6 +378,7 @@ def cycle_close(*, cycle: PDCACycle, by: User, at: date | None = None) -> PDCACy
         fields["impact_frozen_at"] = timezone.now()
     validated_save(row, **fields)
     annotations.draw(row, by)
+    _phase_changed(move)
     return row
 
 

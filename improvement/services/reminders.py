@@ -4,8 +4,8 @@ A person's digest collects the open actions they own that are due within
 IMPROVEMENT_REMINDER_DAYS_AHEAD days or overdue, and, for the cycles they own, the Checks whose
 planned date has come and the Checks still waiting for data (with how many more periods they
 need). `ReminderDigest` is unique per person and day: a second run on the same day creates and
-sends nothing. The e-mail goes through the outbox, and its task claims `sent_at` with a
-conditional UPDATE, so a second delivery sends nothing either.
+tells nothing. The digest reaches its person as a notification (core.notifications), e-mailed
+once to those with an address.
 """
 
 from collections import defaultdict
@@ -18,10 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import outbox
-from core.mail import send_once
-
-from .. import emails, tasks
+from .. import emails
 from ..lifecycle import OPEN_PHASES
 from ..models import OPEN_ACTION, CycleAction, PDCACycle, ReminderDigest
 from ..selectors import checks_due
@@ -117,10 +114,10 @@ def _reminder_items(day: date) -> dict[int, list[dict[str, Any]]]:
 
 @transaction.atomic
 def reminders_send(*, today: date | None = None) -> list[ReminderDigest]:
-    """Write today's digest of each person with something due and queue its e-mail, once a day.
+    """Write today's digest of each person with something due and notify them, once a day.
 
-    The digests and their outbox messages commit together; a person who already has today's
-    digest is skipped. Returns the digests created by this run.
+    The digests and their notifications (and the e-mails' outbox messages) commit together; a
+    person who already has today's digest is skipped. Returns the digests created by this run.
     """
     day = today or timezone.localdate()
     items = _reminder_items(day)
@@ -129,7 +126,7 @@ def reminders_send(*, today: date | None = None) -> list[ReminderDigest]:
             "recipient_id", flat=True
         )
     )
-    people = User.objects.filter(pk__in=set(items) - already, is_active=True).exclude(email="")
+    people = User.objects.filter(pk__in=set(items) - already, is_active=True)
     created = []
     # One row per person with something due: a few hundred at most, in one transaction.
     for person in people.order_by("pk"):
@@ -139,21 +136,6 @@ def reminders_send(*, today: date | None = None) -> list[ReminderDigest]:
             recipient=person, day=day, defaults={"items": items[person.pk]}
         )
         if new:
-            outbox.enqueue(tasks.send_reminder_digest_task, digest.pk)
+            emails.notify_reminders(digest)
             created.append(digest)
     return created
-
-
-def reminder_send(*, digest_id: int) -> int:
-    """E-mail a digest once: a digest already sent, or claimed by another run, sends nothing.
-
-    The sent time is claimed before mailing and released when sending fails
-    (`core.mail.send_once`).
-    """
-    digest = ReminderDigest.objects.select_related("recipient").filter(pk=digest_id).first()
-    if digest is None or not digest.recipient.email or not digest.items:
-        return 0
-    return send_once(
-        ReminderDigest.objects.filter(pk=digest_id),
-        lambda: emails.send_reminder_email(digest),
-    )

@@ -200,16 +200,29 @@ class Driver(ConstraintErrorsOnFields, models.Model):
 
 
 class Alert(models.Model):
-    """A notification sent to an indicator's owner: a new special cause or a red status."""
+    """What an alert rule found on an indicator (or, without a rule, what its owner is told of:
+    a new special cause or a red status)."""
 
     class Kind(models.TextChoices):
         SIGNAL = "signal", _("Special-cause signal")
         RED = "red", _("Red status")
+        STATUS = "status", _("Status turned amber or red")
+        THRESHOLD = "threshold", _("Threshold crossed")
+        CHANGE = "change", _("Relative change")
 
+    alert_rule = models.ForeignKey(
+        "AlertRule",
+        verbose_name=_("alert rule"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="alerts",
+        help_text=_("Empty: the indicator owner's own alert."),
+    )
     indicator = models.ForeignKey(
         Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="alerts"
     )
-    kind = models.CharField(_("kind"), max_length=6, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     period = models.DateField(_("period"))
     rule = models.CharField(_("rule"), max_length=10, blank=True)
     message = models.CharField(_("message"), max_length=300)
@@ -228,10 +241,18 @@ class Alert(models.Model):
         verbose_name = _("alert")
         verbose_name_plural = _("alerts")
         constraints = [
-            # Once per signal: the same rule on the same period never alerts twice.
+            # Once per signal: the same rule on the same period never alerts twice, per alert
+            # rule (NULLs are distinct in a unique index: the owner's alerts have their own).
             models.UniqueConstraint(
-                fields=["indicator", "kind", "period", "rule"], name="alert_once_per_signal"
-            )
+                fields=["indicator", "kind", "period", "rule"],
+                condition=Q(alert_rule__isnull=True),
+                name="alert_once_per_signal",
+            ),
+            models.UniqueConstraint(
+                fields=["alert_rule", "indicator", "kind", "period", "rule"],
+                condition=Q(alert_rule__isnull=False),
+                name="alert_once_per_rule_and_signal",
+            ),
         ]
 
     def __str__(self) -> str:

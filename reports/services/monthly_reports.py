@@ -23,8 +23,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.mail import MAIL_ERRORS, send_once, site_link
+from core.models import Notification
+from core.notifications.services import notify
 from core.outbox import enqueue
 from core.roles import Role
+from core.webhooks.services import webhook_emit
 
 from ..models import MonthlyReport, ReportDelivery, ReportSubscription
 from ..monthly.compose import compose
@@ -145,6 +148,16 @@ def monthly_report_generate(*, report_id: int, now: datetime | None = None) -> M
         report.published_at = report.generated_at
         report.save()
         monthly_report_publish(report=report)
+        webhook_emit(
+            "report.published",
+            {
+                "id": report.pk,
+                "month": report.month,
+                "label": report.label,
+                "published_at": report.published_at,
+                "url": site_link(report.get_absolute_url()),
+            },
+        )
     return report
 
 
@@ -173,25 +186,43 @@ def monthly_report_publish(*, report: MonthlyReport) -> list[ReportDelivery]:
             if new:
                 created.append(delivery)
                 enqueue(report_delivery_send_task, delivery.pk)
+                # The centre shows the news too; the e-mail above carries the PDF, so the
+                # notification is not e-mailed again.
+                notify(
+                    [user],
+                    kind=Notification.Kind.REPORT,
+                    title=_report_subject(report),
+                    body=_report_text(report, user),
+                    link=report.get_absolute_url(),
+                    key=f"report-published:{report.pk}",
+                    email=False,
+                )
     return created
 
 
-def _message(delivery: ReportDelivery) -> EmailMessage:
-    report = delivery.report
+def _report_subject(report: MonthlyReport) -> str:
+    return f"{_('Loyalty-health report')}: {report.label}"
+
+
+def _report_text(report: MonthlyReport, person: User) -> str:
     summary = report.content.get("sections", {}).get("summary", {}).get("lines", [])
-    body = render_to_string(
+    return render_to_string(
         "reports/emails/monthly_report.txt",
         {
             "report": report,
-            "person": delivery.recipient,
+            "person": person,
             "summary": summary,
             "url": site_link(report.get_absolute_url()),
             "problems": report.problems,
         },
     )
+
+
+def _message(delivery: ReportDelivery) -> EmailMessage:
+    report = delivery.report
     message = EmailMessage(
-        subject=f"[LoyaltyQMS] {_('Loyalty-health report')}: {report.label}",
-        body=body,
+        subject=f"[LoyaltyQMS] {_report_subject(report)}",
+        body=_report_text(report, delivery.recipient),
         to=[delivery.email],
     )
     message.attach(f"loyalty-health-{report.slug}.pdf", bytes(report.pdf), "application/pdf")

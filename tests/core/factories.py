@@ -7,8 +7,10 @@ from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from core.imports import reading, registry, selectors, services
-from core.models import ImportJob
+from core.models import ChatChannel, ImportJob, WebhookDelivery, WebhookEndpoint, WebhookEvent
 from core.roles import Role, sync_roles
+from core.webhooks.events import message_id
+from core.webhooks.services import new_secret
 
 TEST_PASSWORD = "correct-horse-battery"
 
@@ -70,3 +72,43 @@ class ImportJobFactory(factory.Factory[ImportJob]):
         services.import_job_start(job=job, mapping=mapping, enqueue=False)
         services.import_job_run(job_id=job.pk)
         job.refresh_from_db()
+
+
+class ChatChannelFactory(factory.django.DjangoModelFactory[ChatChannel]):
+    """A Slack channel whose URL is a documentation address (TEST-NET-1): nothing is reachable,
+    and the server refuses to send to it unless private targets are allowed."""
+
+    class Meta:
+        model = ChatChannel
+
+    name = factory.Sequence(lambda number: f"Channel {number}")
+    kind = ChatChannel.Kind.SLACK
+    url = "https://192.0.2.10/services/T000/B000/secret0token"
+
+
+class WebhookEndpointFactory(factory.django.DjangoModelFactory[WebhookEndpoint]):
+    """A receiver of every event type at a documentation address (TEST-NET-1): nothing is
+    reachable, and the server refuses to send to it unless private targets are allowed."""
+
+    class Meta:
+        model = WebhookEndpoint
+
+    url = factory.Sequence(lambda number: f"https://192.0.2.10/hooks/{number}")
+    secret = factory.LazyFunction(new_secret)
+
+
+class WebhookDeliveryFactory(factory.django.DjangoModelFactory[WebhookDelivery]):
+    """A failed delivery of a "complaint.created" event, written as history (never sent)."""
+
+    class Meta:
+        model = WebhookDelivery
+
+    endpoint = factory.SubFactory(WebhookEndpointFactory)
+    event = factory.LazyFunction(
+        lambda: WebhookEvent.objects.create(
+            message_id=message_id(),
+            event_type="complaint.created",
+            payload={"type": "complaint.created", "data": {"id": 1}},
+        )
+    )
+    status = WebhookDelivery.Status.FAILED

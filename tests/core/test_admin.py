@@ -16,6 +16,11 @@ INTERNAL_MODELS = {
     # django-axes' expiry dates, used only with AXES_USE_ATTEMPT_EXPIRATION (off): its attempts
     # and sign-in logs are in the admin.
     "axes.accessattemptexpiration",
+    # django-allauth's, unused by the company sign-in (core.oidc): no e-mail confirmation, the
+    # application is configured in settings (core.admin unregisters it), no tokens are stored.
+    "account.emailconfirmation",
+    "socialaccount.socialapp",
+    "socialaccount.socialtoken",
 }
 
 

@@ -29,7 +29,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.forms import add_service_errors
+from core.notifications.chat_forms import ChatChannelForm
 from core.roles import Role
+from core.webhooks.forms import WebhookEndpointForm
 from feedback import services as feedback_services
 from feedback.forms import (
     AnswerForm,
@@ -77,13 +79,20 @@ from journeys.forms import (
 )
 from journeys.models import Handoff, Stage, Touchpoint
 from metrics import services as metrics_services
+from metrics import services_alerts
 from metrics.forms import AnnotationForm, IndicatorForm, LimitsForm
+from metrics.forms_alerts import AlertRuleForm
 from metrics.models import Annotation, Indicator, LimitSegment
 from reports.forms.monthly import DecisionForm, ReviewActionForm, ReviewForm
 from reports.models import ManagementReview, ReviewAction, ReviewDecision
 from stakeholders.forms import ContactInviteForm, DepartmentForm, PartnerForm
 from stakeholders.models import Customer
-from tests.core.factories import TEST_PASSWORD, UserFactory
+from tests.core.factories import (
+    TEST_PASSWORD,
+    ChatChannelFactory,
+    UserFactory,
+    WebhookEndpointFactory,
+)
 from tests.feedback.factories import (
     ChecklistFactory,
     ComplaintFactory,
@@ -273,6 +282,14 @@ def same(record: Model) -> Model:
 
 # The metrics page tests' complete definition, so that a new indicator field is added once.
 INDICATOR = {name: value for name, value in VALID_INDICATOR.items() if name != "code"}
+# An alert rule on every special-cause signal of every indicator.
+ALERT_RULE = {
+    "name": "Signals anywhere",
+    "trigger": "signal",
+    "direction": "either",
+    "scope": "all",
+    "is_active": "on",
+}
 PARTNER = {
     "name": "BoxCo",
     "kind": "supplier",
@@ -321,6 +338,33 @@ PAGES: dict[str, FormPage] = {
         given=signed_up,
         edits=same,  # its last sign-in
         role=None,
+    ),
+    # A public address written as such: the private-address check needs no name lookup.
+    "webhook-endpoint-create": FormPage(
+        WebhookEndpointForm,
+        "webhooks:endpoint-create",
+        lambda _none: {"url": "https://93.184.216.34/hooks", "event_types": ["complaint.created"]},
+    ),
+    "webhook-endpoint-edit": FormPage(
+        WebhookEndpointForm,
+        "webhooks:endpoint-edit",
+        lambda _endpoint: {"url": "https://93.184.216.34/crm", "description": "The CRM"},
+        given=WebhookEndpointFactory.create,
+        kwargs=pk,
+        edits=same,
+    ),
+    "chat-channel-create": FormPage(
+        ChatChannelForm,
+        "chat:channel-create",
+        lambda _none: {"name": "Quality team", "kind": "slack", "url": "https://93.184.216.34/h"},
+    ),
+    "chat-channel-edit": FormPage(
+        ChatChannelForm,
+        "chat:channel-edit",
+        lambda _channel: {"name": "Quality team", "kind": "teams", "is_active": True},
+        given=ChatChannelFactory.create,
+        kwargs=pk,
+        edits=same,
     ),
     # stakeholders
     "department-create": FormPage(
@@ -687,6 +731,21 @@ PAGES: dict[str, FormPage] = {
         kwargs=lambda indicator: {"code": indicator.code},
         models=(Annotation,),
     ),
+    "alert-rule-create": FormPage(
+        AlertRuleForm,
+        "metrics:alert-rule-create",
+        lambda _none: ALERT_RULE,
+    ),
+    "alert-rule-edit": FormPage(
+        AlertRuleForm,
+        "metrics:alert-rule-edit",
+        lambda _rule: {**ALERT_RULE, "name": "Every special cause"},
+        given=lambda: services_alerts.alert_rule_create(
+            user=None, name="Any signal", trigger="signal"
+        ),
+        kwargs=pk,
+        edits=same,
+    ),
     # improvement: cycles, their Plan, decision and actions
     "cycle-create": FormPage(
         CycleForm,
@@ -815,6 +874,10 @@ NOT_POSTED = {
     "MappingForm": "choices only, no text; tested in tests/core/test_imports.py",
     "DriverForm": "a choice only, no text; tested in tests/metrics/test_pages.py",
     "RecomputeForm": "a tick box only; tested in tests/metrics/test_pages.py",
+    "AlertSubscribeForm": "choices only, no text; refusals next to their field are tested in "
+    "tests/metrics/test_alert_pages.py",
+    "RoleSubscribeForm": "choices only, no text; tested in tests/metrics/test_alert_pages.py",
+    "SubscriptionFrequencyForm": "a choice only; tested in tests/metrics/test_alert_pages.py",
     "SeverityPolicyForm": "numbers and a tick box only; tested in tests/feedback/test_pages.py",
     "FrontlineLimitForm": "a choice only; tested in tests/feedback/test_pages.py",
     "GenerateForm": "a month from a menu, no text; a month not ended is refused next to its "
@@ -866,6 +929,9 @@ def too_long(form_field: Any, limit: int) -> str:
     if isinstance(form_field, forms.EmailField):
         domain = "@example.com"
         return "x" * (limit + 1 - len(domain)) + domain
+    if isinstance(form_field, forms.URLField):  # with its scheme, which a URL field adds
+        address = "https://example.com/"
+        return address + "x" * (limit + 1 - len(address))
     return "x" * (limit + 1)
 
 

@@ -17,8 +17,7 @@ from rest_framework.test import APIClient
 
 from core import outbox
 from core.models import OutboxMessage
-from core.tasks import outbox_relay_task, ping_task
-from feedback import tasks as feedback_tasks
+from core.tasks import notification_email_task, outbox_relay_task, ping_task
 from feedback.models import Complaint
 from feedback.services import complaint_escalate
 from journeys.models import Touchpoint
@@ -106,12 +105,10 @@ def test_a_message_delivered_twice_sends_its_email_once(
     complaint = frontline_complaint(frontline)
     with django_capture_on_commit_callbacks(execute=True):
         complaint_escalate(complaint=complaint, by=frontline)
-    message = OutboxMessage.objects.get(task=feedback_tasks.send_escalation_email_task.name)
+    message = OutboxMessage.objects.get(task=notification_email_task.name)
     assert len(mailoutbox) == 1
 
-    feedback_tasks.send_escalation_email_task.apply(
-        args=(complaint.pk,), task_id=outbox.task_id(message.pk)
-    )
+    notification_email_task.apply(args=message.args, task_id=outbox.task_id(message.pk))
 
     assert len(mailoutbox) == 1
     message.refresh_from_db()
@@ -144,7 +141,7 @@ def test_escalating_while_the_broker_is_down_answers_at_once_and_sends_later(
     assert seconds < SLOWEST_REQUEST_SECONDS
     complaint.refresh_from_db()
     assert complaint.escalated_at is not None
-    message = OutboxMessage.objects.get(task=feedback_tasks.send_escalation_email_task.name)
+    message = OutboxMessage.objects.get(task=notification_email_task.name)
     assert message.state == "waiting"
     assert message.publish_error  # why it waits, for the administrator's outbox list
     assert mailoutbox == []

@@ -16,8 +16,9 @@ pytestmark = pytest.mark.django_db
 
 def reader(route: Route) -> str | None:
     """Return who reads the page in the walk: an administrator (who sees every part of it)
-    where allowed, else an anonymous visitor, else the first role the row lets read it."""
-    allowed = route.methods.get("GET", frozenset())
+    where allowed, else an anonymous visitor, else the first role the row lets read it. A visitor
+    who reads only their own records there is not one: the walk's record is someone else's."""
+    allowed = route.methods.get("GET", frozenset()) - route.own
     for visitor in ["administrator", "anonymous", *ROLE_KEYS]:
         if visitor in allowed:
             return visitor

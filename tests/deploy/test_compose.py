@@ -22,7 +22,7 @@ DOCKERFILE = ROOT / "Dockerfile"
 ENTRYPOINT = ROOT / "loyaltyqms" / "entrypoint.sh"
 SETTINGS = ROOT / "loyaltyqms" / "settings.py"
 APP_SERVICES = ("web", "worker", "beat")
-ENV_HELPERS = {"env_str", "env_bool", "env_int", "env_list"}
+ENV_HELPERS = {"env_str", "env_bool", "env_int", "env_list", "env_map"}
 Completed = subprocess.CompletedProcess[str]
 REQUIRED_VARIABLES = {"POSTGRES_PASSWORD": "compose-test-pw", "SECRET_KEY": "compose-test-key"}
 

@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from core import outbox
 from core.models import OutboxMessage
+from core.tasks import notification_email_task
 from feedback.services import idea_accept
-from improvement import tasks
 from improvement.models import PDCACycle
 from improvement.services import actions, cycles, phases
 from tests.feedback.factories import ComplaintFactory, IdeaFactory
@@ -58,8 +58,8 @@ def test_a_frontline_idea_turned_into_an_adopted_cycle_shows_its_outcome_and_mai
 
     with django_capture_on_commit_callbacks(execute=True):
         cycle = adopted(cycle, manager)
-    message = OutboxMessage.objects.get(task=tasks.send_cycle_outcome_email_task.name)
-    tasks.send_cycle_outcome_email_task.apply(args=(cycle.pk,), task_id=outbox.task_id(message.pk))
+    message = OutboxMessage.objects.get(task=notification_email_task.name)
+    notification_email_task.apply(args=message.args, task_id=outbox.task_id(message.pk))
 
     client.force_login(clerk)
     page = client.get(reverse("feedback:my-submissions"), {"tab": "ideas"}).content.decode()

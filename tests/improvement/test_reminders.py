@@ -11,13 +11,15 @@ from django.db import connection
 from django.utils import timezone
 
 from core import outbox
-from core.models import OutboxMessage
+from core.models import Notification, OutboxMessage
+from core.notifications import emails as notification_emails
+from core.notifications.emails import notification_email_send
+from core.tasks import notification_email_task
 from improvement import tasks
 from improvement.daily import daily_run, round_lock
 from improvement.models import PDCACycle, ReminderDigest, Suggestion
 from improvement.services import actions, phases
-from improvement.services import reminders as reminder_services
-from improvement.services.reminders import reminder_send, reminders_send
+from improvement.services.reminders import reminders_send
 from metrics.models import Indicator
 from tests.improvement.factories import cycle_in_check, indicator_with_data, planned_cycle
 
@@ -103,38 +105,44 @@ def test_a_second_run_on_the_same_day_creates_and_sends_nothing(
 def test_a_digest_delivered_twice_is_mailed_once(
     people, django_capture_on_commit_callbacks
 ) -> None:
-    """A redelivered task (or a second worker) finds the digest claimed and sends nothing."""
+    """A redelivered e-mail task (or a second worker) finds the notification's e-mail claimed
+    and sends nothing."""
     add_action(people, "ana", "Brief the late shift", 1)
     with django_capture_on_commit_callbacks(execute=True):
-        (digest,) = reminders_send(today=today())
-    message = OutboxMessage.objects.get(task=tasks.send_reminder_digest_task.name)
+        reminders_send(today=today())
+    notification = Notification.objects.get(recipient=people["ana"])
+    message = OutboxMessage.objects.get(task=notification_email_task.name)
 
-    tasks.send_reminder_digest_task.apply(args=(digest.pk,), task_id=outbox.task_id(message.pk))
-    direct = reminder_send(digest_id=digest.pk)
+    notification_email_task.apply(args=(notification.pk,), task_id=outbox.task_id(message.pk))
+    direct = notification_email_send(notification_id=notification.pk)
 
     assert direct == 0
     assert len(mail.outbox) == 1
-    digest.refresh_from_db()
-    assert digest.sent_at is not None
+    notification.refresh_from_db()
+    assert notification.sent_at is not None
+    assert notification.kind == Notification.Kind.REMINDER
+    assert mail.outbox[0].subject == f"[LoyaltyQMS] {notification.title}"
 
 
 def test_a_mail_server_failure_frees_the_digest_for_the_retry(people, monkeypatch) -> None:
     """The claim is released when sending fails, so the retry sends it."""
     add_action(people, "ana", "Brief the late shift", 1)
-    (digest,) = reminders_send(today=today())
+    reminders_send(today=today())
+    notification = Notification.objects.get(recipient=people["ana"])
 
-    def refuse(_digest: ReminderDigest) -> int:
+    def refuse(*_args: Any) -> int:
         raise smtplib.SMTPServerDisconnected("gone")
 
     with monkeypatch.context() as patch:
-        patch.setattr(reminder_services.emails, "send_reminder_email", refuse)
+        patch.setattr(notification_emails, "send_staff_email", refuse)
         with pytest.raises(smtplib.SMTPServerDisconnected):
-            reminder_send(digest_id=digest.pk)
-    digest.refresh_from_db()
-    assert digest.sent_at is None
+            notification_email_send(notification_id=notification.pk)
+    notification.refresh_from_db()
+    assert notification.sent_at is None
 
-    assert reminder_send(digest_id=digest.pk) == 1
+    assert notification_email_send(notification_id=notification.pk) == 1
     assert len(mail.outbox) == 1
+    assert "Brief the late shift" in mail.outbox[0].body
 
 
 def test_a_due_check_and_a_waiting_check_remind_their_owners(make_user) -> None:

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from core.demo import DEMO_LOGINS, DEMO_PASSWORD
 from core.var_dir import var_dir_prepare
+from core.webhooks import demo as webhooks_demo
 
 
 class Command(BaseCommand):
@@ -44,6 +45,11 @@ class Command(BaseCommand):
             counts = importlib.import_module(module_name).load(seed=seed)
             summary = ", ".join(f"{value} {name}" for name, value in counts.items())
             self.stdout.write(f"{app_config.label}: {summary or 'nothing to do'}")
+        # Last, once every app's data is in: the demo webhook endpoint would otherwise receive
+        # an event for each demo complaint. Its history is written as past rows, never sent.
+        counts = webhooks_demo.load()
+        summary = ", ".join(f"{value} {name}" for name, value in counts.items())
+        self.stdout.write(f"webhooks: {summary}")
 
         self.stdout.write(self.style.SUCCESS(f"Demo data ready (seed {seed}). Demo logins:"))
         for login in DEMO_LOGINS:

@@ -1,0 +1,1 @@
+"""The notification centre, and the chat channels notifications can also go to."""

@@ -1,0 +1,1 @@
+"""Outbound webhooks (the Standard Webhooks specification): events, signed deliveries, retries."""
