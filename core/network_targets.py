@@ -9,6 +9,7 @@ check for installations whose chat server or receiver lives on the internal netw
 """
 
 import ipaddress
+import json
 import socket
 from typing import Any
 from urllib.parse import urlsplit
@@ -76,21 +77,30 @@ def target_refusal(url: str) -> str | None:
     return None
 
 
-def post_json(
-    url: str, payload: Any, headers: dict[str, str] | None = None, timeout: float = 10
+def post(
+    url: str, content: bytes, headers: dict[str, str] | None = None, timeout: float = 10
 ) -> httpx.Response:
-    """POST `payload` as JSON to `url` after checking the target again; redirects are not followed.
+    """POST `content` to `url` after checking the target again; redirects are not followed.
 
     Raises RefusedTarget when the URL is off limits now, and httpx.HTTPError on network errors;
-    any HTTP status is returned for the caller to judge.
+    any HTTP status is returned for the caller to judge. The bytes are sent as given (a webhook's
+    signature covers exactly them).
     """
     reason = target_refusal(url)
     if reason:
         raise RefusedTarget(reason)
     return httpx.post(
         url,
-        json=payload,
+        content=content,
         headers={"User-Agent": "LoyaltyQMS", **(headers or {})},
         timeout=timeout,
         follow_redirects=False,
     )
+
+
+def post_json(
+    url: str, payload: Any, headers: dict[str, str] | None = None, timeout: float = 10
+) -> httpx.Response:
+    """POST `payload` as JSON to `url` through `post` (the same checks)."""
+    body = json.dumps(payload, ensure_ascii=False).encode()
+    return post(url, body, {"Content-Type": "application/json", **(headers or {})}, timeout)

@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -324,7 +325,12 @@ def alert_digest_send(*, subscription_id: int, until: datetime) -> int:
         kind="digest",
         title=title,
         body=body,
-        link=alerts[-1].indicator.get_absolute_url() if len(alerts) == 1 else "",
+        # One alert opens its indicator; several open "My alerts", which lists them.
+        link=(
+            alerts[0].indicator.get_absolute_url()
+            if len(alerts) == 1
+            else reverse("metrics:alert-mine")
+        ),
         key=f"digest:{subscription.pk}:{until.isoformat()}",
         email=True,
     )

@@ -29,7 +29,7 @@ from standardwebhooks import Webhook
 
 from core import outbox
 from core.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
-from core.network_targets import RefusedTarget, target_refusal
+from core.network_targets import RefusedTarget, post
 from core.tasks import webhook_deliver_task
 
 from .events import CLAIM_SECONDS
@@ -88,24 +88,14 @@ def send(delivery: WebhookDelivery) -> Outcome:
     now = timezone.now()
     headers = {
         "content-type": "application/json",
-        "user-agent": "LoyaltyQMS",
         "webhook-id": event.message_id,
         "webhook-timestamp": str(int(now.timestamp())),
         "webhook-signature": signature_header(endpoint, event.message_id, now, body),
     }
     started = time.monotonic()
     try:
-        # The target is checked again now: its name may resolve elsewhere since it was saved.
-        reason = target_refusal(endpoint.url)
-        if reason:
-            raise RefusedTarget(reason)
-        response = httpx.post(
-            endpoint.url,
-            content=body,
-            headers=headers,
-            timeout=settings.WEBHOOK_TIMEOUT_SECONDS,
-            follow_redirects=False,
-        )
+        # `post` checks the target again: its name may resolve elsewhere since it was saved.
+        response = post(endpoint.url, body, headers, settings.WEBHOOK_TIMEOUT_SECONDS)
     except RefusedTarget as refusal:
         return Outcome(None, str(refusal), _elapsed_ms(started))
     except httpx.HTTPError as error:

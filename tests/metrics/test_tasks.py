@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 from django.utils import timezone
 
 from core.exceptions import ApplicationError
@@ -117,6 +118,25 @@ def test_digest_holds_everything_since_the_last_one_and_nothing_twice() -> None:
     assert [late.message in digest.body for digest in digests] == [False, True]
     assert all(digest.email and digest.recipient == reader for digest in digests)
     assert subscription.last_digest_at == second_cut
+    assert digests[0].link == early.indicator.get_absolute_url()
+
+
+def test_a_digest_of_several_alerts_links_to_my_alerts() -> None:
+    """A digest of one alert opens its indicator; of several, "My alerts", which lists them."""
+    rule = signal_rule()
+    reader = UserFactory.create(email="reader@example.com")
+    subscription = services_alerts.alert_subscription_create(
+        by=reader, rule=rule, frequency="daily"
+    )
+    start = subscription.created_at
+    for month in (1, 2):
+        rule_alert(rule, date(2026, month, 1), created_at=start + timedelta(hours=month))
+
+    held = services_alerts.alert_digests_send(frequency="daily", until=start + timedelta(days=1))
+
+    digest = Notification.objects.get(kind="digest")
+    assert held == 2
+    assert digest.link == reverse("metrics:alert-mine")
 
 
 def test_digest_task_cuts_off_at_its_start(django_capture_on_commit_callbacks: object) -> None:
