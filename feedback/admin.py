@@ -22,16 +22,20 @@ from .models import (
     ChecklistTemplate,
     Complaint,
     ComplaintEvent,
+    ComplaintMessage,
     EmployeeParticipation,
+    IdeaComment,
     IdeaEvent,
     IdeaVote,
     ImprovementIdea,
     Insight,
     Recognition,
+    ReplyTemplate,
     SeverityPolicy,
     Survey,
     SurveyDay,
     SurveyInvitation,
+    SurveyPulse,
     SurveyResponse,
     Theme,
 )
@@ -75,6 +79,24 @@ class ComplaintEventAdmin(RecordOnly):
     list_filter = ["kind"]
     raw_id_fields = ["complaint"]
     added_on = _("The timeline is written by each step taken on the complaint's page.")
+
+
+@admin.register(ComplaintMessage)
+class ComplaintMessageAdmin(RecordOnly):
+    list_display = ["complaint", "direction", "subject", "author", "created_at", "sent_at"]
+    list_filter = ["direction"]
+    raw_id_fields = ["complaint"]
+    added_on = _(
+        "Messages are written to the customer, and their replies logged, on the complaint's page."
+    )
+
+
+@admin.register(ReplyTemplate)
+class ReplyTemplateAdmin(WrittenByServices, SimpleHistoryAdmin):
+    list_display = ["name", "purpose", "is_active", "updated_at"]
+    list_filter = ["purpose", "is_active"]
+    service_fields = ["name", "purpose", "subject", "body", "is_active", "created_by"]
+    added_on = _("Quality managers keep the reply templates on the Reply templates page.")
 
 
 @admin.register(SeverityPolicy)
@@ -121,6 +143,13 @@ class IdeaVoteAdmin(RecordOnly):
     added_on = _("Colleagues support ideas on each idea's page.")
 
 
+@admin.register(IdeaComment)
+class IdeaCommentAdmin(RecordOnly):
+    list_display = ["idea", "author", "created_at"]
+    raw_id_fields = ["idea"]
+    added_on = _("Colleagues comment on each idea's page.")
+
+
 @admin.register(IdeaEvent)
 class IdeaEventAdmin(RecordOnly):
     list_display = ["idea", "to_status", "actor", "at"]
@@ -143,6 +172,12 @@ class SurveyAdmin(ControlledAdmin, WrittenByServices, SimpleHistoryAdmin):
     # The kind sets the scale answers were given on; the scope is checked by the service.
     service_fields = ["kind", "journey", "touchpoint", "created_by"]
     added_on = _("Surveys are defined on the Surveys page; their kind and scope change there.")
+
+
+@admin.register(SurveyPulse)
+class SurveyPulseAdmin(RecordOnly):
+    list_display = ["survey", "starts_on", "ends_on", "sent_at", "recipients"]
+    added_on = _("Each pulse of a recurring survey is opened and sent by the scheduler.")
 
 
 @admin.register(SurveyInvitation)

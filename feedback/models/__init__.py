@@ -1,7 +1,8 @@
 """Models of the feedback app, one module per topic."""
 
+from .complaint_messages import ComplaintMessage, ReplyTemplate
 from .complaints import AT_RISK_SHARE, Complaint, ComplaintEvent, Severity, SeverityPolicy
-from .ideas import IdeaEvent, IdeaVote, ImprovementIdea
+from .ideas import IdeaComment, IdeaEvent, IdeaVote, ImprovementIdea
 from .insights import Insight, Theme
 from .mystery_shopping import (
     ITEM_SCORE_MAX,
@@ -17,6 +18,7 @@ from .surveys import (
     Survey,
     SurveyDay,
     SurveyInvitation,
+    SurveyPulse,
     SurveyResponse,
 )
 
@@ -30,17 +32,21 @@ __all__ = [
     "ChecklistTemplate",
     "Complaint",
     "ComplaintEvent",
+    "ComplaintMessage",
     "EmployeeParticipation",
+    "IdeaComment",
     "IdeaEvent",
     "IdeaVote",
     "ImprovementIdea",
     "Insight",
     "Recognition",
+    "ReplyTemplate",
     "Severity",
     "SeverityPolicy",
     "Survey",
     "SurveyDay",
     "SurveyInvitation",
+    "SurveyPulse",
     "SurveyResponse",
     "Theme",
 ]

@@ -161,6 +161,13 @@ class Complaint(ConstraintErrorsOnFields, TracksChanges, models.Model):
     )
     remedy_requested = BoundedTextField(_("remedy the customer asks for"), blank=True)
     customer_reference = models.CharField(_("customer reference"), max_length=80, blank=True)
+    # Kept on this complaint only (not on the customer), to write to the customer about it;
+    # deleting the complaint erases it with its messages.
+    contact_email = models.EmailField(
+        _("customer's e-mail"),
+        blank=True,
+        help_text=_("Optional: to acknowledge and answer the customer by e-mail from here."),
+    )
     customer = models.ForeignKey(
         Customer,
         verbose_name=_("customer"),
@@ -337,6 +344,9 @@ class ComplaintEvent(models.Model):
         COMMENT = "comment", _("Comment")
         IMPROVEMENT = "improvement", _("Improvement made")
         PARTNER_NOTE = "partner_note", _("Corrective-action note")
+        MESSAGE_SENT = "message_sent", _("E-mailed the customer")
+        REPLY_RECEIVED = "reply_received", _("Customer replied")
+        SATISFACTION = "satisfaction", _("Customer rated the handling")
 
     complaint = models.ForeignKey(
         Complaint, verbose_name=_("complaint"), on_delete=models.CASCADE, related_name="events"

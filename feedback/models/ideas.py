@@ -74,6 +74,13 @@ class ImprovementIdea(TracksChanges, models.Model):
     # What became of it, in words the submitter reads in "My submissions" (written by the PDCA
     # cycle the idea started when the cycle is decided).
     outcome = models.CharField(_("outcome"), max_length=300, blank=True)
+    # Opt-in: an accepted or implemented idea shows on the public roadmap only when a reviewer
+    # ticks this (title, status and outcome; never who submitted it).
+    on_roadmap = models.BooleanField(
+        _("show on the public roadmap"),
+        default=False,
+        help_text=_("Customers see its title, status and outcome once it is accepted."),
+    )
     history = HistoricalRecords(bases=[VersionAddress])
 
     class Meta:
@@ -155,3 +162,33 @@ class IdeaEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.idea_id} {self.to_status} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class IdeaComment(models.Model):
+    """A colleague's or a quality manager's comment in an idea's conversation."""
+
+    idea = models.ForeignKey(
+        ImprovementIdea,
+        verbose_name=_("idea"),
+        on_delete=models.CASCADE,
+        related_name="comments",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    text = BoundedTextField(_("comment"))
+    created_at = models.DateTimeField(_("written"), default=timezone.now)
+
+    class Meta:
+        ordering = ["idea", "created_at", "id"]
+        verbose_name = _("idea comment")
+        verbose_name_plural = _("idea comments")
+        indexes = [models.Index(fields=["idea", "created_at"], name="idea_comment_time")]
+
+    def __str__(self) -> str:
+        return f"{self.idea_id} comment at {self.created_at:%Y-%m-%d %H:%M}"

@@ -99,6 +99,31 @@ class Survey(ConstraintErrorsOnFields, models.Model):
         blank=True,
         help_text=_("For pulses: the survey asks again every N weeks; empty asks once."),
     )
+
+    class Audience(models.TextChoices):
+        """Who a recurring pulse is e-mailed to when each pulse opens."""
+
+        NONE = "", _("Nobody (shared by link)")
+        STAFF = "staff", _("All staff")
+        DEPARTMENT = "department", _("The staff of one department")
+        PARTNER_CONTACTS = "partner_contacts", _("Partners' contacts")
+
+    pulse_audience = models.CharField(
+        _("e-mail each pulse to"),
+        max_length=20,
+        choices=Audience.choices,
+        blank=True,
+        default="",
+        help_text=_("Invitations go out once per pulse, on the day it opens."),
+    )
+    pulse_department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     public_token = models.CharField(
         _("public link token"), max_length=40, unique=True, default=new_token, editable=False
     )
@@ -148,6 +173,34 @@ class Survey(ConstraintErrorsOnFields, models.Model):
         return self.starts_at <= now and (self.ends_at is None or now < self.ends_at)
 
 
+class SurveyPulse(models.Model):
+    """One round of a recurring survey: created when it opens, its invitations sent once."""
+
+    survey = models.ForeignKey(
+        Survey, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="pulses"
+    )
+    starts_on = models.DateField(_("opens on"))
+    ends_on = models.DateField(_("closes after"))
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    # Claimed by the worker that sends the invitations: a second run sends nothing.
+    sent_at = models.DateTimeField(_("invitations sent"), null=True, blank=True)
+    recipients = models.PositiveIntegerField(_("people invited"), default=0)
+
+    class Meta:
+        ordering = ["survey", "-starts_on"]
+        verbose_name = _("survey pulse")
+        verbose_name_plural = _("survey pulses")
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "starts_on"], name="pulse_once_per_start"),
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="pulse_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey} pulse of {self.starts_on}"
+
+
 class SurveyInvitation(models.Model):
     """A personal link for one customer: one answer each, answering again updates it."""
 
@@ -171,9 +224,19 @@ class SurveyInvitation(models.Model):
         blank=True,
         related_name="survey_invitations",
     )
+    pulse = models.ForeignKey(
+        SurveyPulse,
+        verbose_name=_("pulse"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="invitations",
+    )
     email = models.EmailField(_("e-mail"), blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    # An unanswered invitation is reminded once (claimed like sent_at).
+    reminded_at = models.DateTimeField(_("reminded"), null=True, blank=True)
     expires_at = models.DateTimeField(_("expires"))
 
     class Meta:

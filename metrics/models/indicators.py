@@ -83,6 +83,10 @@ class Indicator(ConstraintErrorsOnFields, models.Model):
         TIME_TO_RESOLVE = "time_to_resolve", _("Time to resolve (median hours)")
         SLA_COMPLIANCE = "sla_compliance", _("Resolved within SLA (%)")
         FIRST_CONTACT_RESOLUTION = "first_contact_resolution", _("First-contact resolution (%)")
+        COMPLAINT_SATISFACTION = (
+            "complaint_satisfaction",
+            _("Complaint-handling satisfaction: share of 4-5 ratings"),
+        )
         MYSTERY_SHOP_SCORE = "mystery_shop_score", _("Mystery-shop score (%)")
         IDEAS_IMPLEMENTED = "ideas_implemented", _("Ideas implemented")
         RETENTION = "retention", _("Retention (%)")
