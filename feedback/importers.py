@@ -1,12 +1,14 @@
 """Importers of the feedback app: survey responses and complaints (registered in ready())."""
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from core.changes import local_day
 from core.imports.cells import RowReader
@@ -21,6 +23,7 @@ from core.imports.registry import (
 )
 from journeys.models import Touchpoint
 from stakeholders.importers import customer_ids
+from stakeholders.models import Customer
 
 from . import services
 from .models import Complaint, Insight, Severity, Survey, SurveyResponse
@@ -41,6 +44,24 @@ def _surveys(values: set[str]) -> dict[str, Survey]:
     return found
 
 
+def _chosen_survey(row: RowReader, context: dict[str, Any]) -> Survey | None:
+    """Return the survey chosen for the whole file, looked up once per batch; refuse the row
+    when that survey no longer exists."""
+    chosen = row.options.get("survey", "")
+    if not chosen:
+        return None
+    if "chosen" not in context:
+        context["chosen"] = _surveys({chosen}).get(chosen)
+    if context["chosen"] is None:
+        row.refuse("survey", "The survey chosen for this import no longer exists.")
+    return context["chosen"]
+
+
+def _yesterday_at_nine() -> str:
+    """Return a moment of yesterday, in ISO 8601: an example no source clock finds ahead."""
+    return f"{timezone.localdate() - timedelta(days=1):%Y-%m-%d}T09:30"
+
+
 class SurveyResponseImporter(Importer):
     """Survey answers collected elsewhere (a CRM's NPS tool, a call-centre's CSAT, a kiosk)."""
 
@@ -49,15 +70,55 @@ class SurveyResponseImporter(Importer):
     permission = "feedback.add_surveyresponse"
     natural_key = "survey and external_id: a response already stored for the survey is skipped"
     columns = (
-        Column("survey", required=True, help="The survey's name or number."),
-        Column("external_id", required=True, help="The response's id in the source system."),
-        Column("responded_at", required=True, help="ISO 8601, e.g. 2026-03-31T14:05."),
-        Column("score", required=True, help="Within the survey's scale (NPS 0-10, CSAT 1-5...)."),
-        Column("comment"),
-        Column("improvement_suggestion"),
+        Column(
+            "survey",
+            required=True,
+            per_file=True,
+            help="The survey's name or number; or choose the survey on the upload form.",
+            example="Delivery CSAT",
+        ),
+        Column(
+            "external_id",
+            required=True,
+            help="The response's id in the source system.",
+            example="RESP-0001",
+        ),
+        Column(
+            "responded_at",
+            required=True,
+            help="ISO 8601, e.g. 2026-03-31T14:05.",
+            example="2026-03-31T14:05",
+        ),
+        Column(
+            "score",
+            required=True,
+            help="Within the survey's scale (NPS 0-10, CSAT 1-5...).",
+            example="4",
+        ),
+        Column("comment", example="The driver called ahead."),
+        Column("improvement_suggestion", example="Send a delivery window by text."),
         Column("customer_reference", help="The customer's external reference, if known."),
-        Column("follow_up_consent", help="yes or no."),
+        Column("follow_up_consent", help="yes or no.", example="no"),
     )
+
+    def option_choices(self, column: str, user: Any) -> list[tuple[str, str]]:
+        # Whoever may import responses may import them into any survey, closed ones included
+        # (answers collected while it ran).
+        if column != "survey" or not user.has_perm(self.permission):
+            return []
+        return [
+            (str(pk), name)
+            for pk, name in Survey.objects.order_by("name").values_list("pk", "name")
+        ]
+
+    def example_row(self) -> dict[str, str]:
+        row = super().example_row()
+        survey = Survey.objects.order_by("pk").first()
+        if survey is not None:
+            row["survey"] = survey.name
+            row["score"] = str(survey.scale[1])
+        row["responded_at"] = _yesterday_at_nine()
+        return row
 
     def prepare(self, rows: Sequence[dict[str, str]]) -> dict[str, Any]:
         # Survey names in a file are few: one OR per distinct name stays small.
@@ -68,10 +129,17 @@ class SurveyResponseImporter(Importer):
         }
 
     def build(self, row: RowReader, context: dict[str, Any]) -> SurveyResponse | None:
+        chosen = _chosen_survey(row, context)
         survey_value = row.text("survey")
-        survey = context["surveys"].get(survey_value.lower())
-        if survey is None:
+        survey = context["surveys"].get(survey_value.lower()) if survey_value else chosen
+        if survey is None and survey_value:
             row.refuse("survey", f"No survey is named or numbered {survey_value[:80]!r}.")
+        elif survey is not None and chosen is not None and survey != chosen:
+            row.refuse(
+                "survey",
+                f"The row names the survey {survey.name[:80]!r}, but this import is for "
+                f"{chosen.name[:80]!r}: leave the cell empty or name that survey.",
+            )
         external_id = row.text("external_id", max_length=100)
         responded_at = row.moment("responded_at")
         low, high = survey.scale if survey else (0, 10)
@@ -152,15 +220,52 @@ class ComplaintImporter(Importer):
     permission = "feedback.manage_complaints"
     natural_key = "external_id: a complaint already imported with this id is skipped"
     columns = (
-        Column("external_id", required=True, help="The complaint's id in the source system."),
-        Column("received_at", required=True, help="ISO 8601, e.g. 2026-03-31T14:05."),
-        Column("description", required=True, help="What happened."),
-        Column("severity", help="1-4 or low, medium, high, critical (medium when empty)."),
-        Column("channel", help="phone, email, in_person, chat, web_form, social or letter."),
+        Column(
+            "external_id",
+            required=True,
+            help="The complaint's id in the source system.",
+            example="HD-0001",
+        ),
+        Column(
+            "received_at",
+            required=True,
+            help="ISO 8601, e.g. 2026-03-31T14:05.",
+            example="2026-03-31T14:05",
+        ),
+        Column(
+            "description",
+            required=True,
+            help="What happened.",
+            example="The parcel arrived two days late and nobody told me.",
+        ),
+        Column(
+            "severity",
+            help="1-4 or low, medium, high, critical (medium when empty).",
+            example="medium",
+        ),
+        Column(
+            "channel",
+            help="phone, email, in_person, chat, web_form, social or letter.",
+            example="email",
+        ),
         Column("touchpoint", help="The touchpoint's name."),
-        Column("customer_reference"),
-        Column("remedy_requested"),
+        Column("customer_reference", help="The customer's external reference, if known."),
+        Column("remedy_requested", example="A call to say when it will come."),
     )
+
+    def example_row(self) -> dict[str, str]:
+        row = super().example_row()
+        row["received_at"] = _yesterday_at_nine()
+        # A touchpoint whose name no other journey repeats (in any case), so that the row
+        # names it alone; touchpoints are a few hundred at most.
+        names = sorted(Touchpoint.objects.values_list("name", flat=True))
+        counts = Counter(name.lower() for name in names)
+        row["touchpoint"] = next((name for name in names if counts[name.lower()] == 1), "")
+        row["customer_reference"] = (
+            Customer.objects.order_by("pk").values_list("external_reference", flat=True).first()
+            or ""
+        )
+        return row
 
     def prepare(self, rows: Sequence[dict[str, str]]) -> dict[str, list[Touchpoint]]:
         names = {row.get("touchpoint", "").strip().lower() for row in rows} - {""}

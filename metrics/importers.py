@@ -2,7 +2,10 @@
 
 import math
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
+
+from django.utils import timezone
 
 from core.imports.cells import RowReader
 from core.imports.registry import Column, Importer, LoadResult, bulk_insert_new, register
@@ -66,12 +69,27 @@ class ObservationImporter(Importer):
         "skipped (rows without an id are always added)"
     )
     columns = (
-        Column("indicator", required=True, help="The indicator's code."),
-        Column("period", required=True, help="A day of the period, as YYYY-MM-DD."),
-        Column("value", required=True, help="A number, with a point: 12.5."),
-        Column("n", help="The sample size; required for p and u charts."),
-        Column("external_id", help="The value's id in the source system."),
+        Column("indicator", required=True, help="The indicator's code.", example="first-call-fix"),
+        Column(
+            "period",
+            required=True,
+            help="A day of the period, as YYYY-MM-DD.",
+            example="2026-03-31",
+        ),
+        # 5 of 50 suits every chart: a p chart's count within n, a c chart's count, an XmR value.
+        Column("value", required=True, help="A number, with a point: 12.5.", example="5"),
+        Column("n", help="The sample size; required for p and u charts.", example="50"),
+        Column("external_id", help="The value's id in the source system.", example="OBS-0001"),
     )
+
+    def example_row(self) -> dict[str, str]:
+        row = super().example_row()
+        observed = Indicator.objects.filter(computation=Indicator.Computation.OBSERVED)
+        code = observed.order_by("code").values_list("code", flat=True).first()
+        if code is not None:
+            row["indicator"] = code
+        row["period"] = f"{timezone.localdate() - timedelta(days=1):%Y-%m-%d}"
+        return row
 
     def prepare(self, rows: Sequence[dict[str, str]]) -> dict[str, Indicator]:
         codes = {row.get("indicator", "").strip() for row in rows} - {""}

@@ -2,7 +2,10 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
+
+from django.utils import timezone
 
 from core.imports.cells import RowReader
 from core.imports.registry import Column, Importer, LoadResult, bulk_insert_new, register
@@ -35,12 +38,42 @@ class CustomerActivityImporter(Importer):
     permission = "stakeholders.add_customeractivity"
     natural_key = "external_id: a row whose id is already stored is skipped"
     columns = (
-        Column("external_id", required=True, help="The activity's id in the source system."),
-        Column("customer_reference", required=True, help="The customer's external reference."),
-        Column("occurred_at", required=True, help="ISO 8601, e.g. 2026-03-31T14:05."),
-        Column("kind", required=True, help="purchase, renewal, referral or cancellation."),
-        Column("amount", help="Optional, with a point: 49.90."),
+        Column(
+            "external_id",
+            required=True,
+            help="The activity's id in the source system.",
+            example="ACT-0001",
+        ),
+        Column(
+            "customer_reference",
+            required=True,
+            help="The customer's external reference.",
+            example="CRM-000001",
+        ),
+        Column(
+            "occurred_at",
+            required=True,
+            help="ISO 8601, e.g. 2026-03-31T14:05.",
+            example="2026-03-31T14:05",
+        ),
+        Column(
+            "kind",
+            required=True,
+            help="purchase, renewal, referral or cancellation.",
+            example="purchase",
+        ),
+        Column("amount", help="Optional, with a point: 49.90.", example="49.90"),
     )
+
+    def example_row(self) -> dict[str, str]:
+        row = super().example_row()
+        reference = (
+            Customer.objects.order_by("pk").values_list("external_reference", flat=True).first()
+        )
+        if reference is not None:
+            row["customer_reference"] = reference
+        row["occurred_at"] = f"{timezone.localdate() - timedelta(days=1):%Y-%m-%d}T09:30"
+        return row
 
     def prepare(self, rows: Sequence[dict[str, str]]) -> dict[str, int]:
         return customer_ids([row.get("customer_reference", "") for row in rows])
@@ -104,15 +137,30 @@ class CustomerImporter(Importer):
         "and counts as already there"
     )
     columns = (
-        Column("customer_reference", required=True, help="The customer's reference in the CRM."),
+        Column(
+            "customer_reference",
+            required=True,
+            help="The customer's reference in the CRM.",
+            example="CRM-EXAMPLE-1",
+        ),
         Column("segment", help="The name of a customer segment; empty: none."),
-        Column("first_seen", help="YYYY-MM-DD; required for a new customer."),
-        Column("contract_type", help="As the CRM names it, e.g. One year, Monthly."),
+        Column("first_seen", help="YYYY-MM-DD; required for a new customer.", example="2026-01-15"),
+        Column(
+            "contract_type", help="As the CRM names it, e.g. One year, Monthly.", example="One year"
+        ),
         Column(
             "contract_term_months",
             help="1 to 120: how long a purchase or renewal keeps the contract in force.",
+            example="12",
         ),
     )
+
+    def example_row(self) -> dict[str, str]:
+        row = super().example_row()
+        segment = CustomerSegment.objects.order_by("name").values_list("name", flat=True).first()
+        row["segment"] = segment or ""
+        row["first_seen"] = f"{timezone.localdate() - timedelta(days=1):%Y-%m-%d}"
+        return row
 
     def prepare(self, rows: Sequence[dict[str, str]]) -> dict[str, Any]:
         references = {row.get("customer_reference", "").strip() for row in rows} - {""}

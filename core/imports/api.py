@@ -31,6 +31,13 @@ class BulkRequestSerializer(serializers.Serializer):
         max_length=MAX_ITEMS,
         help_text=f"At most {MAX_ITEMS:,} items; the columns are those of the importer.",
     )
+    survey = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        help_text="Survey responses only: the number of the survey every item answers. Items "
+        "then need no `survey`; one naming another survey is refused. Refused (400) for the "
+        "other importers.",
+    )
 
 
 class ItemErrorSerializer(serializers.Serializer):
@@ -99,11 +106,21 @@ class BulkLoadView(APIView):
     def _load(self, request: Request, importer: Importer) -> Response:
         batch = BulkRequestSerializer(data=request.data)
         batch.is_valid(raise_exception=True)
+        # Values for the whole batch, checked as the upload form's are (400 naming the field).
+        chosen = {
+            name: batch.validated_data[name]
+            for name in ("survey",)
+            if batch.validated_data.get(name) is not None
+        }
+        options = importer.options_checked(chosen, request.user)
         rows, shape_errors = _rows(importer, batch.validated_data["items"])
         refused = {error.index for error in shape_errors}
         accepted = [index for index in range(len(rows)) if index not in refused]
         result = importer.import_rows(
-            [rows[index] for index in accepted], user=request.user, origin=ORIGIN_API
+            [rows[index] for index in accepted],
+            user=request.user,
+            origin=ORIGIN_API,
+            options=options,
         )
         errors = shape_errors + [
             RowError(accepted[error.index], error.column, error.reason) for error in result.errors
@@ -166,7 +183,8 @@ class SurveyResponseBulkView(BulkLoadView):
     @_schema(
         "Bulk-load survey responses",
         "Items have: survey (name or number), external_id, responded_at (ISO 8601), score, "
-        "comment, improvement_suggestion, customer_reference, follow_up_consent.",
+        "comment, improvement_suggestion, customer_reference, follow_up_consent. Give `survey` "
+        "(its number) beside `items` for a batch all of one survey: the items then need none.",
         path_parameter=False,
     )
     def post(self, request: Request) -> Response:

@@ -1,6 +1,7 @@
 """Reading the cells of one imported row: text, numbers, dates, choices, with clear refusals."""
 
 import functools
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta, tzinfo
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -39,9 +40,16 @@ class RowReader:
     """
 
     def __init__(
-        self, row: dict[str, str], *, now: datetime | None = None, zone: tzinfo | None = None
+        self,
+        row: dict[str, str],
+        *,
+        now: datetime | None = None,
+        zone: tzinfo | None = None,
+        options: Mapping[str, str] | None = None,
     ) -> None:
         self.row = row
+        # Values chosen on the upload form for the whole file, by column ({"survey": "12"}).
+        self.options: Mapping[str, str] = options or {}
         self.errors: list[tuple[str, str]] = []
         self.now = now or timezone.now()
         self.zone = zone or timezone.get_current_timezone()

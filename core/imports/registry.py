@@ -5,10 +5,11 @@ cell, then loads the valid ones in bulk, skipping rows whose natural key is alre
 the same rows twice adds nothing. CSV files and the API's JSON batches use the same importers.
 """
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeVar
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
@@ -25,11 +26,23 @@ Instance = TypeVar("Instance", bound=models.Model)
 
 @dataclass(frozen=True)
 class Column:
-    """One column an importer reads."""
+    """One column an importer reads.
+
+    `per_file`: its value may instead be chosen once for the whole file on the upload form (the
+    importer's `option_choices` lists what may be chosen); `example`: the cell of the template's
+    example row when the importer has no stored record to name (`Importer.example_row`).
+    """
 
     name: str
     required: bool = False
     help: str = ""
+    per_file: bool = False
+    example: str = ""
+
+    @property
+    def label(self) -> str:
+        """Return the column's name in words, for a form field: "Survey"."""
+        return self.name.replace("_", " ").capitalize()
 
 
 @dataclass(frozen=True)
@@ -69,6 +82,52 @@ class Importer:
         """Return the names of the columns the importer reads."""
         return [column.name for column in self.columns]
 
+    @property
+    def template_columns(self) -> list[Column]:
+        """Return the columns in the template's order: the required ones first."""
+        return sorted(self.columns, key=lambda column: not column.required)
+
+    @property
+    def per_file_columns(self) -> list[Column]:
+        """Return the columns whose value may be chosen for the whole file on upload."""
+        return [column for column in self.columns if column.per_file]
+
+    def option_choices(self, column: str, user: Any) -> list[tuple[str, str]]:
+        """Return the values (and their labels) the user may choose for a per-file column."""
+        return []
+
+    def options_checked(self, options: Mapping[str, Any], user: Any) -> dict[str, str]:
+        """Return the values chosen for the whole file, the empty ones left out.
+
+        Refuses, by field, a value for a column the importer takes no whole-file value for, and
+        a value the user may not choose.
+        """
+        per_file = {column.name: column for column in self.per_file_columns}
+        checked: dict[str, str] = {}
+        problems: dict[str, str] = {}
+        for name, value in options.items():
+            text = "" if value is None else str(value).strip()
+            if not text:
+                continue
+            column = per_file.get(name)
+            if column is None:
+                problems[name] = (
+                    f"An import of {str(self.label).lower()} takes no "
+                    f"{name.replace('_', ' ')} for the whole file: leave it empty."
+                )
+            elif text not in dict(self.option_choices(name, user)):
+                problems[name] = f"Choose a {column.label.lower()} you may import into."
+            else:
+                checked[name] = text
+        if problems:
+            raise ValidationError(problems)
+        return checked
+
+    def example_row(self) -> dict[str, str]:
+        """Return the template's example row, by column; importers name stored records in it
+        (a survey, a customer) so that it imports cleanly where it is downloaded."""
+        return {column.name: column.example for column in self.columns}
+
     def prepare(self, rows: Sequence[dict[str, str]]) -> Any:
         """Look up, in a few queries for the whole batch, what `build` needs (customers...)."""
         return None
@@ -82,14 +141,21 @@ class Importer:
         raise NotImplementedError
 
     def validate(
-        self, rows: Sequence[dict[str, str]]
+        self, rows: Sequence[dict[str, str]], *, options: Mapping[str, str] | None = None
     ) -> tuple[list[tuple[int, Any]], list[RowError]]:
-        """Check every row; return the valid instances with their positions, and the errors."""
+        """Check every row; return the valid instances with their positions, and the errors.
+
+        `options` holds the values chosen for the whole file (checked by `options_checked`): a
+        column chosen so is required in no row.
+        """
+        options = options or {}
         context = self.prepare(rows)
         now, zone = timezone.now(), timezone.get_current_timezone()
         valid: list[tuple[int, Any]] = []
         errors: list[RowError] = []
-        required = [column.name for column in self.columns if column.required]
+        required = [
+            column.name for column in self.columns if column.required and column.name not in options
+        ]
         for index, row in enumerate(rows):
             unreadable = [
                 RowError(index, name, reason)
@@ -99,7 +165,7 @@ class Importer:
             if unreadable:
                 errors += unreadable
                 continue
-            reader = RowReader(row, now=now, zone=zone)
+            reader = RowReader(row, now=now, zone=zone, options=options)
             for name in required:
                 reader.require(name)
             instance = None if reader.errors else self.build(reader, context)
@@ -109,10 +175,17 @@ class Importer:
                 valid.append((index, instance))
         return valid, errors
 
-    def import_rows(self, rows: Sequence[dict[str, str]], *, user: Any, origin: str) -> LoadResult:
+    def import_rows(
+        self,
+        rows: Sequence[dict[str, str]],
+        *,
+        user: Any,
+        origin: str,
+        options: Mapping[str, str] | None = None,
+    ) -> LoadResult:
         """Validate a batch and save its valid rows in one transaction; the rows' histories name
         the person who started the import, also when the worker runs it."""
-        valid, errors = self.validate(rows)
+        valid, errors = self.validate(rows, options=options)
         with transaction.atomic(), recorded_as(user):
             result = self.load(valid, user=user, origin=origin)
         result.errors = sorted(errors + result.errors, key=lambda error: error.index)

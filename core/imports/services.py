@@ -2,17 +2,27 @@
 
 An import survives the death of its worker: each batch's rows and the job's progress commit
 together, the worker keeps the job's heartbeat fresh while it loads (core.heartbeat), and the
-watchdog (`import_jobs_recover`, every minute from Celery beat) queues a running job silent for
-JOB_STALE_AFTER_SECONDS again. It resumes after the last saved batch rather than starting over:
-the counts stay those of one pass (a re-run would count the saved rows as "already there"),
-and a large file does not load twice.
+watchdog (`import_jobs_recover`) queues a running job silent for JOB_STALE_AFTER_SECONDS again.
+It resumes after the last saved batch rather than starting over: the counts stay those of one
+pass (a re-run would count the saved rows as "already there"), and a large file does not load
+twice.
+
+No import is left for ever in "queued" or "running":
+- the watchdog runs every minute from Celery beat, and as each worker starts (loyaltyqms.celery,
+  worker_ready), so that without beat the next worker to start takes the imports over; a worker
+  starting under the node name of one that died takes that one's imports over at once;
+- a queued job whose run was lost (its task ended or died without starting the import) is
+  queued again, and one whose task waits unstarted for the stale window is published again
+  (the same outbox message: it still runs once);
+- a job whose run is lost MAX_INTERRUPTIONS times fails with the reason, instead of looping;
+- the job's page offers to resume a job stalled in any of these ways (`import_job_resume`).
 """
 
 import csv
 import io
 import logging
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import datetime
 from itertools import islice
 from pathlib import Path
@@ -23,19 +33,19 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import DateTimeField, F, Value
+from django.db.models import Case, DateTimeField, F, PositiveSmallIntegerField, Q, Value, When
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from core import outbox
 from core.exceptions import ApplicationError
 from core.heartbeat import beating, stale_before, stopped_words
-from core.models import ImportJob
+from core.models import ImportJob, OutboxMessage
 from core.spreadsheets import defused
 
 from . import reading, registry, tasks
 from .registry import ORIGIN_FILE, Importer, LoadResult
-from .selectors import import_job_preview
+from .selectors import import_job_may_resume, import_job_preview, import_jobs_resumable
 
 logger = logging.getLogger(__name__)
 
@@ -46,8 +56,8 @@ ACCEPTED_SUFFIXES = (".csv", ".txt")
 # INSERT amortise their round trips, small enough to keep memory flat and progress lively.
 BATCH_SIZE = 5_000
 FIRST_ERRORS = 100  # kept on the job for the page; the errors file has them all
-# Times a job's worker may stop while loading it before the watchdog gives the import up: a file
-# that kills its worker each time (out of memory) must not loop forever.
+# Times a job's run may be lost (its worker stopped, its task vanished) before the watchdog gives
+# the import up: a file that kills its worker each time (out of memory) must not loop forever.
 MAX_INTERRUPTIONS = 3
 ERROR_VALUE_CHARS = 200  # of a refused value, in the errors file
 
@@ -60,11 +70,22 @@ def _importer(key: str) -> Importer:
 
 
 @transaction.atomic
-def import_job_create(*, created_by: User, importer_key: str, file: UploadedFile) -> ImportJob:
-    """Store an uploaded CSV file for an importer, after checking it can be read; awaits mapping."""
+def import_job_create(
+    *,
+    created_by: User,
+    importer_key: str,
+    file: UploadedFile,
+    options: Mapping[str, Any] | None = None,
+) -> ImportJob:
+    """Store an uploaded CSV file for an importer, after checking it can be read; awaits mapping.
+
+    `options` holds values chosen for the whole file instead of in a column ({"survey": "12"}),
+    refused by field when the importer takes no such value or the user may not choose it.
+    """
     importer = _importer(importer_key)
     if not created_by.has_perm(importer.permission):
         raise PermissionDenied(f"You may not import {importer.label}.")
+    chosen = importer.options_checked(options or {}, created_by)
     name = Path(file.name or "").name
     if not name.lower().endswith(ACCEPTED_SUFFIXES):
         raise ValidationError({"file": "Upload a .csv file."})
@@ -78,7 +99,11 @@ def import_job_create(*, created_by: User, importer_key: str, file: UploadedFile
         raise ValidationError({"file": error.message}) from None
     file.seek(0)
     return ImportJob.objects.create(
-        importer=importer.key, file=file, original_name=name[:255], created_by=created_by
+        importer=importer.key,
+        file=file,
+        original_name=name[:255],
+        created_by=created_by,
+        options=chosen,
     )
 
 
@@ -100,7 +125,7 @@ def import_job_start(
     for column in importer.columns:
         position = mapping.get(column.name)
         if position is None:
-            if column.required:
+            if column.required and column.name not in locked.options:
                 problems[column.name] = f"Choose the file's column holding {column.name}."
             continue
         if not 0 <= position < len(headers):
@@ -111,14 +136,17 @@ def import_job_start(
         raise ValidationError(problems)
     locked.mapping = cleaned
     locked.status = ImportJob.Status.QUEUED
-    locked.save(update_fields=["mapping", "status"])
+    locked.queued_at = timezone.now()
+    locked.save(update_fields=["mapping", "status", "queued_at"])
     if enqueue:
         _queue_import(locked)
     return locked
 
 
 def _queue_import(job: ImportJob) -> None:
-    outbox.enqueue(tasks.run_import_task, job.pk)
+    """Hand the job's run to the outbox and remember which message carries it."""
+    job.run_message = outbox.enqueue(tasks.run_import_task, job.pk)
+    ImportJob.objects.filter(pk=job.pk).update(run_message=job.run_message)
 
 
 def _batches(
@@ -195,6 +223,7 @@ class _TakenOver(Exception):
 def _errors_again(
     importer: Importer,
     mapping: dict[str, int],
+    options: dict[str, str],
     saved: Iterator[tuple[int, list[str]]],
     errors_file: _ErrorsFile,
 ) -> None:
@@ -206,7 +235,7 @@ def _errors_again(
     """
     for batch in _batches(saved, BATCH_SIZE):
         rows = _mapped(batch, mapping)
-        _valid, errors = importer.validate(rows)
+        _valid, errors = importer.validate(rows, options=options)
         for error in errors:
             line = batch[error.index][0]
             value = rows[error.index].get(error.column, "")[:ERROR_VALUE_CHARS]
@@ -243,23 +272,26 @@ def _load(job: ImportJob, importer: Importer) -> None:
         if job.processed_rows:
             # Resumed: the batches saved before the interruption are skipped, their errors kept.
             saved = islice(found.rows, job.processed_rows)
-            _errors_again(importer, mapping, saved, errors_file)
+            _errors_again(importer, mapping, job.options, saved, errors_file)
         for batch in _batches(found.rows, BATCH_SIZE):
             rows = _mapped(batch, mapping)
             # The batch's rows and its count commit together: a resumed job skips exactly the
             # rows that were saved.
             with transaction.atomic():
-                result = importer.import_rows(rows, user=job.created_by, origin=ORIGIN_FILE)
+                result = importer.import_rows(
+                    rows, user=job.created_by, origin=ORIGIN_FILE, options=job.options
+                )
                 _record_batch(job, batch, rows, result, errors_file, first_errors)
     finally:
         errors_file.save(job)
 
 
-def import_job_run(*, job_id: int) -> ImportJob | None:
+def import_job_run(*, job_id: int, worker: str = "") -> ImportJob | None:
     """Run a queued import: load the file in batches, counting progress and keeping row errors.
 
-    Claims the job with a conditional UPDATE, so a second run (a redelivered task) does nothing.
-    A file that cannot be read fails the job with the reason; valid batches stay saved.
+    Claims the job with a conditional UPDATE, so a second run (a redelivered task) does nothing;
+    `worker` names the Celery node running it. A file that cannot be read fails the job with
+    the reason; valid batches stay saved.
     """
     now = timezone.now()
     claimed = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.QUEUED).update(
@@ -267,6 +299,7 @@ def import_job_run(*, job_id: int) -> ImportJob | None:
         # A resumed job keeps the moment it first started.
         started_at=Coalesce("started_at", Value(now, output_field=DateTimeField())),
         heartbeat_at=now,
+        worker=worker[:200],
     )
     job = ImportJob.objects.select_related("created_by").filter(pk=job_id).first()
     if not claimed or job is None:
@@ -283,12 +316,18 @@ def import_job_run(*, job_id: int) -> ImportJob | None:
         message = (
             error.message if isinstance(error, ApplicationError) else "; ".join(error.messages)
         )
-        outcome = {"status": ImportJob.Status.FAILED, "failure": message}
+        outcome = {
+            "status": ImportJob.Status.FAILED,
+            "failure": message,
+            "failure_kind": ImportJob.Failure.FILE,
+        }
     except Exception:
         logger.exception("Import %s failed", job_id)
-        ImportJob.objects.filter(pk=job_id).update(
+        ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.RUNNING).update(
             status=ImportJob.Status.FAILED,
-            failure="An unexpected error stopped the import; it has been logged.",
+            failure="An unexpected error stopped the import; it has been logged. Resume it to "
+            "go on after the last saved row.",
+            failure_kind=ImportJob.Failure.ERROR,
             finished_at=timezone.now(),
         )
         raise
@@ -299,46 +338,190 @@ def import_job_run(*, job_id: int) -> ImportJob | None:
     return job
 
 
-@transaction.atomic
-def import_jobs_recover(*, now: datetime | None = None) -> list[ImportJob]:
-    """Queue again the running imports whose worker died (no heartbeat for
-    JOB_STALE_AFTER_SECONDS), to resume after their last saved batch; return them.
+def _clock(moment: datetime, now: datetime) -> str:
+    """Say a moment as the page does: "14:02", with its date when it is not today's."""
+    local = timezone.localtime(moment)
+    same_day = local.date() == timezone.localtime(now).date()
+    return dateformat.format(local, "H:i" if same_day else "j M Y H:i")
 
-    One stopped MAX_INTERRUPTIONS times fails instead. Safe to run several at once: the jobs are
-    locked (SKIP LOCKED: a job locked by its own batch is alive) and checked under the lock.
+
+def _progress_words(job: ImportJob) -> str:
+    return f"after {job.processed_rows:,} of {job.total_rows or 0:,} rows"
+
+
+def _interrupted(job: ImportJob, stopped: str, now: datetime) -> bool:
+    """Queue again a job whose run was lost, or fail it after MAX_INTERRUPTIONS; return whether
+    it was queued. `stopped` says what happened, as a sentence without its full stop."""
+    interruptions = job.interruptions + 1
+    current = ImportJob.objects.filter(pk=job.pk, status=job.status)
+    if interruptions >= MAX_INTERRUPTIONS:
+        gave_up = current.update(
+            status=ImportJob.Status.FAILED,
+            finished_at=now,
+            interruptions=interruptions,
+            failure_kind=ImportJob.Failure.GIVEN_UP,
+            failure=(
+                f"{stopped}; it stopped {interruptions} times while loading this file, so the "
+                "import was given up. The rows saved so far stay saved: resume it to try once "
+                "more from the next row, or import the file again (saved rows count as already "
+                "there)."
+            ),
+        )
+        if gave_up:
+            logger.warning("Import %s given up: %s", job.pk, stopped)
+        return False
+    interruption = (
+        f"{stopped}; the import was queued again and resumes from row {job.processed_rows + 1:,}."
+    )
+    requeued = current.update(
+        status=ImportJob.Status.QUEUED,
+        queued_at=now,
+        interruptions=interruptions,
+        interruption=interruption,
+    )
+    if not requeued:
+        return False  # its state changed since it was read: whatever changed it goes on
+    _queue_import(job)
+    logger.warning("Import %s interrupted: %s", job.pk, interruption)
+    return True
+
+
+def _republish(message_id: int) -> None:
+    """Publish again a run's message the broker holds unstarted (lost in a restart, purged).
+
+    The same message: should the first copy be delivered after all, one of the two runs it once.
+    """
+    waiting = OutboxMessage.objects.filter(
+        pk=message_id, started_at__isnull=True, finished_at__isnull=True
+    )
+    if waiting.update(published_at=None):
+        transaction.on_commit(lambda: outbox.publish([message_id]), robust=True)
+
+
+@transaction.atomic
+def import_jobs_recover(
+    *, now: datetime | None = None, worker: str = "", worker_started_at: datetime | None = None
+) -> list[ImportJob]:
+    """Take over the imports whose run was lost; return those queued again.
+
+    - A running import silent for JOB_STALE_AFTER_SECONDS (its worker died) is queued again, to
+      resume after its last saved batch; so is one running on the Celery node `worker` since
+      before `worker_started_at` (that node restarted: the run died with its previous life).
+    - A queued import whose run ended, or started and went silent, without claiming it, is
+      queued again; one whose run waits unstarted for as long is published again.
+    A job whose run was lost MAX_INTERRUPTIONS times fails instead. Safe to run several at once:
+    the jobs are locked (SKIP LOCKED: a job locked by its own batch is alive) and changed only in
+    the state they were read in.
     """
     now = now or timezone.now()
-    stale = (
+    stale = stale_before(now)
+    restarted = Q(pk__in=[])
+    if worker and worker_started_at:
+        restarted = Q(worker=worker, last_seen__lt=worker_started_at)
+    running = (
         ImportJob.objects.select_for_update(skip_locked=True)
         .annotate(last_seen=Coalesce("heartbeat_at", "started_at"))
-        .filter(status=ImportJob.Status.RUNNING, last_seen__lt=stale_before(now))
+        .filter(Q(last_seen__lt=stale) | restarted, status=ImportJob.Status.RUNNING)
         .order_by("pk")
     )
     requeued: list[ImportJob] = []
-    for job in stale:
-        stopped = (
-            f"{stopped_words(job.last_seen, now)} after {job.processed_rows:,} of "
-            f"{job.total_rows or 0:,} rows"
-        )
-        job.interruptions += 1
-        if job.interruptions >= MAX_INTERRUPTIONS:
-            job.status = ImportJob.Status.FAILED
-            job.finished_at = now
-            job.failure = (
-                f"{stopped}; it stopped {job.interruptions} times while loading this file, so "
-                "the import was given up. The rows saved so far stay saved: importing the file "
-                "again adds the rest (saved rows count as already there)."
-            )
+    for job in running:
+        if job.last_seen < stale:
+            stopped = f"{stopped_words(job.last_seen, now)} {_progress_words(job)}"
         else:
-            job.status = ImportJob.Status.QUEUED
-            job.interruption = (
-                f"{stopped}; the import was queued again and resumes from row "
-                f"{job.processed_rows + 1:,}."
+            stopped = (
+                f"The worker {job.worker} restarted at {_clock(now, now)} while loading it, "
+                f"{_progress_words(job)}"
             )
-            _queue_import(job)
+        if _interrupted(job, stopped, now):
             requeued.append(job)
-        job.save(
-            update_fields=["status", "finished_at", "failure", "interruptions", "interruption"]
+    queued = list(
+        ImportJob.objects.select_for_update(skip_locked=True)
+        .annotate(since=Coalesce("queued_at", "created_at"))
+        .filter(status=ImportJob.Status.QUEUED, since__lt=stale)
+        .order_by("pk")
+    )
+    messages = OutboxMessage.objects.in_bulk(
+        [waiting.run_message for waiting in queued if waiting.run_message is not None]
+    )
+    for waiting in queued:
+        message = messages.get(waiting.run_message or 0)
+        if message is not None and message.finished_at is None:
+            if message.started_at is None:
+                if message.published_at is None or message.published_at < stale:
+                    _republish(message.pk)
+                continue
+            if message.started_at >= stale:
+                continue  # starting now: the claim is a moment away
+        stopped = (
+            f"Its run, queued at {_clock(waiting.since, now)}, was lost before it started the "
+            f"import ({_progress_words(waiting)})"
         )
-        logger.warning("Import %s interrupted: %s", job.pk, job.interruption or job.failure)
+        if _interrupted(waiting, stopped, now):
+            requeued.append(waiting)
     return requeued
+
+
+@transaction.atomic
+def import_job_resume(*, job: ImportJob, user: User, now: datetime | None = None) -> ImportJob:
+    """Queue again, at once, an import whose run stalled or failed for a reason other than its
+    file; it goes on after its last saved batch, with the values chosen on upload.
+
+    The uploader or whoever sees every import (quality managers) may resume it. Claimed with a
+    conditional UPDATE: two clicks queue it once; the second is refused with the reason.
+    """
+    if not import_job_may_resume(user, job):
+        raise PermissionDenied(
+            "Only the person who uploaded the file or a quality manager may resume this import."
+        )
+    now = now or timezone.now()
+    current = ImportJob.objects.filter(pk=job.pk).first()
+    if current is None:
+        raise ApplicationError("This import no longer exists.")
+    row = current.processed_rows + 1
+    if current.status == ImportJob.Status.RUNNING:
+        seen = current.heartbeat_at or current.started_at or now
+        reason = f"{stopped_words(seen, now)} {_progress_words(current)}"
+    elif current.status == ImportJob.Status.QUEUED:
+        since = current.queued_at or current.created_at
+        reason = f"It had waited in the queue since {_clock(since, now)}"
+    else:
+        reason = f"It had failed {_progress_words(current)}"
+    name = user.get_full_name() or user.get_username()
+    resumed = ImportJob.objects.filter(
+        import_jobs_resumable(now), pk=job.pk, status=current.status
+    ).update(
+        status=ImportJob.Status.QUEUED,
+        queued_at=now,
+        finished_at=None,
+        failure="",
+        failure_kind="",
+        # A run that stopped counts as lost; a queued or failed one was counted already.
+        interruptions=Case(
+            When(status=ImportJob.Status.RUNNING, then=F("interruptions") + 1),
+            default=F("interruptions"),
+            output_field=PositiveSmallIntegerField(),
+        ),
+        interruption=(
+            f"{reason}; {name} resumed it at {_clock(now, now)}, and it goes on from row {row:,}."
+        ),
+    )
+    if not resumed:
+        raise ApplicationError(_not_resumable(current))
+    current.refresh_from_db()
+    _queue_import(current)
+    logger.info("Import %s resumed by %s", job.pk, name)
+    return current
+
+
+def _not_resumable(job: ImportJob) -> str:
+    if job.status == ImportJob.Status.DONE:
+        return "This import has finished: there is nothing to resume."
+    if job.status == ImportJob.Status.FAILED:
+        return (
+            "This import failed because of its file; resuming would fail the same way. Correct "
+            "the file and import it again."
+        )
+    if job.status == ImportJob.Status.PREVIEW:
+        return "This import has not been started yet: map its columns first."
+    return "This import is queued or running already; there is nothing to resume."

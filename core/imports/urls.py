@@ -13,4 +13,6 @@ urlpatterns = [
     path("<int:pk>/preview/", views.job_preview, name="job-preview"),
     path("<int:pk>/progress/", views.job_progress, name="job-progress"),
     path("<int:pk>/errors.csv", views.job_errors, name="job-errors"),
+    path("<int:pk>/resume/", views.job_resume, name="job-resume"),
+    path("templates/<slug:importer>.csv", views.importer_template, name="template"),
 ]

@@ -72,10 +72,20 @@ class ImportJob(models.Model):
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
 
+    class Failure(models.TextChoices):
+        """Why a failed import stopped; all but the file's own faults may be resumed."""
+
+        FILE = "file", _("The file or its mapping cannot be loaded")
+        GIVEN_UP = "given_up", _("Its worker stopped too many times")
+        ERROR = "error", _("An unexpected error")
+
     importer = models.CharField(_("importer"), max_length=60)
     file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
     original_name = models.CharField(_("file name"), max_length=255)
     mapping = models.JSONField(_("column mapping"), default=dict, blank=True)
+    # Values chosen on the upload form for the whole file, by column ({"survey": "12"}): a resumed
+    # or taken-over run reads them from here, so it loads the file as the first run did.
+    options = models.JSONField(_("chosen for the whole file"), default=dict, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PREVIEW
     )
@@ -97,10 +107,23 @@ class ImportJob(models.Model):
     errors_file = models.FileField(_("errors"), upload_to="imports/errors/%Y/%m/", blank=True)
     first_errors = models.JSONField(_("first errors"), default=list, blank=True)
     failure = models.TextField(_("why it failed"), blank=True)
+    failure_kind = models.CharField(
+        _("kind of failure"), max_length=10, choices=Failure.choices, blank=True
+    )
+    # When the job was last put in the queue, and the outbox message carrying that run (a plain
+    # number: the message is forgotten days after it ends). A queued job whose message ended
+    # without the run claiming it was lost, and the watchdog queues it again.
+    queued_at = models.DateTimeField(_("queued"), null=True, blank=True)
+    run_message = models.PositiveBigIntegerField(
+        _("outbox message of its run"), null=True, blank=True
+    )
+    # The Celery node running it ("celery@host"): a worker starting under the same name finds
+    # the imports its previous life left running and takes them over at once.
+    worker = models.CharField(_("worker"), max_length=200, blank=True)
     # Refreshed while the import runs; a running import silent for JOB_STALE_AFTER_SECONDS lost
     # its worker, and the watchdog queues it again to resume after its last saved batch.
     heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
-    interruptions = models.PositiveSmallIntegerField(_("times its worker stopped"), default=0)
+    interruptions = models.PositiveSmallIntegerField(_("times its run was lost"), default=0)
     interruption = models.TextField(_("what stopped it"), blank=True)
 
     class Meta:
