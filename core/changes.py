@@ -4,7 +4,14 @@ Source models (complaints, survey responses, customer activity, audits, ideas, o
 inherit `TracksChanges`, naming their source and the date fields that place a row in a period.
 Every save and deletion then logs the days of the row's old and new dates in the same
 transaction (the receivers below, connected for all models, act only on those). Bulk loads that
-bypass `save()` call `changes_record_range` or `changes_record_instances` themselves.
+bypass `save()` call `changes_record_range` or `changes_record_instances` themselves; bulk
+updates log the days of the rows they rewrite with `changes_record_rows` first.
+
+A tracked row also counts where the rows it points to place it: the metrics read an answer's,
+an audit's or an idea's partner through its touchpoint's owner. A change of such a row (a
+touchpoint handed to another partner) logs the days of the tracked rows referring to it
+(`changes_record_referrers`); its deletion, which sets their references to null, does so
+through `changes_follow_deletions`, whatever deletes it (a service, a cascade, the admin).
 """
 
 from collections.abc import Iterable
@@ -12,7 +19,9 @@ from datetime import date, datetime, time
 from typing import Any, ClassVar
 
 from django.db import models
-from django.db.models.signals import post_delete, post_save
+from django.db.models import QuerySet
+from django.db.models.functions import TruncDate
+from django.db.models.signals import post_delete, post_save, pre_delete
 from django.utils import timezone
 
 from .models import SourceChange
@@ -115,6 +124,69 @@ def changes_record_instances(instances: Iterable[models.Model]) -> None:
         span[0], span[1] = min(span[0], *days), max(span[1], *days)
     for (source, scope), (first, last) in spans.items():
         changes_record_range(source=source, scope=scope, first_day=first, last_day=last)
+
+
+def changes_record_rows(rows: QuerySet[Any]) -> None:
+    """Log the days of a tracked model's rows that a bulk write is about to move (an UPDATE of
+    their scope, a deletion that sets their references to null); other models log nothing.
+
+    The distinct local days are read in the database, one query per date field: a survey's
+    years of answers log a few hundred days, not a row each.
+    """
+    model = rows.model
+    if not issubclass(model, TracksChanges):
+        return
+    if model.change_scope is not TracksChanges.change_scope:
+        # Each row names its own consumer (observations their indicator): row by row.
+        by_scope: dict[str, set[date]] = {}
+        for row in rows.iterator():
+            by_scope.setdefault(row.change_scope(), set()).update(row.change_days())
+        for scope, scope_days in by_scope.items():
+            changes_record(source=model.CHANGE_SOURCE, days=scope_days, scope=scope)
+        return
+    days: set[date] = set()
+    for name in model.CHANGE_DATE_FIELDS:
+        dated = rows.filter(**{f"{name}__isnull": False}).order_by()
+        if isinstance(model._meta.get_field(name), models.DateTimeField):
+            # The organisation's day, as local_day() places a saved row.
+            dated = dated.annotate(
+                change_day=TruncDate(name, tzinfo=timezone.get_current_timezone())
+            )
+            days.update(dated.values_list("change_day", flat=True).distinct())
+        else:
+            days.update(dated.values_list(name, flat=True).distinct())
+    changes_record(source=model.CHANGE_SOURCE, days=days)
+
+
+def changes_record_referrers(instance: models.Model, *, kept_on_delete: bool = False) -> None:
+    """Log the days of every tracked row that refers to this row by a foreign key, before a
+    change of it moves where they count (with `kept_on_delete`, only the rows its deletion
+    keeps: those it deletes log their own days)."""
+    for relation in instance._meta.related_objects:
+        model = relation.related_model
+        if relation.many_to_many or not (
+            isinstance(model, type) and issubclass(model, TracksChanges)
+        ):
+            continue
+        if kept_on_delete and relation.on_delete is models.CASCADE:
+            continue
+        changes_record_rows(model._base_manager.filter(**{relation.field.name: instance.pk}))
+
+
+def _before_delete(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
+    changes_record_referrers(instance, kept_on_delete=True)
+
+
+def changes_follow_deletions(model: type[models.Model]) -> None:
+    """Before a row of this model is deleted, log the days of the tracked rows that keep
+    referring to it (set to null): they leave the scopes it placed them in.
+
+    A receiver, because cascades and the admin delete rows without any service: a journey's
+    deletion takes its touchpoints with it.
+    """
+    pre_delete.connect(
+        _before_delete, sender=model, dispatch_uid=f"core.changes.before_delete.{model._meta.label}"
+    )
 
 
 def _after_save(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:

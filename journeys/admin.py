@@ -36,8 +36,9 @@ class StageAdmin(ControlledAdmin, WrittenByServices, SimpleHistoryAdmin):
 @admin.register(Touchpoint)
 class TouchpointAdmin(ControlledAdmin, WrittenByServices, SimpleHistoryAdmin):
     list_display = ["name", "stage", "channel", "owner_department", "owner_partner"]
-    # A touchpoint moves on the journey map, within its journey (services.touchpoint_update).
-    service_fields = ["stage"]
+    # A touchpoint moves on the journey map, within its journey, and changes owner there
+    # (services.touchpoint_update), which logs the feedback a new owner partner takes along.
+    service_fields = ["stage", "owner_department", "owner_partner"]
     list_filter = ["stage__journey", "channel"]
     list_select_related = ["stage__journey", "owner_department", "owner_partner"]
     search_fields = ["name"]

@@ -12,9 +12,16 @@ class JourneysConfig(AppConfig):
 
     def ready(self) -> None:
         from core import audit
+        from core.changes import changes_follow_deletions
         from core.navigation import NavItem, register
 
         from .models import Journey, QualityObjective, Stage, Touchpoint
+
+        # The answers and ideas at a deleted touchpoint lose it, and with it their journey and
+        # partner in the metrics: their days are logged for the recompute. (Stages and journeys
+        # place nothing themselves: an indicator scoped to a journey protects it from deletion,
+        # and complaints keep copies.)
+        changes_follow_deletions(Touchpoint)
 
         audit.register(
             audit.ControlledRecord(

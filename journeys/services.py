@@ -3,6 +3,16 @@
 Every function validates the whole row (field rules, model rules and database constraints) and
 raises Django's ValidationError keyed by field, which pages show next to the field and the API
 returns as a 400; nothing already saved is touched when validation fails.
+
+A touchpoint places the feedback recorded at it: the metrics count an answer, an audit or an
+idea for the partner that owns its touchpoint now, and for the journey its stage is on. Handing
+a touchpoint to another owner therefore logs, in the same transaction, the days of every tracked
+row that refers to it, for the nightly recompute (core.changes); a touchpoint cannot change
+journey (its handoffs join touchpoints of one journey). Complaints keep the journey and owner
+they were logged with, so their numbers do not move (their days are logged all the same: a
+cheap redo). Deleting a touchpoint (alone, or with its stage or journey, on a page, in the API
+or in the admin) logs the days of the rows that outlive it, which `journeys.apps` arranges with
+`core.changes.changes_follow_deletions`.
 """
 
 from datetime import date
@@ -16,6 +26,7 @@ from django.db.models import Max, Model, QuerySet
 from django.utils.translation import gettext as _
 
 from core.audit import delete_controlled
+from core.changes import changes_record_referrers
 from core.history import versions_record
 from core.saving import UNCHANGED, Unchanged, given, validated_save
 from stakeholders.models import CustomerSegment, Department, Partner
@@ -153,6 +164,25 @@ def stage_delete(*, stage: Stage, by: User) -> None:
 # Touchpoints ----------------------------------------------------------------------------------
 
 
+def _placement(touchpoint_id: int) -> tuple[int | None, int]:
+    """Return what places the feedback at a touchpoint in the metrics: its owner partner (none
+    for a department's) and its journey, as saved."""
+    partner_id, journey_id = Touchpoint.objects.values_list(
+        "owner_partner_id", "stage__journey_id"
+    ).get(pk=touchpoint_id)
+    return partner_id, journey_id
+
+
+def _placement_changes_record(touchpoint: Touchpoint, before: tuple[int | None, int]) -> None:
+    """Log the days of the rows recorded at the touchpoint when its owner partner changed.
+
+    A change between departments moves no number: no computation reads a touchpoint's
+    department.
+    """
+    if _placement(touchpoint.pk) != before:
+        changes_record_referrers(touchpoint)
+
+
 def _owner_fields(owner: Department | Partner | None) -> dict[str, Any]:
     if isinstance(owner, Department):
         return {"owner_department": owner, "owner_partner": None}
@@ -201,8 +231,13 @@ def touchpoint_update(
     service_standard: str | Unchanged = UNCHANGED,
     ctq_requirement: str | Unchanged = UNCHANGED,
 ) -> Touchpoint:
-    """Change a touchpoint; moving it to another stage puts it at that stage's end."""
+    """Change a touchpoint; moving it to another stage puts it at that stage's end.
+
+    A new owner partner moves the answers, audits and ideas recorded at it to that partner's
+    numbers: the days they fall on are logged for the nightly recompute.
+    """
     old_stage_id = touchpoint.stage_id
+    before = _placement(touchpoint.pk)
     moved = False
     if stage is not UNCHANGED and stage.pk != old_stage_id:
         moved = True
@@ -226,6 +261,7 @@ def touchpoint_update(
     )
     if moved:
         _renumber(list(Touchpoint.objects.filter(stage=old_stage_id)), Touchpoint)
+    _placement_changes_record(touchpoint, before)
     return touchpoint
 
 
@@ -233,8 +269,12 @@ def touchpoint_update(
 def touchpoint_set_owner(
     *, touchpoint: Touchpoint, owner: Department | Partner | None
 ) -> Touchpoint:
-    """Hand a touchpoint to a department or a partner (exactly one)."""
-    return validated_save(touchpoint, **_owner_fields(owner))
+    """Hand a touchpoint to a department or a partner (exactly one); a new owner partner
+    takes the answers, audits and ideas recorded at it along (logged for the recompute)."""
+    before = _placement(touchpoint.pk)
+    validated_save(touchpoint, **_owner_fields(owner))
+    _placement_changes_record(touchpoint, before)
+    return touchpoint
 
 
 @transaction.atomic

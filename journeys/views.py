@@ -244,7 +244,18 @@ def touchpoint_edit(request: HttpRequest, pk: int) -> HttpResponse:
         title=_("Edit the touchpoint"),
         action=reverse("journeys:touchpoint-edit", args=[pk]),
         save=lambda: services.touchpoint_update(touchpoint=touchpoint, **form.service_fields()),
-        notice=_("Touchpoint saved."),
+        notice=_("Touchpoint saved.") + _owner_notice(form),
+    )
+
+
+def _owner_notice(form: TouchpointForm) -> str:
+    """Say where the numbers of a touchpoint handed to another owner follow."""
+    if not form.is_bound or "owner" not in form.changed_data:
+        return ""
+    return " " + _(
+        "Answers, audits and ideas recorded at it now count for its new owner (complaints keep "
+        "the owner they were logged with); the indicators follow at the next recompute (each "
+        "night, or start one on the Recompute runs page of Indicators)."
     )
 
 

@@ -75,6 +75,12 @@ def _plan(run: RecomputeRun) -> dict[int, list[date] | None]:
         return {run.indicator_id: None}
     claimed = SourceChange.objects.filter(claimed_by__isnull=True).update(claimed_by=run.pk)
     RecomputeRun.objects.filter(pk=run.pk).update(changes_claimed=claimed)
+    if claimed:
+        # An inactive indicator is left out, and the changes it missed go with the run: when it
+        # is made active again (on its page, in the API or the admin) it redoes every period.
+        Indicator.objects.filter(is_active=False, needs_full_recompute=False).update(
+            needs_full_recompute=True
+        )
     if run.mode == RecomputeRun.Mode.FULL:
         return dict.fromkeys(active.values_list("pk", flat=True))
     changes = list(

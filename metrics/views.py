@@ -196,6 +196,17 @@ def indicator_create(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _recompute_notice(form: IndicatorForm) -> str:
+    """Say when the numbers follow a change of what the snapshots are computed from."""
+    recomputed = {*services.DEFINITION_FIELDS, *services.SERIES_FIELDS, "is_active"}
+    if not form.cleaned_data["is_active"] or not recomputed.intersection(form.changed_data):
+        return ""  # an inactive indicator is not recomputed
+    return " " + _(
+        "Every period is redone with the new definition at the next recompute (each night), or "
+        "now with “Recompute this indicator”."
+    )
+
+
 @permission_required("metrics.change_indicator", raise_exception=True)
 def indicator_edit(request: HttpRequest, code: str) -> HttpResponse:
     """Change an indicator's definition; a new definition is recomputed in full."""
@@ -204,7 +215,7 @@ def indicator_edit(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         saved = _save_form(form, indicator)
         if saved is not None:
-            messages.success(request, _("Indicator saved."))
+            messages.success(request, _("Indicator saved.") + _recompute_notice(form))
             return redirect(saved)
     return render(
         request,

@@ -12,10 +12,15 @@ class StakeholdersConfig(AppConfig):
 
     def ready(self) -> None:
         from core import audit
+        from core.changes import changes_follow_deletions
         from core.navigation import NavItem, register
 
         from . import importers  # noqa: F401 - registers the importers of this app
-        from .models import Partner
+        from .models import Customer, Partner
+
+        # The answers and complaints of a deleted customer lose it, and with it their segment
+        # in the metrics: their days are logged for the recompute.
+        changes_follow_deletions(Customer)
 
         audit.register(
             audit.ControlledRecord(

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from core import outbox
 from core.audit import delete_controlled
-from core.changes import Source, changes_record_range, local_day
+from core.changes import Source, changes_record_range, changes_record_referrers, local_day
 from core.exceptions import ApplicationError
 from core.roles import Role
 from core.saving import UNCHANGED, Unchanged, given, validated_save
@@ -183,6 +183,10 @@ def customer_update(
     """Change a customer's segment, reference, first-seen date or contract."""
     before = [getattr(customer, name) for name in CUSTOMER_DEFINITION_FIELDS]
     earlier_first_seen = customer.first_seen
+    if segment is not UNCHANGED and segment != customer.segment:
+        # Indicators scoped to a segment read it live from each answer's and complaint's
+        # customer: the days of those rows are redone tonight.
+        changes_record_referrers(customer)
     validated_save(
         customer,
         **given(
