@@ -18,3 +18,22 @@ def site_url_check(app_configs: Any, **kwargs: Any) -> list[checks.CheckMessage]
             id="core.W001",
         )
     ]
+
+
+@checks.register()
+def organisation_logo_check(app_configs: Any, **kwargs: Any) -> list[checks.CheckMessage]:
+    """Warn when ORGANISATION_LOGO names a static file that does not exist (the public pages
+    would show the organisation's name without it)."""
+    from django.contrib.staticfiles import finders
+
+    logo = settings.ORGANISATION_LOGO
+    if logo.startswith("https://") or finders.find(logo):
+        return []
+    return [
+        checks.Warning(
+            f"ORGANISATION_LOGO names no static file: {logo!r}.",
+            hint="Put the file under static/ (e.g. static/img/logo.svg) or give an https:// "
+            "address.",
+            id="core.W002",
+        )
+    ]

@@ -39,22 +39,23 @@ def staff_email_text(template: str, context: dict[str, Any]) -> str:
     return render_to_string(template, {**context, "site_url": settings.SITE_URL})
 
 
-def send_once(row: QuerySet[Any], send: Callable[[], int]) -> int:
+def send_once(row: QuerySet[Any], send: Callable[[], int], *, field: str = "sent_at") -> int:
     """Send the e-mail of one row (an alert, an invitation, a digest) at most once; return how
     many were sent.
 
-    `row` selects the row. Its `sent_at` is claimed with a conditional UPDATE (committed before
-    the mail server is called: no transaction or row lock is held through the SMTP
-    conversation), so a row already sent, or claimed by another run of the task, sends nothing.
-    A failure to send releases the claim, so that the task's retry sends it; a worker dying
-    between the claim and the mail loses that one e-mail rather than risking it twice.
+    `row` selects the row. Its `sent_at` (or the time `field` names, such as an invitation's
+    `reminded_at`) is claimed with a conditional UPDATE (committed before the mail server is
+    called: no transaction or row lock is held through the SMTP conversation), so a row already
+    sent, or claimed by another run of the task, sends nothing. A failure to send releases the
+    claim, so that the task's retry sends it; a worker dying between the claim and the mail
+    loses that one e-mail rather than risking it twice.
     """
     claimed_at = timezone.now()
-    if not row.filter(sent_at__isnull=True).update(sent_at=claimed_at):
+    if not row.filter(**{f"{field}__isnull": True}).update(**{field: claimed_at}):
         return 0
     try:
         return send()
     except Exception:
         # Not sent: the row is free again (the task retries mail-server errors).
-        row.filter(sent_at=claimed_at).update(sent_at=None)
+        row.filter(**{field: claimed_at}).update(**{field: None})
         raise

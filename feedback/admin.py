@@ -92,7 +92,7 @@ class ComplaintMessageAdmin(RecordOnly):
 
 
 @admin.register(ReplyTemplate)
-class ReplyTemplateAdmin(WrittenByServices, SimpleHistoryAdmin):
+class ReplyTemplateAdmin(ControlledAdmin, WrittenByServices, SimpleHistoryAdmin):
     list_display = ["name", "purpose", "is_active", "updated_at"]
     list_filter = ["purpose", "is_active"]
     service_fields = ["name", "purpose", "subject", "body", "is_active", "created_by"]

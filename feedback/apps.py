@@ -21,7 +21,7 @@ class FeedbackConfig(AppConfig):
             importers,  # noqa: F401 - registers the importers of this app
             selectors,
         )
-        from .models import Complaint, ImprovementIdea, Survey
+        from .models import Complaint, ImprovementIdea, ReplyTemplate, Survey
 
         audit.register(
             audit.ControlledRecord(
@@ -42,6 +42,13 @@ class FeedbackConfig(AppConfig):
                 model=Survey,
                 permission="feedback.view_survey",
                 retire=_("close it instead (set “open until”); a closed survey keeps its answers."),
+            ),
+            # What customers are told: a controlled document, retired rather than deleted.
+            audit.ControlledRecord(
+                key="reply-template",
+                model=ReplyTemplate,
+                permission="feedback.add_complaint",
+                retire=_("retire it instead; the messages sent from it keep naming it."),
             ),
         )
 

@@ -3,12 +3,14 @@
 from django.urls import path
 
 from .views import (
+    complaint_messages,
     complaints,
     ideas,
     insights,
     mine,
     mystery_shopping,
     policies,
+    pulses,
     recognition,
     surveys,
 )
@@ -22,8 +24,42 @@ urlpatterns = [
     path("complaints/export.csv", complaints.complaint_export, name="complaint-export"),
     path("complaints/assign/", complaints.complaint_bulk_assign, name="complaint-bulk-assign"),
     path("complaints/<int:pk>/", complaints.complaint_detail, name="complaint-detail"),
+    # writing to the complainant: e-mails, their replies, their address (before the steps)
+    path("complaints/<int:pk>/write/", complaint_messages.complaint_write, name="complaint-write"),
+    path("complaints/<int:pk>/reply/", complaint_messages.complaint_reply, name="complaint-reply"),
+    path(
+        "complaints/<int:pk>/customer-email/",
+        complaint_messages.complaint_contact,
+        name="complaint-contact",
+    ),
     path(
         "complaints/<int:pk>/<slug:action>/", complaints.complaint_action, name="complaint-action"
+    ),
+    # reply templates and a customer's complaints
+    path(
+        "complaints/reply-templates/",
+        complaint_messages.reply_template_list,
+        name="reply-template-list",
+    ),
+    path(
+        "complaints/reply-templates/new/",
+        complaint_messages.reply_template_create,
+        name="reply-template-create",
+    ),
+    path(
+        "complaints/reply-templates/<int:pk>/",
+        complaint_messages.reply_template_edit,
+        name="reply-template-edit",
+    ),
+    path(
+        "complaints/reply-templates/<int:pk>/retire/",
+        complaint_messages.reply_template_retire,
+        name="reply-template-retire",
+    ),
+    path(
+        "complaints/customers/<int:pk>/",
+        complaint_messages.customer_complaints,
+        name="customer-complaints",
     ),
     # SLA policies
     path("sla/", policies.sla_policy, name="sla-policy"),
@@ -32,6 +68,8 @@ urlpatterns = [
     path("ideas/new/", ideas.idea_create, name="idea-create"),
     path("ideas/<int:pk>/", ideas.idea_detail, name="idea-detail"),
     path("ideas/<int:pk>/vote/", ideas.idea_vote, name="idea-vote"),
+    path("ideas/<int:pk>/comments/", ideas.idea_comment, name="idea-comment"),
+    path("ideas/<int:pk>/roadmap/", ideas.idea_roadmap, name="idea-roadmap"),
     path("ideas/<int:pk>/<slug:action>/", ideas.idea_action, name="idea-action"),
     # recognition
     path("recognition/", recognition.recognition_feed, name="recognition-feed"),
@@ -45,6 +83,9 @@ urlpatterns = [
     path("surveys/<int:pk>/edit/", surveys.survey_edit, name="survey-edit"),
     path("surveys/<int:pk>/invite/", surveys.survey_invite, name="survey-invite"),
     path("surveys/<int:pk>/answer/", surveys.survey_answer, name="survey-answer"),
+    path("surveys/<int:pk>/responses.csv", surveys.survey_export, name="survey-export"),
+    path("surveys/<int:pk>/qr.svg", surveys.survey_qr, name="survey-qr"),
+    path("surveys/<int:pk>/pulses/", pulses.survey_pulses, name="survey-pulses"),
     # insights and themes
     path("insights/", insights.insight_list, name="insight-list"),
     path("insights/new/", insights.insight_create, name="insight-create"),

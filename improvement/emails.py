@@ -14,7 +14,8 @@ from .models import PDCACycle, ReminderDigest
 
 
 def notify_outcome(cycle: PDCACycle, people: list[Any], words: str) -> None:
-    """Tell each person whose complaint or idea started a cycle what became of it."""
+    """Tell each person whose complaint started a cycle what became of it (an idea's submitter
+    and supporters hear it from the idea: `feedback.services.idea_record_outcome`)."""
     link = reverse("feedback:my-submissions")
     for person in people:
         body = staff_email_text(

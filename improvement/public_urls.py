@@ -1,4 +1,5 @@
-"""The public "You said, we did" page: what changed after customers spoke up (no login)."""
+"""The public "You said, we did" page and the roadmap of ideas: what changed after customers and
+staff spoke up, and what is planned (no login)."""
 
 from django.urls import path
 
@@ -8,4 +9,5 @@ app_name = "public-improvement"
 
 urlpatterns = [
     path("", public.you_said_we_did, name="you-said-we-did"),
+    path("roadmap/", public.idea_roadmap, name="roadmap"),
 ]

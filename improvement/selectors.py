@@ -7,8 +7,11 @@ any. `cycles_visible_to` is that rule, used by every page, export and API route.
 
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
+
+from feedback.models import ImprovementIdea
+from feedback.selectors import roadmap_ideas
 
 from .lifecycle import OPEN_PHASES
 from .models import OPEN_ACTION, CycleAction, PDCACycle, Suggestion
@@ -78,6 +81,24 @@ def published_changes() -> QuerySet[PDCACycle]:
         .select_related("touchpoint")
         .order_by("-acted_on", "-id")
     )
+
+
+def roadmap(status: str = "") -> QuerySet[ImprovementIdea]:
+    """Return the ideas on the public roadmap (`feedback.selectors.roadmap_ideas`), each done
+    one with the public summary of the published change that implemented it, if any.
+
+    Published changes say in customers' words what changed; an idea's own outcome is the
+    fallback.
+    """
+    published = (
+        PDCACycle.objects.filter(
+            ideas=OuterRef("pk"), outcome=PDCACycle.Outcome.ADOPT, publish=True
+        )
+        .exclude(public_summary="")
+        .order_by("-acted_on", "-id")
+        .values("public_summary")[:1]
+    )
+    return roadmap_ideas(status).annotate(public_summary=Subquery(published))
 
 
 def checks_due(today: Any = None) -> QuerySet[PDCACycle]:

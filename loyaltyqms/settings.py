@@ -111,6 +111,20 @@ def csp_hash(text: str) -> str:
     return f"'sha256-{digest}'"
 
 
+def image_sources(address: str, setting: str) -> list[str]:
+    """Return the Content-Security-Policy source an image address needs: none for a path under
+    static/, the origin of an https:// address; refuse any other address."""
+    if "://" not in address and not address.startswith("/"):
+        return []
+    parts = urlsplit(address)
+    if parts.scheme != "https" or not parts.netloc:
+        raise ImproperlyConfigured(
+            f"{setting}={address!r}: use a path under static/ (img/logo.svg) or an https:// "
+            "address."
+        )
+    return [f"https://{parts.netloc}"]
+
+
 def default_site_url(debug: bool, allowed_hosts: list[str]) -> str:
     """Return the address to link to when SITE_URL is unset; empty when no host is named."""
     if debug:
@@ -370,12 +384,22 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # browser reports violations (to CSP_REPORT_URI, if set) and blocks nothing. (The names below
 # avoid django-csp's CSP_* prefix: its check refuses settings of the pre-4.0 format.)
 PLOTLY_TEXT_STYLES = ["font-weight:bold", "font-style:italic", " fill:#6c757d"]
+# The organisation's logo on the public pages (templates/base_public.html, beside
+# ORGANISATION_NAME): a path under static/ (the default, the demo organisation's), or an https://
+# address, whose origin img-src then allows (images only, from that one host). Any other address
+# is refused at start-up: an http:// image on an https page would be blocked as mixed content.
+ORGANISATION_LOGO = env_str("ORGANISATION_LOGO", "img/logo.svg").strip() or "img/logo.svg"
+# The sites that may frame the survey embed pages (/s/<token>/embed/, the snippet on a survey's
+# page), as frame-ancestors sources separated by commas: "https:" (the default) lets any https
+# site embed the survey, "https://www.example.com" only that one. Only the embed pages are ever
+# framed; every other page keeps frame-ancestors 'none' and X-Frame-Options DENY.
+SURVEY_EMBED_ANCESTORS = env_list("SURVEY_EMBED_ANCESTORS", "https:")
 SECURITY_POLICY_DIRECTIVES: dict[str, list[str]] = {
     "default-src": ["'self'"],
     "script-src": ["'self'"],
     "style-src": ["'self'"],
     "style-src-attr": ["'unsafe-hashes'", *map(csp_hash, PLOTLY_TEXT_STYLES)],
-    "img-src": ["'self'", "data:", "blob:"],
+    "img-src": ["'self'", "data:", "blob:", *image_sources(ORGANISATION_LOGO, "ORGANISATION_LOGO")],
     "object-src": ["'none'"],
     "base-uri": ["'self'"],
     "form-action": ["'self'"],
@@ -507,6 +531,14 @@ CACHES = {"default": cache_from_url(env_str("CACHE_URL").strip())}
 # The public survey pages answer at most this many requests per client address and window.
 PUBLIC_SURVEY_RATE_LIMIT = env_int("PUBLIC_SURVEY_RATE_LIMIT", 60)
 PUBLIC_SURVEY_RATE_WINDOW = env_int("PUBLIC_SURVEY_RATE_WINDOW", 600)  # seconds
+# An e-mailed survey invitation still unanswered this many days after it was sent is reminded,
+# once (feedback.tasks.survey_reminders_task, daily).
+SURVEY_REMINDER_AFTER_DAYS = env_int("SURVEY_REMINDER_AFTER_DAYS", 3)
+# Complaint e-mails to customers: with an address here (e.g. "replies@brightline.example"),
+# each e-mail's Reply-To is replies+<token>@brightline.example, and a mail provider's inbound
+# webhook posting the answer to /api/v1/complaint-replies/ logs it on the complaint. Unset,
+# customers answer the From address and staff paste replies in on the complaint's page.
+COMPLAINT_REPLY_ADDRESS = env_str("COMPLAINT_REPLY_ADDRESS").strip()
 
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://localhost/")
 CELERY_BROKER_TRANSPORT_OPTIONS = broker_transport_options(CELERY_BROKER_URL)
@@ -577,6 +609,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 30,
         "options": {"expires": 25},
     },
+    # Survey invitations unanswered after SURVEY_REMINDER_AFTER_DAYS: one reminder each, in
+    # the morning (feedback.tasks); a rerun finds them reminded and sends nothing.
+    "survey-reminders": {
+        "task": "feedback.tasks.survey_reminders_task",
+        "schedule": crontab(hour=9, minute=0),
+    },
     "clear-expired-sessions": {
         "task": "core.tasks.clear_expired_sessions_task",
         "schedule": crontab(hour=3, minute=30),
@@ -604,6 +642,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "metrics.tasks.alert_digest_task",
         "schedule": crontab(hour=7, minute=0, day_of_week=1),
         "args": ("weekly",),
+    },
+    # Recurring pulses (feedback.tasks): the pulse due today is opened and its audience invited
+    # at 07:05, so that the e-mails arrive in the morning; the later hourly runs open what an
+    # outage held back. A pulse opens once and is sent once, however often this runs.
+    "pulses-open": {
+        "task": "feedback.tasks.pulse_open_task",
+        "schedule": crontab(minute=5, hour="7-19"),
+        "options": {"expires": 3000},
     },
     # The executive monthly report of the month that just ended, on the 1st at 06:00, after the
     # night's recompute and scorecards (reports.tasks); a rerun finds it made and sends nothing.
@@ -698,6 +744,8 @@ SPECTACULAR_SETTINGS = {
         "SurveyResponseChannelEnum": "feedback.models.SurveyResponse.Channel",
         # A complaint's status is shown by the complaints API and the partner portal's alike.
         "ComplaintStatusEnum": "feedback.models.Complaint.Status",
+        # A message to or from a complainant, as its list shows it and as one is written.
+        "ComplaintMessageDirectionEnum": "feedback.models.ComplaintMessage.Direction",
         # The monthly reports API shows a report's status and its review's.
         "MonthlyReportStatusEnum": "reports.models.MonthlyReport.Status",
         "ManagementReviewStatusEnum": "reports.models.ManagementReview.Status",

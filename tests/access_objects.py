@@ -113,7 +113,8 @@ def test_frontline_sees_no_other_complaint_anywhere(
     """Frontline staff never see a colleague's complaint: not in the queue (searches and filters
     included), its CSV export, the API's list, the insights page, its export and the API's
     insights (drill-downs included), the recognition feed, the home page or the queue's counts;
-    its page, history (page and CSV), API record, timeline, insight and steps answer 404."""
+    its page, history (page and CSV), API record, timeline, insight, steps, messages to and
+    from the customer and address answer 404."""
     client = signed_in(complaints.me)
     theirs = complaints.theirs
     shown = []
@@ -147,6 +148,15 @@ def test_frontline_sees_no_other_complaint_anywhere(
             reverse("complaint-comments", args=[theirs.pk]),
             json.dumps({"text": "Hi"}),
             content_type="application/json",
+        ),
+        client.get(reverse("complaint-message-list", kwargs={"complaint_pk": theirs.pk})),
+        client.post(
+            reverse("feedback:complaint-reply", args=[theirs.pk]),
+            {"address": "anouk@example.net", "body": "Thanks."},
+        ),
+        client.post(
+            reverse("feedback:complaint-contact", args=[theirs.pk]),
+            {"contact_email": "anouk@example.net"},
         ),
     ]
 

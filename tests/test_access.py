@@ -83,6 +83,7 @@ from tests.feedback.factories import (
     IdeaFactory,
     InsightFactory,
     RecognitionFactory,
+    ReplyTemplateFactory,
     ResponseFactory,
     SurveyFactory,
     ThemeFactory,
@@ -280,6 +281,14 @@ def company_provider() -> dict[str, str]:
 NOTE = {"text": "Driver briefed on the photo-at-the-door rule."}
 # A comment reaches the complaint rules (an empty one stops at the form).
 COMMENT = {"text": "Called the courier."}
+# Writing to the customer and logging their reply reach the complaint rules too.
+CUSTOMER_EMAIL = {"subject": "Your complaint {reference}", "body": "We are on it."}
+CUSTOMER_REPLY = {"address": "anouk@example.net", "body": "Thanks, the parcel arrived."}
+
+
+def complaint_of() -> dict[str, Any]:
+    """Log a complaint and return the argument of its messages' address."""
+    return {"complaint_pk": ComplaintFactory.create().pk}
 
 
 ROUTES: dict[str, Route] = {
@@ -394,11 +403,39 @@ ROUTES: dict[str, Route] = {
         note="one step (acknowledge, assign, comment, ...) per address",
     ),
     "feedback:sla-policy": page({"GET": STAFF, "POST": QUALITY}),
+    # feedback pages: writing to the complainant (those who resolve it write; its handlers log
+    # replies and keep the address), reply templates (quality managers keep them), a customer's
+    # complaints (as complaints_visible_to allows: frontline staff see their own)
+    "feedback:complaint-write": page(
+        {"POST": LOGGERS},
+        pk_of(ComplaintFactory.create),
+        own=frozenset({"frontline"}),
+        data=CUSTOMER_EMAIL,
+    ),
+    "feedback:complaint-reply": page(
+        {"POST": LOGGERS},
+        pk_of(ComplaintFactory.create),
+        own=frozenset({"frontline"}),
+        data=CUSTOMER_REPLY,
+    ),
+    "feedback:complaint-contact": page(
+        {"POST": LOGGERS},
+        pk_of(ComplaintFactory.create),
+        own=frozenset({"frontline"}),
+        data={"contact_email": "anouk@example.net"},
+    ),
+    "feedback:reply-template-list": page({"GET": LOGGERS}),
+    "feedback:reply-template-create": page({"GET POST": QUALITY}),
+    "feedback:reply-template-edit": page({"GET POST": QUALITY}, pk_of(ReplyTemplateFactory.create)),
+    "feedback:reply-template-retire": page({"POST": QUALITY}, pk_of(ReplyTemplateFactory.create)),
+    "feedback:customer-complaints": page({"GET": STAFF}, pk_of(CustomerFactory.create)),
     # feedback pages: ideas, recognition, my submissions
     "feedback:idea-list": page({"GET": STAFF}),
     "feedback:idea-create": page({"GET POST": STAFF}),
     "feedback:idea-detail": page({"GET": STAFF}, pk_of(IdeaFactory.create)),
     "feedback:idea-vote": page({"POST": STAFF}, pk_of(IdeaFactory.create)),
+    "feedback:idea-comment": page({"POST": STAFF}, pk_of(IdeaFactory.create)),
+    "feedback:idea-roadmap": page({"POST": QUALITY}, pk_of(accepted_idea)),
     "feedback:idea-action": page(
         {"POST": QUALITY}, pk_of(IdeaFactory.create, action="review"), note="review, accept, ..."
     ),
@@ -412,6 +449,9 @@ ROUTES: dict[str, Route] = {
     "feedback:survey-edit": page({"GET POST": QUALITY}, pk_of(SurveyFactory.create)),
     "feedback:survey-invite": page({"POST": QUALITY}, pk_of(SurveyFactory.create)),
     "feedback:survey-answer": page({"GET POST": STAFF}, pk_of(pulse)),
+    "feedback:survey-pulses": page({"GET": OVERSIGHT}, pk_of(pulse)),
+    "feedback:survey-export": page({"GET": OVERSIGHT}, pk_of(SurveyFactory.create)),
+    "feedback:survey-qr": page({"GET": STAFF}, pk_of(SurveyFactory.create)),
     "feedback:insight-list": page({"GET": STAFF}),
     "feedback:insight-create": page({"GET POST": LOGGERS}),
     "feedback:insight-export": page({"GET": STAFF}),
@@ -458,6 +498,8 @@ ROUTES: dict[str, Route] = {
     "imports:job-preview": page({"GET POST": QUALITY}, pk_of(ImportJobFactory.create)),
     "imports:job-progress": page({"GET": QUALITY}, pk_of(finished_import)),
     "imports:job-errors": page({"GET": QUALITY}, pk_of(finished_import)),
+    "imports:job-resume": page({"POST": QUALITY}, pk_of(finished_import)),
+    "imports:template": page({"GET": QUALITY}, lambda: {"importer": "customer_activity"}),
     # outbound webhooks (quality managers): endpoints, secrets, the delivery log and replays
     "webhooks:endpoint-list": page({"GET": QUALITY}),
     "webhooks:endpoint-create": page({"GET POST": QUALITY}),
@@ -497,11 +539,12 @@ ROUTES: dict[str, Route] = {
     "improvement:action-reopen": page(
         {"POST": QUALITY}, pk_of(open_action), note="and the action's owner"
     ),
-    # improvement pages: suggested cycles (CAPA) and the public "You said, we did"
+    # improvement pages: suggested cycles (CAPA), the public "You said, we did" and roadmap
     "improvement:suggestion-list": page({"GET": STAFF}),
     "improvement:suggestion-accept": page({"POST": QUALITY}, pk_of(waiting_suggestion)),
     "improvement:suggestion-dismiss": page({"GET POST": QUALITY}, pk_of(waiting_suggestion)),
     "public-improvement:you-said-we-did": public({"GET": EVERYONE}),
+    "public-improvement:roadmap": public({"GET": EVERYONE}),
     # reports pages: the system-health dashboard (whoever reads indicators; its complaint
     # lists and counts as complaints_visible_to allows: frontline staff see their own)
     "reports:dashboard": page({"GET": STAFF}),
@@ -552,6 +595,14 @@ ROUTES: dict[str, Route] = {
     # the public survey pages: no login, for everyone
     "public-survey:answer": public({"GET POST": EVERYONE}, token_of_survey),
     "public-survey:thanks": public({"GET": EVERYONE}, token_of_survey),
+    "public-survey:embed": public(
+        {"GET POST": EVERYONE},
+        token_of_survey,
+        csrf=False,
+        note="framed on other sites, which send no cookie of this one: an anonymous answer, "
+        "no session read",
+    ),
+    "public-survey:embed-thanks": public({"GET": EVERYONE}, token_of_survey),
     # API: imports
     "api-import-bulk": api({"POST": QUALITY}, lambda: {"importer_key": "customer_activity"}),
     "api-survey-response-bulk": api({"POST": QUALITY}),
@@ -647,6 +698,25 @@ ROUTES: dict[str, Route] = {
         own=frozenset({"frontline"}),
         data={"root_cause_category": "process", "root_cause": "No photo at the door."},
     ),
+    "complaint-contact-email": api(
+        {"POST": LOGGERS},
+        pk_of(ComplaintFactory.create),
+        own=frozenset({"frontline"}),
+        data={"contact_email": "anouk@example.net"},
+    ),
+    # API: writing to complainants (as the pages), and the inbound route of their replies (a
+    # mail provider's webhook, with the token of a user who handles every complaint)
+    "complaint-message-list": api(
+        {"GET POST": LOGGERS},
+        complaint_of,
+        own=frozenset({"frontline"}),
+        data={"direction": "inbound", **CUSTOMER_REPLY},
+    ),
+    "complaint-reply-list": api({"POST": QUALITY}),
+    "reply-template-list": api({"GET": LOGGERS, "POST": QUALITY}),
+    "reply-template-detail": api(
+        {"GET": LOGGERS, "PUT PATCH": QUALITY}, pk_of(ReplyTemplateFactory.create)
+    ),
     "severity-policy-list": api({"GET": STAFF}),
     "severity-policy-detail": api({"GET": STAFF, "PUT PATCH": QUALITY}, pk_of(severity_policy)),
     "severity-policy-frontline-limit": api({"POST": QUALITY}),
@@ -655,6 +725,8 @@ ROUTES: dict[str, Route] = {
     "idea-detail": api({"GET": STAFF}, pk_of(IdeaFactory.create)),
     "idea-events": api({"GET": STAFF}, pk_of(IdeaFactory.create)),
     "idea-vote": api({"POST DELETE": STAFF}, pk_of(IdeaFactory.create)),
+    "idea-comments": api({"GET POST": STAFF}, pk_of(IdeaFactory.create)),
+    "idea-roadmap": api({"POST": QUALITY}, pk_of(accepted_idea)),
     **{
         f"idea-{step}": api({"POST": QUALITY}, pk_of(IdeaFactory.create))
         for step in ("review", "accept", "decline", "implement")
@@ -668,6 +740,8 @@ ROUTES: dict[str, Route] = {
     ),
     "survey-response-list": api({"GET": OVERSIGHT, "POST": QUALITY}),
     "survey-response-detail": api({"GET": OVERSIGHT}, pk_of(customer_answer)),
+    "survey-pulse-list": api({"GET": OVERSIGHT}, lambda: {"survey_id": pulse().pk}),
+    "survey-response-export": api({"GET": OVERSIGHT}, pk_of(SurveyFactory.create)),
     "theme-list": api({"GET": STAFF, "POST": QUALITY}),
     "theme-detail": api({"GET": STAFF, "PUT PATCH DELETE": QUALITY}, pk_of(ThemeFactory.create)),
     "insight-list": api({"GET": STAFF, "POST": LOGGERS}),

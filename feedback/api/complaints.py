@@ -17,7 +17,7 @@ from core.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from core.roles import acting_user
 from core.validation import ID_DIGITS, LONG_TEXT, MAX_ID
 
-from .. import selectors, services
+from .. import lifecycle, selectors, services
 from ..models import Complaint, ComplaintEvent, Severity
 from .permissions import MayActOnComplaints, MayManageComplaints
 from .validation import _valid
@@ -85,6 +85,7 @@ class ComplaintSerializer(ComplaintStateFields, serializers.ModelSerializer[Comp
             "logged_by",
             "logged_by_username",
             "customer_reference",
+            "contact_email",
             "customer",
             "source",
             "external_id",
@@ -130,8 +131,23 @@ class ComplaintSerializer(ComplaintStateFields, serializers.ModelSerializer[Comp
         extra_kwargs = {
             "received_at": {"help_text": "When the customer complained; now when left out."},
             "decision": {"help_text": "What was agreed, when resolved at first contact."},
+            "contact_email": {
+                "help_text": "The customer's e-mail, kept on this complaint only. Shown only to "
+                "those who handle the complaint (its logger and assignee, quality managers)."
+            },
         }
         validators: list[Any] = []
+
+    def to_representation(self, instance: Complaint) -> dict[str, Any]:
+        """Leave the customer's e-mail out for anyone who does not handle the complaint."""
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if user is None or not lifecycle.may_act(
+            user, instance, "comment", frontline_may_resolve=False
+        ):
+            data.pop("contact_email", None)
+        return data
 
     @extend_schema_field(ComplaintOwnerSerializer(allow_null=True))
     def get_owner(self, complaint: Complaint) -> dict[str, Any] | None:
@@ -251,6 +267,12 @@ class ComplaintBulkAssignmentSerializer(serializers.Serializer):
     assignee = serializers.PrimaryKeyRelatedField(queryset=User.objects.all())
 
 
+class ComplaintContactSerializer(serializers.Serializer):
+    """The customer's e-mail address (empty removes it)."""
+
+    contact_email = serializers.EmailField(allow_blank=True, max_length=254)
+
+
 class ComplaintCommentSerializer(serializers.Serializer):
     """A comment for the complaint's timeline."""
 
@@ -289,6 +311,14 @@ class ComplaintViewSet(
         """Return the complaint as it is now, read again through the visibility rule."""
         return selectors.complaint_detail(self.request.user, row.pk)
 
+    def answer(self, row: Complaint, code: int = status.HTTP_200_OK) -> Response:
+        """Return the complaint as it is now, as the caller may read it."""
+        return Response(self.serialized(self.read_back(row)), status=code)
+
+    def serialized(self, rows: Any, *, many: bool = False) -> Any:
+        """Return complaints serialized for the caller (the e-mail only for their handlers)."""
+        return ComplaintSerializer(rows, many=many, context=self.get_serializer_context()).data
+
     @extend_schema(parameters=[ComplaintQueueParameters])
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """List the visible complaints, soonest due first, filtered like the queue."""
@@ -299,8 +329,8 @@ class ComplaintViewSet(
         )
         page = self.paginate_queryset(rows)
         if page is None:
-            return Response(ComplaintSerializer(rows, many=True).data)
-        return self.get_paginated_response(ComplaintSerializer(page, many=True).data)
+            return Response(self.serialized(rows, many=True))
+        return self.get_paginated_response(self.serialized(page, many=True))
 
     @extend_schema(
         parameters=[IDEMPOTENCY_PARAMETER],
@@ -422,6 +452,22 @@ class ComplaintViewSet(
         services.complaint_escalate(complaint=complaint, by=acting_user(request), note=data["note"])
         return self.answer(complaint)
 
+    @extend_schema(request=ComplaintContactSerializer, responses=COMPLAINT_ANSWER)
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="contact-email",
+        permission_classes=[MayActOnComplaints],
+    )
+    def contact_email(self, request: Request, pk: str) -> Response:
+        """Set, change or remove the customer's e-mail address (those who handle it)."""
+        complaint = self.get_object()
+        data = _valid(ComplaintContactSerializer, request)
+        services.complaint_contact_update(
+            complaint=complaint, by=acting_user(request), contact_email=data["contact_email"]
+        )
+        return self.answer(complaint)
+
     @extend_schema(request=ComplaintCommentSerializer, responses={201: ComplaintEventSerializer})
     @action(detail=True, methods=["post"], permission_classes=[MayActOnComplaints])
     def comments(self, request: Request, pk: str) -> Response:
@@ -459,4 +505,4 @@ class ComplaintViewSet(
             complaints=complaints, assignee=data["assignee"], by=acting_user(request)
         )
         rows = selectors.complaint_queue(request.user).filter(pk__in=wanted)
-        return Response(ComplaintSerializer(rows, many=True).data)
+        return Response(self.serialized(rows, many=True))

@@ -1,4 +1,5 @@
-"""Ideas API: staff submit improvement ideas, colleagues support them, quality managers decide."""
+"""Ideas API: staff submit improvement ideas, colleagues support and discuss them, quality
+managers decide and choose which show on the public roadmap."""
 
 from typing import Any
 
@@ -16,8 +17,9 @@ from core.roles import acting_user
 from core.validation import LONG_TEXT
 
 from .. import selectors, services
-from ..models import IdeaEvent, ImprovementIdea
-from .permissions import IdeaVotePermissions, MayReviewIdeas
+from ..models import IdeaComment, IdeaEvent, ImprovementIdea
+from ..selectors.ideas import SEARCH_MAX_LENGTH
+from .permissions import IdeaVotePermissions, MayReviewIdeas, MaySeeIdeas
 from .validation import _valid
 
 
@@ -29,6 +31,7 @@ class IdeaSerializer(serializers.ModelSerializer[ImprovementIdea]):
     )
     submitted_by_username = serializers.CharField(source="submitted_by.username", read_only=True)
     vote_count = serializers.IntegerField(read_only=True)
+    comment_count = serializers.IntegerField(read_only=True)
     supported = serializers.BooleanField(
         read_only=True, help_text="Whether the caller supports the idea."
     )
@@ -53,7 +56,10 @@ class IdeaSerializer(serializers.ModelSerializer[ImprovementIdea]):
             "decided_by",
             "decided_at",
             "implemented_at",
+            "outcome",
+            "on_roadmap",
             "vote_count",
+            "comment_count",
             "supported",
         ]
         read_only_fields = [
@@ -64,6 +70,8 @@ class IdeaSerializer(serializers.ModelSerializer[ImprovementIdea]):
             "decided_by",
             "decided_at",
             "implemented_at",
+            "outcome",
+            "on_roadmap",
         ]
         validators: list[Any] = []
 
@@ -81,12 +89,46 @@ class IdeaEventSerializer(serializers.ModelSerializer[IdeaEvent]):
         read_only_fields = fields
 
 
+class IdeaCommentSerializer(serializers.ModelSerializer[IdeaComment]):
+    """A comment in an idea's conversation; only its text is written."""
+
+    author = serializers.CharField(source="author.username", read_only=True, allow_null=True)
+    author_name = serializers.SerializerMethodField()
+    # Blank is the service's to refuse, with the same words as the page.
+    text = serializers.CharField(allow_blank=True, max_length=LONG_TEXT)
+
+    class Meta:
+        model = IdeaComment
+        fields = ["id", "author", "author_name", "text", "created_at"]
+        read_only_fields = ["id", "author", "author_name", "created_at"]
+
+    def get_author_name(self, comment: IdeaComment) -> str:
+        """Return the author's full name (their username when they have none)."""
+        author = comment.author
+        return (author.get_full_name() or author.get_username()) if author else ""
+
+
+ROADMAP_HELP = (
+    "Show the idea on the public roadmap (title, status, touchpoint and outcome; never who "
+    "submitted it). Left out: unchanged."
+)
+
+
 class IdeaAcceptanceSerializer(serializers.Serializer):
-    """Why the idea is accepted (optional)."""
+    """Why the idea is accepted (optional), and whether it shows on the public roadmap."""
 
     reason = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=LONG_TEXT
     )
+    on_roadmap = serializers.BooleanField(
+        required=False, allow_null=True, default=None, help_text=ROADMAP_HELP
+    )
+
+
+class IdeaRoadmapSerializer(serializers.Serializer):
+    """Whether the accepted or implemented idea shows on the public roadmap."""
+
+    on_roadmap = serializers.BooleanField()
 
 
 class IdeaDeclineSerializer(serializers.Serializer):
@@ -96,17 +138,34 @@ class IdeaDeclineSerializer(serializers.Serializer):
 
 
 class IdeaNoteSerializer(serializers.Serializer):
-    """An optional note on how the idea was implemented."""
+    """An optional note on how the idea was implemented, and whether it shows as done on the
+    public roadmap."""
 
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=LONG_TEXT)
+    on_roadmap = serializers.BooleanField(
+        required=False, allow_null=True, default=None, help_text=ROADMAP_HELP
+    )
 
 
 class IdeaFilter(filters.FilterSet):
-    """Filter ideas by status, touchpoint, source and submitter."""
+    """Search ideas, and filter them by status, touchpoint, source, submitter and roadmap."""
+
+    search = filters.CharFilter(
+        method="search_ideas",
+        max_length=SEARCH_MAX_LENGTH,
+        help_text="Words the reference, title, problem, proposal or outcome contain (every "
+        "word, in any case).",
+    )
 
     class Meta:
         model = ImprovementIdea
-        fields = ["status", "touchpoint", "source", "submitted_by"]
+        fields = ["status", "touchpoint", "source", "submitted_by", "on_roadmap"]
+
+    def search_ideas(
+        self, ideas: QuerySet[ImprovementIdea], name: str, value: str
+    ) -> QuerySet[ImprovementIdea]:
+        """Keep the ideas containing every word of the search (the idea list page's search)."""
+        return selectors.idea_search(ideas, value)
 
 
 IDEA_ANSWER = OpenApiResponse(IdeaSerializer, description="The idea, after the decision.")
@@ -156,7 +215,9 @@ class IdeaViewSet(
         """Accept the idea: it becomes a candidate for a PDCA cycle."""
         idea = self.get_object()
         data = _valid(IdeaAcceptanceSerializer, request)
-        services.idea_accept(idea=idea, by=acting_user(request), reason=data["reason"])
+        services.idea_accept(
+            idea=idea, by=acting_user(request), reason=data["reason"], on_roadmap=data["on_roadmap"]
+        )
         return self.answer(idea)
 
     @extend_schema(request=IdeaDeclineSerializer, responses=IDEA_ANSWER)
@@ -174,8 +235,47 @@ class IdeaViewSet(
         """Mark the accepted idea as implemented."""
         idea = self.get_object()
         data = _valid(IdeaNoteSerializer, request)
-        services.idea_implement(idea=idea, by=acting_user(request), note=data["note"])
+        services.idea_implement(
+            idea=idea, by=acting_user(request), note=data["note"], on_roadmap=data["on_roadmap"]
+        )
         return self.answer(idea)
+
+    @extend_schema(request=IdeaRoadmapSerializer, responses=IDEA_ANSWER)
+    @action(detail=True, methods=["post"], permission_classes=[MayReviewIdeas])
+    def roadmap(self, request: Request, pk: str) -> Response:
+        """Show the accepted or implemented idea on the public roadmap, or take it off."""
+        idea = self.get_object()
+        data = _valid(IdeaRoadmapSerializer, request)
+        services.idea_set_roadmap(idea=idea, by=acting_user(request), on_roadmap=data["on_roadmap"])
+        return self.answer(idea)
+
+    @extend_schema(
+        methods=["GET"],
+        description="The idea's conversation, oldest first, a page at a time.",
+        responses=IdeaCommentSerializer(many=True),
+    )
+    @extend_schema(
+        methods=["POST"],
+        description="Add a comment to the idea's conversation (whoever may see the idea may). "
+        "Its submitter, supporters and earlier commenters are told in their notifications.",
+        request=IdeaCommentSerializer,
+        responses={201: IdeaCommentSerializer},
+    )
+    @action(detail=True, methods=["get", "post"], permission_classes=[MaySeeIdeas])
+    def comments(self, request: Request, pk: str) -> Response:
+        """List the idea's comments (GET) or add one (POST)."""
+        idea = self.get_object()
+        if request.method == "POST":
+            data = _valid(IdeaCommentSerializer, request)
+            comment = services.idea_comment(idea=idea, by=acting_user(request), text=data["text"])
+            return Response(IdeaCommentSerializer(comment).data, status=status.HTTP_201_CREATED)
+        rows = selectors.idea_comments(idea)
+        # The paginator itself: paginate_queryset is typed for the view's own rows (ideas).
+        paginator = self.paginator
+        page = paginator.paginate_queryset(rows, request, view=self) if paginator else None
+        if page is None:
+            return Response(IdeaCommentSerializer(rows, many=True).data)
+        return self.get_paginated_response(IdeaCommentSerializer(page, many=True).data)
 
     @extend_schema(
         methods=["POST"],

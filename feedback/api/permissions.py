@@ -50,6 +50,13 @@ class MayReviewIdeas(HoldsPermission):
     permission = "feedback.review_ideas"
 
 
+class MaySeeIdeas(HoldsPermission):
+    """Let those who see ideas (every staff role) read and join an idea's conversation; the
+    service checks the idea at hand against the visibility selector."""
+
+    permission = "feedback.view_improvementidea"
+
+
 class MayChangeSeverityPolicies(HoldsPermission):
     """Let only those who change SLA policies set the frontline limit."""
 

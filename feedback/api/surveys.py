@@ -54,6 +54,7 @@ class SurveySerializer(serializers.ModelSerializer[Survey]):
             "starts_at",
             "ends_at",
             "recurrence_weeks",
+            "pulse_audience",
             "is_open",
             "public_token",
             "public_url",

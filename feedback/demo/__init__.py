@@ -11,6 +11,9 @@ Each complaint's life is planned as timeline steps, cut off at the present momen
 onto the row the way the services set the fields, so that status, timestamps, SLA flags and the
 timeline always agree: old complaints are closed, recent ones are still in the queue, some of them
 overdue. Rows are bulk-inserted: going through the services would take minutes for a year of data.
+Many customers left an e-mail address: they were acknowledged, updated and answered by e-mail from
+the quality team's reply templates, some replied, and the survey sent at closure records their
+rating on the complaint (see `replies`).
 """
 
 from collections.abc import Sequence
@@ -24,6 +27,7 @@ from core.references import next_references
 from feedback.models import (
     Complaint,
     ComplaintEvent,
+    ComplaintMessage,
     IdeaEvent,
     IdeaVote,
     ImprovementIdea,
@@ -34,10 +38,17 @@ from stakeholders.models import Customer
 
 from .complaints import TOUCHPOINT_THEMES, ComplaintPlanner
 from .handling import ComplaintDraft
-from .ideas import IdeaDraft, IdeaPlanner, idea_row, replay_idea
+from .ideas import IdeaDraft, IdeaPlanner, idea_row, load_idea_conversations, replay_idea
 from .mystery_shopping import load_audits
 from .planning import DAYS, People, demo_people, trouble_window
+from .pulses import load_pulses
 from .recognitions import RecognitionPlanner
+from .replies import (
+    REPLY_COUNT_NAMES,
+    load_complaint_follow_up,
+    load_reply_templates,
+    plan_conversations,
+)
 from .surveys import load_insights, load_surveys
 from .texts import complaint_wording, idea_wording
 
@@ -58,6 +69,8 @@ VOICE_COUNT_NAMES = [
     "survey invitations",
     "survey responses",
     "pulse participations",
+    "survey pulses",
+    "pulse notifications",
     "themes",
     "insights",
     "insight tags",
@@ -120,9 +133,11 @@ def complaint_versions(planned: Sequence[ComplaintDraft]) -> None:
 
 @transaction.atomic
 def load(*, seed: int) -> dict[str, int]:
-    """Create each part of the year that does not exist yet: complaints, ideas and recognition;
-    surveys and pulses; insights; mystery-shopping audits."""
-    counts = dict.fromkeys([*COUNT_NAMES, *VOICE_COUNT_NAMES], 0)
+    """Create each part of the year that does not exist yet: reply templates; complaints (with
+    their e-mails to and from customers), ideas and recognition; the ideas' conversations and
+    roadmap; surveys and pulses, and the closure surveys' ratings on the complaints; insights;
+    mystery-shopping audits."""
+    counts = dict.fromkeys([*COUNT_NAMES, *VOICE_COUNT_NAMES, *REPLY_COUNT_NAMES], 0)
     people = demo_people()
     touchpoints = list(
         Touchpoint.objects.select_related(
@@ -132,9 +147,16 @@ def load(*, seed: int) -> dict[str, int]:
     if people is None or not touchpoints:
         return counts  # the core, stakeholders and journeys demos were not loaded
     now = timezone.now()
+    # Before the complaints: their e-mails to customers are written from the templates.
+    counts.update(load_reply_templates(people=people, now=now))
     if not Complaint.objects.exists():
         counts.update(load_complaints(seed=seed, now=now, people=people, touchpoints=touchpoints))
+    counts.update(load_idea_conversations(seed=seed, now=now, people=people))
     counts.update(load_surveys(seed=seed, now=now, people=people, touchpoints=touchpoints))
+    follow_up = load_complaint_follow_up(now=now)
+    counts["complaint events"] += follow_up["satisfaction ratings"]  # one entry each
+    counts.update(follow_up)
+    counts.update(load_pulses(now=now))
     counts.update(load_insights())
     counts.update(load_audits(seed=seed, now=now, people=people, touchpoints=touchpoints))
     return counts
@@ -150,10 +172,12 @@ def load_complaints(
     planned = year.complaints()
     complaints = [draft.complaint for draft in planned]
     reserve_references("CMP", complaints, [draft.received_at for draft in planned])
+    messages = plan_conversations(seed=seed, now=now, drafts=planned)
     Complaint.objects.bulk_create(complaints, batch_size=BATCH_SIZE)
     complaint_versions(planned)
     events = [event for draft in planned for event in draft.events]
     ComplaintEvent.objects.bulk_create(events, batch_size=BATCH_SIZE)
+    ComplaintMessage.objects.bulk_create(messages, batch_size=BATCH_SIZE)
 
     idea_drafts = year.ideas()
     for draft in idea_drafts:
@@ -171,6 +195,7 @@ def load_complaints(
     return {
         "complaints": len(complaints),
         "complaint events": len(events),
+        "complaint messages": len(messages),
         "ideas": len(ideas),
         "idea votes": len(votes),
         "recognitions": len(recognitions),

@@ -68,10 +68,12 @@ class Version:
 
 
 # Columns a version copies: the id and the reference are only known once the rows are saved.
+# The columns the complaint's history keeps (it leaves some out, e.g. the customer's e-mail).
 VERSION_COLUMNS = [
     field.attname
-    for field in Complaint._meta.concrete_fields
-    if field.name not in {"id", "reference"}
+    for field in Complaint.history.model._meta.concrete_fields
+    if field.name in {own.name for own in Complaint._meta.concrete_fields}
+    and field.name not in {"id", "reference"}
 ]
 
 

@@ -1,24 +1,37 @@
-"""Plan the year's improvement ideas, their decisions and colleagues' votes."""
+"""Plan the year's improvement ideas, their decisions and colleagues' votes; then the ideas'
+conversations, the news their submitters and supporters were told, and the public roadmap."""
 
+import random
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib.auth.models import User
+from django.db.models import Prefetch
+from django.utils import timezone
 
-from feedback.models import IdeaEvent, IdeaVote, ImprovementIdea
+from core.models import Notification
+from feedback import emails
+from feedback.models import IdeaComment, IdeaEvent, IdeaVote, ImprovementIdea
 from journeys.models import Touchpoint
 
 from .handling import Version
 from .planning import (
     DAYS,
+    QUALITY_LOGIN_SHARE,
     TROUBLE_ENDS_DAYS_AGO,
     TROUBLE_STARTS_DAYS_AGO,
+    People,
     YearPlanner,
     in_sentence,
     owner_name,
 )
-from .texts import IdeaText, idea_wording
+from .texts import IdeaText, idea_wording, read_wording, record
+
+BATCH_SIZE = 500  # rows per INSERT: well under SQLite's limit on query parameters
 
 IDEA_COUNT = 150
 # The demo frontline login's ideas: (status today, days ago submitted, about the courier).
@@ -273,3 +286,335 @@ def replay_idea(draft: IdeaDraft) -> list[IdeaEvent]:
         if columns != draft.versions[-1].fields:
             draft.versions.append(Version(step.at, step.actor, columns))
     return events
+
+
+# Conversations, news and the public roadmap --------------------------------------------------
+
+# The share of ideas colleagues talk about, by status today: open and accepted ideas draw the
+# most comments, ideas nobody has looked at yet the fewest.
+CONVERSATION_SHARE = {
+    "submitted": 0.2,
+    "under_review": 0.45,
+    "accepted": 0.6,
+    "implemented": 0.5,
+    "declined": 0.35,
+}
+COMMENTS_BEFORE_DECISION = (1, 1, 2, 2, 3, 3, 4, 5)
+AFTER_DECISION_SHARE = 0.5  # decided ideas whose conversation goes on after the decision
+AFTER_DECISION_DAYS = 21
+# What the public roadmap shows: accepted ideas (planned) and implemented ones (done).
+ROADMAP_PLANNED = 5
+ROADMAP_DONE = 7
+# Draws for a comment's moment that look for office hours (a short window may have none).
+OFFICE_HOUR_DRAWS = 8
+NOTIFICATIONS_READ_AFTER = timedelta(hours=5)  # older news was read the same day
+UNREAD_DAYS = 7  # the last week's news is still unread
+
+
+@dataclass(frozen=True)
+class IdeaConversationWording:
+    """What colleagues, quality managers and submitters write in ideas' conversations, and
+    which ideas are fit for the public roadmap."""
+
+    roadmap_titles: tuple[str, ...]
+    colleague: tuple[str, ...]
+    manager_question: tuple[str, ...]
+    submitter_reply: tuple[str, ...]
+    manager_accepted: tuple[str, ...]
+    colleague_accepted: tuple[str, ...]
+    manager_declined: tuple[str, ...]
+    colleague_declined: tuple[str, ...]
+    colleague_implemented: tuple[str, ...]
+    manager_implemented: tuple[str, ...]
+
+
+@cache
+def conversation_wording() -> IdeaConversationWording:
+    """Return the wording of the demo's idea conversations."""
+    table = read_wording("idea_comments.toml")
+    return record(IdeaConversationWording, table, "idea_comments.toml")
+
+
+class ConversationPlanner:
+    """Plan what colleagues and quality managers wrote under the ideas, in office hours."""
+
+    def __init__(self, *, seed: int, now: datetime, people: People) -> None:
+        self.seed = seed
+        self.now = now
+        self.people = people
+        self.zone = ZoneInfo(settings.TIME_ZONE)
+        self.wording = conversation_wording()
+        self.random = random.Random(seed)  # noqa: S311 - deterministic demo data, not secrets
+
+    def draw_from(self, key: str) -> None:
+        """Draw what follows from its own stream of the seed (one per idea)."""
+        self.random = random.Random(f"{self.seed}:{key}")  # noqa: S311 - demo data
+
+    def office_moment(self, start: datetime, end: datetime) -> datetime | None:
+        """Return a moment between two in office hours on a weekday if a few draws find one, else
+        any moment between them (None when the window is too short to write in)."""
+        end = min(end, self.now - timedelta(minutes=30))
+        start = start + timedelta(minutes=40)
+        if end <= start:
+            return None
+        moment = start
+        for _draw in range(OFFICE_HOUR_DRAWS):
+            moment = start + (end - start) * self.random.random()
+            local = timezone.localtime(moment, self.zone)
+            if local.weekday() < 5 and 8 <= local.hour < 18:
+                break
+        return moment
+
+    def manager(self) -> User:
+        """Return a quality manager, the demo login most often."""
+        if self.random.random() < QUALITY_LOGIN_SHARE:
+            return self.people.quality_login
+        return self.random.choice(self.people.managers)
+
+    def colleague(self, idea: ImprovementIdea, supporters: list[User]) -> User:
+        """Return a colleague who writes under the idea: a supporter most often."""
+        if supporters and self.random.random() < 0.7:
+            return self.random.choice(supporters)
+        others = [person for person in self.people.everyone if person.pk != idea.submitted_by_id]
+        return self.random.choice(others)
+
+    def text(self, choices: tuple[str, ...], idea: ImprovementIdea, used: set[str]) -> str:
+        """Return one of the texts not yet used in the idea's conversation (any when all are),
+        its placeholders filled for the idea."""
+        fresh = [text for text in choices if text not in used] or list(choices)
+        chosen = self.random.choice(fresh)
+        used.add(chosen)
+        submitter = idea.submitted_by
+        return chosen.format(
+            touchpoint=in_sentence(idea.touchpoint),
+            owner=owner_name(idea.touchpoint),
+            submitter=submitter.first_name or submitter.username,
+        )
+
+    def conversation(self, idea: ImprovementIdea, supporters: list[User]) -> list[IdeaComment]:
+        """Return the comments written under an idea, oldest first (none for most ideas)."""
+        self.draw_from(f"conversation-{idea.reference}")
+        rng = self.random
+        if rng.random() >= CONVERSATION_SHARE[idea.status]:
+            return []
+        wording = self.wording
+        decided_at = idea.decided_at
+        comments: list[IdeaComment] = []
+        used: set[str] = set()
+        last_kind = ""
+        for _number in range(rng.choice(COMMENTS_BEFORE_DECISION)):
+            start = comments[-1].created_at if comments else idea.submitted_at
+            at = self.office_moment(start, decided_at or self.now)
+            if at is None:
+                break
+            # The submitter answers a quality manager's question, most often.
+            if last_kind == "manager_question" and rng.random() < 0.7:
+                kind, author = "submitter_reply", idea.submitted_by
+            elif rng.random() < 0.35:
+                kind, author = "manager_question", self.manager()
+            else:
+                kind, author = "colleague", self.colleague(idea, supporters)
+            if author.pk == idea.submitted_by_id and kind != "submitter_reply":
+                continue
+            text = self.text(getattr(wording, kind), idea, used)
+            comments.append(IdeaComment(idea=idea, author=author, text=text, created_at=at))
+            last_kind = kind
+        if decided_at is not None and rng.random() < AFTER_DECISION_SHARE:
+            comments += self.after_decision(idea, supporters, comments[-1:])
+        return comments
+
+    def after_decision(
+        self, idea: ImprovementIdea, supporters: list[User], before: list[IdeaComment]
+    ) -> list[IdeaComment]:
+        """Return what was written after the idea's decision (or after it went live), after the
+        comments `before` (the last one written before the decision, if any)."""
+        wording = self.wording
+        status = idea.status
+        start: datetime | None
+        if status == IdeaStatus.IMPLEMENTED and idea.implemented_at is not None:
+            start = idea.implemented_at
+            steps = [
+                (wording.manager_implemented, True),
+                (wording.colleague_implemented, False),
+            ][self.random.randrange(2) :]
+        elif status == IdeaStatus.DECLINED:
+            start = idea.decided_at
+            steps = [(wording.manager_declined, True), (wording.colleague_declined, False)]
+        else:
+            start = idea.decided_at
+            steps = [(wording.manager_accepted, True), (wording.colleague_accepted, False)]
+        assert start is not None  # decided ideas have their decision's moment
+        comments: list[IdeaComment] = []
+        used: set[str] = set()
+        for choices, by_manager in steps:
+            begin = max([start, *(comment.created_at for comment in before + comments)])
+            at = self.office_moment(begin, start + timedelta(days=AFTER_DECISION_DAYS))
+            if at is None:
+                break
+            author = self.manager() if by_manager else self.colleague(idea, supporters)
+            comments.append(
+                IdeaComment(
+                    idea=idea, author=author, text=self.text(choices, idea, used), created_at=at
+                )
+            )
+        return comments
+
+    def roadmap(self, ideas: list[ImprovementIdea]) -> list[ImprovementIdea]:
+        """Return the ideas a reviewer put on the public roadmap: some planned, more done, each
+        a change customers notice (the wording's list of titles) about a touchpoint."""
+        self.draw_from("roadmap")
+        fit = set(self.wording.roadmap_titles)
+        chosen = []
+        for status, count in (
+            (IdeaStatus.ACCEPTED, ROADMAP_PLANNED),
+            (IdeaStatus.IMPLEMENTED, ROADMAP_DONE),
+        ):
+            candidates = [
+                idea
+                for idea in ideas
+                if idea.status == status and idea.touchpoint_id is not None and idea.title in fit
+            ]
+            chosen += self.random.sample(candidates, min(count, len(candidates)))
+        return chosen
+
+
+def _news_rows(
+    idea: ImprovementIdea,
+    event: IdeaEvent,
+    votes: list[IdeaVote],
+    now: datetime,
+) -> list[Notification]:
+    """Return the notifications an idea's status change wrote, as the services would have."""
+    news = event.to_status
+    people = [person for person in emails.idea_submitters_to_tell(idea) if person.is_active]
+    supporters = [
+        vote.voter
+        for vote in votes
+        if vote.voted_at <= event.at
+        and vote.voter.is_active
+        and vote.voter_id != idea.submitted_by_id
+    ]
+    rows = []
+    for supporter, audience in ((False, people), (True, supporters)):
+        audience = [person for person in audience if person.pk != event.actor_id]
+        if not audience:
+            continue
+        body = emails.idea_status_body(idea, news, event.text, supporter=supporter)
+        for person in audience:
+            rows.append(
+                _told(
+                    person,
+                    event.at,
+                    now,
+                    kind=Notification.Kind.OUTCOME,
+                    title=emails.idea_status_title(idea, news),
+                    body=body,
+                    link=idea.get_absolute_url(),
+                    key=emails.idea_status_key(idea, news, event.text),
+                    email=news in emails.IDEA_NEWS_EMAILED,
+                )
+            )
+    return rows
+
+
+def _comment_rows(
+    comment: IdeaComment, earlier: list[IdeaComment], votes: list[IdeaVote], now: datetime
+) -> list[Notification]:
+    """Return the notifications a comment wrote (the bell only), as the service would have."""
+    idea = comment.idea
+    submitters = [person for person in emails.idea_submitters_to_tell(idea) if person.is_active]
+    followers = {vote.voter.pk: vote.voter for vote in votes if vote.voted_at <= comment.created_at}
+    followers |= {row.author.pk: row.author for row in earlier if row.author is not None}
+    rows = []
+    for submitter, audience in (
+        (True, submitters),
+        (False, [person for pk, person in sorted(followers.items()) if pk != idea.submitted_by_id]),
+    ):
+        audience = [person for person in audience if person.pk != comment.author_id]
+        if not audience:
+            continue
+        body = emails.idea_comment_body(comment, submitter=submitter)
+        for person in audience:
+            rows.append(
+                _told(
+                    person,
+                    comment.created_at,
+                    now,
+                    kind=Notification.Kind.OTHER,
+                    title=emails.idea_comment_title(comment),
+                    body=body,
+                    link=emails.idea_comment_link(comment),
+                    key=f"idea-comment:{comment.pk}",
+                    email=False,
+                )
+            )
+    return rows
+
+
+def _told(person: User, at: datetime, now: datetime, *, email: bool, **fields: Any) -> Notification:
+    """Return a past notification: read the same day unless it is from the last week; its
+    e-mail, if any, sent a minute after."""
+    read_at = at + NOTIFICATIONS_READ_AFTER if (now - at).days > UNREAD_DAYS else None
+    emailed = email and bool(person.email)
+    return Notification(
+        recipient=person,
+        created_at=at,
+        read_at=min(read_at, now) if read_at else None,
+        email=emailed,
+        sent_at=at + timedelta(minutes=1) if emailed else None,
+        **fields,
+    )
+
+
+def load_idea_conversations(*, seed: int, now: datetime, people: People) -> dict[str, int]:
+    """Write the ideas' conversations, the news their submitters and supporters were told (and
+    the comments' notifications), and put a dozen ideas on the public roadmap; once."""
+    counts = {"idea comments": 0, "ideas on the roadmap": 0, "idea notifications": 0}
+    if IdeaComment.objects.exists():
+        return counts
+    ideas = list(
+        ImprovementIdea.objects.select_related(
+            "submitted_by", "touchpoint__owner_department", "touchpoint__owner_partner"
+        )
+        .prefetch_related(
+            Prefetch("votes", IdeaVote.objects.select_related("voter").order_by("voted_at", "pk")),
+            Prefetch("events", IdeaEvent.objects.order_by("at", "pk")),
+        )
+        .order_by("submitted_at", "pk")
+    )
+    planner = ConversationPlanner(seed=seed, now=now, people=people)
+    conversations = {
+        idea.pk: planner.conversation(idea, [vote.voter for vote in idea.votes.all()])
+        for idea in ideas
+    }
+    comments = IdeaComment.objects.bulk_create(
+        [comment for rows in conversations.values() for comment in rows], batch_size=BATCH_SIZE
+    )
+    roadmap = planner.roadmap(ideas)
+    for idea in roadmap:
+        # Ticked with the decision that put it there: that version of its history on.
+        ticked_at = (
+            idea.implemented_at if idea.status == IdeaStatus.IMPLEMENTED else idea.decided_at
+        )
+        ImprovementIdea.objects.filter(pk=idea.pk).update(on_roadmap=True)
+        ImprovementIdea.history.filter(id=idea.pk, history_date__gte=ticked_at).update(
+            on_roadmap=True
+        )
+    told = []
+    for idea in ideas:
+        votes = list(idea.votes.all())
+        for event in idea.events.all():
+            if event.to_status != IdeaStatus.SUBMITTED:
+                told += _news_rows(idea, event, votes, now)
+        conversation = conversations[idea.pk]
+        for number, comment in enumerate(conversation):
+            told += _comment_rows(comment, conversation[:number], votes, now)
+    Notification.objects.bulk_create(told, batch_size=BATCH_SIZE)
+    counts.update(
+        {
+            "idea comments": len(comments),
+            "ideas on the roadmap": len(roadmap),
+            "idea notifications": len(told),
+        }
+    )
+    return counts

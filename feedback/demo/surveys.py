@@ -397,6 +397,7 @@ def create_surveys(now: datetime, touchpoints: list[Touchpoint], by: User) -> di
                 touchpoint=by_name.get(spec.touchpoint or ""),
                 starts_at=starts_at,
                 recurrence_weeks=PULSE_WEEKS if pulse else None,
+                pulse_audience=Survey.Audience.STAFF if pulse else Survey.Audience.NONE,
                 created_by=by,
             )
     return surveys

@@ -3,6 +3,13 @@
 Every save goes through feedback.services.
 """
 
+from .complaint_messages import (
+    ContactEmailForm,
+    CustomerEmailForm,
+    CustomerMessageForm,
+    ReplyLogForm,
+    ReplyTemplateForm,
+)
 from .complaints import (
     ACTION_FORMS,
     AssignForm,
@@ -24,9 +31,11 @@ from .fields import (
     touchpoints,
 )
 from .ideas import (
+    IdeaCommentForm,
     IdeaDecisionForm,
     IdeaFilterForm,
     IdeaForm,
+    IdeaRoadmapForm,
 )
 from .insights import (
     InsightFilterForm,
@@ -65,10 +74,15 @@ __all__ = [
     "CloseForm",
     "CommentForm",
     "ComplaintLogForm",
+    "ContactEmailForm",
+    "CustomerEmailForm",
+    "CustomerMessageForm",
     "FrontlineLimitForm",
+    "IdeaCommentForm",
     "IdeaDecisionForm",
     "IdeaFilterForm",
     "IdeaForm",
+    "IdeaRoadmapForm",
     "InsightFilterForm",
     "InsightNoteForm",
     "InsightTagForm",
@@ -77,6 +91,8 @@ __all__ = [
     "QueueFilterForm",
     "RecognitionForm",
     "ReopenForm",
+    "ReplyLogForm",
+    "ReplyTemplateForm",
     "RespondForm",
     "RootCauseForm",
     "SeverityPolicyForm",

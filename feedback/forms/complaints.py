@@ -60,6 +60,12 @@ class ComplaintLogForm(forms.Form):
     customer_reference = forms.CharField(
         label=_("Customer reference"), required=False, max_length=80
     )
+    contact_email = forms.EmailField(
+        label=_("Customer's e-mail"),
+        required=False,
+        max_length=254,  # Complaint.contact_email's
+        help_text=_("To acknowledge and answer them by e-mail. Kept on this complaint only."),
+    )
     resolved_at_first_contact = forms.BooleanField(
         label=_("I resolved it with the customer right away"), required=False
     )

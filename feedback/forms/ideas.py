@@ -3,8 +3,15 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ..models import ImprovementIdea
+from ..models import IdeaComment, ImprovementIdea
+from ..selectors.ideas import SEARCH_MAX_LENGTH
 from .fields import TouchpointChoiceField, touchpoints
+
+ROADMAP_LABEL = _("Show on the public roadmap")
+ROADMAP_HELP = _(
+    "Customers see its title, status, touchpoint and outcome; never who submitted it, nor the "
+    "problem and proposal."
+)
 
 
 class IdeaForm(forms.Form):
@@ -29,19 +36,54 @@ class IdeaForm(forms.Form):
 
 
 class IdeaDecisionForm(forms.Form):
-    """A reviewer's reason (required to decline, optional otherwise)."""
+    """A reviewer's reason (required to decline, optional otherwise), and whether an accepted or
+    implemented idea shows on the public roadmap."""
 
     reason = forms.CharField(
-        label=_("Reason (the submitter reads it)"),
+        label=_("Reason (the submitter and supporters read it)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=5000,
     )
+    on_roadmap = forms.BooleanField(
+        label=ROADMAP_LABEL,
+        required=False,
+        help_text=_("When accepting or implementing it. %(more)s") % {"more": ROADMAP_HELP},
+    )
+
+
+class IdeaRoadmapForm(forms.Form):
+    """Whether an accepted or implemented idea shows on the public roadmap."""
+
+    on_roadmap = forms.BooleanField(label=ROADMAP_LABEL, required=False, help_text=ROADMAP_HELP)
+
+
+class IdeaCommentForm(forms.Form):
+    """A comment in an idea's conversation."""
+
+    text = forms.CharField(
+        label=_("Your comment"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=IdeaComment._meta.get_field("text").max_length,
+        error_messages={"required": _("Write a comment.")},
+    )
 
 
 class IdeaFilterForm(forms.Form):
-    """The idea list's filters and sort."""
+    """The idea list's search, filters and sort."""
 
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=SEARCH_MAX_LENGTH,
+        widget=forms.TextInput(
+            attrs={
+                "type": "search",
+                "class": "form-control form-control-sm",
+                "placeholder": _("Reference, title, problem, proposal…"),
+            }
+        ),
+    )
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,

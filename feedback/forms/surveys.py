@@ -29,6 +29,7 @@ class SurveyForm(forms.ModelForm):
             "starts_at",
             "ends_at",
             "recurrence_weeks",
+            "pulse_audience",
         ]
         widgets = {
             "starts_at": forms.DateTimeInput(
@@ -40,6 +41,15 @@ class SurveyForm(forms.ModelForm):
         }
         help_texts = {
             "question": _("Leave empty for the standard wording of the kind."),
+            "kind": _("Fixed once the survey has answers: they were given on its scale."),
+            "touchpoint": _(
+                "What the survey measures. Changing the journey or touchpoint later moves all "
+                "its answers, past ones included, to the new scope in the indicators."
+            ),
+            "pulse_audience": _(
+                "Each pulse is e-mailed once, on the day it opens: staff (eNPS) are told in "
+                "their notifications, partners' contacts (NPS, CSAT, CES) get a personal link."
+            ),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

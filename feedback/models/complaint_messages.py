@@ -40,7 +40,8 @@ class ReplyTemplate(models.Model):
         related_name="+",
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    history = HistoricalRecords(bases=[VersionAddress])
+    # Each history entry has its own time: the save time is no change of the template.
+    history = HistoricalRecords(bases=[VersionAddress], excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["purpose", "name"]

@@ -234,7 +234,9 @@ class Complaint(ConstraintErrorsOnFields, TracksChanges, models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(5)],
     )
     reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
-    history = HistoricalRecords(bases=[VersionAddress])
+    # The customer's e-mail stays out of the history, which readers of the record (executives
+    # among them) may open: it is personal data kept only to write to the customer.
+    history = HistoricalRecords(bases=[VersionAddress], excluded_fields=["contact_email"])
 
     class Meta:
         ordering = ["-received_at", "-id"]

@@ -105,7 +105,6 @@ class Survey(ConstraintErrorsOnFields, models.Model):
 
         NONE = "", _("Nobody (shared by link)")
         STAFF = "staff", _("All staff")
-        DEPARTMENT = "department", _("The staff of one department")
         PARTNER_CONTACTS = "partner_contacts", _("Partners' contacts")
 
     pulse_audience = models.CharField(
@@ -115,14 +114,6 @@ class Survey(ConstraintErrorsOnFields, models.Model):
         blank=True,
         default="",
         help_text=_("Invitations go out once per pulse, on the day it opens."),
-    )
-    pulse_department = models.ForeignKey(
-        Department,
-        verbose_name=_("department"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
     )
     public_token = models.CharField(
         _("public link token"), max_length=40, unique=True, default=new_token, editable=False
@@ -246,7 +237,13 @@ class SurveyInvitation(models.Model):
         indexes = [
             # A survey's latest invitations (its page shows 20): a LIMIT that reads 20 entries
             # instead of sorting every invitation the survey ever sent.
-            models.Index(fields=["survey", "-created_at", "-id"], name="invitation_survey_latest")
+            models.Index(fields=["survey", "-created_at", "-id"], name="invitation_survey_latest"),
+            # The daily reminder reads the e-mailed invitations never reminded, by sent time.
+            models.Index(
+                fields=["sent_at"],
+                condition=Q(reminded_at__isnull=True) & ~Q(email=""),
+                name="invitation_awaiting_reminder",
+            ),
         ]
 
     def __str__(self) -> str:

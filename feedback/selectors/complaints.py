@@ -4,12 +4,23 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Case, Count, DateTimeField, F, OuterRef, Q, QuerySet, When
+from django.db.models import (
+    Case,
+    Count,
+    DateTimeField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+)
 from django.utils import timezone
 
 from stakeholders.models import Partner
 
-from ..models import Complaint, ComplaintEvent
+from ..models import Complaint, ComplaintEvent, ComplaintMessage
 
 OPEN = [str(status) for status in Complaint.OPEN_STATUSES]
 RUNNING_RESOLUTION = [Complaint.Status.ACKNOWLEDGED, Complaint.Status.INVESTIGATING]
@@ -135,8 +146,22 @@ def complaint_detail(user: Any, pk: int) -> Complaint:
 
 
 def complaint_timeline(complaint: Complaint) -> QuerySet[ComplaintEvent]:
-    """Return the complaint's events, oldest first, with who took them (and for whom)."""
-    return complaint.events.select_related("actor", "partner").order_by("at", "id")
+    """Return the complaint's events, oldest first, with who took them (and for whom); an
+    e-mail to the customer says whether it has left (`message_queued`, `message_sent_at`)."""
+    # A message and its timeline entry are written together, at the same moment.
+    message = ComplaintMessage.objects.filter(
+        complaint=OuterRef("complaint"),
+        direction=ComplaintMessage.Direction.OUTBOUND,
+        created_at=OuterRef("at"),
+    ).order_by("pk")
+    return (
+        complaint.events.select_related("actor", "partner")
+        .annotate(
+            message_queued=Exists(message),
+            message_sent_at=Subquery(message.values("sent_at")[:1]),
+        )
+        .order_by("at", "id")
+    )
 
 
 def queue_counts(user: Any, *, now: datetime | None = None) -> dict[str, int]:

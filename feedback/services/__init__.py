@@ -10,6 +10,14 @@ The functions live in one module per topic and are imported from here: `services
 
 from django.contrib.auth import get_user_model
 
+from .complaint_messages import (
+    complaint_contact_update,
+    complaint_message_deliver,
+    complaint_message_send,
+    complaint_reply_log,
+    complaint_reply_receive,
+)
+from .complaint_satisfaction import complaint_satisfaction_record
 from .complaints import (
     FUTURE_TOLERANCE,
     action_event_kind,
@@ -29,9 +37,12 @@ from .ideas import (
     IDEA_TRANSITIONS,
     VOTABLE_IDEA_STATUSES,
     idea_accept,
+    idea_comment,
     idea_decline,
     idea_implement,
+    idea_record_outcome,
     idea_review,
+    idea_set_roadmap,
     idea_submit,
     idea_unvote,
     idea_vote,
@@ -58,6 +69,7 @@ from .policies import (
     severity_policy_update,
 )
 from .recognition import recognition_give
+from .reply_templates import reply_template_create, reply_template_update
 from .survey_days import (
     survey_days_rebuild,
     survey_days_refresh,
@@ -95,19 +107,28 @@ __all__ = [
     "complaint_bulk_assign",
     "complaint_close",
     "complaint_comment",
+    "complaint_contact_update",
     "complaint_csat_invite",
     "complaint_escalate",
     "complaint_investigate",
     "complaint_log",
+    "complaint_message_deliver",
+    "complaint_message_send",
     "complaint_reopen",
+    "complaint_reply_log",
+    "complaint_reply_receive",
     "complaint_respond",
+    "complaint_satisfaction_record",
     "complaint_set_root_cause",
     "employee_pulse_respond",
     "frontline_limit_set",
     "idea_accept",
+    "idea_comment",
     "idea_decline",
     "idea_implement",
+    "idea_record_outcome",
     "idea_review",
+    "idea_set_roadmap",
     "idea_submit",
     "idea_unvote",
     "idea_vote",
@@ -119,6 +140,8 @@ __all__ = [
     "invitation_respond",
     "invitation_send",
     "recognition_give",
+    "reply_template_create",
+    "reply_template_update",
     "severity_policy_update",
     "survey_create",
     "survey_days_rebuild",

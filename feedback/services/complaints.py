@@ -19,8 +19,9 @@ from journeys.models import Journey, Touchpoint
 from stakeholders.models import Customer
 
 from .. import emails, lifecycle, sla
-from ..models import Complaint, ComplaintEvent, Severity
+from ..models import Complaint, ComplaintEvent, ReplyTemplate, Severity
 from ..selectors.policies import policy_for
+from .complaint_messages import complaint_message_send
 from .insights import insight_from_complaint
 from .surveys import complaint_csat_invite
 
@@ -87,9 +88,13 @@ def complaint_log(
     external_id: str = "",
     resolved_at_first_contact: bool = False,
     decision: str = "",
+    contact_email: str = "",
 ) -> Complaint:
     """Log a complaint: give it a reference, attribute it to its touchpoint's owner, start its
-    SLA clocks, and, when resolved at first contact, record the response and the closure."""
+    SLA clocks, and, when resolved at first contact, record the response and the closure.
+
+    The customer's e-mail address, when given, is kept on this complaint only (to acknowledge
+    and answer them from its page)."""
     now = timezone.now()
     received_at = received_at or now
     if received_at > now + FUTURE_TOLERANCE:
@@ -123,6 +128,7 @@ def complaint_log(
         severity=severity,
         remedy_requested=remedy_requested,
         customer_reference=customer_reference,
+        contact_email=contact_email.strip(),
         customer=(
             Customer.objects.filter(external_reference=customer_reference).first()
             if customer_reference
@@ -220,13 +226,36 @@ def action_event_kind(action: str) -> str:
     }[action]
 
 
+def _email_customer(
+    complaint: Complaint,
+    by: User,
+    at: datetime,
+    subject: str,
+    body: str,
+    template: ReplyTemplate | None,
+) -> None:
+    """E-mail the customer with the step, when the step's form wrote them a message."""
+    if subject.strip() or body.strip():
+        complaint_message_send(
+            complaint=complaint, by=by, subject=subject, body=body, template=template, at=at
+        )
+
+
 @transaction.atomic
 def complaint_acknowledge(
-    *, complaint: Complaint, by: User, note: str = "", at: datetime | None = None
+    *,
+    complaint: Complaint,
+    by: User,
+    note: str = "",
+    at: datetime | None = None,
+    email_subject: str = "",
+    email_body: str = "",
+    email_template: ReplyTemplate | None = None,
 ) -> Complaint:
-    """Acknowledge receipt to the customer; stops the acknowledgement clock."""
+    """Acknowledge receipt to the customer; stops the acknowledgement clock. With an e-mail's
+    subject and text, the customer is e-mailed the acknowledgement (placeholders filled)."""
     at = at or timezone.now()
-    return _transition(
+    acknowledged = _transition(
         complaint,
         "acknowledge",
         by,
@@ -235,6 +264,8 @@ def complaint_acknowledge(
         acknowledged_at=at,
         acknowledged_within_sla=at <= complaint.acknowledge_due_at,
     )
+    _email_customer(acknowledged, by, at, email_subject, email_body, email_template)
+    return acknowledged
 
 
 @transaction.atomic
@@ -274,13 +305,21 @@ def complaint_set_root_cause(
 
 @transaction.atomic
 def complaint_respond(
-    *, complaint: Complaint, by: User, decision: str, at: datetime | None = None
+    *,
+    complaint: Complaint,
+    by: User,
+    decision: str,
+    at: datetime | None = None,
+    email_subject: str = "",
+    email_body: str = "",
+    email_template: ReplyTemplate | None = None,
 ) -> Complaint:
-    """Record the decision communicated to the customer; stops the resolution clock."""
+    """Record the decision communicated to the customer; stops the resolution clock. With an
+    e-mail's subject and text, the customer is e-mailed the decision ({decision} is filled)."""
     if not decision.strip():
         raise ValidationError({"decision": _("Say what was decided and told to the customer.")})
     at = at or timezone.now()
-    return _transition(
+    responded = _transition(
         complaint,
         "respond",
         by,
@@ -290,6 +329,8 @@ def complaint_respond(
         responded_at=at,
         resolved_within_sla=at <= complaint.resolve_due_at,
     )
+    _email_customer(responded, by, at, email_subject, email_body, email_template)
+    return responded
 
 
 @transaction.atomic

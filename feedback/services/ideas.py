@@ -1,4 +1,9 @@
-"""Writes of improvement ideas: submission, the review decisions, and colleagues' votes."""
+"""Writes of improvement ideas: submission, the review decisions, colleagues' votes and comments,
+and the public roadmap.
+
+Each status change tells the idea's submitter and supporters (`emails.notify_idea_status`, once
+per status); each comment tells the people in the idea's conversation.
+"""
 
 from datetime import datetime
 from typing import Any
@@ -14,8 +19,10 @@ from core.references import next_reference
 from core.saving import validated_save
 from journeys.models import Touchpoint
 
+from .. import emails
 from ..lifecycle import IDEA_TRANSITIONS
-from ..models import IdeaEvent, IdeaVote, ImprovementIdea
+from ..models import IdeaComment, IdeaEvent, IdeaVote, ImprovementIdea
+from ..selectors.ideas import ROADMAP_STATUSES, may_see_idea
 
 
 def _require_reviewer(by: User, idea: ImprovementIdea, action: str) -> None:
@@ -62,8 +69,14 @@ def _idea_transition(
     at = at or timezone.now()
     validated_save(move.row, status=move.target, **fields)
     IdeaEvent.objects.create(idea=move.row, actor=by, at=at, to_status=move.target, text=text)
+    emails.notify_idea_status(move.row, move.target, actor=by, text=text)
     idea.refresh_from_db()
     return idea
+
+
+def _roadmap(on_roadmap: bool | None) -> dict[str, Any]:
+    """Return the roadmap field of a decision: unchanged unless the reviewer said."""
+    return {} if on_roadmap is None else {"on_roadmap": on_roadmap}
 
 
 @transaction.atomic
@@ -74,9 +87,15 @@ def idea_review(*, idea: ImprovementIdea, by: User, at: datetime | None = None) 
 
 @transaction.atomic
 def idea_accept(
-    *, idea: ImprovementIdea, by: User, reason: str = "", at: datetime | None = None
+    *,
+    idea: ImprovementIdea,
+    by: User,
+    reason: str = "",
+    at: datetime | None = None,
+    on_roadmap: bool | None = None,
 ) -> ImprovementIdea:
-    """Accept an idea: it becomes a candidate for a PDCA cycle."""
+    """Accept an idea: it becomes a candidate for a PDCA cycle (and, when the reviewer says so,
+    a planned item of the public roadmap)."""
     at = at or timezone.now()
     return _idea_transition(
         idea,
@@ -87,6 +106,7 @@ def idea_accept(
         decision_reason=reason.strip(),
         decided_by=by,
         decided_at=at,
+        **_roadmap(on_roadmap),
     )
 
 
@@ -112,11 +132,57 @@ def idea_decline(
 
 @transaction.atomic
 def idea_implement(
-    *, idea: ImprovementIdea, by: User, note: str = "", at: datetime | None = None
+    *,
+    idea: ImprovementIdea,
+    by: User,
+    note: str = "",
+    at: datetime | None = None,
+    on_roadmap: bool | None = None,
 ) -> ImprovementIdea:
-    """Mark an accepted idea as implemented."""
+    """Mark an accepted idea as implemented (shown as done on the public roadmap when the
+    reviewer says so)."""
     at = at or timezone.now()
-    return _idea_transition(idea, "implement", by, note.strip(), at, implemented_at=at)
+    return _idea_transition(
+        idea, "implement", by, note.strip(), at, implemented_at=at, **_roadmap(on_roadmap)
+    )
+
+
+@transaction.atomic
+def idea_set_roadmap(*, idea: ImprovementIdea, by: User, on_roadmap: bool) -> ImprovementIdea:
+    """Show an accepted or implemented idea on the public roadmap, or take it off."""
+    _require_reviewer(by, idea, "roadmap")
+    # Locked: a decision taken at the same moment must not put a declined idea on the roadmap.
+    locked = ImprovementIdea.objects.select_for_update().get(pk=idea.pk)
+    if on_roadmap and locked.status not in ROADMAP_STATUSES:
+        raise ValidationError(
+            {
+                "on_roadmap": _(
+                    "Only an accepted or implemented idea can be shown on the public roadmap; "
+                    "%(reference)s is %(status)s."
+                )
+                % {"reference": locked.reference, "status": locked.get_status_display().lower()}
+            }
+        )
+    validated_save(locked, on_roadmap=on_roadmap)
+    idea.refresh_from_db()
+    return idea
+
+
+@transaction.atomic
+def idea_comment(*, idea: ImprovementIdea, by: User, text: str) -> IdeaComment:
+    """Add a comment to the idea's conversation; the people in it are told.
+
+    Whoever may see the idea may comment on it (`selectors.ideas_visible_to`).
+    """
+    if not may_see_idea(by, idea):
+        raise PermissionDenied(_("Only colleagues who may see this idea comment on it."))
+    if not text.strip():
+        raise ValidationError({"text": _("Write a comment.")})
+    comment = validated_save(
+        IdeaComment(idea=idea, author=by, text=text.strip(), created_at=timezone.now())
+    )
+    emails.notify_idea_comment(comment)
+    return comment
 
 
 VOTABLE_IDEA_STATUSES = frozenset({"submitted", "under_review", "accepted"})
@@ -154,12 +220,18 @@ def idea_record_outcome(
     """Record what became of an idea, in words its submitter reads; a date marks it implemented.
 
     Written by the PDCA cycle the idea started when that cycle is decided: an adopted change
-    implements the idea without a second review.
+    implements the idea without a second review. The submitter and the supporters are told
+    (once for the status, once per new outcome).
     """
     fields: dict[str, Any] = {"outcome": outcome[:300]}
+    news = "outcome" if fields["outcome"] and fields["outcome"] != idea.outcome else ""
     if implemented_at is not None and idea.status == ImprovementIdea.Status.ACCEPTED:
         fields.update(status=ImprovementIdea.Status.IMPLEMENTED, implemented_at=implemented_at)
         IdeaEvent.objects.create(
             idea=idea, actor=None, at=implemented_at, to_status=fields["status"], text=outcome
         )
-    return validated_save(idea, **fields)
+        news = ImprovementIdea.Status.IMPLEMENTED
+    saved = validated_save(idea, **fields)
+    if news:
+        emails.notify_idea_status(saved, news, actor=None, text=saved.outcome)
+    return saved

@@ -12,13 +12,14 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from core import outbox
 from core.audit import check_delete, delete_controlled
-from core.changes import local_day, local_midnight
+from core.changes import changes_record_rows, local_day, local_midnight
 from core.exceptions import ApplicationError
 from core.mail import send_once, site_link
 from core.saving import UNCHANGED, Unchanged, given, validated_save
@@ -36,8 +37,10 @@ from ..models import (
     SurveyResponse,
 )
 from ..selectors.surveys import pulse_start
+from .complaint_satisfaction import complaint_satisfaction_record
 from .ideas import idea_submit
 from .insights import insight_from_response
+from .pulses import check_pulse_audience
 from .survey_days import survey_days_refresh
 
 # How long a personal invitation link works.
@@ -61,6 +64,25 @@ def _check_scope(journey: Journey | None, touchpoint: Touchpoint | None) -> None
         raise ValidationError({"touchpoint": _("This touchpoint is not on the chosen journey.")})
 
 
+def _scope_ids(survey: Survey) -> tuple[int | None, int | None]:
+    """Return the (journey id, touchpoint id) its answers copy from the survey's scope."""
+    journey = _scope_journey(survey)
+    return (journey.pk if journey else None, survey.touchpoint_id)
+
+
+def _answers_rescope(survey: Survey) -> int:
+    """Give the survey's answers its scope, logging their days for the recompute first; return
+    how many answers moved."""
+    journey_id, touchpoint_id = _scope_ids(survey)
+    scoped = Q(journey_id=journey_id) if journey_id else Q(journey_id__isnull=True)
+    scoped &= Q(touchpoint_id=touchpoint_id) if touchpoint_id else Q(touchpoint_id__isnull=True)
+    moving = SurveyResponse.objects.filter(survey=survey).exclude(scoped)
+    # Both scopes' numbers change on these days: the log has no scope per journey, so the
+    # recompute redoes every survey indicator's periods holding them (old and new scope alike).
+    changes_record_rows(moving)
+    return moving.update(journey_id=journey_id, touchpoint_id=touchpoint_id)
+
+
 @transaction.atomic
 def survey_create(
     *,
@@ -76,9 +98,11 @@ def survey_create(
     starts_at: datetime | None = None,
     ends_at: datetime | None = None,
     recurrence_weeks: int | None = None,
+    pulse_audience: str = "",
 ) -> Survey:
     """Define a survey; an empty question takes the standard wording of its kind."""
     _check_scope(journey, touchpoint)
+    check_pulse_audience(kind=kind, recurrence_weeks=recurrence_weeks, audience=pulse_audience)
     if not question.strip() and kind in Survey.Kind.values:
         question = str(Survey.DEFAULT_QUESTIONS[Survey.Kind(kind)])
     return validated_save(
@@ -94,6 +118,7 @@ def survey_create(
         starts_at=starts_at or timezone.now(),
         ends_at=ends_at,
         recurrence_weeks=recurrence_weeks,
+        pulse_audience=pulse_audience,
     )
 
 
@@ -112,8 +137,17 @@ def survey_update(
     starts_at: datetime | Unchanged = UNCHANGED,
     ends_at: datetime | Unchanged | None = UNCHANGED,
     recurrence_weeks: int | Unchanged | None = UNCHANGED,
+    pulse_audience: str | Unchanged = UNCHANGED,
 ) -> Survey:
-    """Change a survey's wording, scope or window; its kind is fixed once it has answers."""
+    """Change a survey's wording, scope or window; its kind is fixed once it has answers.
+
+    The scope (journey, touchpoint) says what the survey measures, so a new scope corrects
+    where every answer counts: the answers' copies of it are rewritten, past ones included, and
+    the days they fall on are logged in this transaction; the nightly recompute then moves them
+    out of the old scope's indicators and into the new one's. (A survey that starts measuring
+    something else is a new survey.) The per-day counts of the survey pages do not depend on
+    the scope. The kind cannot change once there are answers: they were given on its scale.
+    """
     fields = given(
         name=name,
         kind=kind,
@@ -126,13 +160,20 @@ def survey_update(
         starts_at=starts_at,
         ends_at=ends_at,
         recurrence_weeks=recurrence_weeks,
+        pulse_audience=pulse_audience,
     )
     locked = Survey.objects.select_for_update().get(pk=survey.pk)
+    scope_before = _scope_ids(locked)
     if "kind" in fields and fields["kind"] != locked.kind and locked.responses.exists():
         raise ValidationError(
             {"kind": _("This survey has answers on its scale: its kind can no longer change.")}
         )
     _check_scope(fields.get("journey", locked.journey), fields.get("touchpoint", locked.touchpoint))
+    check_pulse_audience(
+        kind=fields.get("kind", locked.kind),
+        recurrence_weeks=fields.get("recurrence_weeks", locked.recurrence_weeks),
+        audience=fields.get("pulse_audience", locked.pulse_audience),
+    )
     for text_field in ("name", "question", "comment_question"):
         if text_field in fields:
             fields[text_field] = fields[text_field].strip()
@@ -140,6 +181,8 @@ def survey_update(
         kind = Survey.Kind(fields.get("kind", locked.kind))
         fields["question"] = str(Survey.DEFAULT_QUESTIONS[kind])
     validated_save(locked, **fields)
+    if _scope_ids(locked) != scope_before:
+        _answers_rescope(locked)
     survey.refresh_from_db()
     return survey
 
@@ -368,7 +411,7 @@ def invitation_respond(
         customer=locked.customer,
         channel=SurveyResponse.Channel.INVITATION,
     )
-    return _save_answer(
+    response = _save_answer(
         response,
         score=score,
         comment=comment,
@@ -376,6 +419,13 @@ def invitation_respond(
         follow_up_consent=follow_up_consent,
         responded_at=None,
     )
+    # The answer to the invitation sent at a complaint's closure closes the complaint's record.
+    complaint = locked.complaint
+    if complaint is not None and locked.survey.kind == Survey.Kind.CSAT:
+        complaint_satisfaction_record(
+            complaint=complaint, score=response.score, at=response.responded_at
+        )
+    return response
 
 
 @transaction.atomic

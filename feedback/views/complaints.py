@@ -4,14 +4,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.audit import history_panel
 from core.forms import service_errors
 from core.pagination import page_of
 from core.roles import acting_user
@@ -21,12 +19,21 @@ from .. import lifecycle, selectors, services
 from ..forms import (
     ACTION_FORMS,
     ComplaintLogForm,
+    CustomerEmailForm,
     QueueFilterForm,
     assignee_choices,
     touchpoint_label,
     touchpoints,
 )
 from ..models import Complaint
+from .complaint_page import (
+    EMAIL_STEPS,
+    may_write,
+    refilled,
+    render_complaint,
+    template_fills,
+    visible_complaint,
+)
 
 # Logging ----------------------------------------------------------------------------------------
 
@@ -171,61 +178,16 @@ def complaint_bulk_assign(request: HttpRequest) -> HttpResponse:
 # One complaint ----------------------------------------------------------------------------------
 
 
-def _visible_complaint(request: HttpRequest, pk: int) -> Complaint:
-    if not request.user.has_perm("feedback.view_complaint"):
-        raise PermissionDenied
-    try:
-        return selectors.complaint_detail(request.user, pk)
-    except Complaint.DoesNotExist:
-        raise Http404(_("No such complaint, or it is not yours to see.")) from None
-
-
-def _render_complaint(
-    request: HttpRequest,
-    complaint: Complaint,
-    bound: dict[str, Any] | None = None,
-    status: int = 200,
-) -> HttpResponse:
-    policy = selectors.policy_for(complaint.severity)
-    actions = lifecycle.available_actions(
-        request.user, complaint, frontline_may_resolve=policy.frontline_may_resolve
-    )
-    forms = {action: ACTION_FORMS[action]() for action in actions}
-    if bound:
-        forms.update(bound)
-    owner_above_limit = (
-        not lifecycle.is_manager(request.user)
-        and lifecycle.is_owner(request.user, complaint)
-        and not policy.frontline_may_resolve
-        and complaint.is_open
-    )
-    return render(
-        request,
-        "feedback/complaints/complaint_detail.html",
-        {
-            "complaint": complaint,
-            "timeline": selectors.complaint_timeline(complaint),
-            "actions": [
-                (action, lifecycle.ACTION_LABELS[action], forms[action]) for action in actions
-            ],
-            "open_action": next(iter(bound)) if bound else "",
-            "owner_above_limit": owner_above_limit,
-            "history": history_panel(complaint),
-            "policy": policy,
-            "sla_state": complaint.sla_state(),
-        },
-        status=status,
-    )
-
-
 def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Show a complaint: its facts, SLA clocks, timeline, the steps the user can take, history."""
-    return _render_complaint(request, _visible_complaint(request, pk))
+    return render_complaint(request, visible_complaint(request, pk))
 
 
-def _run_action(complaint: Complaint, action: str, by: Any, data: dict[str, Any]) -> None:
+def _run_action(
+    complaint: Complaint, action: str, by: Any, data: dict[str, Any], email: dict[str, Any]
+) -> None:
     if action == "acknowledge":
-        services.complaint_acknowledge(complaint=complaint, by=by, note=data["note"])
+        services.complaint_acknowledge(complaint=complaint, by=by, note=data["note"], **email)
     elif action == "investigate":
         services.complaint_investigate(complaint=complaint, by=by, note=data["note"])
     elif action == "root_cause":
@@ -233,7 +195,7 @@ def _run_action(complaint: Complaint, action: str, by: Any, data: dict[str, Any]
             complaint=complaint, by=by, category=data["category"], text=data["text"]
         )
     elif action == "respond":
-        services.complaint_respond(complaint=complaint, by=by, decision=data["decision"])
+        services.complaint_respond(complaint=complaint, by=by, decision=data["decision"], **email)
     elif action == "close":
         services.complaint_close(
             complaint=complaint,
@@ -267,19 +229,35 @@ DONE_MESSAGES = {
 
 @require_POST
 def complaint_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    """Take one step on a complaint (a life-cycle transition, assignment, escalation, comment)."""
+    """Take one step on a complaint (a life-cycle transition, assignment, escalation, comment);
+    acknowledging and responding may e-mail the customer at the same time."""
     if action not in ACTION_FORMS:
         raise Http404
-    complaint = _visible_complaint(request, pk)
+    complaint = visible_complaint(request, pk)
     form = ACTION_FORMS[action](request.POST)
-    if form.is_valid():
+    bound: dict[str, Any] = {action: form}
+    email_form = None
+    if action in EMAIL_STEPS and may_write(request.user, complaint):
+        purpose = EMAIL_STEPS[action]
+        if "fill" in request.POST:  # "Use this template", without JavaScript: nothing is done
+            fills = template_fills(request.user, complaint)
+            bound[f"email:{action}"] = refilled(CustomerEmailForm, request.POST, fills, purpose)
+            return render_complaint(request, complaint, bound)
+        email_form = CustomerEmailForm(request.POST, purpose=purpose)
+        bound[f"email:{action}"] = email_form
+    email_valid = email_form is None or email_form.is_valid()
+    if form.is_valid() and email_valid:
+        email = email_form.email() if email_form is not None else {}
         with service_errors(form, request=request) as call:
-            _run_action(complaint, action, request.user, form.cleaned_data)
+            _run_action(complaint, action, request.user, form.cleaned_data, email)
         if call.ok:
-            messages.success(request, _(DONE_MESSAGES[action]) % {"reference": complaint.reference})
+            done = _(DONE_MESSAGES[action]) % {"reference": complaint.reference}
+            if email:
+                done += " " + _("The customer is e-mailed.")
+            messages.success(request, done)
         if call.ok or call.refused:
             return redirect(complaint)
-    return _render_complaint(request, complaint, {action: form}, status=400)
+    return render_complaint(request, complaint, bound, status=400)
 
 
 # SLA policy -------------------------------------------------------------------------------------

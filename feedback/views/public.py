@@ -6,6 +6,15 @@ TRUSTED_PROXY_COUNT says so) is limited to `PUBLIC_SURVEY_RATE_LIMIT` requests p
 `PUBLIC_SURVEY_RATE_WINDOW` seconds, counted in Django's cache (in production the cache must be
 shared by all web processes, e.g. Redis; the default local-memory cache counts per process).
 Unknown, closed or expired links get a friendly page (404 or 410), never an error.
+
+The embed pages (/s/<token>/embed/) are the same form for a survey's public link, made to sit in
+an <iframe> on the organisation's website: only they may be framed, by the sites
+SURVEY_EMBED_ANCESTORS names (the Content-Security-Policy's frame-ancestors; X-Frame-Options is
+left off them), and they take an answer without the CSRF check. A browser does not send this
+site's cookies to a frame on another site, so a CSRF token could never match there; the check
+protects a signed-in person's session, and these pages read none: an answer posted from another
+site is an anonymous answer, as the page itself would send, and counts against the same rate
+limit. Personal invitations are not embedded (their links are sent to one person).
 """
 
 import time
@@ -18,6 +27,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 
 from core.forms import service_errors
 from core.network import client_address
@@ -50,6 +60,24 @@ class Target:
     invitation: SurveyInvitation | None = None
 
 
+EMBED_PAGES = {"embed", "embed-thanks"}
+
+
+def _embedded(request: HttpRequest) -> bool:
+    """Return whether the page is drawn in an embed frame (see the module's docstring)."""
+    match = request.resolver_match
+    return match is not None and match.url_name in EMBED_PAGES
+
+
+def _framable(response: HttpResponse) -> HttpResponse:
+    """Let the sites SURVEY_EMBED_ANCESTORS names frame the response (and only this one)."""
+    response.xframe_options_exempt = True
+    ancestors = {"frame-ancestors": settings.SURVEY_EMBED_ANCESTORS}
+    response._csp_replace = ancestors  # type: ignore[attr-defined]
+    response._csp_replace_ro = ancestors  # type: ignore[attr-defined]
+    return response
+
+
 def _target(token: str) -> Target | None:
     if len(token) > 40:
         return None
@@ -66,7 +94,7 @@ def _unavailable(request: HttpRequest, title: str, text: str, status: int) -> Ht
     response = render(
         request,
         "feedback/surveys/public_unavailable.html",
-        {"title": title, "text": text},
+        {"title": title, "text": text, "embed": _embedded(request)},
         status=status,
     )
     if status == 429:
@@ -111,10 +139,23 @@ def _refusal(request: HttpRequest, target: Target) -> HttpResponse | None:
 @never_cache
 def survey_answer(request: HttpRequest, token: str) -> HttpResponse:
     """Show the survey's question and take the customer's answer."""
+    return _answer(request, token)
+
+
+@login_not_required
+@csrf_exempt
+@never_cache
+def survey_embed(request: HttpRequest, token: str) -> HttpResponse:
+    """Show a survey's question and take an answer inside another site's frame."""
+    return _framable(_answer(request, token))
+
+
+def _answer(request: HttpRequest, token: str) -> HttpResponse:
+    embed = _embedded(request)
     if _too_many(request):
         return _throttled(request)
     target = _target(token)
-    if target is None:
+    if target is None or (embed and target.invitation is not None):
         return _not_found(request)
     refusal = _refusal(request, target)
     if refusal is not None:
@@ -139,13 +180,15 @@ def survey_answer(request: HttpRequest, token: str) -> HttpResponse:
             else:
                 services.survey_respond(survey=survey, **form.answer())
         if call.ok:
-            return redirect("public-survey:thanks", token=token)
+            return redirect(
+                "public-survey:embed-thanks" if embed else "public-survey:thanks", token=token
+            )
         if call.refused:  # the survey closed, or the link expired, while the customer answered
             return _closed(request, call.message)
     return render(
         request,
         "feedback/surveys/public_answer.html",
-        {"survey": survey, "form": form, "previous": previous},
+        {"survey": survey, "form": form, "previous": previous, "embed": embed},
         status=400 if form.is_bound else 200,
     )
 
@@ -153,13 +196,33 @@ def survey_answer(request: HttpRequest, token: str) -> HttpResponse:
 @login_not_required
 def survey_thanks(request: HttpRequest, token: str) -> HttpResponse:
     """Thank the customer for their answer."""
+    return _thanks(request, token)
+
+
+@login_not_required
+def survey_embed_thanks(request: HttpRequest, token: str) -> HttpResponse:
+    """Thank the customer for their answer, inside another site's frame."""
+    return _framable(_thanks(request, token))
+
+
+def _thanks(request: HttpRequest, token: str) -> HttpResponse:
     if _too_many(request):
         return _throttled(request)
     target = _target(token)
-    if target is None or target.survey.is_employee_survey:
+    embed = _embedded(request)
+    if (
+        target is None
+        or target.survey.is_employee_survey
+        or (embed and target.invitation is not None)
+    ):
         return _not_found(request)
     return render(
         request,
         "feedback/surveys/public_thanks.html",
-        {"survey": target.survey, "invitation": target.invitation, "token": token},
+        {
+            "survey": target.survey,
+            "invitation": target.invitation,
+            "token": token,
+            "embed": embed,
+        },
     )

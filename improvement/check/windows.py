@@ -67,6 +67,7 @@ PROPORTIONS = {
     Computation.CSAT,
     Computation.SLA_COMPLIANCE,
     Computation.FIRST_CONTACT_RESOLUTION,
+    Computation.COMPLAINT_SATISFACTION,
     Computation.RETENTION,
     Computation.REPEAT_PURCHASE,
     Computation.REFERRAL_RATE,

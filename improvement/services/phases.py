@@ -350,14 +350,18 @@ def _close_the_loop(cycle: PDCACycle, by: User) -> None:
             outcome=words,
             implemented_at=now if cycle.outcome == Outcome.ADOPT else None,
         )
+    # An idea's submitter and supporters hear of its outcome from the idea itself
+    # (idea_record_outcome), once; here only the people whose complaints the cycle came from,
+    # unless the idea's news already told them (one message each, whatever they started).
+    told_by_ideas = set(cycle.ideas.values_list("submitted_by", flat=True)) | set(
+        cycle.ideas.values_list("votes__voter", flat=True)
+    )
     people = {
         complaint.logged_by
         for complaint in cycle.complaints.select_related("logged_by")
-        if complaint.logged_by and complaint.logged_by.is_active
-    } | {
-        idea.submitted_by
-        for idea in cycle.ideas.select_related("submitted_by")
-        if idea.submitted_by and idea.submitted_by.is_active
+        if complaint.logged_by
+        and complaint.logged_by.is_active
+        and complaint.logged_by_id not in told_by_ideas
     }
     emails.notify_outcome(cycle, sorted(people, key=lambda person: person.pk), words)
 

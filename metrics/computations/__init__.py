@@ -120,6 +120,17 @@ def compute_cells(indicator: Indicator, periods: list[date] | None) -> Result:
             counted=Q(resolved_at_first_contact=True),
             base=Q(),
         )
+    if computation == Computation.COMPLAINT_SATISFACTION:
+        # Of the complaints the customer rated (1-5, at closure or in the post-complaint
+        # survey), the share rating 4 or 5, by the day the complaint was received.
+        return _share(
+            _complaints(indicator),
+            "received_at",
+            indicator,
+            periods,
+            counted=Q(customer_satisfaction__gte=4),
+            base=Q(customer_satisfaction__isnull=False),
+        )
     if computation == Computation.MYSTERY_SHOP_SCORE:
         return _mean(
             _by_touchpoint(Audit.objects.all(), indicator),

@@ -41,6 +41,10 @@ from feedback.forms import (
     CloseForm,
     CommentForm,
     ComplaintLogForm,
+    ContactEmailForm,
+    CustomerEmailForm,
+    CustomerMessageForm,
+    IdeaCommentForm,
     IdeaDecisionForm,
     IdeaForm,
     InsightNoteForm,
@@ -49,6 +53,8 @@ from feedback.forms import (
     NoteForm,
     RecognitionForm,
     ReopenForm,
+    ReplyLogForm,
+    ReplyTemplateForm,
     RespondForm,
     RootCauseForm,
     SurveyForm,
@@ -59,9 +65,12 @@ from feedback.models import (
     AuditItemScore,
     ChecklistTemplate,
     Complaint,
+    ComplaintMessage,
+    IdeaComment,
     ImprovementIdea,
     Insight,
     Recognition,
+    ReplyTemplate,
     Survey,
     SurveyInvitation,
     SurveyResponse,
@@ -97,6 +106,7 @@ from tests.feedback.factories import (
     ChecklistFactory,
     ComplaintFactory,
     IdeaFactory,
+    ReplyTemplateFactory,
     SurveyFactory,
     ThemeFactory,
 )
@@ -180,6 +190,19 @@ def complaint_at(status: str) -> Callable[[], Complaint]:
         return complaint
 
     return build
+
+
+def complaint_with_address(status: str) -> Callable[[], Complaint]:
+    """Return a builder of a complaint in a status whose customer left an e-mail address."""
+    build = complaint_at(status)
+
+    def make() -> Complaint:
+        complaint = build()
+        Complaint.objects.filter(pk=complaint.pk).update(contact_email="anouk@example.net")
+        complaint.refresh_from_db()
+        return complaint
+
+    return make
 
 
 def action(name: str) -> Callable[[Complaint], dict[str, Any]]:
@@ -565,6 +588,75 @@ PAGES: dict[str, FormPage] = {
         given=complaint_at("received"),
         kwargs=action("comment"),
     ),
+    # feedback: writing to the complainant, reply templates
+    "complaint-acknowledge-email": FormPage(
+        CustomerEmailForm,
+        "feedback:complaint-action",
+        lambda _complaint: {
+            "note": "",
+            "send_email": "on",
+            "subject": "Your complaint {reference}",
+            "body": "We are on it.",
+        },
+        given=complaint_with_address("received"),
+        kwargs=action("acknowledge"),
+        models=(ComplaintMessage,),
+    ),
+    "complaint-write": FormPage(
+        CustomerMessageForm,
+        "feedback:complaint-write",
+        lambda _complaint: {"subject": "News about {reference}", "body": "Still on it."},
+        given=complaint_with_address("responded"),
+        kwargs=pk,
+        models=(ComplaintMessage,),
+    ),
+    "complaint-reply": FormPage(
+        ReplyLogForm,
+        "feedback:complaint-reply",
+        lambda _complaint: {
+            "address": "anouk@example.net",
+            "subject": "Re: your complaint",
+            "body": "Thanks, it arrived.",
+        },
+        given=complaint_at("received"),
+        kwargs=pk,
+        models=(ComplaintMessage,),
+    ),
+    "complaint-contact": FormPage(
+        ContactEmailForm,
+        "feedback:complaint-contact",
+        lambda _complaint: {"contact_email": "anouk@example.net"},
+        given=complaint_at("received"),
+        kwargs=pk,
+        models=(Complaint,),
+    ),
+    "reply-template-create": FormPage(
+        ReplyTemplateForm,
+        "feedback:reply-template-create",
+        lambda _none: {
+            "name": "Acknowledgement",
+            "purpose": "acknowledgement",
+            "subject": "Your complaint {reference}",
+            "body": "We will answer by {due_date}.",
+            "is_active": "on",
+        },
+        models=(ReplyTemplate,),
+    ),
+    "reply-template-edit": FormPage(
+        ReplyTemplateForm,
+        "feedback:reply-template-edit",
+        lambda _template: {
+            "name": "Acknowledgement, kinder",
+            "purpose": "acknowledgement",
+            "subject": "Thank you: your complaint {reference}",
+            "body": "We will answer by {due_date}.",
+            "is_active": "on",
+        },
+        given=ReplyTemplateFactory.create,
+        kwargs=pk,
+        edits=same,
+        models=(ReplyTemplate,),
+    ),
     # feedback: ideas and recognition
     "idea-create": FormPage(
         IdeaForm,
@@ -579,6 +671,14 @@ PAGES: dict[str, FormPage] = {
         given=IdeaFactory.create,
         kwargs=lambda idea: {"pk": idea.pk, "action": "decline"},
         edits=same,
+    ),
+    "idea-comment": FormPage(
+        IdeaCommentForm,
+        "feedback:idea-comment",
+        lambda _idea: {"text": "Could we start with the Friday deliveries?"},
+        given=IdeaFactory.create,
+        kwargs=lambda idea: {"pk": idea.pk},
+        models=(IdeaComment,),
     ),
     "recognition-create": FormPage(
         RecognitionForm,
@@ -853,7 +953,13 @@ NOT_POSTED = {
     "PartnerFilterForm": "filters read from the query string; invalid values are ignored",
     "QueueFilterForm": "filters read from the query string; invalid values are ignored",
     "IdeaFilterForm": "filters read from the query string; invalid values are ignored",
+    "IdeaRoadmapForm": "a tick box only, posted as a button; a refusal next to it is tested in "
+    "tests/feedback/test_idea_conversations.py",
     "InsightFilterForm": "filters read from the query string; invalid values are ignored",
+    "SurveyAnswerFilterForm": "dates and choices read from the query string, no text; refusals "
+    "next to their field are tested in tests/feedback/test_survey_export.py",
+    "SurveyTrendForm": "a grain, dates and choices read from the query string, no text; refusals "
+    "next to their field are tested in tests/feedback/test_survey_trends.py",
     "IndicatorFilterForm": "filters read from the query string; invalid values are ignored",
     "PeriodForm": "two dates read from the query string; a range ending before it starts is "
     "refused next to its field (tests/reports/test_pareto.py)",

@@ -309,14 +309,41 @@ def test_the_daily_reminders_tell_what_the_email_says(
     assert_same_as_email(notification, owner)
 
 
-def test_a_decided_cycle_tells_the_submitter_what_the_email_says(
+def test_a_decided_cycle_tells_the_ideas_submitter_what_the_email_says(
+    make_user, django_capture_on_commit_callbacks
+) -> None:
+    """The adopted cycle implements the idea it came from: the idea's news (not a second one
+    from the cycle) tells its submitter."""
+    manager = make_user("quality_manager")
+    clerk = make_user("frontline")
+    idea = IdeaFactory.create(submitted_by=clerk, title="Call customers back")
+    with django_capture_on_commit_callbacks(execute=True):
+        idea_accept(idea=idea, by=manager)
+    cycle = cycles.cycle_start_from_idea(idea=idea, by=manager)
+    mail.outbox.clear()  # the acceptance's e-mail
+
+    with django_capture_on_commit_callbacks(execute=True):
+        cycle = adopted(cycle, manager)
+
+    notification = Notification.objects.get(recipient=clerk, key=f"idea:{idea.pk}:implemented")
+    assert notification.kind == KIND.OUTCOME
+    assert notification.title == f"{idea.reference} is implemented: Call customers back"
+    assert f"Changed for good in {cycle.reference}" in notification.body
+    assert notification.link == idea.get_absolute_url()
+    assert Notification.objects.filter(recipient=clerk).count() == 2  # accepted, implemented
+    assert_same_as_email(notification, clerk)
+
+
+def test_a_decided_cycle_tells_a_complaints_logger_what_the_email_says(
     make_user, django_capture_on_commit_callbacks
 ) -> None:
     manager = make_user("quality_manager")
     clerk = make_user("frontline")
-    idea = IdeaFactory.create(submitted_by=clerk, title="Call customers back")
-    idea_accept(idea=idea, by=manager)
-    cycle = cycles.cycle_start_from_idea(idea=idea, by=manager)
+    complaint = ComplaintFactory.create(logged_by=clerk)
+    cycle = cycles.cycle_create(
+        by=manager, title="Call customers back", owner=manager, problem_statement="Long waits."
+    )
+    cycles.cycle_update(cycle=cycle, by=manager, complaints=[complaint])
 
     with django_capture_on_commit_callbacks(execute=True):
         cycle = adopted(cycle, manager)

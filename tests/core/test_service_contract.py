@@ -53,6 +53,7 @@ NOT_WRITES = {
     "feedback.services.policies.all_policies": "a read of every severity's policy",
     "feedback.services.policies.frontline_limit": "a read of the frontline limit",
     "feedback.services.surveys.check_score": "checks a score against the scale, pure",
+    "feedback.services.pulses.check_pulse_audience": "checks a pulse audience, pure",
     "feedback.services.surveys.invitation_usable": "a read of whether a link still works",
     "feedback.services.surveys.pulse_start": "the first day of the running pulse, pure",
     "feedback.services.surveys.has_answered_pulse": "a read of an employee's participation",
@@ -98,6 +99,21 @@ NOT_ATOMIC = {
     "feedback.services.surveys.invitation_send": (
         "holds no transaction while the mail server answers; claims the invitation with a "
         "conditional UPDATE instead"
+    ),
+    "feedback.services.survey_reminders.invitation_remind": (
+        "holds no transaction while the mail server answers; claims the reminder with a "
+        "conditional UPDATE instead"
+    ),
+    "feedback.services.survey_reminders.invitation_reminders_queue": (
+        "one transaction per batch of reminders, so that the outbox relays each as it commits"
+    ),
+    "feedback.services.complaint_messages.complaint_message_deliver": (
+        "holds no transaction while the mail server answers; claims the message with a "
+        "conditional UPDATE instead"
+    ),
+    "feedback.services.pulses.pulses_open": (
+        "one transaction per survey's pulse (`pulse_open`), so that a run never holds many "
+        "surveys' locks at once"
     ),
     "feedback.services.survey_days.survey_days_refresh_ranges": (
         "one transaction per chunk of days, so that answers wait for one chunk at most"

@@ -18,6 +18,7 @@ from feedback.models import (
     ImprovementIdea,
     Insight,
     Recognition,
+    ReplyTemplate,
     Survey,
     SurveyInvitation,
     SurveyResponse,
@@ -185,3 +186,20 @@ class AuditFactory(factory.Factory[Audit]):
     @classmethod
     def _create(cls, model_class: type[Audit], *args: Any, **kwargs: Any) -> Audit:
         return services.audit_record(**kwargs)
+
+
+class ReplyTemplateFactory(factory.Factory[ReplyTemplate]):
+    """A quality manager's acknowledgement template naming the reference and the due date."""
+
+    class Meta:
+        model = ReplyTemplate
+
+    by = factory.SubFactory(UserFactory, role=Role.QUALITY_MANAGER)
+    name = factory.Sequence(lambda number: f"Acknowledgement {number}")
+    purpose = ReplyTemplate.Purpose.ACKNOWLEDGEMENT
+    subject = "Your complaint {reference}"
+    body = "Dear customer,\n\nWe will answer by {due_date}.\n\n{handler}, {organisation}"
+
+    @classmethod
+    def _create(cls, model_class: type[ReplyTemplate], *args: Any, **kwargs: Any) -> ReplyTemplate:
+        return services.reply_template_create(**kwargs)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from feedback.demo import complaints, texts, voice_texts
+from feedback.demo import complaints, ideas, replies, texts, voice_texts
 from feedback.demo.surveys import COMPLAINT_SURVEY, PULSE_SURVEY, SURVEYS
 from feedback.demo.texts import (
     Case,
@@ -37,6 +37,8 @@ LOADERS: list["_lru_cache_wrapper[Any]"] = [
     kudos_wording,
     survey_wording,
     insight_themes,
+    replies.reply_wording,
+    ideas.conversation_wording,
 ]
 BANDS = {"low", "mid", "high"}
 COMPLAINT_PLACEHOLDERS = {
@@ -107,6 +109,8 @@ def test_every_wording_file_is_read_by_a_loader() -> None:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(texts, "read_wording", counting)
         patch.setattr(voice_texts, "read_wording", counting)
+        patch.setattr(replies, "read_wording", counting)
+        patch.setattr(ideas, "read_wording", counting)
         loaded = [loader() for loader in LOADERS]
 
     assert all(loaded)
