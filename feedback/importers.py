@@ -38,7 +38,9 @@ def _surveys(values: set[str]) -> dict[str, Survey]:
     for value in values:
         names |= Q(name__iexact=value)
     found: dict[str, Survey] = {}
-    for survey in Survey.objects.filter(Q(pk__in=numbers) | names) if values else []:
+    # The touchpoint's stage: a survey scoped to a touchpoint counts in its journey.
+    matching = Survey.objects.select_related("touchpoint__stage").filter(Q(pk__in=numbers) | names)
+    for survey in matching if values else []:
         found[survey.name.lower()] = survey
         found[str(survey.pk)] = survey
     return found
@@ -160,7 +162,9 @@ class SurveyResponseImporter(Importer):
             improvement_suggestion=row.text("improvement_suggestion"),
             customer_id=customer_id,
             follow_up_consent=bool(consent),
-            journey_id=survey.journey_id,
+            # The survey's scope as an answer from its page copies it (services.surveys).
+            journey_id=survey.journey_id
+            or (survey.touchpoint.stage.journey_id if survey.touchpoint else None),
             touchpoint_id=survey.touchpoint_id,
         )
 

@@ -63,6 +63,25 @@ def test_responses_take_the_surveys_scope_and_comments_become_insights(
     assert insight.touchpoint == delivery
 
 
+def test_an_imported_answer_to_a_touchpoint_survey_counts_in_the_touchpoint_s_journey(
+    journey: Journey, delivery: Touchpoint
+) -> None:
+    """A survey scoped to a touchpoint only: its imported answers carry the touchpoint's journey,
+    as answers given on its page do, so that the journey's indicators count them."""
+    Survey.objects.create(
+        name="Delivery CSAT", kind=Survey.Kind.CSAT, question="Happy?", touchpoint=delivery
+    )
+    assert delivery.stage.journey == journey
+
+    result = importer("survey_responses").import_rows(
+        [response_row()], user=None, origin=ORIGIN_FILE
+    )
+
+    assert result.created == 1
+    answer = SurveyResponse.objects.get(external_id="R-1")
+    assert (answer.touchpoint, answer.journey) == (delivery, journey)
+
+
 def test_a_score_outside_the_surveys_scale_is_refused(survey: Survey) -> None:
     _valid, errors = importer("survey_responses").validate([response_row(score="9")])
 
