@@ -4,11 +4,10 @@ from datetime import date
 from typing import Any
 
 from django import forms
-from django.utils import formats
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from core.validation import validate_date_in_range
+from core.forms import DateRangeFilterForm
 from journeys.models import Journey
 from stakeholders.models import CustomerSegment
 
@@ -17,22 +16,10 @@ from ..selectors.survey_trends import MONTH, WEEK, AnswerFilters, TrendFilters, 
 from .fields import TouchpointChoiceField, touchpoints
 
 
-class SurveyAnswerFilterForm(forms.Form):
+class SurveyAnswerFilterForm(DateRangeFilterForm):
     """Which answers of a survey: answered between two days, about a journey or touchpoint, by
     customers of a segment. An eNPS survey is filtered by dates only (anonymity)."""
 
-    date_from = forms.DateField(
-        label=_("From"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        validators=[validate_date_in_range],
-    )
-    date_to = forms.DateField(
-        label=_("To"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        validators=[validate_date_in_range],
-    )
     journey = forms.ModelChoiceField(
         label=_("Journey"),
         required=False,
@@ -67,29 +54,9 @@ class SurveyAnswerFilterForm(forms.Form):
             for name in list(self.fields):
                 if name not in self.EMPLOYEE_FIELDS and name != "grain":
                     del self.fields[name]
-        for name, field in self.fields.items():
-            css = "form-control" if name.startswith("date_") else "form-select"
-            field.widget.attrs.setdefault("class", f"{css} {css}-sm")
-
-    def full_clean(self) -> None:
-        super().full_clean()
-        # Mark each refused field, and point it to its message, for screen readers too.
-        for name in self.errors:
-            if name in self.fields:
-                attrs = self.fields[name].widget.attrs
-                attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
-                attrs["aria-invalid"] = "true"
-                attrs["aria-describedby"] = f"error_{name}"
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        start, end = data.get("date_from"), data.get("date_to")
-        if start and end and end < start:
-            self.add_error(
-                "date_to",
-                _("The end comes on or after the start (%(start)s).")
-                % {"start": formats.date_format(start, "DATE_FORMAT")},
-            )
+        data = super().clean()
         journey, touchpoint = data.get("journey"), data.get("touchpoint")
         if journey and touchpoint and touchpoint.stage.journey_id != journey.pk:
             self.add_error(

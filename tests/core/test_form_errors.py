@@ -961,6 +961,8 @@ NOT_POSTED = {
     "SurveyTrendForm": "a grain, dates and choices read from the query string, no text; refusals "
     "next to their field are tested in tests/feedback/test_survey_trends.py",
     "IndicatorFilterForm": "filters read from the query string; invalid values are ignored",
+    "DateRangeFilterForm": "the base of the filter forms with a range of days (PeriodForm, "
+    "SurveyAnswerFilterForm); never used alone",
     "PeriodForm": "two dates read from the query string; a range ending before it starts is "
     "refused next to its field (tests/reports/test_pareto.py)",
     "ParetoFilterForm": "choices and dates read from the query string, no text; refusals next to "
