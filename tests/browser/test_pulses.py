@@ -91,4 +91,10 @@ def test_pulses_read_on_a_phone_without_sideways_scrolling(
     expect(page.locator("#chart-pulse-trend .main-svg").first).to_be_visible()
     assert_no_sideways_scroll(page)
     screenshot(page, f"pulses-{viewport['width']}")
+    # The survey list, its link to the pulses among the columns: the page does not scroll
+    # sideways (the quality manager's table scrolls within itself).
+    page.goto(f"{live_server.url}{reverse('feedback:survey-list')}")
+    expect(page.get_by_test_id("pulses-link")).to_be_visible()
+    sideways = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    assert page.evaluate(sideways) == 0
     assert tab.errors == []
