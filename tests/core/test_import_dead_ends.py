@@ -6,7 +6,7 @@ never started, without the run claiming the job, and time by the watchdog lookin
 later.
 """
 
-from datetime import date, timedelta
+from datetime import timedelta
 from types import SimpleNamespace
 from typing import Any
 
@@ -23,10 +23,9 @@ from core.imports.registry import Importer
 from core.models import ImportJob, OutboxMessage
 from feedback.models import Survey, SurveyResponse
 from loyaltyqms import celery
-from stakeholders import services as stakeholder_services
 from stakeholders.models import CustomerActivity
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_in_tmp")]
 
 ROWS = (
     "external_id,customer_reference,occurred_at,kind,amount\n"
@@ -41,22 +40,6 @@ LATER = timedelta(minutes=10)  # well past JOB_STALE_AFTER_SECONDS
 
 class WorkerKilled(BaseException):
     """Stands for SIGKILL: no `except Exception` of the import catches it."""
-
-
-@pytest.fixture(autouse=True)
-def media_in_tmp(settings: Any, tmp_path: Any) -> None:
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def manager(make_user: Any) -> User:
-    """A quality manager with customers CRM-1 and CRM-2 to import activity for."""
-    for number in (1, 2):
-        stakeholder_services.customer_create(
-            external_reference=f"CRM-{number}", first_seen=date(2025, 1, 1)
-        )
-    user: User = make_user("quality_manager")
-    return user
 
 
 @pytest.fixture
@@ -106,11 +89,11 @@ def queued_long_ago(job: ImportJob) -> None:
 
 
 def test_a_queued_import_whose_task_ended_without_starting_it_is_queued_again(
-    manager: User,
+    activity_importer: User,
 ) -> None:
     """The run's message ended (its task failed before claiming the job): the job would wait
     for ever; the watchdog queues it again with a new message and says so."""
-    job = mapped(manager)
+    job = mapped(activity_importer)
     message = OutboxMessage.objects.create(
         task="core.imports.tasks.run_import_task", args=[job.pk], finished_at=timezone.now()
     )
@@ -128,8 +111,8 @@ def test_a_queued_import_whose_task_ended_without_starting_it_is_queued_again(
     assert job.interruption.endswith("resumes from row 1.")
 
 
-def test_a_queued_import_with_no_task_at_all_is_queued_again(manager: User) -> None:
-    job = mapped(manager)
+def test_a_queued_import_with_no_task_at_all_is_queued_again(activity_importer: User) -> None:
+    job = mapped(activity_importer)
     queued_long_ago(job)
 
     assert services.import_jobs_recover() == [job]
@@ -140,11 +123,11 @@ def test_a_queued_import_with_no_task_at_all_is_queued_again(manager: User) -> N
 
 
 def test_a_queued_import_whose_task_the_broker_lost_runs_once_published_again(
-    manager: User, django_capture_on_commit_callbacks: Any
+    activity_importer: User, django_capture_on_commit_callbacks: Any
 ) -> None:
     """Published, never started (the broker restarted without persistence, the queue was
     purged): the watchdog publishes the same message again, and the import runs."""
-    job = mapped(manager)
+    job = mapped(activity_importer)
     message = OutboxMessage.objects.create(
         task="core.imports.tasks.run_import_task",
         args=[job.pk],
@@ -166,10 +149,10 @@ def test_a_queued_import_whose_task_the_broker_lost_runs_once_published_again(
 
 @pytest.mark.parametrize("started_ago", [None, timedelta(seconds=5)])
 def test_a_queued_import_waiting_for_its_task_is_left_alone(
-    manager: User, started_ago: timedelta | None
+    activity_importer: User, started_ago: timedelta | None
 ) -> None:
     """A task waiting in the queue since a moment, or starting now, is not a lost one."""
-    job = mapped(manager)
+    job = mapped(activity_importer)
     now = timezone.now()
     message = OutboxMessage.objects.create(
         task="core.imports.tasks.run_import_task",
@@ -187,9 +170,11 @@ def test_a_queued_import_waiting_for_its_task_is_left_alone(
     assert (job.status, job.run_message, job.interruptions) == ("queued", message.pk, 0)
 
 
-def test_a_task_lost_again_and_again_fails_the_import_with_the_reason(manager: User) -> None:
+def test_a_task_lost_again_and_again_fails_the_import_with_the_reason(
+    activity_importer: User,
+) -> None:
     """Lost runs count like stopped workers: the third fails the job instead of looping."""
-    job = mapped(manager)
+    job = mapped(activity_importer)
     for _attempt in range(services.MAX_INTERRUPTIONS):
         queued_long_ago(job)
         job.refresh_from_db()
@@ -207,11 +192,11 @@ def test_a_task_lost_again_and_again_fails_the_import_with_the_reason(manager: U
 
 
 def test_a_worker_restarting_under_the_same_name_takes_its_imports_over_at_once(
-    manager: User, small_batches: None, monkeypatch: pytest.MonkeyPatch
+    activity_importer: User, small_batches: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The heartbeat is still fresh, but the node that ran the import has started again: the
     run died with its previous life, and it resumes without waiting for the silence."""
-    job = mapped(manager)
+    job = mapped(activity_importer)
     killed_in_batch(job, 2, monkeypatch)
 
     others = services.import_jobs_recover(worker="celery@other", worker_started_at=timezone.now())
@@ -226,9 +211,11 @@ def test_a_worker_restarting_under_the_same_name_takes_its_imports_over_at_once(
     )
 
 
-def test_an_import_the_restarted_worker_claimed_itself_is_left_running(manager: User) -> None:
+def test_an_import_the_restarted_worker_claimed_itself_is_left_running(
+    activity_importer: User,
+) -> None:
     """A run the new life claimed before its start-up check is alive."""
-    job = mapped(manager)
+    job = mapped(activity_importer)
     started = timezone.now()
     # The claim of a run the new life started, by hand.
     ImportJob.objects.filter(pk=job.pk).update(
@@ -243,11 +230,11 @@ def test_an_import_the_restarted_worker_claimed_itself_is_left_running(manager: 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_starting_worker_takes_over_what_it_left_running_without_beat(
-    manager: User, small_batches: None, monkeypatch: pytest.MonkeyPatch
+    activity_importer: User, small_batches: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The worker_ready hook: no watchdog from beat is needed for the next worker to go on (the
     tasks run at once here, so the import is done when the hook returns)."""
-    job = mapped(manager)
+    job = mapped(activity_importer)
     killed_in_batch(job, 2, monkeypatch)
     ImportJob.objects.filter(pk=job.pk).update(heartbeat_at=celery.LOADED_AT - timedelta(seconds=1))
 
@@ -262,19 +249,19 @@ def test_a_starting_worker_takes_over_what_it_left_running_without_beat(
 
 
 def test_resuming_a_silent_import_goes_on_after_its_last_saved_batch(
-    manager: User,
+    activity_importer: User,
     small_batches: None,
     monkeypatch: pytest.MonkeyPatch,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     """No beat, no restart: the uploader resumes it; no row is loaded twice and the counts are
     those of one pass."""
-    job = mapped(manager)
+    job = mapped(activity_importer)
     killed_in_batch(job, 3, monkeypatch)
     assert CustomerActivity.objects.count() == 3  # A-1, A-2 and A-4: two batches saved
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.import_job_resume(job=job, user=manager, now=timezone.now() + LATER)
+        services.import_job_resume(job=job, user=activity_importer, now=timezone.now() + LATER)
 
     job.refresh_from_db()
     assert job.status == ImportJob.Status.DONE
@@ -296,37 +283,37 @@ def test_resuming_a_silent_import_goes_on_after_its_last_saved_batch(
 
 
 def test_two_clicks_on_resume_queue_the_import_once(
-    manager: User, small_batches: None, monkeypatch: pytest.MonkeyPatch
+    activity_importer: User, small_batches: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    job = mapped(manager)
+    job = mapped(activity_importer)
     killed_in_batch(job, 2, monkeypatch)
     later = timezone.now() + LATER
 
-    services.import_job_resume(job=job, user=manager, now=later)
+    services.import_job_resume(job=job, user=activity_importer, now=later)
     with pytest.raises(ApplicationError) as second:
-        services.import_job_resume(job=job, user=manager, now=later)
+        services.import_job_resume(job=job, user=activity_importer, now=later)
 
     assert "queued or running already" in second.value.message
     assert OutboxMessage.objects.filter(task="core.imports.tasks.run_import_task").count() == 1
 
 
 def test_a_running_import_with_a_fresh_heartbeat_cannot_be_resumed(
-    manager: User, small_batches: None, monkeypatch: pytest.MonkeyPatch
+    activity_importer: User, small_batches: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    job = mapped(manager)
+    job = mapped(activity_importer)
     killed_in_batch(job, 2, monkeypatch)
 
     with pytest.raises(ApplicationError):
-        services.import_job_resume(job=job, user=manager)
+        services.import_job_resume(job=job, user=activity_importer)
 
     assert ImportJob.objects.get(pk=job.pk).status == ImportJob.Status.RUNNING
 
 
-def test_a_queued_import_no_worker_started_can_be_queued_again(manager: User) -> None:
-    job = mapped(manager)
+def test_a_queued_import_no_worker_started_can_be_queued_again(activity_importer: User) -> None:
+    job = mapped(activity_importer)
     queued_long_ago(job)
 
-    resumed = services.import_job_resume(job=job, user=manager)
+    resumed = services.import_job_resume(job=job, user=activity_importer)
 
     assert resumed.status == ImportJob.Status.QUEUED
     assert resumed.interruptions == 0  # waiting is no lost run
@@ -334,15 +321,15 @@ def test_a_queued_import_no_worker_started_can_be_queued_again(manager: User) ->
 
 
 def test_an_import_given_up_may_be_tried_once_more(
-    manager: User, small_batches: None, monkeypatch: pytest.MonkeyPatch
+    activity_importer: User, small_batches: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    job = mapped(manager)
+    job = mapped(activity_importer)
     for _attempt in range(services.MAX_INTERRUPTIONS):
         killed_in_batch(job, 1, monkeypatch)
         services.import_jobs_recover(now=timezone.now() + LATER)
     assert ImportJob.objects.get(pk=job.pk).status == ImportJob.Status.FAILED
 
-    resumed = services.import_job_resume(job=job, user=manager)
+    resumed = services.import_job_resume(job=job, user=activity_importer)
     services.import_job_run(job_id=job.pk)
 
     resumed.refresh_from_db()
@@ -351,10 +338,10 @@ def test_an_import_given_up_may_be_tried_once_more(
 
 
 def test_an_import_stopped_by_an_unexpected_error_may_be_resumed(
-    manager: User, small_batches: None, monkeypatch: pytest.MonkeyPatch
+    activity_importer: User, small_batches: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A database outage in the middle of a file: the saved batches stay, the rest follows."""
-    job = mapped(manager)
+    job = mapped(activity_importer)
     original = Importer.import_rows
     calls = []
 
@@ -371,16 +358,16 @@ def test_an_import_stopped_by_an_unexpected_error_may_be_resumed(
     job.refresh_from_db()
     assert (job.status, job.failure_kind, job.processed_rows) == ("failed", "error", 2)
 
-    services.import_job_resume(job=job, user=manager)
+    services.import_job_resume(job=job, user=activity_importer)
     services.import_job_run(job_id=job.pk)
 
     job.refresh_from_db()
     assert (job.status, job.processed_rows, job.created_rows, job.error_rows) == ("done", 5, 4, 1)
 
 
-def test_an_import_its_file_failed_is_not_resumable(manager: User) -> None:
+def test_an_import_its_file_failed_is_not_resumable(activity_importer: User) -> None:
     """Resuming would fail the same way: the refusal says what to do instead."""
-    job = mapped(manager)
+    job = mapped(activity_importer)
     ImportJob.objects.filter(pk=job.pk).update(
         status=ImportJob.Status.FAILED,
         failure="The file's columns no longer match the mapping.",
@@ -388,15 +375,15 @@ def test_an_import_its_file_failed_is_not_resumable(manager: User) -> None:
     )
 
     with pytest.raises(ApplicationError) as refused:
-        services.import_job_resume(job=job, user=manager)
+        services.import_job_resume(job=job, user=activity_importer)
 
     assert "because of its file" in refused.value.message
 
 
 def test_a_quality_manager_may_resume_a_colleagues_import_and_others_may_not(
-    manager: User, make_user: Any
+    activity_importer: User, make_user: Any
 ) -> None:
-    job = mapped(manager)
+    job = mapped(activity_importer)
     queued_long_ago(job)
     uploader_only = make_user("frontline")
     uploader_only.user_permissions.add(
@@ -412,17 +399,17 @@ def test_a_quality_manager_may_resume_a_colleagues_import_and_others_may_not(
 
 
 def test_the_page_says_the_worker_went_silent_and_resumes_it(
-    manager: User,
+    activity_importer: User,
     small_batches: None,
     monkeypatch: pytest.MonkeyPatch,
     client: Any,
     settings: Any,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    job = mapped(manager)
+    job = mapped(activity_importer)
     killed_in_batch(job, 2, monkeypatch)
     ImportJob.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now() - LATER)
-    client.force_login(manager)
+    client.force_login(activity_importer)
     detail = reverse("imports:job-detail", args=[job.pk])
 
     html = client.get(detail).content.decode()
@@ -440,11 +427,11 @@ def test_the_page_says_the_worker_went_silent_and_resumes_it(
 
 
 def test_the_page_offers_no_resume_while_the_worker_beats(
-    manager: User, small_batches: None, monkeypatch: pytest.MonkeyPatch, client: Any
+    activity_importer: User, small_batches: None, monkeypatch: pytest.MonkeyPatch, client: Any
 ) -> None:
-    job = mapped(manager)
+    job = mapped(activity_importer)
     killed_in_batch(job, 2, monkeypatch)
-    client.force_login(manager)
+    client.force_login(activity_importer)
 
     html = client.get(reverse("imports:job-progress", args=[job.pk])).content.decode()
 
@@ -456,7 +443,7 @@ def test_the_page_offers_no_resume_while_the_worker_beats(
 
 
 def test_a_taken_over_import_keeps_the_survey_chosen_on_upload(
-    manager: User,
+    activity_importer: User,
     small_batches: None,
     monkeypatch: pytest.MonkeyPatch,
     django_capture_on_commit_callbacks: Any,
@@ -466,7 +453,7 @@ def test_a_taken_over_import_keeps_the_survey_chosen_on_upload(
         f"K-{number},2026-01-0{number}T10:00,{number}\n" for number in range(1, 6)
     )
     job = services.import_job_create(
-        created_by=manager,
+        created_by=activity_importer,
         importer_key="survey_responses",
         file=SimpleUploadedFile("kiosk.csv", content.encode(), content_type="text/csv"),
         options={"survey": str(survey.pk)},

@@ -6,7 +6,7 @@ running and rolls back the batch in flight) and by the watchdog looking ten minu
 
 import csv
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -17,10 +17,9 @@ from django.utils import timezone
 from core.imports import reading, selectors, services, tasks
 from core.imports.registry import Importer
 from core.models import ImportJob
-from stakeholders import services as stakeholder_services
 from stakeholders.models import CustomerActivity
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_in_tmp")]
 
 HEADER = "external_id,customer_reference,occurred_at,kind,amount\n"
 ROWS = (
@@ -38,31 +37,16 @@ class WorkerKilled(BaseException):
     """Stands for SIGKILL: no `except Exception` of the import catches it."""
 
 
-@pytest.fixture(autouse=True)
-def media_in_tmp(settings: Any, tmp_path: Any) -> None:
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def manager(make_user: Any) -> Any:
-    """A quality manager with customers CRM-1 and CRM-2 to import activity for."""
-    for number in (1, 2):
-        stakeholder_services.customer_create(
-            external_reference=f"CRM-{number}", first_seen=date(2025, 1, 1)
-        )
-    return make_user("quality_manager")
-
-
 @pytest.fixture
 def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
     """Load two rows per batch: the five rows make three batches."""
     monkeypatch.setattr(services, "BATCH_SIZE", 2)
 
 
-def started(manager: Any) -> ImportJob:
+def started(activity_importer: Any) -> ImportJob:
     """Upload the rows and map them, leaving the job queued."""
     job = services.import_job_create(
-        created_by=manager,
+        created_by=activity_importer,
         importer_key="customer_activity",
         file=SimpleUploadedFile("activity.csv", ROWS.encode(), content_type="text/csv"),
     )
@@ -98,14 +82,14 @@ def errors_file_rows(job: ImportJob) -> list[list[str]]:
 
 
 def test_a_killed_import_resumes_after_its_last_saved_batch(
-    manager: Any,
+    activity_importer: Any,
     small_batches: None,
     monkeypatch: pytest.MonkeyPatch,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     """The watchdog queues the dead import again; it skips the two saved batches, loads the
     third, and ends with the counts and the errors file of a single pass."""
-    job = started(manager)
+    job = started(activity_importer)
     killed_in_batch(job, 3, monkeypatch)
     job.refresh_from_db()
     assert (job.status, job.processed_rows, CustomerActivity.objects.count()) == ("running", 4, 2)
@@ -136,9 +120,9 @@ def test_a_killed_import_resumes_after_its_last_saved_batch(
     assert {row[0] for row in refused} == {"4", "5"}  # both in the batches saved before
 
 
-def test_a_running_import_with_a_recent_heartbeat_is_left_alone(manager: Any) -> None:
+def test_a_running_import_with_a_recent_heartbeat_is_left_alone(activity_importer: Any) -> None:
     """An import whose worker is alive is not queued twice."""
-    job = started(manager)
+    job = started(activity_importer)
     ImportJob.objects.filter(pk=job.pk).update(
         status=ImportJob.Status.RUNNING, started_at=timezone.now(), heartbeat_at=timezone.now()
     )
@@ -149,10 +133,10 @@ def test_a_running_import_with_a_recent_heartbeat_is_left_alone(manager: Any) ->
 
 
 def test_a_second_watchdog_finds_nothing_left_to_queue(
-    manager: Any, small_batches: None, monkeypatch: pytest.MonkeyPatch
+    activity_importer: Any, small_batches: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Two watchdogs in a row queue the job once: the first leaves it queued, not running."""
-    job = started(manager)
+    job = started(activity_importer)
     killed_in_batch(job, 2, monkeypatch)
 
     first = services.import_jobs_recover(now=timezone.now() + LATER)
@@ -162,11 +146,11 @@ def test_a_second_watchdog_finds_nothing_left_to_queue(
 
 
 def test_an_import_that_kills_its_worker_three_times_fails_with_the_reason(
-    manager: Any, small_batches: None, monkeypatch: pytest.MonkeyPatch
+    activity_importer: Any, small_batches: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A file that stops its worker every time is given up rather than retried forever; the
     rows saved stay saved and the page says so."""
-    job = started(manager)
+    job = started(activity_importer)
     for _attempt in range(services.MAX_INTERRUPTIONS):
         killed_in_batch(job, 1, monkeypatch)
         services.import_jobs_recover(now=timezone.now() + LATER)
@@ -177,13 +161,13 @@ def test_an_import_that_kills_its_worker_three_times_fails_with_the_reason(
 
 
 def test_the_import_page_says_the_worker_stopped(
-    manager: Any, small_batches: None, monkeypatch: pytest.MonkeyPatch, client: Any
+    activity_importer: Any, small_batches: None, monkeypatch: pytest.MonkeyPatch, client: Any
 ) -> None:
     """While the import waits to resume, its page says what happened and where it goes on."""
-    job = started(manager)
+    job = started(activity_importer)
     killed_in_batch(job, 2, monkeypatch)
     services.import_jobs_recover(now=timezone.now() + LATER)
-    client.force_login(manager)
+    client.force_login(activity_importer)
 
     html = client.get(reverse("imports:job-detail", args=[job.pk])).content.decode()
 

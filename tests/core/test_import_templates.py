@@ -20,14 +20,9 @@ from metrics.models import Indicator
 from stakeholders.models import Customer
 from tests.metrics.factories import IndicatorFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_in_tmp")]
 
 IMPORTERS = sorted(importer.key for importer in registry.all_importers())
-
-
-@pytest.fixture(autouse=True)
-def media_in_tmp(settings: Any, tmp_path: Any) -> None:
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture

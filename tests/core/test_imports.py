@@ -19,7 +19,7 @@ from core.spreadsheets import is_formula
 from stakeholders import services as stakeholder_services
 from stakeholders.models import CustomerActivity
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_in_tmp")]
 
 HEADER = "external_id,customer_reference,occurred_at,kind,amount\n"
 GOOD_AND_BAD = (
@@ -30,11 +30,6 @@ GOOD_AND_BAD = (
     + "A-4,CRM-1,yesterday,refund,ten\n"  # bad date, kind and amount
     + "A-5,CRM-2,2026-01-08T09:30:00+01:00,referral,\n"
 )
-
-
-@pytest.fixture(autouse=True)
-def media_in_tmp(settings: Any, tmp_path: Any) -> None:
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture
