@@ -8,7 +8,7 @@ Results per pulse (`pulse_results`) are summed from the survey's per-day counts 
 whatever the number of answers: three queries for a page of pulses. The same anonymity rules as
 the survey's results apply in each pulse: a pulse with fewer than `ANONYMITY_THRESHOLD` answers
 shows no score, whatever the survey's kind, and an eNPS pulse names a department only with at
-least that many answers (the smaller ones are merged as on the results page, `_department_groups`).
+least that many answers (the smaller ones are merged as on the results page, `department_groups`).
 """
 
 import bisect
@@ -26,10 +26,10 @@ from ..models import EmployeeParticipation, Survey, SurveyDay, SurveyPulse
 from .surveys import (
     ANONYMITY_THRESHOLD,
     OTHER_DEPARTMENTS,
-    _counts,
-    _department_groups,
-    _merged,
-    _sums,
+    counts_added,
+    day_count_sums,
+    day_counts,
+    department_groups,
     headline,
 )
 
@@ -122,7 +122,7 @@ def pulse_audience_users(survey: Survey) -> QuerySet[User]:
 
 
 def kind_score(kind: str, counts: dict[str, Any]) -> float | None:
-    """Return the score of a kind from summed day counts (see `surveys._counts`): NPS and eNPS
+    """Return the score of a kind from summed day counts (see `surveys.day_counts`): NPS and eNPS
     % promoters less % detractors, CSAT % answering 4 or 5, CES the mean; None under the
     anonymity threshold."""
     if counts["answers"] < ANONYMITY_THRESHOLD:
@@ -134,7 +134,7 @@ def kind_score(kind: str, counts: dict[str, Any]) -> float | None:
 
 def _department_results(grouped: list[dict[str, Any]]) -> list[DepartmentResult]:
     """Return each department of an eNPS pulse as the results page would show it."""
-    groups, _merged_some = _department_groups(grouped)
+    groups, _merged_some = department_groups(grouped)
     shown = dict(groups)
     results = []
     for row in grouped:
@@ -181,7 +181,7 @@ def pulse_results(
     days = (
         SurveyDay.objects.filter(survey=survey, day__gte=ordered[0][0], day__lte=ordered[-1][1])
         .values("day", "department__name")
-        .annotate(**_sums())
+        .annotate(**day_count_sums())
         .order_by()
     )
     for row in days:
@@ -206,7 +206,7 @@ def pulse_results(
     previous: PulseResult | None = None
     for starts_on, ends_on in ordered:
         grouped = _by_department(by_pulse[starts_on])
-        counts = _merged(grouped)
+        counts = counts_added(grouped)
         pulse = rows.get(starts_on)
         invited = pulse.recipients if pulse is not None and pulse.sent_at is not None else None
         result = PulseResult(
@@ -238,12 +238,12 @@ def pulse_results(
 
 
 def _by_department(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Add up a pulse's day rows per department, as `surveys._department_groups` takes them."""
+    """Add up a pulse's day rows per department, as `surveys.department_groups` takes them."""
     per_department: dict[str | None, list[dict[str, Any]]] = {}
     for row in rows:
-        per_department.setdefault(row["department__name"], []).append(_counts(row))
+        per_department.setdefault(row["department__name"], []).append(day_counts(row))
     return [
-        {"department__name": name, **_merged(department_rows)}
+        {"department__name": name, **counts_added(department_rows)}
         for name, department_rows in sorted(
             per_department.items(), key=lambda item: (item[0] is None, item[0] or "")
         )

@@ -5,7 +5,7 @@ Scores are summed from the answers' per-day counts (SurveyDay, kept by the answe
 that the pages' cost does not grow with the number of answers. eNPS answers are never shown one by
 one, to anyone (`shown_one_by_one` leaves them out of every list, API and insight), and their
 aggregates only for groups of at least `ANONYMITY_THRESHOLD` answers, so that nobody's answer can
-be picked out (`headline` and `_department_groups`).
+be picked out (`headline` and `department_groups`).
 """
 
 from collections.abc import Iterable
@@ -39,13 +39,13 @@ GOOD_AND_BAD = {
 }
 
 
-def _sums() -> dict[str, Any]:
-    """Return the sums over SurveyDay rows that `_counts` reads."""
+def day_count_sums() -> dict[str, Any]:
+    """Return the sums over SurveyDay rows that `day_counts` reads."""
     return {name: Sum(name) for name in ("score_total", *SCORED_FIELDS)}
 
 
-def _counts(row: dict[str, Any]) -> dict[str, Any]:
-    """Return the counts a headline reads, from summed SurveyDay rows (see `_sums`)."""
+def day_counts(row: dict[str, Any]) -> dict[str, Any]:
+    """Return the counts a headline reads, from summed SurveyDay rows (see `day_count_sums`)."""
     per_score = [row.get(name) or 0 for name in SCORED_FIELDS]
     answers = sum(per_score)
     score_total = row.get("score_total") or 0
@@ -74,7 +74,7 @@ class Headline:
 
 
 def headline(kind: str, row: dict[str, Any]) -> Headline:
-    """Return the headline score of aggregated counts (see `_counts`)."""
+    """Return the headline score of aggregated counts (see `day_counts`)."""
     answers = row["answers"] or 0
     hidden = kind == Survey.Kind.ENPS and answers < ANONYMITY_THRESHOLD
     if not answers or hidden:
@@ -106,10 +106,10 @@ def survey_headlines(surveys: Iterable[Survey]) -> dict[int, Headline]:
         row["survey_id"]: row
         for row in SurveyDay.objects.filter(survey_id__in=list(kinds))
         .values("survey_id")
-        .annotate(**_sums())
+        .annotate(**day_count_sums())
         .order_by()
     }
-    return {pk: headline(kind, _counts(rows.get(pk, {}))) for pk, kind in kinds.items()}
+    return {pk: headline(kind, day_counts(rows.get(pk, {}))) for pk, kind in kinds.items()}
 
 
 @dataclass
@@ -135,14 +135,14 @@ def survey_results(survey: Survey, *, comments: int = 20) -> Results:
     grouped: list[dict[str, Any]] = []
     if survey.is_employee_survey:
         grouped = [
-            {"department__name": row["department__name"], **_counts(row)}
+            {"department__name": row["department__name"], **day_counts(row)}
             for row in days.values("department__name")
-            .annotate(**_sums())
+            .annotate(**day_count_sums())
             .order_by("department__name")
         ]
-        total = _merged(grouped)
+        total = counts_added(grouped)
     else:
-        total = _counts(days.aggregate(**_sums()))
+        total = day_counts(days.aggregate(**day_count_sums()))
     overall = headline(survey.kind, total)
     results = Results(headline=overall)
     if overall.hidden or not overall.answers:
@@ -168,7 +168,7 @@ def survey_results(survey: Survey, *, comments: int = 20) -> Results:
         for name, count in zip(names, (good, answers - good - bad, bad), strict=True)
     ]
     if survey.is_employee_survey:
-        results.groups, results.groups_merged = _department_groups(grouped)
+        results.groups, results.groups_merged = department_groups(grouped)
     else:
         results.comments = list(
             responses_shown_one_by_one()
@@ -180,16 +180,16 @@ def survey_results(survey: Survey, *, comments: int = 20) -> Results:
     return results
 
 
-def _merged(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """Add up the counts of several groups (see `_counts`) as those of one."""
+def counts_added(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Add up the counts of several groups (see `day_counts`) as those of one."""
     summed = {
         name: sum(row["per_score"][score] for row in rows)
         for score, name in enumerate(SCORED_FIELDS)
     }
-    return _counts({"score_total": sum(row["score_total"] for row in rows), **summed})
+    return day_counts({"score_total": sum(row["score_total"] for row in rows), **summed})
 
 
-def _department_groups(
+def department_groups(
     grouped: list[dict[str, Any]],
 ) -> tuple[list[tuple[str, Headline]], bool]:
     """Return the eNPS per department, naming only departments with at least the threshold of
@@ -212,7 +212,7 @@ def _department_groups(
         return [], bool(rest)
     groups = [(row["department__name"], headline(Survey.Kind.ENPS, row)) for row in named]
     if rest:
-        groups.append((OTHER_DEPARTMENTS, headline(Survey.Kind.ENPS, _merged(rest))))
+        groups.append((OTHER_DEPARTMENTS, headline(Survey.Kind.ENPS, counts_added(rest))))
     return groups, bool(rest)
 
 
