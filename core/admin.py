@@ -14,11 +14,13 @@ from typing import Any
 
 from allauth.socialaccount.models import SocialApp, SocialToken
 from django.contrib import admin
-from django.db.models import Model
+from django.db import transaction
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from .audit import clear_with_versions
 from .models import (
     ChatChannel,
     IdempotencyRecord,
@@ -68,6 +70,15 @@ class ControlledAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return request.user.is_superuser and super().has_delete_permission(request, obj)
+
+    def delete_model(self, request: HttpRequest, obj: Model) -> None:
+        with transaction.atomic():
+            clear_with_versions(obj)  # the records it would set to null keep a version each
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        for obj in queryset:
+            self.delete_model(request, obj)
 
 
 class RecordOnly(WrittenByServices):

@@ -11,9 +11,9 @@ says how). The parts of a controlled record (a journey's stages and touchpoints)
 """
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
@@ -172,6 +172,25 @@ def check_delete(*, instance: Model, by: User) -> None:
         raise PermissionDenied(refusal)
 
 
+def clear_with_versions(instance: Model) -> None:
+    """Clear, one saved version each, the controlled records the delete would set to null.
+
+    Django's SET_NULL is one UPDATE that no history sees: an administrator deleting a touchpoint
+    would change the complaints naming it without a trace. Saving them first keeps the change,
+    signed, in each record's history (and the delete then finds nothing left to clear).
+    """
+    collector = Collector(using=router.db_for_write(type(instance)), origin=instance)
+    collector.collect([instance])
+    for (field, value), batches in collector.field_updates.items():
+        if for_model(field.model) is None:
+            continue
+        for rows in batches:
+            batch = cast(Iterable[Model], rows)  # a queryset or a list (the stubs say a row)
+            for row in batch:
+                setattr(row, field.attname, value)
+                row.save(update_fields=[field.name])
+
+
 def delete_controlled(*, instance: Model, by: User) -> None:
     """Delete a controlled record (or a part) if `by` may, signing every deleted version.
 
@@ -181,6 +200,7 @@ def delete_controlled(*, instance: Model, by: User) -> None:
     check_delete(instance=instance, by=by)
     try:
         with transaction.atomic(), recorded_as(by):
+            clear_with_versions(instance)
             instance.delete()
     except (ProtectedError, RestrictedError) as error:
         objects = (

@@ -27,6 +27,7 @@ from journeys.models import Journey, QualityObjective, Stage, Touchpoint
 from metrics.models import Indicator
 from stakeholders.models import Department, Partner
 from tests.feedback.factories import ComplaintFactory
+from tests.journeys.factories import TouchpointFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -394,6 +395,34 @@ def test_the_api_refuses_deleting_a_touchpoint_a_complaint_names(
 
     assert response.status_code == 403
     assert "1 complaint" in response.json()["detail"]
+
+
+def test_an_administrator_deleting_a_touchpoint_leaves_a_version_on_each_complaint_it_clears(
+    make_user, delivery: Touchpoint
+) -> None:
+    """Django's SET_NULL is one UPDATE no history sees: the complaint's history must say who
+    cleared its touchpoint, whether the delete came through the service or the admin."""
+    administrator = make_user("administrator", first_name="Ada", last_name="Admin")
+    by_service = ComplaintFactory.create(touchpoint=delivery)
+    other = TouchpointFactory.create(stage=delivery.stage, name="Returns", order=3)
+    by_admin = ComplaintFactory.create(touchpoint=other)
+    cleared = ((by_service, delivery.pk), (by_admin, other.pk))
+
+    journey_services.touchpoint_delete(touchpoint=delivery, by=administrator)
+    request = RequestFactory().post("/admin/")
+    request.user = administrator
+    touchpoint_admin = admin.site._registry[Touchpoint]
+    touchpoint_admin.delete_queryset(request, Touchpoint.objects.filter(pk=other.pk))
+
+    for complaint, touchpoint_id in cleared:
+        complaint.refresh_from_db()
+        assert complaint.touchpoint is None
+        version = Complaint.history.filter(id=complaint.pk).latest("history_id")
+        assert version.history_type == "~"
+        assert version.touchpoint_id is None
+        assert version.prev_record is not None
+        assert version.prev_record.touchpoint_id == touchpoint_id
+    assert Complaint.history.get(id=by_service.pk, touchpoint_id=None).history_user == administrator
 
 
 def test_a_touchpoint_nothing_controlled_hangs_on_is_deleted_by_its_editor(
