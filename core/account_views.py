@@ -92,6 +92,8 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             confirmed = services.totp_device_confirm(user=user, code=form.cleaned_data["code"])
         if call.ok:
             otp_login(request, confirmed)  # this session has just given a code
+            # Sessions that signed in without the code (elsewhere, earlier) end now.
+            services.sessions_end_others(user=user, keep=request.session.session_key)
             messages.success(
                 request, _("Two-step sign-in is on: each sign-in now asks for a code.")
             )

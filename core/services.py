@@ -6,9 +6,15 @@ waits longer after each one. That count must survive a wrong code, so the code i
 django-otp's own transaction (`django_otp.verify_token`) before anything is refused.
 """
 
+from importlib import import_module
+
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.models import Group, User
+from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_otp import verify_token
@@ -55,6 +61,25 @@ def totp_device_confirm(*, user: User, code: str) -> TOTPDevice:
         device.confirmed = True
         device.save(update_fields=["confirmed"])
     return device
+
+
+@transaction.atomic
+def sessions_end_others(*, user: User, keep: str | None) -> int:
+    """Sign the user out everywhere but the session `keep`; return how many sessions ended.
+
+    Turning the second step on must not leave a session that signed in without it (a stolen
+    password's session, a forgotten computer) still open. Django ties sessions to the password
+    only, so the user's other sessions are found in the session store and deleted; this runs
+    when the second step is turned on, so reading every live session is affordable.
+    """
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    ended = 0
+    live = Session.objects.filter(expire_date__gt=timezone.now()).exclude(session_key=keep)
+    for session in live.iterator():
+        if session.get_decoded().get(SESSION_KEY) == str(user.pk):
+            store(session_key=session.session_key).delete()
+            ended += 1
+    return ended
 
 
 def totp_device_verify(*, user: User, code: str) -> TOTPDevice:

@@ -94,6 +94,25 @@ def test_set_up_is_confirmed_by_the_first_code_only(make_user, no_code_throttle)
     assert client.get(reverse("my-work")).status_code == 200  # this session gave its code
 
 
+def test_turning_it_on_signs_the_account_out_of_its_other_sessions(
+    make_user, no_code_throttle
+) -> None:
+    """A session opened elsewhere with the password alone (a forgotten computer, a stolen
+    password) must not outlive the second step; another person's session is left alone."""
+    user = make_user("quality_manager")
+    colleague = make_user("quality_manager")
+    elsewhere, colleagues = sign_in(user.username), sign_in(colleague.username)
+    assert elsewhere.get(reverse("my-work")).status_code == 200
+    here = sign_in(user.username)
+    here.post(reverse("two-factor"), {"start": "1"})
+
+    here.post(reverse("two-factor"), {"code": code(TOTPDevice.objects.get(user=user))})
+
+    assert here.get(reverse("my-work")).status_code == 200
+    assert elsewhere.get(reverse("my-work"))["Location"].startswith(reverse("login"))
+    assert colleagues.get(reverse("my-work")).status_code == 200
+
+
 def test_a_wrong_code_makes_the_next_try_wait(make_user) -> None:
     """Guessing codes is slowed down: right after a wrong code even the right one is refused.
 
