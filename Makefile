@@ -18,7 +18,7 @@ PYTEST_ARGS ?=
 PYTEST_WORKERS ?= auto
 PYTEST_PARALLEL = -n $(PYTEST_WORKERS) --dist loadfile
 
-.PHONY: help install run test test-fast lint fmt migrate demo worker beat bench bench-import bench-recompute bench-pages bench-dashboards bench-report browser-deps vendor-plotly screenshots load audit backup restore access-doc
+.PHONY: help install run test test-fast lint fmt migrate demo worker beat bench bench-first-page bench-import bench-recompute bench-pages bench-dashboards bench-report browser-deps vendor-plotly screenshots load audit backup restore access-doc
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -88,7 +88,20 @@ worker: install ## Start a Celery worker
 beat: install ## Start the Celery beat scheduler
 	$(DEV_ENV) $(BIN)/celery -A loyaltyqms beat --loglevel=INFO
 
-bench: ## Measure the figures the issues ask for (time from a fresh clone to a served page, ...)
+# The whole-product benchmark on PostgreSQL: a new database BENCH_DATABASE (dropped first if an
+# earlier run left it) on the server at BENCH_SERVER, filled at SCALE (small, 1m or 10m).
+SCALE ?= small
+BENCH_SERVER ?= postgres://postgres@127.0.0.1:5432
+BENCH_DATABASE ?= loyaltyqms_bench
+bench: install ## Measure the product at SCALE (small, 1m, 10m) against its floors on PostgreSQL; JSON in bench/results/
+	@set -euo pipefail; \
+	psql "$(BENCH_SERVER)/postgres" --no-psqlrc --quiet --command "DROP DATABASE IF EXISTS $(BENCH_DATABASE)"; \
+	psql "$(BENCH_SERVER)/postgres" --no-psqlrc --quiet --command "CREATE DATABASE $(BENCH_DATABASE)"; \
+	export DATABASE_URL="$(BENCH_SERVER)/$(BENCH_DATABASE)" VAR_DIR="$$(mktemp -d)"; \
+	$(DEV_ENV) $(BIN)/python manage.py migrate --verbosity 0; \
+	$(DEV_ENV) $(BIN)/python manage.py bench --scale $(SCALE)
+
+bench-first-page: ## Time a fresh clone's `make run` up to its first served page
 	@bash tests/bench/fresh_clone_first_page.sh
 
 USERS ?= 300

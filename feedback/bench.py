@@ -6,14 +6,15 @@ from another system would, and are logged for the recompute like the importers l
 
 import random
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
-from core.changes import Source, changes_record_range, local_day
+from core.changes import Source, changes_record_range, changes_record_rows, local_day
 from journeys.models import Journey
 
 from .models import Survey, SurveyResponse
@@ -41,16 +42,24 @@ def bench_surveys() -> dict[str, Survey]:
 
 
 def _rows(
-    surveys: dict[str, Survey], count: int, journey: Journey | None, start: datetime
+    surveys: dict[str, Survey],
+    count: int,
+    scopes: Sequence[Journey | None],
+    start: datetime,
+    *,
+    days: int = DAYS,
+    seed: int | None = None,
 ) -> Iterator[tuple[Any, ...]]:
-    generator = random.Random(count)  # noqa: S311 - synthetic data, not security
+    """Yield `count` answers evenly over `days` from `start`, each journey of `scopes` in turn."""
+    generator = random.Random(count if seed is None else seed)  # noqa: S311 - synthetic data
     kinds = list(surveys)
-    step = DAYS * 86_400 / max(count, 1)
+    step = days * 86_400 / max(count, 1)
     for number in range(count):
         kind = kinds[number % len(kinds)]
+        journey = scopes[number % len(scopes)]
         yield (
             surveys[kind].pk,
-            journey.pk if journey and number % 2 else None,
+            journey.pk if journey else None,
             generator.randint(0 if kind in ("nps", "enps") else 1, HIGHEST_SCORE.get(kind, 10)),
             start + timedelta(seconds=number * step),
             f"Bench comment {number}" if number % COMMENT_EVERY == 0 else "",
@@ -58,11 +67,20 @@ def _rows(
 
 
 def responses_load(
-    *, surveys: dict[str, Survey], count: int, journey: Journey | None
+    *,
+    surveys: dict[str, Survey],
+    count: int,
+    journey: Journey | None = None,
+    journeys: Sequence[Journey] = (),
 ) -> tuple[date, date]:
-    """Load `count` answers spread over the last `DAYS` days; return their first and last day."""
+    """Load `count` answers spread over the last `DAYS` days; return their first and last day.
+
+    Every other answer names `journey`; given `journeys`, the answers go to no journey and to
+    each of them in turn.
+    """
     start = timezone.now() - timedelta(days=DAYS)
-    responses_insert(rows=_rows(surveys, count, journey, start))
+    scopes: list[Journey | None] = [None, *journeys] if journeys else [None, journey]
+    responses_insert(rows=_rows(surveys, count, scopes, start))
     first_day, last_day = local_day(start), local_day(timezone.now())
     # A bulk load logs its day range once, as the importers do, and counts its survey days.
     changes_record_range(source=Source.SURVEY_RESPONSE, first_day=first_day, last_day=last_day)
@@ -95,6 +113,45 @@ def responses_add_day(*, survey: Survey, journey: Journey | None, count: int = 1
     changes_record_range(source=Source.SURVEY_RESPONSE, first_day=day, last_day=day)
     survey_days_refresh(cells=[(survey.pk, day)])
     return day
+
+
+def responses_add_recent(
+    *, surveys: dict[str, Survey], count: int, journeys: Sequence[Journey], days: int = 7
+) -> None:
+    """Load `count` new answers over the last `days` whole days, logged as an import logs them
+    (the day counts are left to the recompute, as after an import)."""
+    start = timezone.now() - timedelta(days=days + 1)
+    responses_insert(rows=_rows(surveys, count, [None, *journeys], start, days=days, seed=-count))
+    changes_record_range(
+        source=Source.SURVEY_RESPONSE,
+        first_day=local_day(start),
+        last_day=local_day(start + timedelta(days=days)),
+    )
+
+
+@transaction.atomic
+def responses_edit_spread(*, surveys: dict[str, Survey], every: int) -> int:
+    """Turn round the score of one answer in `every` (lowest becomes highest), spread over the
+    whole history as late corrections are; log their days first. Return how many changed."""
+    edited = (
+        SurveyResponse.objects.filter(survey__in=surveys.values())
+        .alias(place=F("id") % every)
+        .filter(place=0)
+    )
+    changes_record_rows(edited)
+    table, survey_table = SurveyResponse._meta.db_table, Survey._meta.db_table
+    turned = " ".join(
+        f"WHEN '{kind}' THEN {HIGHEST_SCORE[kind] + (0 if kind == 'nps' else 1)} - r.score"
+        for kind in surveys
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} r SET score = CASE s.kind {turned} END "  # noqa: S608 - fixed names
+            f"FROM {survey_table} s WHERE s.id = r.survey_id AND r.id %% %s = 0 "
+            "AND r.survey_id = ANY(%s)",
+            [every, [survey.pk for survey in surveys.values()]],
+        )
+        return cursor.rowcount
 
 
 @transaction.atomic

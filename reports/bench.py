@@ -1,0 +1,248 @@
+"""The whole-product benchmark behind `make bench` and `manage.py bench --scale small|1m|10m`.
+
+It fills an empty PostgreSQL database with a synthetic organisation at the chosen scale (COPY,
+deterministic), measures each figure against its floor (what the database itself needs for the
+same work) and writes one JSON file of results under `bench/results/`, with the machine, the
+commit and the scale, then prints a table of each figure, its floor and the ratio.
+
+Measured so far: the full recompute against its SQL floor (with a check that both give the
+same numbers), and the incremental recompute after 1 % new and 0.1 % edited answers as a share
+of the full run (with a check that its snapshots equal a full recompute's).
+"""
+
+import json
+import os
+import platform
+import resource
+import subprocess
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from feedback.bench import (
+    bench_surveys,
+    responses_add_recent,
+    responses_edit_spread,
+    responses_load,
+)
+from journeys.models import Journey
+from journeys.services import journey_create
+from metrics import bench as metrics_bench
+from metrics.models import Indicator, RecomputeRun
+
+RESULTS = Path(settings.BASE_DIR) / "bench" / "results"
+JOURNEYS = ("Buy online", "Get support", "Renew contract")
+
+
+@dataclass(frozen=True)
+class Scale:
+    """How big the synthetic organisation is."""
+
+    name: str
+    responses: int
+    indicators: int
+
+
+SCALES = {
+    scale.name: scale
+    for scale in (
+        Scale("small", responses=50_000, indicators=30),
+        Scale("1m", responses=1_000_000, indicators=300),
+        Scale("10m", responses=10_000_000, indicators=300),
+    )
+}
+NEW_SHARE = 0.01  # the incremental run follows 1 % new answers...
+EDIT_EVERY = 1_000  # ...and one answer in a thousand (0.1 %) corrected across the history
+
+
+@dataclass
+class Figure:
+    """One measured figure, its floor and target (a ratio to the floor or to another figure)."""
+
+    name: str
+    seconds: float
+    detail: str = ""
+    floor: float | None = None
+    floor_name: str = ""
+    target: float | None = None
+
+    @property
+    def ratio(self) -> float | None:
+        return self.seconds / self.floor if self.floor else None
+
+    @property
+    def met(self) -> bool | None:
+        ratio = self.ratio
+        return None if ratio is None or self.target is None else ratio <= self.target
+
+
+@dataclass
+class Results:
+    """Everything one bench run measured."""
+
+    scale: Scale
+    figures: list[Figure] = field(default_factory=list)
+    checks: dict[str, list[str]] = field(default_factory=dict)
+    steps: dict[str, float] = field(default_factory=dict)
+
+
+class BenchRefused(Exception):
+    """The database at hand is not one the bench may fill."""
+
+
+def database_check() -> None:
+    """Refuse anything but an empty PostgreSQL database (the bench fills it with its rows)."""
+    if connection.vendor != "postgresql":
+        raise BenchRefused(
+            "The bench measures PostgreSQL: set DATABASE_URL to an empty database "
+            "(make bench creates one)."
+        )
+    if Indicator.objects.exclude(code__startswith=metrics_bench.PREFIX).exists():
+        raise BenchRefused(
+            "This database holds indicators of its own: run the bench on an empty database "
+            "(make bench creates one), never on one in use."
+        )
+    if Indicator.objects.exists():
+        raise BenchRefused("This database holds an earlier bench run: start from a new one.")
+
+
+def _step(results: Results, name: str, started: float) -> None:
+    results.steps[name] = round(time.perf_counter() - started, 3)
+
+
+def organisation_load(scale: Scale, results: Results) -> None:
+    """Load the synthetic organisation: journeys, surveys, answers and indicators."""
+    started = time.perf_counter()
+    journeys = [
+        Journey.objects.filter(name=name).first() or journey_create(name=name, status="active")
+        for name in JOURNEYS
+    ]
+    surveys = bench_surveys()
+    responses_load(surveys=surveys, count=scale.responses, journeys=journeys)
+    _step(results, f"load {scale.responses:,} answers", started)
+    started = time.perf_counter()
+    metrics_bench.bench_indicators_create(count=scale.indicators, journeys=journeys)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # as an operator would after a bulk load
+    _step(results, f"create {scale.indicators} indicators", started)
+
+
+def recompute_bench(scale: Scale, results: Results) -> None:
+    """Time the full recompute against its SQL floor, then an incremental run after new and
+    edited answers as a share of the full run; check the numbers each time."""
+    indicators = metrics_bench.bench_indicators()
+    full = metrics_bench.recompute_time(RecomputeRun.Mode.FULL)
+    floor_seconds, floor = metrics_bench.floor_values(indicators)
+    results.checks["full recompute equals its SQL floor"] = metrics_bench.differences(
+        floor, metrics_bench.snapshot_values(indicators)
+    )
+    results.figures.append(
+        Figure(
+            "full recompute",
+            full.seconds,
+            full.detail,
+            floor=floor_seconds,
+            floor_name=f"{len(indicators)} hand-written GROUP BY queries",
+            target=1.5,
+        )
+    )
+    journeys = list(Journey.objects.filter(name__in=JOURNEYS).order_by("pk"))
+    surveys = bench_surveys()
+    started = time.perf_counter()
+    responses_add_recent(
+        surveys=surveys, count=max(1, int(scale.responses * NEW_SHARE)), journeys=journeys
+    )
+    edited = responses_edit_spread(surveys=surveys, every=EDIT_EVERY)
+    _step(results, f"add 1 % new answers, edit {edited:,} across the history", started)
+    incremental = metrics_bench.recompute_time(RecomputeRun.Mode.INCREMENTAL)
+    after_incremental = metrics_bench.snapshot_values(indicators)
+    full_again = metrics_bench.recompute_time(RecomputeRun.Mode.FULL)
+    results.checks["incremental run equals a full recompute"] = metrics_bench.differences(
+        metrics_bench.snapshot_values(indicators), after_incremental
+    )
+    results.figures.append(
+        Figure(
+            "incremental recompute (1 % new, 0.1 % edited)",
+            incremental.seconds,
+            incremental.detail,
+            floor=full_again.seconds,
+            floor_name="the full recompute of the same data",
+            target=0.05,
+        )
+    )
+
+
+def _commit() -> str:
+    try:
+        return subprocess.run(  # only `git rev-parse`, with fixed arguments
+            ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607 - git from PATH
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=settings.BASE_DIR,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def results_document(results: Results) -> dict[str, Any]:
+    """Return the JSON document of a run: machine, commit, scale, figures, checks, steps."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        server = cursor.fetchone()
+    return {
+        "measured_at": timezone.now().isoformat(timespec="seconds"),
+        "commit": _commit(),
+        "machine": {
+            "python": platform.python_version(),
+            "system": platform.platform(),
+            "cpus": os.cpu_count(),
+            "postgresql": server[0] if server else "",
+        },
+        "scale": asdict(results.scale),
+        "figures": [
+            {**asdict(figure), "ratio": figure.ratio, "met": figure.met}
+            for figure in results.figures
+        ],
+        "checks": {
+            name: {"ok": not problems, "problems": problems}
+            for name, problems in results.checks.items()
+        },
+        "steps_seconds": results.steps,
+        "peak_memory_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+
+
+def results_write(document: dict[str, Any], folder: Path = RESULTS) -> Path:
+    """Write the run's JSON under `folder`, named by its time and scale; return the path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = document["measured_at"].replace(":", "").replace("-", "")[:15]
+    path = folder / f"{stamp}-{document['scale']['name']}.json"
+    path.write_text(json.dumps(document, indent=2, default=str) + "\n")
+    return path
+
+
+def results_table(document: dict[str, Any]) -> str:
+    """Return the printed table: each figure, its floor, the ratio and its target."""
+    lines = [
+        f"{'figure':<48} {'seconds':>9} {'floor s':>9} {'ratio':>7} {'target':>7}  met",
+    ]
+    for figure in document["figures"]:
+        ratio, target = figure["ratio"], figure["target"]
+        met = {True: "yes", False: "NO", None: "-"}[figure["met"]]
+        lines.append(
+            f"{figure['name']:<48} {figure['seconds']:>9.2f} "
+            f"{figure['floor'] if figure['floor'] is not None else float('nan'):>9.2f} "
+            f"{ratio if ratio is not None else float('nan'):>7.3f} "
+            f"{target if target is not None else float('nan'):>7.3f}  {met}"
+        )
+        lines.append(f"    {figure['detail']}; floor: {figure['floor_name']}")
+    for name, check in document["checks"].items():
+        lines.append(f"check: {name}: {'ok' if check['ok'] else 'FAILED'}")
+        lines.extend(f"    {problem}" for problem in check["problems"])
+    return "\n".join(lines)

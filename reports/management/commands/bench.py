@@ -1,0 +1,41 @@
+"""Measure the product at a scale against the database's own floor (see reports.bench)."""
+
+import logging
+from typing import Any
+
+from celery import current_app
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from ... import bench
+
+
+class Command(BaseCommand):
+    help = (
+        "Fill an empty PostgreSQL database with a synthetic organisation at --scale, measure "
+        "each figure against its floor, write bench/results/<time>-<scale>.json, print a table."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--scale", choices=sorted(bench.SCALES), default="small")
+
+    def handle(self, *args: Any, scale: str, **options: Any) -> None:
+        try:
+            bench.database_check()
+        except bench.BenchRefused as refusal:
+            raise CommandError(str(refusal)) from None
+        chosen = bench.SCALES[scale]
+        results = bench.Results(scale=chosen)
+        logging.getLogger("celery").setLevel(logging.WARNING)  # not a line per task
+        eager = current_app.conf.task_always_eager
+        current_app.conf.task_always_eager = True  # time the work itself, in this process
+        try:
+            bench.organisation_load(chosen, results)
+            bench.recompute_bench(chosen, results)
+        finally:
+            current_app.conf.task_always_eager = eager
+        document = bench.results_document(results)
+        path = bench.results_write(document)
+        self.stdout.write(bench.results_table(document))
+        self.stdout.write(f"Results written to {path}")
+        if not all(check["ok"] for check in document["checks"].values()):
+            raise CommandError("A check failed: the figures above do not measure the same work.")

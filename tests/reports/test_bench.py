@@ -1,0 +1,104 @@
+"""The whole-product benchmark (`make bench`, reports.bench) at a tiny scale.
+
+The bench is only worth its figures if both sides of each ratio do the same work: the full
+recompute's snapshots must equal the hand-written SQL floor's numbers, and an incremental run
+after new and corrected answers must leave the snapshots a full recompute leaves. These tests
+run the real steps on PostgreSQL (the bench measures nothing else) and read the JSON it writes.
+"""
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from metrics.bench import differences
+from reports import bench
+from tests.metrics.factories import IndicatorFactory
+
+pytestmark = pytest.mark.django_db
+
+TINY = bench.Scale("tiny", responses=3_000, indicators=12)
+
+
+def run_tiny(results_folder: Path) -> dict:
+    """Run the bench's steps at the tiny scale and return its JSON document as written."""
+    results = bench.Results(scale=TINY)
+    bench.organisation_load(TINY, results)
+    bench.recompute_bench(TINY, results)
+    path = bench.results_write(bench.results_document(results), folder=results_folder)
+    return json.loads(path.read_text())
+
+
+def test_the_bench_refuses_anything_but_postgresql(settings) -> None:
+    """On SQLite it says how to run it instead of measuring the wrong database."""
+    if connection.vendor == "postgresql":
+        pytest.skip("the refusal is SQLite's")
+    with pytest.raises(CommandError, match="The bench measures PostgreSQL"):
+        call_command("bench", "--scale", "small")
+
+
+def test_the_bench_refuses_a_database_in_use(require_postgres_and_redis) -> None:
+    """An indicator of the organisation's own means a real database: the bench leaves it."""
+    IndicatorFactory.create(code="nps-buy")
+
+    with pytest.raises(CommandError, match="holds indicators of its own"):
+        call_command("bench", "--scale", "small")
+
+
+@pytest.mark.django_db(transaction=True)  # the recompute's tasks leave after each commit
+def test_the_full_recompute_equals_its_floor_and_the_incremental_run_a_full_one(
+    require_postgres_and_redis, tmp_path: Path, settings
+) -> None:
+    """Hand-computed floor: NPS = 100 x (promoters - detractors) / answers, CSAT = 100 x share
+    of 4-5, CES = mean score, per local period (the metrics engine's published definitions,
+    tested against the reference cases in tests/metrics); here both sides must agree exactly."""
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+
+    document = run_tiny(tmp_path)
+
+    assert document["checks"] == {
+        "full recompute equals its SQL floor": {"ok": True, "problems": []},
+        "incremental run equals a full recompute": {"ok": True, "problems": []},
+    }
+    full, incremental = document["figures"]
+    assert full["name"] == "full recompute"
+    assert full["target"] == 1.5
+    assert full["floor"] > 0
+    assert full["ratio"] == pytest.approx(full["seconds"] / full["floor"])
+    assert "12 indicators" in full["detail"]
+    assert incremental["target"] == 0.05
+    assert document["scale"] == {"name": "tiny", "responses": 3_000, "indicators": 12}
+    assert document["machine"]["postgresql"]
+    assert [path.name.endswith("-tiny.json") for path in tmp_path.iterdir()] == [True]
+
+
+def test_a_floor_that_disagrees_is_reported_cell_by_cell() -> None:
+    """The check names the indicator, the period and both values, so a wrong floor shows."""
+    expected = {(1, date(2026, 1, 1)): 40.0, (1, date(2026, 2, 1)): 50.0}
+    found = {(1, date(2026, 1, 1)): 40.0 + 1e-12, (1, date(2026, 2, 1)): 52.5}
+
+    assert differences(expected, found) == ["indicator 1, period 2026-02-01: 50.0 against 52.5"]
+    assert differences(expected, {**found, (2, date(2026, 1, 1)): 1.0})[1].startswith("indicator 2")
+
+
+def test_the_printed_table_gives_each_figure_its_floor_ratio_and_verdict() -> None:
+    """One line per figure with seconds, floor, ratio and target; a failed check says so."""
+    results = bench.Results(scale=TINY)
+    results.figures.append(bench.Figure("full recompute", 3.0, "x", floor=2.0, target=1.5))
+    results.checks["full recompute equals its SQL floor"] = ["indicator 1: 1 against 2"]
+    document = {
+        "figures": [
+            {**bench.asdict(figure), "ratio": figure.ratio, "met": figure.met}
+            for figure in results.figures
+        ],
+        "checks": {name: {"ok": not p, "problems": p} for name, p in results.checks.items()},
+    }
+
+    table = bench.results_table(document)
+
+    line = table.splitlines()[1]
+    assert line.split() == ["full", "recompute", "3.00", "2.00", "1.500", "1.500", "yes"]
+    assert "check: full recompute equals its SQL floor: FAILED" in table
