@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.bulk import bulk_update_rows
+
 from . import control_charts, rules
 from .alert_evaluation import rule_alerts
 from .models import Alert, Indicator, Snapshot
@@ -319,7 +321,7 @@ def series_refresh(indicator: Indicator, *, today: date | None = None) -> list[A
             for name, value in fields.items():
                 setattr(snapshot, name, value)
             changed.append(snapshot)
-    Snapshot.objects.bulk_update(changed, CHART_FIELDS, batch_size=500)
+    bulk_update_rows(Snapshot, changed, CHART_FIELDS)
 
     complete = [snapshot for snapshot in valued if snapshot.period < complete_before]
     current = next((s for s in valued if s.period == complete_before), None)
