@@ -16,6 +16,7 @@ from django.db import connection
 
 from metrics.bench import differences
 from reports import bench
+from reports.bench.pages import bench_pages
 from tests.metrics.factories import IndicatorFactory
 
 pytestmark = pytest.mark.django_db
@@ -102,3 +103,33 @@ def test_the_printed_table_gives_each_figure_its_floor_ratio_and_verdict() -> No
     line = table.splitlines()[1]
     assert line.split() == ["full", "recompute", "3.00", "2.00", "1.500", "1.500", "yes"]
     assert "check: full recompute equals its SQL floor: FAILED" in table
+
+
+@pytest.mark.django_db(transaction=True)  # gunicorn reads what the test wrote
+def test_pages_are_timed_through_gunicorn_with_their_query_counts(
+    require_postgres_and_redis, settings
+) -> None:
+    """Every list and dashboard page answers 200 through a live gunicorn as the bench's quality
+    manager; at a large scale each is set against the same page at the small scale, and a page
+    whose query count differs from it is named."""
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    bench.organisation_load(TINY, bench.Results(scale=TINY))
+    reference = {  # the small scale's figures, as if the survey list had run one query
+        "figures": [
+            {"name": f"page p95: {name}", "seconds": 0.05, "queries": 1}
+            for name, _path in bench_pages()
+        ]
+    }
+
+    large = bench.Results(scale=bench.Scale("large", responses=0, indicators=0))
+    bench.pages_bench(large, reference=reference)
+
+    names = [figure.name for figure in large.figures]
+    assert names == [f"page p95: {name}" for name, _path in bench_pages()]
+    assert "page p95: indicator page, day grain" in names
+    assert "page p95: survey results" in names
+    assert all(figure.floor == 0.05 and figure.target == 1.2 for figure in large.figures)
+    assert all(figure.queries and figure.queries > 1 for figure in large.figures)
+    grown = large.checks["pages keep the small scale's query counts"]
+    assert len(grown) == len(names)
+    assert grown[0].startswith("system-health dashboard: ")

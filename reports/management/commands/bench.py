@@ -17,8 +17,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--scale", choices=sorted(bench.SCALES), default="small")
+        parser.add_argument(
+            "--skip-pages", action="store_true", help="leave out the pages (no gunicorn)"
+        )
 
-    def handle(self, *args: Any, scale: str, **options: Any) -> None:
+    def handle(self, *args: Any, scale: str, skip_pages: bool, **options: Any) -> None:
         try:
             bench.database_check()
         except bench.BenchRefused as refusal:
@@ -31,6 +34,8 @@ class Command(BaseCommand):
         try:
             bench.organisation_load(chosen, results)
             bench.recompute_bench(chosen, results)
+            if not skip_pages:
+                bench.pages_bench(results, reference=bench.small_reference())
         finally:
             current_app.conf.task_always_eager = eager
         document = bench.results_document(results)

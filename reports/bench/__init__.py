@@ -70,6 +70,7 @@ class Figure:
     floor: float | None = None
     floor_name: str = ""
     target: float | None = None
+    queries: int | None = None  # a page's SQL queries
 
     @property
     def ratio(self) -> float | None:
@@ -175,6 +176,50 @@ def recompute_bench(scale: Scale, results: Results) -> None:
             target=0.05,
         )
     )
+
+
+PAGE_PREFIX = "page p95: "
+
+
+def small_reference(folder: Path = RESULTS) -> dict[str, Any] | None:
+    """Return the newest small-scale results in `folder` (the pages' reference), if any."""
+    files = sorted(folder.glob("*-small.json"))
+    return json.loads(files[-1].read_text()) if files else None
+
+
+def pages_bench(results: Results, *, reference: dict[str, Any] | None) -> None:
+    """Time every list and dashboard page through gunicorn; at a large scale, against the same
+    page at the small scale (`reference`), which must also have the same query count."""
+    from .pages import pages_measure  # gunicorn and urllib only when pages are measured
+
+    started = time.perf_counter()
+    small = {
+        figure["name"]: figure
+        for figure in (reference or {}).get("figures", [])
+        if figure["name"].startswith(PAGE_PREFIX)
+    }
+    problems = []
+    for page in pages_measure():
+        name = PAGE_PREFIX + page.name
+        before = small.get(name) if results.scale.name != "small" else None
+        results.figures.append(
+            Figure(
+                name,
+                page.p95,
+                f"{page.path}: p50 {1000 * page.p50:.0f} ms, {page.queries} queries",
+                floor=before["seconds"] if before else None,
+                floor_name=(
+                    f"p95 at the small scale ({before['queries']} queries)" if before else ""
+                ),
+                target=1.2 if before else None,
+                queries=page.queries,
+            )
+        )
+        if before and before["queries"] != page.queries:
+            problems.append(f"{page.name}: {page.queries} queries against {before['queries']}")
+    if small and results.scale.name != "small":
+        results.checks["pages keep the small scale's query counts"] = problems
+    _step(results, "pages through gunicorn", started)
 
 
 def _commit() -> str:
