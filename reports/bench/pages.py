@@ -129,7 +129,7 @@ def gunicorn_serving() -> Iterator[str]:
     env = {
         **os.environ,
         "DEBUG": "false",
-        "SECRET_KEY": "bench-only-" + os.urandom(12).hex(),
+        "SECRET_KEY": settings.SECRET_KEY,  # the sessions this process makes must hold there
         "ALLOWED_HOSTS": "127.0.0.1",
         "SITE_URL": f"http://127.0.0.1:{port}",
         "SECURE_SSL_REDIRECT": "false",
@@ -187,8 +187,9 @@ def _timed_get(url: str, cookie: str) -> float:
     started = time.perf_counter()
     with urllib.request.urlopen(request, timeout=120) as page:  # noqa: S310 - loopback
         page.read()
-        if page.status != 200:
-            raise RuntimeError(f"{url} answered {page.status}")
+        if page.status != 200 or page.geturl() != url:
+            # urllib follows redirects: a page sending to the login page was not the page timed.
+            raise RuntimeError(f"{url} answered {page.status} from {page.geturl()}")
     return time.perf_counter() - started
 
 
