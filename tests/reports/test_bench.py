@@ -64,12 +64,14 @@ def test_the_full_recompute_equals_its_floor_and_the_incremental_run_a_full_one(
         "full recompute equals its SQL floor": {"ok": True, "problems": []},
         "incremental run equals a full recompute": {"ok": True, "problems": []},
     }
-    full, incremental = document["figures"]
+    full, nightly, incremental = document["figures"]
     assert full["name"] == "full recompute"
     assert full["target"] == 1.5
     assert full["floor"] > 0
     assert full["ratio"] == pytest.approx(full["seconds"] / full["floor"])
     assert "12 indicators" in full["detail"]
+    assert nightly["name"] == "incremental recompute (1 % new only)"
+    assert nightly["floor"] == full["seconds"]
     assert incremental["target"] == 0.05
     assert document["scale"] == {"name": "tiny", "responses": 3_000, "indicators": 12}
     assert document["machine"]["postgresql"]
