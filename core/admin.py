@@ -71,7 +71,7 @@ class ControlledAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return request.user.is_superuser and super().has_delete_permission(request, obj)
 
-    def delete_model(self, request: HttpRequest, obj: Model) -> None:
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
         with transaction.atomic():
             clear_with_versions(obj)  # the records it would set to null keep a version each
             super().delete_model(request, obj)
