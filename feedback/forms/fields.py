@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from core.roles import staff_users
 from journeys.models import Touchpoint
@@ -38,6 +39,18 @@ class TouchpointChoiceField(forms.ModelChoiceField):
 
     def label_from_instance(self, obj: Any) -> str:
         return touchpoint_label(obj)
+
+
+def refuse_touchpoint_outside_journey(form: forms.BaseForm, data: dict[str, Any]) -> None:
+    """Name the touchpoint field when a filter picks a journey and another journey's touchpoint
+    (together they would match nothing, silently)."""
+    journey, touchpoint = data.get("journey"), data.get("touchpoint")
+    if journey and touchpoint and touchpoint.stage.journey_id != journey.pk:
+        form.add_error(
+            "touchpoint",
+            _("This touchpoint belongs to the journey %(name)s.")
+            % {"name": touchpoint.stage.journey.name},
+        )
 
 
 def touchpoints() -> QuerySet[Touchpoint]:

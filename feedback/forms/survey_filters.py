@@ -13,7 +13,7 @@ from stakeholders.models import CustomerSegment
 
 from ..models import Survey
 from ..selectors.survey_trends import MONTH, WEEK, AnswerFilters, TrendFilters, default_window
-from .fields import TouchpointChoiceField, touchpoints
+from .fields import TouchpointChoiceField, refuse_touchpoint_outside_journey, touchpoints
 
 
 class SurveyAnswerFilterForm(DateRangeFilterForm):
@@ -57,13 +57,7 @@ class SurveyAnswerFilterForm(DateRangeFilterForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        journey, touchpoint = data.get("journey"), data.get("touchpoint")
-        if journey and touchpoint and touchpoint.stage.journey_id != journey.pk:
-            self.add_error(
-                "touchpoint",
-                _("This touchpoint belongs to the journey %(name)s.")
-                % {"name": touchpoint.stage.journey.name},
-            )
+        refuse_touchpoint_outside_journey(self, data)
         return data
 
     def _values(self) -> dict[str, Any]:

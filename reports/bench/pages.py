@@ -175,6 +175,8 @@ def gunicorn_serving() -> Iterator[str]:
                 if server.poll() is not None:
                     raise RuntimeError("gunicorn stopped before serving") from None
                 time.sleep(0.5)
+        else:
+            raise RuntimeError("gunicorn did not answer /healthz within a minute")
         yield base
     finally:
         server.terminate()

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from feedback.forms import TouchpointChoiceField, touchpoints
+from feedback.forms import TouchpointChoiceField, refuse_touchpoint_outside_journey, touchpoints
 from journeys.models import Journey
 from stakeholders.models import Partner
 
@@ -51,13 +51,7 @@ class ParetoFilterForm(PeriodForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        journey, touchpoint = data.get("journey"), data.get("touchpoint")
-        if journey and touchpoint and touchpoint.stage.journey_id != journey.pk:
-            self.add_error(
-                "touchpoint",
-                _("This touchpoint belongs to the journey %(name)s.")
-                % {"name": touchpoint.stage.journey.name},
-            )
+        refuse_touchpoint_outside_journey(self, data)
         return data
 
     @property
