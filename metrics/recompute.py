@@ -2,11 +2,13 @@
 
 A run is one row of RecomputeRun. Starting one takes the lock (a unique constraint allows a
 single running run), claims the unclaimed change-log rows, maps them to the indicator x period
-cells that read them and writes one RecomputeItem per indicator, plus one refreshing the survey
-pages' per-day counts (feedback's SurveyDay) when answers changed, each queued as one task. A task
-upserts its cells, refreshes its series and finishes its item in one transaction; the last one
-closes the run: it recomputes the drivers and deletes the claimed changes (or, when a task failed,
-releases them for the next run).
+cells that read them and writes one RecomputeItem per indicator, plus one refreshing the
+per-day answer counts (feedback's SurveyDay) when answers changed, each queued as one task. The
+survey indicators are summed from those counts, so when a run refreshes them it runs in two
+phases: their items wait, and the task finishing the refresh queues them in its transaction. A
+task upserts its cells, refreshes its series and finishes its item in one transaction; the last
+one closes the run: it recomputes the drivers and deletes the claimed changes (or, when a task
+failed, releases them for the next run).
 
 A run heals itself when its worker dies. Its tasks are acknowledged late and delivered again
 when their worker process is lost; an item is finished once, in its cells' transaction, so a
@@ -41,6 +43,7 @@ from .computations import (
     Cell,
     compute_cells,
     periods_affected,
+    reads_survey_days,
 )
 from .drivers import drivers_refresh
 from .models import Alert, Indicator, RecomputeItem, RecomputeRun, Snapshot
@@ -129,19 +132,24 @@ def _plan(run: RecomputeRun) -> dict[int, list[date] | None]:
 def _survey_day_ranges(run: RecomputeRun) -> list[list[str]] | None:
     """Return the (first, last) days whose survey answers the run claimed; None: every day.
 
-    The survey pages read feedback's per-day counts (SurveyDay), which the answer services keep;
-    a run refreshes the changed days as well, for writes that went around those services.
+    The survey pages and the survey indicators read feedback's per-day counts (SurveyDay), which
+    every write of answers keeps; a run refreshes the changed days as well, for writes that went
+    around those (a shell, a SQL fix), before the indicators read them.
     """
+    changes = SourceChange.objects.filter(claimed_by=run.pk, source=Source.SURVEY_RESPONSE)
     if run.indicator_id is not None:
-        return []  # one indicator on request: the log stays for the nightly run
-    if run.mode == RecomputeRun.Mode.FULL:
+        # One indicator on request: the log stays for the nightly run, but an indicator summed
+        # from the day counts reads them refreshed for the logged days.
+        indicator = Indicator.objects.filter(pk=run.indicator_id).first()
+        if indicator is None or not reads_survey_days(indicator):
+            return []
+        changes = SourceChange.objects.filter(
+            claimed_by__isnull=True, source=Source.SURVEY_RESPONSE
+        )
+    elif run.mode == RecomputeRun.Mode.FULL:
         return None
-    changes = (
-        SourceChange.objects.filter(claimed_by=run.pk, source=Source.SURVEY_RESPONSE)
-        .values_list("first_day", "last_day")
-        .distinct()
-    )
-    return [[first.isoformat(), last.isoformat()] for first, last in sorted(changes)]
+    days = changes.values_list("first_day", "last_day").distinct()
+    return [[first.isoformat(), last.isoformat()] for first, last in sorted(days)]
 
 
 def recompute_start(
@@ -172,10 +180,13 @@ def recompute_start(
             plan = _plan(run)
             survey_days = _survey_day_ranges(run)
             items = []
-            if survey_days is None or survey_days:
+            refreshes_days = survey_days is None or bool(survey_days)
+            if refreshes_days:
                 items.append(
                     RecomputeItem(run=run, kind=RecomputeItem.Kind.SURVEY_DAYS, scope=survey_days)
                 )
+            # The indicators summed from the day counts wait for their refresh (phase two).
+            waiting = _reading_survey_days(plan) if refreshes_days else set()
             for indicator_id, periods in plan.items():
                 days = None if periods is None else [period.isoformat() for period in periods]
                 items.append(
@@ -184,6 +195,7 @@ def recompute_start(
                         kind=RecomputeItem.Kind.INDICATOR,
                         indicator_id=indicator_id,
                         scope=days,
+                        waiting=indicator_id in waiting,
                     )
                 )
             _items_queue(run, items)
@@ -196,8 +208,15 @@ def recompute_start(
     return run
 
 
+def _reading_survey_days(plan: dict[int, list[date] | None]) -> set[int]:
+    """Return the planned indicators whose cells are summed from the survey day counts."""
+    indicators = Indicator.objects.filter(pk__in=list(plan)).only("pk", "computation", "segment")
+    return {indicator.pk for indicator in indicators if reads_survey_days(indicator)}
+
+
 def _items_queue(run: RecomputeRun, items: list[RecomputeItem]) -> None:
-    """Save a run's items, count them on the run, and queue one task per item.
+    """Save a run's items, count them on the run, and queue one task per item that does not
+    wait for the survey day counts (`_waiting_release` queues those).
 
     The tasks are committed with the items (the outbox) and published after them.
     """
@@ -205,6 +224,17 @@ def _items_queue(run: RecomputeRun, items: list[RecomputeItem]) -> None:
     indicators = sum(item.kind == RecomputeItem.Kind.INDICATOR for item in created)
     RecomputeRun.objects.filter(pk=run.pk).update(indicators=indicators, pending=len(created))
     for item in created:
+        if not item.waiting:
+            _queue_item(item)
+
+
+def _waiting_release(run_id: int) -> None:
+    """Queue the run's items that waited for the survey day counts, in the caller's transaction
+    (the one finishing the refresh): phase two of the run starts when phase one commits."""
+    waiting = RecomputeItem.objects.filter(run_id=run_id, waiting=True, finished_at__isnull=True)
+    released = list(waiting.select_for_update().order_by("pk"))
+    RecomputeItem.objects.filter(pk__in=[item.pk for item in released]).update(waiting=False)
+    for item in released:
         _queue_item(item)
 
 
@@ -275,12 +305,13 @@ def recompute_item(item_id: int) -> int:
     """Do one item of a run (an indicator's cells and series, or the survey day counts); return
     the cells written. The task that finishes the run's last item closes the run.
 
-    Does nothing for an item already finished (a task delivered twice), or of a run that has
-    ended or was taken over (the run that resumed it has the item's copy).
+    Does nothing for an item already finished (a task delivered twice), still waiting for the
+    survey day counts, or of a run that has ended or was taken over (the run that resumed it has
+    the item's copy).
     """
     item = RecomputeItem.objects.select_related("run").filter(pk=item_id).first()
-    if item is None or not _alive(item.run_id):
-        return 0
+    if item is None or item.waiting or not _alive(item.run_id):
+        return 0  # a waiting item's task is queued when the survey day counts are refreshed
     started = RecomputeItem.objects.filter(pk=item.pk, finished_at__isnull=True).update(
         attempts=F("attempts") + 1
     )
@@ -409,7 +440,10 @@ def _survey_days_item(item: RecomputeItem) -> bool:
         logger.exception("Refreshing the survey days in run %s failed", item.run_id)
         error = f"Survey days: {traceback.format_exc()[-1500:]}\n"
     with transaction.atomic():
-        return _item_locked(item) and _item_finish(item, error=error)
+        if not _item_locked(item):
+            return False
+        _waiting_release(item.run_id)
+        return _item_finish(item, error=error)
 
 
 def _item_given_up(item: RecomputeItem) -> bool:
@@ -422,7 +456,11 @@ def _item_given_up(item: RecomputeItem) -> bool:
     )
     logger.error("Run %s: %s", item.run_id, error.strip())
     with transaction.atomic():
-        return _item_locked(item) and _item_finish(item, error=error)
+        if not _item_locked(item):
+            return False
+        if survey_days:
+            _waiting_release(item.run_id)  # the run fails; its indicators still end
+        return _item_finish(item, error=error)
 
 
 @transaction.atomic
@@ -530,7 +568,12 @@ def _take_over(run_id: int, now: datetime) -> RecomputeRun | None:
         resumed,
         [
             RecomputeItem(
-                run=resumed, kind=item.kind, indicator_id=item.indicator_id, scope=item.scope
+                run=resumed,
+                kind=item.kind,
+                indicator_id=item.indicator_id,
+                scope=item.scope,
+                # Still waiting when the refresh is left too (it is released in one transaction).
+                waiting=item.waiting,
             )
             for item in remaining
         ],

@@ -378,13 +378,16 @@ SCORED_FIELDS = tuple(f"scored_{score}" for score in range(11))
 
 
 class SurveyDay(models.Model):
-    """The answers to one survey on one local day, counted per score (per department for eNPS).
+    """The answers to one survey on one local day, counted per score, per department (eNPS),
+    journey and touchpoint.
 
     A maintained aggregate of SurveyResponse, so that the survey pages read a row per day
     instead of every answer: `feedback.services.survey_days_refresh` rewrites the days a write
     touches in its transaction, and the nightly recompute refreshes the days of the change log.
-    Rows are not unique per (survey, day, department): deleting a department makes its rows
-    department-less beside the others, as it does its answers, and sums stay the same.
+    The metrics recompute reads these rows, not the answers, for the survey indicators that no
+    customer segment narrows. Rows are not unique per (survey, day, department, journey,
+    touchpoint): deleting one of those makes its rows refer to none beside the others, as it does
+    its answers, and sums stay the same.
     """
 
     # A department's eNPS day may hold a single answer: the full export leaves eNPS days out.
@@ -402,6 +405,25 @@ class SurveyDay(models.Model):
     department = models.ForeignKey(
         Department,
         verbose_name=_("department"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Where the answers were given, as the indicators over answers narrow them (metrics reads
+    # these rows instead of the answers); a deleted journey or touchpoint leaves its rows
+    # without one, as it does its answers.
+    journey = models.ForeignKey(
+        Journey,
+        verbose_name=_("journey"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    touchpoint = models.ForeignKey(
+        Touchpoint,
+        verbose_name=_("touchpoint"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,

@@ -51,7 +51,7 @@ def _grouped(answers: Q) -> Iterator[SurveyDay]:
     rows = (
         SurveyResponse.objects.filter(answers)
         .annotate(local_day=TruncDate("responded_at", tzinfo=ZoneInfo(settings.TIME_ZONE)))
-        .values("survey_id", "local_day", "department_id")
+        .values("survey_id", "local_day", "department_id", "journey_id", "touchpoint_id")
         .annotate(
             answers=Count("id"),
             score_total=Sum("score"),
@@ -61,11 +61,14 @@ def _grouped(answers: Q) -> Iterator[SurveyDay]:
         )
         .order_by()
     )
-    for row in rows:  # a few rows a day and department: every caller refreshes bounded ranges
+    # A few rows a day (per department, journey, touchpoint): every caller refreshes bounded ranges.
+    for row in rows:
         yield SurveyDay(
             survey_id=row["survey_id"],
             day=row["local_day"],
             department_id=row["department_id"],
+            journey_id=row["journey_id"],
+            touchpoint_id=row["touchpoint_id"],
             answers=row["answers"],
             score_total=row["score_total"],
             **{name: row[name] for name in SCORED_FIELDS},

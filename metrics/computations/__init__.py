@@ -5,7 +5,8 @@ activity ratios, which need distinct customers per period) over the requested pe
 over all history when `periods` is None. pandas never sees source rows, only these cells. What
 each computation reads is in `definitions`, the cells and grouped queries in `cells`, the
 computations over feedback records and observations in `records`, those counting customers in
-`customers`.
+`customers`. The survey computations that no customer segment narrows sum feedback's per-day
+answer counts instead of reading the answers (`answers`).
 
 Retention, churn, repeat purchase and referral rate count customers, and who counts as an active
 customer is part of the indicator's definition (`Indicator.active_customer`):
@@ -24,6 +25,7 @@ from django.db.models import Q
 from feedback.models import Audit, ImprovementIdea, Survey
 
 from ..models import Indicator
+from .answers import reads_survey_days, survey_cells
 from .cells import Cell, Result
 from .customers import (
     ActiveRule,
@@ -68,6 +70,7 @@ __all__ = [
     "charts_for",
     "compute_cells",
     "periods_affected",
+    "reads_survey_days",
 ]
 
 Computation = Indicator.Computation
@@ -78,6 +81,8 @@ ActiveCustomer = Indicator.ActiveCustomer
 def compute_cells(indicator: Indicator, periods: list[date] | None) -> Result:
     """Return the indicator's cells for the requested periods (None: every period with data)."""
     computation = indicator.computation
+    if reads_survey_days(indicator):
+        return survey_cells(indicator, periods)
     if computation in (Computation.NPS, Computation.ENPS):
         kind = Survey.Kind.NPS if computation == Computation.NPS else Survey.Kind.ENPS
         return _net_promoter(indicator, periods, kind)

@@ -20,18 +20,17 @@ from django.db.models import (
 )
 
 from core.changes import local_day
-from feedback.models import Complaint, Survey, SurveyResponse
-from feedback.selectors import ANONYMITY_THRESHOLD
+from feedback.models import Complaint, SurveyResponse
 from stakeholders.models import CustomerActivity
 
 from ..models import Indicator, Observation
-from ..nps import nps_from_counts
 from ..periods import (
     in_ranges,
     period_start,
     ranges_of,
     truncate,
 )
+from .answers import net_promoter_cell
 from .cells import Cell, HoursBetween, Median, Result, _grouped, _ratio
 from .definitions import PER_THOUSAND, PERCENT
 
@@ -96,27 +95,16 @@ def _net_promoter(indicator: Indicator, periods: list[date] | None, kind: str) -
     )
     result = Result()
     for row in rows:
-        total, promoters, detractors = row["total"], row["promoters"], row["detractors"]
-        if kind == Survey.Kind.ENPS and total < ANONYMITY_THRESHOLD:
-            # Fewer employees' answers could be told apart: the period has no eNPS, as on
-            # the survey's page.
-            result.rows_scanned += total
-            continue
-        summary = nps_from_counts(promoters, total - promoters - detractors, detractors)
-        result.cells.append(
-            Cell(
-                period=row["period"],
-                value=summary.score,
-                n=total,
-                numerator=promoters - detractors,
-                denominator=total,
-                margin_of_error=summary.margin_of_error,
-                low=summary.low,
-                high=summary.high,
-                rows=total,
-            )
+        result.rows_scanned += row["total"]
+        cell = net_promoter_cell(
+            row["period"],
+            total=row["total"],
+            promoters=row["promoters"],
+            detractors=row["detractors"],
+            kind=kind,
         )
-        result.rows_scanned += total
+        if cell is not None:
+            result.cells.append(cell)
     return result
 
 

@@ -128,6 +128,9 @@ class RecomputeItem(models.Model):
     # What to redo, as the task receives it: an indicator's periods (ISO dates), or the survey
     # days' [first, last] ranges; null for all of them.
     scope = models.JSONField(_("what to redo"), null=True, blank=True)
+    # An indicator summed from the survey day counts waits for the run's refresh of them: its
+    # task is queued when that item finishes, in the same transaction.
+    waiting = models.BooleanField(_("waits for the survey day counts"), default=False)
     # Deliveries of the item's task that started; a task that keeps killing its worker stops.
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)

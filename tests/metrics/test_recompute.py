@@ -360,12 +360,15 @@ def test_a_run_left_running_by_a_dead_worker_is_taken_over(
         computation="csat",
         grain="month",
     )
-    SurveyResponse.objects.create(survey=survey, score=5)
+    answer = SurveyResponse.objects.create(survey=survey, score=5)
     silent = timezone.now() - timedelta(minutes=10)
     dead = RecomputeRun.objects.create(
-        mode="incremental", trigger="schedule", heartbeat_at=silent, pending=1, indicators=1
+        mode="incremental", trigger="schedule", heartbeat_at=silent, pending=2, indicators=1
     )
-    dead.items.create(kind="indicator", indicator=indicator)
+    # As the run planned it: refresh the answer's day counts, then the indicator summed from them.
+    day = timezone.localdate(answer.responded_at).isoformat()
+    dead.items.create(kind="survey_days", scope=[[day, day]])
+    dead.items.create(kind="indicator", indicator=indicator, waiting=True)
     SourceChange.objects.update(claimed_by=dead.pk)
 
     skipped = run(django_capture_on_commit_callbacks)

@@ -111,6 +111,7 @@ def test_a_dead_run_is_interrupted_and_its_remaining_work_resumed_once(
     """The watchdog says when and with what left the worker stopped, queues only the unfinished
     items in a new run, and a second watchdog finds nothing more to do."""
     run = start_without_running(django_capture_on_commit_callbacks)
+    recompute_item(run.items.get(kind="survey_days").pk)  # phase one done
     first = run.items.get(indicator=indicators[0])
     recompute_item(first.pk)  # one indicator done before the worker died
 
@@ -125,12 +126,12 @@ def test_a_dead_run_is_interrupted_and_its_remaining_work_resumed_once(
     assert run.taken_over_by == successor
     assert run.error.startswith("The worker stopped at ")
     assert (
-        "(no heartbeat for 10 min) with 1 of 2 indicators and the survey day counts to go; "
+        "(no heartbeat for 10 min) with 1 of 2 indicators to go; "
         f"the remaining work was queued again as run #{successor.pk}."
     ) in run.error
     assert again == []
     assert (successor.resumes, successor.attempt) == (run, 2)
-    assert list(successor.items.values_list("indicator", flat=True)) == [None, indicators[1].pk]
+    assert list(successor.items.values_list("indicator", flat=True)) == [indicators[1].pk]
     assert successor.status == RecomputeRun.Status.SUCCEEDED
     assert {code for code, *_rest in snapshots()} == {"csat-month", "csat-week"}
 
@@ -145,11 +146,44 @@ def test_a_resumed_run_gives_the_snapshots_of_an_uninterrupted_one(
     uninterrupted = snapshots()
     Snapshot.objects.all().delete()
     run = start_without_running(django_capture_on_commit_callbacks)
+    recompute_item(run.items.get(kind="survey_days").pk)
     recompute_item(run.items.get(indicator=indicators[1]).pk)
 
     with django_capture_on_commit_callbacks(execute=True):
         recompute_recover(now=timezone.now() + LATER)
 
+    assert snapshots() == uninterrupted
+
+
+def test_the_survey_indicators_wait_for_the_day_counts_even_across_a_takeover(
+    indicators: list[Indicator], django_capture_on_commit_callbacks: Any
+) -> None:
+    """The survey indicators are summed from the day counts, so their tasks are queued only when
+    the refresh of those has committed: a stray early delivery does nothing, a run that died
+    before the refresh resumes with its indicators still waiting, and the snapshots are a
+    single pass's."""
+    with django_capture_on_commit_callbacks(execute=True):
+        recompute_start(mode="full", trigger="command")
+    uninterrupted = snapshots()
+    Snapshot.objects.all().delete()
+    run = start_without_running(django_capture_on_commit_callbacks)
+    early = run.items.get(indicator=indicators[0])
+
+    written = recompute_item(early.pk)
+
+    early.refresh_from_db()
+    assert (written, early.attempts, early.finished_at) == (0, 0, None)
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        (successor,) = recompute_recover(now=timezone.now() + LATER)
+    waiting = dict(successor.items.values_list("kind", "waiting").order_by("kind"))
+    assert waiting == {"indicator": True, "survey_days": False}
+    assert len(queued) == 1  # the refresh alone; the indicators wait for it
+
+    with django_capture_on_commit_callbacks(execute=True):
+        recompute_item(successor.items.get(kind="survey_days").pk)
+
+    successor.refresh_from_db()
+    assert successor.status == RecomputeRun.Status.SUCCEEDED
     assert snapshots() == uninterrupted
 
 

@@ -1,0 +1,134 @@
+"""The survey computations summed from feedback's per-day answer counts instead of the answers.
+
+Every write of answers keeps feedback's SurveyDay in step: one row per survey, local day,
+department, journey and touchpoint with the answers per score (0-10). A period of any grain is a
+union of local days, so summing its rows gives exactly the counts the answers give: NPS and eNPS
+(promoters 9-10, detractors 0-6), CSAT (the share scoring 4 or 5) and CES (the mean, lowest and
+highest score, from the total and the per-score counts). A run reads a few rows per day instead
+of every answer, and every indicator reads the same small table: the recompute's cost follows
+the days, not the answers.
+
+What the rows do not keep is the customer's segment (a customer moves between segments, and an
+answer counts in the one its customer is in now): an indicator narrowed to a segment reads the
+answers (`records`).
+"""
+
+from datetime import date
+from typing import Any
+
+from django.db.models import QuerySet, Sum
+
+from feedback.models import SCORED_FIELDS, Survey, SurveyDay
+from feedback.selectors import ANONYMITY_THRESHOLD
+
+from ..models import Indicator
+from ..nps import nps_from_counts
+from .cells import Cell, Result, _grouped, _ratio
+from .definitions import PERCENT
+
+Computation = Indicator.Computation
+
+SURVEY_KINDS: dict[str, str] = {
+    Computation.NPS: Survey.Kind.NPS,
+    Computation.ENPS: Survey.Kind.ENPS,
+    Computation.CSAT: Survey.Kind.CSAT,
+    Computation.CES: Survey.Kind.CES,
+}
+CSAT_SATISFIED = 4  # CSAT counts the answers scoring 4 or 5
+
+
+def reads_survey_days(indicator: Indicator) -> bool:
+    """Whether the indicator's cells are summed from the per-day answer counts (SurveyDay)."""
+    return indicator.computation in SURVEY_KINDS and not indicator.segment_id
+
+
+def _survey_days(indicator: Indicator, kind: str) -> QuerySet[SurveyDay]:
+    queryset = SurveyDay.objects.filter(survey__kind=kind)
+    if indicator.journey_id:
+        queryset = queryset.filter(journey_id=indicator.journey_id)
+    if indicator.touchpoint_id:
+        queryset = queryset.filter(touchpoint_id=indicator.touchpoint_id)
+    if indicator.partner_id:
+        queryset = queryset.filter(touchpoint__owner_partner_id=indicator.partner_id)
+    return queryset
+
+
+def _period_counts(indicator: Indicator, periods: list[date] | None) -> list[dict[str, Any]]:
+    """Return per period the answers, their score total and their count per score."""
+    return _grouped(
+        _survey_days(indicator, SURVEY_KINDS[indicator.computation]),
+        "day",
+        indicator.grain,
+        periods,
+        is_datetime=False,
+        total=Sum("answers"),
+        score_total=Sum("score_total"),
+        **{name: Sum(name) for name in SCORED_FIELDS},
+    )
+
+
+def _scored(row: dict[str, Any], low: int, high: int) -> int:
+    """Return the period's answers scoring from `low` to `high`."""
+    return sum(row[SCORED_FIELDS[score]] for score in range(low, high + 1))
+
+
+def net_promoter_cell(
+    period: date, *, total: int, promoters: int, detractors: int, kind: str
+) -> Cell | None:
+    """Return a period's NPS or eNPS cell (None: too few employees' answers to show)."""
+    if kind == Survey.Kind.ENPS and total < ANONYMITY_THRESHOLD:
+        # Fewer employees' answers could be told apart: the period has no eNPS, as on the
+        # survey's page.
+        return None
+    summary = nps_from_counts(promoters, total - promoters - detractors, detractors)
+    return Cell(
+        period=period,
+        value=summary.score,
+        n=total,
+        numerator=promoters - detractors,
+        denominator=total,
+        margin_of_error=summary.margin_of_error,
+        low=summary.low,
+        high=summary.high,
+        rows=total,
+    )
+
+
+def survey_cells(indicator: Indicator, periods: list[date] | None) -> Result:
+    """Return the survey indicator's cells for the periods (None: all), from SurveyDay."""
+    computation = indicator.computation
+    result = Result()
+    for row in _period_counts(indicator, periods):
+        total = row["total"]
+        result.rows_scanned += total
+        cell: Cell | None
+        if computation in (Computation.NPS, Computation.ENPS):
+            cell = net_promoter_cell(
+                row["period"],
+                total=total,
+                promoters=_scored(row, 9, 10),
+                detractors=_scored(row, 0, 6),
+                kind=SURVEY_KINDS[computation],
+            )
+        elif computation == Computation.CSAT:
+            hits = _scored(row, CSAT_SATISFIED, 10)
+            cell = Cell(
+                period=row["period"],
+                value=_ratio(hits, total, PERCENT),
+                n=total,
+                numerator=hits,
+                denominator=total,
+                rows=total,
+            )
+        else:  # CES: the mean score, and the range between the lowest and highest given
+            given = [score for score, name in enumerate(SCORED_FIELDS) if row[name]]
+            cell = Cell(
+                period=row["period"],
+                value=row["score_total"] / total,
+                n=total,
+                spread=float(given[-1] - given[0]),
+                rows=total,
+            )
+        if cell is not None:
+            result.cells.append(cell)
+    return result
