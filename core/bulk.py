@@ -3,8 +3,8 @@
 Django's `bulk_update` writes one `CASE WHEN id = ... THEN ...` per field and row: building and
 planning that statement grows with the square of the batch, and a recompute rewriting the limits
 of ten thousand snapshots spent 20 s in it. On PostgreSQL `bulk_update_rows` sends the new
-values as a `VALUES` list joined on the primary key instead (one statement per batch, each value
-a bound parameter cast to its column's type); other databases keep Django's `bulk_update`.
+values as arrays, one per column, unnested and joined on the primary key instead (one statement
+per batch of a few parameters); other databases keep Django's `bulk_update`.
 Like it, it sends no signals and keeps no history: for derived rows (snapshots), not records.
 """
 
@@ -14,7 +14,7 @@ from typing import Any
 from django.db import connections, router
 from django.db.models import Model
 
-BATCH_SIZE = 2_000
+BATCH_SIZE = 5_000
 
 
 def bulk_update_rows(
@@ -35,9 +35,10 @@ def bulk_update_rows(
     concrete = {field.name: field for field in meta.concrete_fields}
     primary = concrete[meta.pk.name] if meta.pk is not None else concrete["id"]
     columns = [concrete[name] for name in fields]
-    casts = [f"%s::{primary.db_type(connection)}"] + [
-        f"%s::{field.db_type(connection)}" for field in columns
-    ]
+    # One array per column, each element cast to the column's type: a batch is a fixed handful
+    # of parameters whatever its size (psycopg adapts each list in one go, instead of parsing a
+    # statement with a placeholder per value).
+    arrays = ", ".join(f"%s::{field.db_type(connection)}[]" for field in [primary, *columns])
     quote = connection.ops.quote_name
     names = ", ".join(quote(field.column) for field in [primary, *columns])
     assignments = ", ".join(f"{quote(field.column)} = v.{quote(field.column)}" for field in columns)
@@ -45,17 +46,14 @@ def bulk_update_rows(
     with connection.cursor() as cursor:
         for start in range(0, len(rows), batch_size):
             batch = rows[start : start + batch_size]
-            values: list[Any] = []
-            for row in batch:
-                values.append(row.pk)
-                values.extend(
-                    field.get_db_prep_save(getattr(row, field.attname), connection)
-                    for field in columns
-                )
-            placeholders = ", ".join(f"({', '.join(casts)})" for _row in batch)
+            values: list[list[Any]] = [[row.pk for row in batch]]
+            values.extend(
+                [field.get_db_prep_save(getattr(row, field.attname), connection) for row in batch]
+                for field in columns
+            )
             cursor.execute(
                 f"UPDATE {table} AS t SET {assignments} "  # noqa: S608 - names from the model
-                f"FROM (VALUES {placeholders}) AS v({names}) "
+                f"FROM unnest({arrays}) AS v({names}) "
                 f"WHERE t.{quote(primary.column)} = v.{quote(primary.column)}",
                 values,
             )

@@ -1,7 +1,8 @@
 """core.bulk.bulk_update_rows: the recompute's write of its snapshots' limits and signals.
 
 It must write exactly what Django's bulk_update writes (floats, None, JSON lists, small integers)
-to the rows given and no other, on PostgreSQL (one UPDATE ... FROM VALUES per batch) and SQLite.
+to the rows given and no other, on PostgreSQL (one UPDATE ... FROM unnest(arrays) per batch)
+and SQLite.
 """
 
 from datetime import date
@@ -18,7 +19,8 @@ FIELDS = ("segment", "center", "ucl", "lcl", "sigma", "signals")
 
 
 def test_the_given_fields_of_the_given_rows_are_written_in_batches() -> None:
-    """Five rows in batches of two: each gets its own values; the untouched row keeps its own."""
+    """Five rows in batches of two: each gets its own values (a batch whose column is all null
+    too); the untouched row keeps its own."""
     indicator = IndicatorFactory.create(code="nps-buy")
     rows = [
         Snapshot.objects.create(indicator=indicator, period=date(2026, month, 1), value=month)
@@ -29,7 +31,7 @@ def test_the_given_fields_of_the_given_rows_are_written_in_batches() -> None:
         row.center = 40.5 + number
         row.ucl = None if number == 2 else 60.25
         row.lcl = -1e-9 * number
-        row.sigma = 3.0
+        row.sigma = None if number < 2 else 3.0  # the first batch: a column of nulls only
         row.signals = ["WE1", "WE2"] if number % 2 else []
         row.value = 999.0  # not among the fields: must not be written
 
@@ -44,7 +46,7 @@ def test_the_given_fields_of_the_given_rows_are_written_in_batches() -> None:
             40.5 + number,
             None if number == 2 else 60.25,
             -1e-9 * number,
-            3.0,
+            None if number < 2 else 3.0,
         )
         assert again.signals == (["WE1", "WE2"] if number % 2 else [])
         assert again.value == number + 1
