@@ -5,10 +5,13 @@ deterministic), measures each figure against its floor (what the database itself
 same work) and writes one JSON file of results under `bench/results/`, with the machine, the
 commit and the scale, then prints a table of each figure, its floor and the ratio.
 
-Measured so far: the full recompute against its SQL floor (with a check that both give the
-same numbers); an incremental run after 1 % new answers only (a quiet night), then one after
-another 1 % new and 0.1 % edited answers as a share of a full run (with a check that its
-snapshots equal a full recompute's); every list and dashboard page (`pages`).
+Measured: the full recompute against its SQL floor (with a check that both give the same
+numbers); an incremental run after 1 % new answers only (a quiet night), then one after another
+1 % new and 0.1 % edited answers as a share of a full run (with a check that its snapshots equal
+a full recompute's); every list and dashboard page (`pages`) and logging a complaint through the
+page and the API (`writes`), through one live gunicorn; the customer-activity import against a
+raw COPY of the same rows (`writes`); the process's peak memory after each part (the recompute
+and the importer run in it).
 """
 
 import json
@@ -47,6 +50,7 @@ class Scale:
     name: str
     responses: int
     indicators: int
+    import_rows: int = 20_000
 
 
 SCALES = {
@@ -54,8 +58,8 @@ SCALES = {
     for scale in (
         # 60: the dashboard's first page (50 rows) is as full at every scale.
         Scale("small", responses=50_000, indicators=60),
-        Scale("1m", responses=1_000_000, indicators=300),
-        Scale("10m", responses=10_000_000, indicators=300),
+        Scale("1m", responses=1_000_000, indicators=300, import_rows=100_000),
+        Scale("10m", responses=10_000_000, indicators=300, import_rows=100_000),
     )
 }
 NEW_SHARE = 0.01  # the incremental run follows 1 % new answers...
@@ -92,6 +96,7 @@ class Results:
     figures: list[Figure] = field(default_factory=list)
     checks: dict[str, list[str]] = field(default_factory=dict)
     steps: dict[str, float] = field(default_factory=dict)
+    memory_mb: dict[str, float] = field(default_factory=dict)  # peak so far, after each part
 
 
 class BenchRefused(Exception):
@@ -133,6 +138,7 @@ def organisation_load(scale: Scale, results: Results) -> None:
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")  # as an operator would after a bulk load
     _step(results, f"create {scale.indicators} indicators", started)
+    _memory(results, "after loading")
 
 
 def recompute_bench(scale: Scale, results: Results) -> None:
@@ -189,6 +195,7 @@ def recompute_bench(scale: Scale, results: Results) -> None:
             target=0.05,
         )
     )
+    _memory(results, "after the recompute runs")
 
 
 PAGE_PREFIX = "page p95: "
@@ -200,12 +207,15 @@ def small_reference(folder: Path = RESULTS) -> dict[str, Any] | None:
     return json.loads(files[-1].read_text()) if files else None
 
 
-def pages_bench(
+def served_bench(
     results: Results, *, reference: dict[str, Any] | None, repeat: int | None = None
 ) -> None:
-    """Time every list and dashboard page through gunicorn; at a large scale, against the same
-    page at the small scale (`reference`), which must also have the same query count."""
-    from .pages import pages_measure  # gunicorn and urllib only when pages are measured
+    """Through one live gunicorn: time every list and dashboard page (at a large scale against
+    the same page at the small scale, `reference`, which must also have the same query count),
+    then logging a complaint through the page and the API."""
+    # gunicorn, http.client and urllib only when pages are measured
+    from .pages import bench_user, gunicorn_serving, pages_measure, session_key
+    from .writes import complaint_logging
 
     started = time.perf_counter()
     small = {
@@ -214,7 +224,16 @@ def pages_bench(
         if figure["name"].startswith(PAGE_PREFIX)
     }
     problems = []
-    for page in pages_measure(**({"repeat": repeat} if repeat else {})):
+    times = {"repeat": repeat} if repeat else {}
+    user = bench_user()
+    cookie = session_key(user)
+    with gunicorn_serving() as base:
+        pages = pages_measure(base, cookie, user, **times)
+        _step(results, "pages through gunicorn", started)
+        started = time.perf_counter()
+        writes = complaint_logging(base, cookie, user, **times)
+        _step(results, "complaints logged through gunicorn", started)
+    for page in pages:
         name = PAGE_PREFIX + page.name
         before = small.get(name) if results.scale.name != "small" else None
         results.figures.append(
@@ -234,7 +253,43 @@ def pages_bench(
             problems.append(f"{page.name}: {page.queries} queries against {before['queries']}")
     if small and results.scale.name != "small":
         results.checks["pages keep the small scale's query counts"] = problems
-    _step(results, "pages through gunicorn", started)
+    for write in writes:
+        results.figures.append(
+            Figure(
+                f"{write.name}, p95",
+                write.p95,
+                f"{write.detail}: p50 {1000 * write.p50:.0f} ms",
+                floor_name="none (a figure to watch)",
+            )
+        )
+    _memory(results, "after the pages and complaint logging (this process)")
+
+
+def import_bench(results: Results) -> None:
+    """Import customer activity through the importer against a raw COPY of the same rows."""
+    from .pages import bench_user
+    from .writes import import_against_copy
+
+    started = time.perf_counter()
+    seconds, floor, detail = import_against_copy(bench_user(), rows=results.scale.import_rows)
+    results.figures.append(
+        Figure(
+            "import customer activity (CSV)",
+            seconds,
+            detail,
+            floor=floor,
+            floor_name="the same rows by COPY",
+            # A rate at least 0.3 times COPY's is a time at most 1 / 0.3 times COPY's.
+            target=round(1 / 0.3, 3),
+        )
+    )
+    _step(results, "import against COPY", started)
+    _memory(results, "after the import")
+
+
+def _memory(results: Results, moment: str) -> None:
+    """Record the process's peak memory so far (the recompute and the importer run in it)."""
+    results.memory_mb[moment] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
 def _commit() -> str:
@@ -275,6 +330,7 @@ def results_document(results: Results) -> dict[str, Any]:
         },
         "steps_seconds": results.steps,
         "peak_memory_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "peak_memory_mb_after": results.memory_mb,
     }
 
 

@@ -207,24 +207,20 @@ def _queries(path: str, user: User) -> int:
     return len(queries)
 
 
-def pages_measure(*, repeat: int = REPEAT) -> list[PageFigure]:
-    """Time every bench page through gunicorn and count its queries in process."""
-    user = bench_user()
-    cookie = session_key(user)
+def pages_measure(base: str, cookie: str, user: User, *, repeat: int = REPEAT) -> list[PageFigure]:
+    """Time every bench page through the gunicorn at `base` and count its queries in process."""
     figures = []
-    pages = bench_pages()
-    with gunicorn_serving() as base:
-        for name, path in pages:
-            for _number in range(WARM_UP):
-                _timed_get(base + path, cookie)
-            times = sorted(_timed_get(base + path, cookie) for _number in range(repeat))
-            figures.append(
-                PageFigure(
-                    name=name,
-                    path=path,
-                    p50=statistics.median(times),
-                    p95=statistics.quantiles(times, n=20)[-1],
-                    queries=_queries(path, user),
-                )
+    for name, path in bench_pages():
+        for _number in range(WARM_UP):
+            _timed_get(base + path, cookie)
+        times = sorted(_timed_get(base + path, cookie) for _number in range(repeat))
+        figures.append(
+            PageFigure(
+                name=name,
+                path=path,
+                p50=statistics.median(times),
+                p95=statistics.quantiles(times, n=20)[-1],
+                queries=_queries(path, user),
             )
+        )
     return figures

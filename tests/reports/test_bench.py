@@ -14,9 +14,11 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from feedback.models import Complaint
 from metrics.bench import differences
 from reports import bench
 from reports.bench.pages import bench_pages
+from stakeholders.models import CustomerActivity
 from tests.metrics.factories import IndicatorFactory
 
 pytestmark = pytest.mark.django_db
@@ -73,7 +75,12 @@ def test_the_full_recompute_equals_its_floor_and_the_incremental_run_a_full_one(
     assert nightly["name"] == "incremental recompute (1 % new only)"
     assert nightly["floor"] == full["seconds"]
     assert incremental["target"] == 0.05
-    assert document["scale"] == {"name": "tiny", "responses": 3_000, "indicators": 12}
+    assert document["scale"] == {
+        "name": "tiny",
+        "responses": 3_000,
+        "indicators": 12,
+        "import_rows": 20_000,
+    }
     assert document["machine"]["postgresql"]
     assert [path.name.endswith("-tiny.json") for path in tmp_path.iterdir()] == [True]
 
@@ -124,14 +131,46 @@ def test_pages_are_timed_through_gunicorn_with_their_query_counts(
     }
 
     large = bench.Results(scale=bench.Scale("large", responses=0, indicators=0))
-    bench.pages_bench(large, reference=reference, repeat=5)
+    bench.served_bench(large, reference=reference, repeat=5)
 
-    names = [figure.name for figure in large.figures]
+    pages = [figure for figure in large.figures if figure.name.startswith("page p95: ")]
+    names = [figure.name for figure in pages]
     assert names == [f"page p95: {name}" for name, _path in bench_pages()]
     assert "page p95: indicator page, day grain" in names
     assert "page p95: survey results" in names
-    assert all(figure.floor == 0.05 and figure.target == 1.2 for figure in large.figures)
-    assert all(figure.queries and figure.queries > 1 for figure in large.figures)
+    assert all(figure.floor == 0.05 and figure.target == 1.2 for figure in pages)
+    assert all(figure.queries and figure.queries > 1 for figure in pages)
     grown = large.checks["pages keep the small scale's query counts"]
     assert len(grown) == len(names)
     assert grown[0].startswith("system-health dashboard: ")
+    # Then complaints logged through the same server: each write saved one complaint.
+    writes = [figure for figure in large.figures if figure.name.startswith("log a complaint")]
+    assert [figure.name for figure in writes] == [
+        "log a complaint: page, p95",
+        "log a complaint: API, p95",
+    ]
+    assert all(0 < figure.seconds < 5 for figure in writes)
+    logged = Complaint.objects.filter(description__startswith="Bench complaint")
+    assert logged.filter(source=Complaint.Source.API).count() == 8  # 3 to warm up, 5 timed
+    assert logged.exclude(source=Complaint.Source.API).count() == 8
+
+
+def test_the_activity_import_is_set_against_a_copy_of_the_same_rows(
+    require_postgres_and_redis,
+) -> None:
+    """The importer saves every synthetic row (none refused) and its time is set against a
+    COPY of the same rows, which leaves nothing behind."""
+    results = bench.Results(scale=bench.Scale("tiny", responses=0, indicators=0, import_rows=500))
+
+    bench.import_bench(results)
+
+    (figure,) = results.figures
+    assert figure.name == "import customer activity (CSV)"
+    assert figure.floor
+    assert figure.floor > 0
+    assert figure.seconds > 0
+    assert figure.target == 3.333
+    assert "500 rows" in figure.detail
+    assert "refused 0" in figure.detail
+    assert CustomerActivity.objects.filter(external_id__startswith="BENCH-ACT-").count() == 500
+    assert "after the import" in results.memory_mb

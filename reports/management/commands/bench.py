@@ -18,7 +18,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--scale", choices=sorted(bench.SCALES), default="small")
         parser.add_argument(
-            "--skip-pages", action="store_true", help="leave out the pages (no gunicorn)"
+            "--skip-pages",
+            action="store_true",
+            help="leave out the pages and complaint logging (no gunicorn)",
         )
 
     def handle(self, *args: Any, scale: str, skip_pages: bool, **options: Any) -> None:
@@ -35,7 +37,8 @@ class Command(BaseCommand):
             bench.organisation_load(chosen, results)
             bench.recompute_bench(chosen, results)
             if not skip_pages:
-                bench.pages_bench(results, reference=bench.small_reference())
+                bench.served_bench(results, reference=bench.small_reference())
+            bench.import_bench(results)
         finally:
             current_app.conf.task_always_eager = eager
         document = bench.results_document(results)
