@@ -110,8 +110,10 @@ def username_for(first: str, last: str) -> str:
 def office_moment(days_ago: float, *, hour: int = 10, minute: int = 0) -> datetime:
     """Return the moment `days_ago` days before now at the local time given (the demo's
     records were created and changed in office hours)."""
-    day = timezone.localtime(timezone.now() - timedelta(days=days_ago))
-    return day.replace(hour=hour, minute=minute, second=0, microsecond=0)
+    # On the local calendar: subtracting from the UTC moment would move the day across a
+    # change of summer time late in the evening (23:30 in winter is 00:30 in summer).
+    wall = timezone.localtime().replace(tzinfo=None) - timedelta(days=days_ago)
+    return timezone.make_aware(wall.replace(hour=hour, minute=minute, second=0, microsecond=0))
 
 
 def backdate(instance: Model, *, field: str, moment: datetime) -> None:

@@ -384,6 +384,11 @@ def create_surveys(now: datetime, touchpoints: list[Touchpoint], by: User) -> di
         pulse = kind == Survey.Kind.ENPS
         # Customer surveys opened before the year began; the first pulse went out in it.
         starts_at = now - timedelta(days=DAYS - 5 if pulse else DAYS + 7)
+        if pulse:
+            # Opened in the morning (beat sent its first pulse that day at the next hourly
+            # run), whatever the hour the demo loads at.
+            local = timezone.localtime(starts_at)
+            starts_at = timezone.make_aware(datetime.combine(local.date(), time(9, 0)))
         prepared = timezone.localtime(starts_at - timedelta(days=SURVEY_PREPARED_DAYS_BEFORE))
         with recorded_as(by, at=prepared.replace(hour=14, minute=0, second=0, microsecond=0)):
             surveys[spec.name] = Survey.objects.create(
