@@ -9,9 +9,10 @@ Measured: the full recompute against its SQL floor (with a check that both give 
 numbers); an incremental run after 1 % new answers only (a quiet night), then one after another
 1 % new and 0.1 % edited answers as a share of a full run (with a check that its snapshots equal
 a full recompute's); every list and dashboard page (`pages`) and logging a complaint through the
-page and the API (`writes`), through one live gunicorn; the customer-activity import against a
-raw COPY of the same rows (`writes`); the process's peak memory after each part (the recompute
-and the importer run in it).
+page and the API (`writes`), through one live gunicorn; the same full recompute on a Celery
+worker of one and of two processes, with each process's peak memory (`workers`, on the Redis at
+BENCH_BROKER); the customer-activity import against a raw COPY of the same rows (`writes`); this
+process's peak memory after each part (the recompute and the importer run in it).
 """
 
 import json
@@ -40,6 +41,8 @@ from metrics import bench as metrics_bench
 from metrics.models import Indicator, RecomputeRun
 
 RESULTS = Path(settings.BASE_DIR) / "bench" / "results"
+# The Redis the worker figure uses (a database of its own: the bench empties its queue).
+BROKER = os.environ.get("BENCH_BROKER", "redis://127.0.0.1:6379/14")
 JOURNEYS = ("Buy online", "Get support", "Renew contract")
 
 
@@ -97,6 +100,7 @@ class Results:
     checks: dict[str, list[str]] = field(default_factory=dict)
     steps: dict[str, float] = field(default_factory=dict)
     memory_mb: dict[str, float] = field(default_factory=dict)  # peak so far, after each part
+    notes: list[str] = field(default_factory=list)  # what was not measured, and why
 
 
 class BenchRefused(Exception):
@@ -265,6 +269,34 @@ def served_bench(
     _memory(results, "after the pages and complaint logging (this process)")
 
 
+def workers_bench(results: Results, *, broker: str = BROKER) -> None:
+    """Time the same full recompute on a worker of one and of two processes (the fan-out), with
+    each process's peak memory; noted as not measured when no Redis answers at `broker`."""
+    from .workers import broker_reachable, full_run_on_workers
+
+    if not broker_reachable(broker):
+        results.notes.append(
+            f"Not measured: the full run on worker processes (no Redis at {broker}; "
+            "set BENCH_BROKER)."
+        )
+        return
+    started = time.perf_counter()
+    one = full_run_on_workers(1, broker)
+    two = full_run_on_workers(2, broker)
+    for run in (one, two):
+        processes = "1 worker process" if run is one else f"{run.processes} worker processes"
+        results.figures.append(
+            Figure(
+                f"full recompute, {processes}",
+                run.seconds,
+                f"peak memory per process: {', '.join(f'{peak:.0f}' for peak in run.peak_mb)} MB",
+                floor=one.seconds if run is two else None,
+                floor_name="the same run on 1 worker process" if run is two else "",
+            )
+        )
+    _step(results, "full recompute on 1 and 2 worker processes", started)
+
+
 def import_bench(results: Results) -> None:
     """Import customer activity through the importer against a raw COPY of the same rows."""
     from .pages import bench_user
@@ -331,6 +363,7 @@ def results_document(results: Results) -> dict[str, Any]:
         "steps_seconds": results.steps,
         "peak_memory_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "peak_memory_mb_after": results.memory_mb,
+        "notes": results.notes,
     }
 
 
@@ -358,6 +391,7 @@ def results_table(document: dict[str, Any]) -> str:
             f"{target if target is not None else float('nan'):>7.3f}  {met}"
         )
         lines.append(f"    {figure['detail']}; floor: {figure['floor_name']}")
+    lines.extend(document.get("notes", []))
     for name, check in document["checks"].items():
         lines.append(f"check: {name}: {'ok' if check['ok'] else 'FAILED'}")
         lines.extend(f"    {problem}" for problem in check["problems"])

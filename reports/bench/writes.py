@@ -238,6 +238,6 @@ def import_against_copy(user: User, *, rows: int) -> tuple[float, float, str]:
         seconds, job = _import(path, user)
     detail = (
         f"{rows:,} rows, {rows / seconds:,.0f} rows/s (saved {job.created_rows:,}, refused "
-        f"{job.error_rows:,}); floor: COPY into a table like it, {rows / floor:,.0f} rows/s"
+        f"{job.error_rows:,}); COPY into a table like it: {rows / floor:,.0f} rows/s"
     )
     return seconds, floor, detail

@@ -16,6 +16,7 @@ from django.db import connection
 
 from feedback.models import Complaint
 from metrics.bench import differences
+from metrics.models import Indicator, RecomputeRun
 from reports import bench
 from reports.bench.pages import bench_pages
 from stakeholders.models import CustomerActivity
@@ -174,3 +175,44 @@ def test_the_activity_import_is_set_against_a_copy_of_the_same_rows(
     assert "refused 0" in figure.detail
     assert CustomerActivity.objects.filter(external_id__startswith="BENCH-ACT-").count() == 500
     assert "after the import" in results.memory_mb
+
+
+@pytest.mark.django_db(transaction=True)  # the worker processes read what the test wrote
+def test_the_full_run_is_timed_on_one_and_two_worker_processes(
+    require_postgres_and_redis, settings
+) -> None:
+    """A real Celery worker of one, then of two processes does the whole full run (every
+    indicator ends with its snapshots, the run succeeds), the second is set against the first,
+    and each pool process's peak memory is read."""
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    bench.organisation_load(TINY, bench.Results(scale=TINY))
+    results = bench.Results(scale=TINY)
+
+    bench.workers_bench(results, broker=require_postgres_and_redis.broker_url)
+
+    one, two = results.figures
+    assert (one.name, two.name) == (
+        "full recompute, 1 worker process",
+        "full recompute, 2 worker processes",
+    )
+    assert one.seconds > 0
+    assert two.floor == one.seconds
+    assert one.detail.startswith("peak memory per process: ")
+    assert len(one.detail.split(",")) == 1
+    assert len(two.detail.split(",")) == 2
+    runs = RecomputeRun.objects.filter(mode="full", trigger="command")
+    assert list(runs.values_list("status", flat=True)) == ["succeeded", "succeeded"]
+    assert not Indicator.objects.filter(snapshots__isnull=True).exists()
+
+
+def test_without_a_broker_the_worker_figure_is_noted_as_not_measured() -> None:
+    """No Redis: the bench goes on and its table says what it left out."""
+    results = bench.Results(scale=TINY)
+
+    bench.workers_bench(results, broker="redis://127.0.0.1:1/0")
+
+    assert results.figures == []
+    assert results.notes == [
+        "Not measured: the full run on worker processes (no Redis at redis://127.0.0.1:1/0; "
+        "set BENCH_BROKER)."
+    ]

@@ -36,6 +36,7 @@ class Command(BaseCommand):
         try:
             bench.organisation_load(chosen, results)
             bench.recompute_bench(chosen, results)
+            bench.workers_bench(results)
             if not skip_pages:
                 bench.served_bench(results, reference=bench.small_reference())
             bench.import_bench(results)
