@@ -18,7 +18,7 @@ PYTEST_ARGS ?=
 PYTEST_WORKERS ?= auto
 PYTEST_PARALLEL = -n $(PYTEST_WORKERS) --dist loadfile
 
-.PHONY: help install run test test-fast lint fmt migrate demo worker beat bench bench-first-page bench-import bench-recompute bench-pages bench-dashboards bench-report browser-deps vendor-plotly screenshots load audit backup restore access-doc
+.PHONY: help install run test test-fast lint fmt migrate demo worker beat bench bench-first-page bench-dashboards bench-report browser-deps vendor-plotly screenshots load audit backup restore access-doc
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -133,16 +133,6 @@ restore: ## Restore BACKUP into the empty PostgreSQL database at DATABASE_URL
 	echo "Restored $$file."
 
 RESPONSES ?= 1000000
-ROWS ?= 1000000
-bench-import: install ## Import a synthetic CSV of ROWS customer activities (default 1M) and print rows/s
-	$(DEV_ENV) $(BIN)/python manage.py bench_import --rows $(ROWS)
-
-bench-recompute: install ## Time full and incremental recomputes over RESPONSES survey responses (default 1M)
-	$(DEV_ENV) $(BIN)/python manage.py bench_recompute --responses $(RESPONSES)
-
-bench-pages: install ## Time the survey list and results pages (server time, queries) over RESPONSES answers
-	$(DEV_ENV) $(BIN)/python manage.py bench_pages --responses $(RESPONSES)
-
 bench-dashboards: install ## Time the dashboard, a scorecard and indicator pages over RESPONSES answers (0: as they are)
 	$(DEV_ENV) $(BIN)/python manage.py bench_dashboards --responses $(RESPONSES)
 

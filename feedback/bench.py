@@ -1,4 +1,4 @@
-"""Synthetic survey responses for the benchmarks (`bench_recompute`, `bench_pages`).
+"""Synthetic survey responses for the benchmarks (`make bench`, `bench_dashboards`).
 
 Rows go straight into the table (COPY on PostgreSQL, batched INSERTs on SQLite), as a bulk load
 from another system would, and are logged for the recompute like the importers log theirs.
@@ -99,20 +99,6 @@ def responses_ensure(*, surveys: dict[str, Survey], count: int) -> str:
     return (
         f"{count:,} answers loaded in {time.perf_counter() - started:.1f} s ({connection.vendor})"
     )
-
-
-def responses_add_day(*, survey: Survey, journey: Journey | None, count: int = 1_400) -> date:
-    """Load `count` answers (about a day's at 500k a year) dated yesterday; return that day."""
-    yesterday = timezone.now() - timedelta(days=1)
-    rows = (
-        (survey.pk, journey.pk if journey else None, number % 11, yesterday, "")
-        for number in range(count)
-    )
-    responses_insert(rows=rows)
-    day = local_day(yesterday)
-    changes_record_range(source=Source.SURVEY_RESPONSE, first_day=day, last_day=day)
-    survey_days_refresh(cells=[(survey.pk, day)])
-    return day
 
 
 def responses_add_recent(

@@ -3,7 +3,7 @@
 `python manage.py bench_dashboards --responses 1000000` loads the synthetic answers of
 `feedback.bench` (COPY on PostgreSQL) beside whatever the database holds (the demo, say), brings
 the snapshots up to date with an incremental recompute (the nightly job's work, untimed here: see
-`bench_recompute`) and refreshes the scorecards, then requests each page through Django's test
+`make bench`) and refreshes the scorecards, then requests each page through Django's test
 client as a quality manager: the server time (median of --repeat requests after one warm-up) and
 the number of queries. `--responses 0` times the pages over the data already there, which gives
 the demo-size figures to compare with. The bench rows are removed afterwards unless --keep is
