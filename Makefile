@@ -93,11 +93,12 @@ beat: install ## Start the Celery beat scheduler
 SCALE ?= small
 BENCH_SERVER ?= postgres://postgres@127.0.0.1:5432
 BENCH_DATABASE ?= loyaltyqms_bench
+BENCH_BROKER ?= redis://127.0.0.1:6379/14
 bench: install ## Measure the product at SCALE (small, 1m, 10m) against its floors on PostgreSQL; JSON in bench/results/
 	@set -euo pipefail; \
 	psql "$(BENCH_SERVER)/postgres" --no-psqlrc --quiet --command "DROP DATABASE IF EXISTS $(BENCH_DATABASE)"; \
 	psql "$(BENCH_SERVER)/postgres" --no-psqlrc --quiet --command "CREATE DATABASE $(BENCH_DATABASE)"; \
-	export DATABASE_URL="$(BENCH_SERVER)/$(BENCH_DATABASE)" VAR_DIR="$$(mktemp -d)"; \
+	export DATABASE_URL="$(BENCH_SERVER)/$(BENCH_DATABASE)" VAR_DIR="$$(mktemp -d)" BENCH_BROKER="$(BENCH_BROKER)"; \
 	$(DEV_ENV) $(BIN)/python manage.py migrate --verbosity 0; \
 	$(DEV_ENV) $(BIN)/python manage.py bench --scale $(SCALE)
 
