@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import redis
+from celery import current_app
 from django.conf import settings
 from kombu import Queue
 
@@ -121,8 +122,7 @@ def worker_serving(processes: int, broker: str) -> Iterator[subprocess.Popen[byt
 @contextmanager
 def _publishing_to(broker: str) -> Iterator[None]:
     """Send this process's tasks to the broker's bench queue instead of running them here."""
-    from loyaltyqms.celery import app
-
+    app = current_app
     names = ("task_always_eager", "task_default_queue", "broker_url")
     before = {name: app.conf[name] for name in names}
     app.conf.update(task_always_eager=False, task_default_queue=QUEUE, broker_url=broker)
