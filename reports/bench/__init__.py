@@ -100,6 +100,8 @@ class Results:
     checks: dict[str, list[str]] = field(default_factory=dict)
     steps: dict[str, float] = field(default_factory=dict)
     memory_mb: dict[str, float] = field(default_factory=dict)  # peak so far, after each part
+    # The code measured: the commit when the run began (a later one may land while it runs).
+    commit: str = field(default_factory=lambda: _commit())
     notes: list[str] = field(default_factory=list)  # what was not measured, and why
 
 
@@ -325,9 +327,17 @@ def _memory(results: Results, moment: str) -> None:
 
 
 def _commit() -> str:
+    """Return the checkout's commit, with "+changes" when files differ from it."""
     try:
-        return subprocess.run(  # only `git rev-parse`, with fixed arguments
+        commit = subprocess.run(  # only git, with fixed arguments
             ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607 - git from PATH
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=settings.BASE_DIR,
+        ).stdout.strip()
+        changed = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],  # noqa: S607
             capture_output=True,
             text=True,
             check=True,
@@ -335,6 +345,7 @@ def _commit() -> str:
         ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
+    return f"{commit}+changes" if changed else commit
 
 
 def results_document(results: Results) -> dict[str, Any]:
@@ -344,7 +355,7 @@ def results_document(results: Results) -> dict[str, Any]:
         server = cursor.fetchone()
     return {
         "measured_at": timezone.now().isoformat(timespec="seconds"),
-        "commit": _commit(),
+        "commit": results.commit,
         "machine": {
             "python": platform.python_version(),
             "system": platform.platform(),
