@@ -42,8 +42,9 @@ def reads_survey_days(indicator: Indicator) -> bool:
     return indicator.computation in SURVEY_KINDS and not indicator.segment_id
 
 
-def _survey_days(indicator: Indicator, kind: str) -> QuerySet[SurveyDay]:
-    queryset = SurveyDay.objects.filter(survey__kind=kind)
+def answered_where(queryset: QuerySet[Any], indicator: Indicator) -> QuerySet[Any]:
+    """Narrow answers, or their day counts, to the indicator's journey, touchpoint and partner
+    (the partner whose touchpoints they were given at)."""
     if indicator.journey_id:
         queryset = queryset.filter(journey_id=indicator.journey_id)
     if indicator.touchpoint_id:
@@ -51,6 +52,10 @@ def _survey_days(indicator: Indicator, kind: str) -> QuerySet[SurveyDay]:
     if indicator.partner_id:
         queryset = queryset.filter(touchpoint__owner_partner_id=indicator.partner_id)
     return queryset
+
+
+def _survey_days(indicator: Indicator, kind: str) -> QuerySet[SurveyDay]:
+    return answered_where(SurveyDay.objects.filter(survey__kind=kind), indicator)
 
 
 def _period_counts(indicator: Indicator, periods: list[date] | None) -> list[dict[str, Any]]:

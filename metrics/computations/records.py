@@ -30,7 +30,7 @@ from ..periods import (
     ranges_of,
     truncate,
 )
-from .answers import net_promoter_cell
+from .answers import answered_where, net_promoter_cell
 from .cells import Cell, HoursBetween, Median, Result, _grouped, _ratio
 from .definitions import PER_THOUSAND, PERCENT
 
@@ -40,13 +40,7 @@ ActiveCustomer = Indicator.ActiveCustomer
 
 
 def _responses(indicator: Indicator, kind: str) -> QuerySet[SurveyResponse]:
-    queryset = SurveyResponse.objects.filter(survey__kind=kind)
-    if indicator.journey_id:
-        queryset = queryset.filter(journey_id=indicator.journey_id)
-    if indicator.touchpoint_id:
-        queryset = queryset.filter(touchpoint_id=indicator.touchpoint_id)
-    if indicator.partner_id:
-        queryset = queryset.filter(touchpoint__owner_partner_id=indicator.partner_id)
+    queryset = answered_where(SurveyResponse.objects.filter(survey__kind=kind), indicator)
     if indicator.segment_id:
         queryset = queryset.filter(customer__segment_id=indicator.segment_id)
     return queryset
