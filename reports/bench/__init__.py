@@ -271,7 +271,7 @@ def served_bench(
     _memory(results, "after the pages and complaint logging (this process)")
 
 
-def workers_bench(results: Results, *, broker: str = BROKER) -> None:
+def workers_bench(results: Results, *, broker: str = BROKER, within: float = 3_600) -> None:
     """Time the same full recompute on a worker of one and of two processes (the fan-out), with
     each process's peak memory; noted as not measured when no Redis answers at `broker`."""
     from .workers import broker_reachable, full_run_on_workers
@@ -283,8 +283,8 @@ def workers_bench(results: Results, *, broker: str = BROKER) -> None:
         )
         return
     started = time.perf_counter()
-    one = full_run_on_workers(1, broker)
-    two = full_run_on_workers(2, broker)
+    one = full_run_on_workers(1, broker, within=within)
+    two = full_run_on_workers(2, broker, within=within)
     for run in (one, two):
         processes = "1 worker process" if run is one else f"{run.processes} worker processes"
         results.figures.append(
