@@ -2,7 +2,7 @@
 
 import bisect
 import math
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from feedback import sla
@@ -320,7 +320,7 @@ class ComplaintPlanner(ComplaintHandling):
         draft.complaint = complaint
 
     def held(self, draft: ComplaintDraft, steps: list[TimelineStep]) -> list[TimelineStep]:
-        """Return the steps up to the status the complaint waits in today, fitted before now."""
+        """Return the steps up to the status the complaint waits in today, fitted before today."""
         target = next(
             (
                 index
@@ -340,8 +340,11 @@ class ComplaintPlanner(ComplaintHandling):
             len(steps),
         )
         kept = steps[:following]
-        if kept[-1].at > self.now:  # squeeze them into the time between receipt and now
-            scale = (self.now - draft.received_at) * 0.9 / (kept[-1].at - draft.received_at)
+        # Squeeze them into the days between receipt and today: fitted before now instead, they
+        # would move with the hour the demo loads at (the held complaints arrived before today).
+        today = datetime.combine(self.today, time.min, tzinfo=self.zone)
+        if kept[-1].at > today:
+            scale = (today - draft.received_at) * 0.9 / (kept[-1].at - draft.received_at)
             for step in kept:
                 step.at = draft.received_at + (step.at - draft.received_at) * scale
         return kept

@@ -11,6 +11,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from core.pagination import PAGE_SIZE
 from feedback import services
@@ -82,7 +83,8 @@ def test_anyone_sees_the_planned_and_done_ideas_on_the_roadmap_and_nothing_else(
     assert 'data-status="done"' in html
     assert f"{touchpoint.stage.journey.name} {PATH_MARK} {touchpoint.name}" in html
     assert done.implemented_at is not None
-    assert f"Done</span> on {done.implemented_at:%-d %B %Y}" in html
+    # The page says the organisation's local date (after 23:00 UTC in winter, the next day's).
+    assert f"Done</span> on {timezone.localtime(done.implemented_at):%-d %B %Y}" in html
 
 
 def test_the_roadmap_shows_no_names_and_no_internal_text(
