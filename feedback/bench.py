@@ -104,8 +104,10 @@ def responses_ensure(*, surveys: dict[str, Survey], count: int) -> str:
 def responses_add_recent(
     *, surveys: dict[str, Survey], count: int, journeys: Sequence[Journey], days: int = 7
 ) -> None:
-    """Load `count` new answers over the last `days` whole days, logged as an import logs them
-    (the day counts are left to the recompute, as after an import)."""
+    """Load `count` new answers over the last `days` whole days, logged as an import logs them.
+
+    Their day counts are left to the recompute (the importer refreshes them itself): the bench
+    times the run with its refresh of the changed days, the costlier case."""
     start = timezone.now() - timedelta(days=days + 1)
     responses_insert(rows=_rows(surveys, count, [None, *journeys], start, days=days, seed=-count))
     changes_record_range(

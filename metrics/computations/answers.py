@@ -16,10 +16,10 @@ answers (`records`).
 from datetime import date
 from typing import Any
 
-from django.db.models import QuerySet, Sum
+from django.db.models import QuerySet
 
-from feedback.models import SCORED_FIELDS, Survey, SurveyDay
-from feedback.selectors import ANONYMITY_THRESHOLD
+from feedback.models import Survey, SurveyDay
+from feedback.selectors import ANONYMITY_THRESHOLD, day_count_sums, day_counts
 
 from ..models import Indicator
 from ..nps import nps_from_counts
@@ -34,7 +34,6 @@ SURVEY_KINDS: dict[str, str] = {
     Computation.CSAT: Survey.Kind.CSAT,
     Computation.CES: Survey.Kind.CES,
 }
-CSAT_SATISFIED = 4  # CSAT counts the answers scoring 4 or 5
 
 
 def reads_survey_days(indicator: Indicator) -> bool:
@@ -59,22 +58,17 @@ def _survey_days(indicator: Indicator, kind: str) -> QuerySet[SurveyDay]:
 
 
 def _period_counts(indicator: Indicator, periods: list[date] | None) -> list[dict[str, Any]]:
-    """Return per period the answers, their score total and their count per score."""
-    return _grouped(
+    """Return per period the day counts summed as the survey pages sum them (`day_counts`:
+    answers, score total, per score, promoters and detractors, satisfied)."""
+    rows = _grouped(
         _survey_days(indicator, SURVEY_KINDS[indicator.computation]),
         "day",
         indicator.grain,
         periods,
         is_datetime=False,
-        total=Sum("answers"),
-        score_total=Sum("score_total"),
-        **{name: Sum(name) for name in SCORED_FIELDS},
+        **day_count_sums(),
     )
-
-
-def _scored(row: dict[str, Any], low: int, high: int) -> int:
-    """Return the period's answers scoring from `low` to `high`."""
-    return sum(row[SCORED_FIELDS[score]] for score in range(low, high + 1))
+    return [{"period": row["period"], **day_counts(row)} for row in rows]
 
 
 def net_promoter_cell(
@@ -104,32 +98,31 @@ def survey_cells(indicator: Indicator, periods: list[date] | None) -> Result:
     computation = indicator.computation
     result = Result()
     for row in _period_counts(indicator, periods):
-        total = row["total"]
+        total = row["answers"]
         result.rows_scanned += total
         cell: Cell | None
         if computation in (Computation.NPS, Computation.ENPS):
             cell = net_promoter_cell(
                 row["period"],
                 total=total,
-                promoters=_scored(row, 9, 10),
-                detractors=_scored(row, 0, 6),
+                promoters=row["nps_good"],
+                detractors=row["nps_bad"],
                 kind=SURVEY_KINDS[computation],
             )
         elif computation == Computation.CSAT:
-            hits = _scored(row, CSAT_SATISFIED, 10)
             cell = Cell(
                 period=row["period"],
-                value=_ratio(hits, total, PERCENT),
+                value=_ratio(row["csat_good"], total, PERCENT),
                 n=total,
-                numerator=hits,
+                numerator=row["csat_good"],
                 denominator=total,
                 rows=total,
             )
         else:  # CES: the mean score, and the range between the lowest and highest given
-            given = [score for score, name in enumerate(SCORED_FIELDS) if row[name]]
+            given = [score for score, count in enumerate(row["per_score"]) if count]
             cell = Cell(
                 period=row["period"],
-                value=row["score_total"] / total,
+                value=row["average"],
                 n=total,
                 spread=float(given[-1] - given[0]),
                 rows=total,
