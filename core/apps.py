@@ -19,6 +19,7 @@ class CoreConfig(AppConfig):
         from .checks import site_url_check  # noqa: F401 - registered by importing it
         from .imports import tasks as import_tasks  # noqa: F401 - the worker finds run_import_task
         from .oidc import company_sign_in_check  # noqa: F401 - registered by importing it
+        from .queries import AnyOf  # noqa: F401 - the __any lookup, registered by importing it
 
         # Permissions exist only after every app has migrated, so role groups are synced then.
         post_migrate.connect(roles.sync_after_migrate, dispatch_uid="core.sync_roles")

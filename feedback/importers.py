@@ -174,7 +174,7 @@ class SurveyResponseImporter(Importer):
             return (
                 SurveyResponse.objects.filter(
                     survey_id__in={key[0] for key in keys},
-                    external_id__in={key[1] for key in keys},
+                    external_id__any={key[1] for key in keys},
                 )
                 .exclude(external_id="")
                 .order_by()
@@ -306,7 +306,7 @@ class ComplaintImporter(Importer):
         source = Complaint.Source.API if origin == ORIGIN_API else Complaint.Source.IMPORT
         stored = set(
             Complaint.objects.filter(
-                source=source, external_id__in=[fields["external_id"] for _index, fields in items]
+                source=source, external_id__any=[fields["external_id"] for _index, fields in items]
             )
             .exclude(external_id="")
             .order_by()

@@ -50,7 +50,7 @@ def _stored_keys(keys: list[tuple[Any, ...]]) -> Any:
     return (
         Observation.objects.filter(
             indicator_id__in={key[0] for key in identified},
-            external_id__in={key[1] for key in identified},
+            external_id__any={key[1] for key in identified},
         )
         .exclude(external_id="")
         .order_by()

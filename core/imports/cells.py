@@ -23,7 +23,8 @@ FALSE_WORDS = {"0", "false", "no", "n", "f"}
 
 
 @functools.lru_cache(maxsize=64)
-def _choice_lookup(choices: Any, language: str | None) -> dict[str, Any]:
+def choice_lookup(choices: Any, language: str | None) -> dict[str, Any]:
+    """Return a choices class's values by their lower-case value and label, in a language."""
     # Labels are lazy translations: resolving them for every cell would dominate large imports.
     lookup: dict[str, Any] = {}
     for value, label in reversed(choices.choices):
@@ -32,11 +33,71 @@ def _choice_lookup(choices: Any, language: str | None) -> dict[str, Any]:
     return lookup
 
 
+def text_refusals(value: str, max_length: int | None = None) -> list[str]:
+    """Return why a stripped text cell is refused (too long, a formula): none when it is not.
+
+    Text is kept as it is and later exported, so a formula in it would run in the spreadsheet of
+    whoever opens the export; numbers read by the other readers are never refused for it.
+    """
+    reasons = []
+    if max_length is not None and len(value) > max_length:
+        reasons.append(f"At most {max_length} characters (this one has {len(value)}).")
+    if is_formula(value):
+        reasons.append(
+            f"{value[:40]!r} is a spreadsheet formula; formulas are refused so that they "
+            "cannot run when the data is opened in a spreadsheet."
+        )
+    return reasons
+
+
+def read_decimal(value: str, max_digits: int, places: int) -> tuple[Decimal | None, str]:
+    """Return a non-empty cell as a decimal number (a point as separator) fitting a model's field,
+    or None and why it is refused."""
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        return None, f"{value[:40]!r} is not a number (use a point: 12.50)."
+    if not number.is_finite():
+        return None, "Give a finite number."
+    rounded = round(number, places)
+    if len(rounded.as_tuple().digits) > max_digits or abs(rounded) >= 10 ** (max_digits - places):
+        return None, f"{value[:40]} is too large."
+    return rounded, ""
+
+
+def read_moment(
+    value: str, *, now: datetime, zone: tzinfo, not_future: bool = True
+) -> tuple[datetime | None, str]:
+    """Return a non-empty cell as an ISO 8601 date or date-time (without an offset: local time),
+    or None and why it is refused."""
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None, f"{value[:40]!r} is not an ISO 8601 date (2026-03-31T14:05)."
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=zone)
+    if reason := day_refusal(parsed.date()):
+        return None, reason
+    if not_future and parsed > now + FUTURE_TOLERANCE:
+        return None, "The date is in the future."
+    return parsed, ""
+
+
+def day_refusal(day: date) -> str:
+    """Return why a day is refused (before QMS_EARLIEST_DATE, after LATEST_DATE), or ""."""
+    earliest = settings.QMS_EARLIEST_DATE
+    if day < earliest:
+        return f"The date is before {earliest.isoformat()}, the earliest accepted."
+    if day > LATEST_DATE:
+        return f"The date is after {LATEST_DATE.isoformat()}, the latest accepted."
+    return ""
+
+
 class RowReader:
     """One row's cells by column name; each reading method records a refusal instead of raising.
 
-    `now` and `zone` are looked up once per batch by the caller: per row they would cost more
-    than the parsing itself.
+    `now`, `zone` and `language` are looked up once per batch by the caller: per row they would
+    cost more than the parsing itself.
     """
 
     def __init__(
@@ -46,6 +107,7 @@ class RowReader:
         now: datetime | None = None,
         zone: tzinfo | None = None,
         options: Mapping[str, str] | None = None,
+        language: str | None = None,
     ) -> None:
         self.row = row
         # Values chosen on the upload form for the whole file, by column ({"survey": "12"}).
@@ -53,6 +115,7 @@ class RowReader:
         self.errors: list[tuple[str, str]] = []
         self.now = now or timezone.now()
         self.zone = zone or timezone.get_current_timezone()
+        self.language = language or translation.get_language()
 
     def refuse(self, column: str, reason: str) -> None:
         """Record why a column's value is refused."""
@@ -68,20 +131,11 @@ class RowReader:
         return self.row.get(column, "").strip()
 
     def text(self, column: str, max_length: int | None = None) -> str:
-        """Return the stripped text, refusing it above `max_length` characters or as a formula.
-
-        Text is kept as it is and later exported, so a formula in it would run in the spreadsheet
-        of whoever opens the export; numbers read by the other methods are never refused for it.
-        """
+        """Return the stripped text, refusing it above `max_length` characters or as a formula
+        (see `text_refusals`)."""
         value = self.cell(column)
-        if max_length is not None and len(value) > max_length:
-            self.refuse(column, f"At most {max_length} characters (this one has {len(value)}).")
-        if is_formula(value):
-            self.refuse(
-                column,
-                f"{value[:40]!r} is a spreadsheet formula; formulas are refused so that they "
-                "cannot run when the data is opened in a spreadsheet.",
-            )
+        for reason in text_refusals(value, max_length):
+            self.refuse(column, reason)
         return value
 
     def integer(self, column: str, low: int, high: int) -> int | None:
@@ -104,21 +158,10 @@ class RowReader:
         value = self.cell(column)
         if not value:
             return None
-        try:
-            number = Decimal(value)
-        except InvalidOperation:
-            self.refuse(column, f"{value[:40]!r} is not a number (use a point: 12.50).")
-            return None
-        if not number.is_finite():
-            self.refuse(column, "Give a finite number.")
-            return None
-        rounded = round(number, places)
-        if len(rounded.as_tuple().digits) > max_digits or abs(rounded) >= 10 ** (
-            max_digits - places
-        ):
-            self.refuse(column, f"{value[:40]} is too large.")
-            return None
-        return rounded
+        number, reason = read_decimal(value, max_digits, places)
+        if reason:
+            self.refuse(column, reason)
+        return number
 
     def day(self, column: str, *, not_future: bool = False) -> date | None:
         """Return a date as YYYY-MM-DD (not after today if asked), or None when empty or refused."""
@@ -142,32 +185,15 @@ class RowReader:
         value = self.cell(column)
         if not value:
             return None
-        try:
-            parsed = datetime.fromisoformat(value)
-        except ValueError:
-            self.refuse(column, f"{value[:40]!r} is not an ISO 8601 date (2026-03-31T14:05).")
-            return None
-        if parsed.tzinfo is None:
-            parsed = parsed.replace(tzinfo=self.zone)
-        if not self._in_range(column, parsed.date()):
-            return None
-        if not_future and parsed > self.now + FUTURE_TOLERANCE:
-            self.refuse(column, "The date is in the future.")
-            return None
+        parsed, reason = read_moment(value, now=self.now, zone=self.zone, not_future=not_future)
+        if reason:
+            self.refuse(column, reason)
         return parsed
 
     def _in_range(self, column: str, day: date) -> bool:
         """Refuse a day before QMS_EARLIEST_DATE or after LATEST_DATE; return whether it is in."""
-        earliest = settings.QMS_EARLIEST_DATE
-        if day < earliest:
-            self.refuse(
-                column, f"The date is before {earliest.isoformat()}, the earliest accepted."
-            )
-            return False
-        if day > LATEST_DATE:
-            self.refuse(
-                column, f"The date is after {LATEST_DATE.isoformat()}, the latest accepted."
-            )
+        if reason := day_refusal(day):
+            self.refuse(column, reason)
             return False
         return True
 
@@ -188,7 +214,7 @@ class RowReader:
         value = self.cell(column).lower()
         if not value:
             return None
-        found = _choice_lookup(choices, translation.get_language()).get(value)
+        found = choice_lookup(choices, self.language).get(value)
         if found is not None:
             return found
         accepted = ", ".join(str(choice_value) for choice_value in choices.values)

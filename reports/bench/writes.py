@@ -7,7 +7,7 @@ are of `REPEAT` writes of each, after a few to warm up.
 
 The customer-activity import reads a synthetic CSV through the importer, as an upload runs it
 (every cell checked, per-row errors kept), and is set against its floor: a raw `COPY` of the same
-rows into a table like the activity table, which checks nothing.
+rows into the activity table, committed, which checks nothing.
 """
 
 import csv
@@ -205,26 +205,38 @@ def _import(path: Path, user: User) -> tuple[float, ImportJob]:
 
 
 def _copy_floor(path: Path, customers: dict[str, int]) -> float:
-    """COPY the file's rows (customer reference looked up, as the importer does) into a table
-    like the activity table, in a transaction rolled back; return the seconds."""
+    """COPY the file's rows (customer reference looked up, as the importer does) into the
+    activity table itself and commit, as the database's own cost of storing them: the same
+    indexes, foreign key, write-ahead log and commit as the import pays. Return the seconds.
+
+    The rows are deleted again (untimed) and the table vacuumed, so that the import starts
+    from the same table. (A temporary table, with no write-ahead log, took about 1.4 times less.)
+    """
     table = CustomerActivity._meta.db_table
+    _bench_activity_delete()
     with path.open(encoding="utf-8", newline="") as handle:
         reader = csv.reader(handle)
         next(reader)
         started = time.perf_counter()
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(f"CREATE TEMPORARY TABLE bench_floor (LIKE {table} INCLUDING ALL)")
             raw: Any = cursor.cursor
             with raw.copy(
-                "COPY bench_floor (external_id, customer_id, occurred_at, kind, amount) FROM STDIN"
+                f"COPY {table} (external_id, customer_id, occurred_at, kind, amount) FROM STDIN"
             ) as copy:
                 for external_id, reference, occurred_at, kind, amount in reader:
                     copy.write_row((external_id, customers[reference], occurred_at, kind, amount))
-            seconds = time.perf_counter() - started
-            transaction.set_rollback(True)
-    with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS bench_floor")
+        seconds = time.perf_counter() - started
+    _bench_activity_delete()
     return seconds
+
+
+def _bench_activity_delete() -> None:
+    """Delete the bench's activity rows (a floor's, an earlier run's) and vacuum the table (not
+    possible inside a transaction, as in a test)."""
+    CustomerActivity.objects.filter(external_id__startswith="BENCH-ACT-").delete()
+    if not connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute(f"VACUUM {CustomerActivity._meta.db_table}")
 
 
 def import_against_copy(user: User, *, rows: int) -> tuple[float, float, str]:
@@ -238,6 +250,6 @@ def import_against_copy(user: User, *, rows: int) -> tuple[float, float, str]:
         seconds, job = _import(path, user)
     detail = (
         f"{rows:,} rows, {rows / seconds:,.0f} rows/s (saved {job.created_rows:,}, refused "
-        f"{job.error_rows:,}); COPY into a table like it: {rows / floor:,.0f} rows/s"
+        f"{job.error_rows:,}); raw COPY into the table: {rows / floor:,.0f} rows/s"
     )
     return seconds, floor, detail

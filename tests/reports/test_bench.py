@@ -159,8 +159,9 @@ def test_pages_are_timed_through_gunicorn_with_their_query_counts(
 def test_the_activity_import_is_set_against_a_copy_of_the_same_rows(
     require_postgres_and_redis,
 ) -> None:
-    """The importer saves every synthetic row (none refused) and its time is set against a
-    COPY of the same rows, which leaves nothing behind."""
+    """The importer saves every synthetic row (none refused, none taken for already there) and
+    its time is set against a COPY of the same rows into the activity table, which leaves
+    nothing behind."""
     results = bench.Results(scale=bench.Scale("tiny", responses=0, indicators=0, import_rows=500))
 
     bench.import_bench(results)
@@ -172,7 +173,7 @@ def test_the_activity_import_is_set_against_a_copy_of_the_same_rows(
     assert figure.seconds > 0
     assert figure.target == 3.333
     assert "500 rows" in figure.detail
-    assert "refused 0" in figure.detail
+    assert "saved 500, refused 0" in figure.detail
     assert CustomerActivity.objects.filter(external_id__startswith="BENCH-ACT-").count() == 500
     assert "after the import" in results.memory_mb
 
