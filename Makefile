@@ -107,8 +107,9 @@ bench-first-page: ## Time a fresh clone's `make run` up to its first served page
 
 USERS ?= 300
 DURATION ?= 60
-load: install ## Load-test gunicorn on the demo with locust: USERS (300) for DURATION s (60)
-	@USERS=$(USERS) DURATION=$(DURATION) bash tests/load/run.sh
+THINK ?= 1-5
+load: install ## Load-test gunicorn on the demo with locust: USERS (300) for DURATION s (60), THINK s between pages (1-5)
+	@USERS=$(USERS) DURATION=$(DURATION) THINK=$(THINK) bash tests/load/run.sh
 
 # Backups of a PostgreSQL database (DATABASE_URL, postgres://...) in pg_dump's custom format:
 # compressed, restorable by the same or a newer pg_restore. See the README's "Backup and restore".

@@ -148,7 +148,7 @@ class Importer:
         """Return the unsaved instance (or fields) for a row, or None after refusing cells."""
         raise NotImplementedError
 
-    def build_plain(self, row: dict[str, str], context: Any, batch: "Batch") -> Any:
+    def build_plain(self, row: dict[str, str], context: Any, batch: Batch) -> Any:
         """Return what `build` would for a row whose cells are all plainly valid, faster (without
         a RowReader), or None to leave the row to `build`, which says what is wrong.
 

@@ -5,7 +5,8 @@
 #
 #   USERS=300 DURATION=60 bash tests/load/run.sh
 #
-# USERS (300), DURATION in seconds (60), SPAWN_RATE users/s (USERS/10: everyone in after 10 s),
+# USERS (300), DURATION in seconds (60), THINK seconds between two pages of a user ("1-5"),
+# SPAWN_RATE users/s (USERS/10: everyone in after 10 s),
 # WEB_CONCURRENCY gunicorn workers (2 per core + 1), LOAD_PORT (a free one). The database is a
 # fresh SQLite file, or DATABASE_URL when set (a throw-away PostgreSQL database: the demo is
 # loaded into it and the run logs complaints). Everything else lives in a temporary folder
