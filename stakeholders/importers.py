@@ -133,7 +133,7 @@ class CustomerActivityImporter(Importer):
             or text_refusals(reference)
         ):
             return None
-        occurred_at, refused = read_moment(occurred, now=batch.now, zone=batch.zone)
+        occurred_at, _reason = read_moment(occurred, now=batch.now, zone=batch.zone)
         if occurred_at is None:
             return None
         amount = None
