@@ -42,7 +42,7 @@ def customer_ids(references: Sequence[str]) -> dict[str, int]:
 
 class ActivityRow(NamedTuple):
     """A valid row of the activity import: the activity's fields, without a model instance
-    (at a million rows, building instances took a tenth of the import)."""
+    (building the instances took about a seventh of the import's time, profiled on 20,000 rows)."""
 
     external_id: str
     customer_id: int

@@ -7,7 +7,7 @@ the same rows twice adds nothing. CSV files and the API's JSON batches use the s
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 from typing import Any, ClassVar, TypeVar
 
 from django.core.exceptions import ValidationError
@@ -336,16 +336,17 @@ def insert_new_rows(
 def _changes_record_span(
     model: type[TracksChanges], names: list[str], rows: list[tuple[Any, ...]]
 ) -> None:
-    """Log, for the recompute, the days from the rows' earliest date to their latest."""
+    """Log, for the recompute, the days from the rows' earliest date to their latest: one span,
+    as `changes_record_instances` logs. Each field's extremes are found before any is placed on
+    a local day (placing every row would cost more than the load)."""
+    days: list[date] = []
     for name in model.CHANGE_DATE_FIELDS:
         position = names.index(name)
         dates = [row[position] for row in rows if row[position] is not None]
         if dates:
-            changes_record_range(
-                source=model.CHANGE_SOURCE,
-                first_day=local_day(min(dates)),
-                last_day=local_day(max(dates)),
-            )
+            days += [local_day(min(dates)), local_day(max(dates))]
+    if days:
+        changes_record_range(source=model.CHANGE_SOURCE, first_day=min(days), last_day=max(days))
 
 
 def _attnames(model: type[models.Model]) -> list[str]:

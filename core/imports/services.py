@@ -258,7 +258,7 @@ def _load(job: ImportJob, importer: Importer) -> None:
     storage, name = job.file.storage, job.file.name
     if job.total_rows is None:
         # A first pass proves the whole file decodes and parses before any row is saved, and
-        # gives the total for the progress bar; it costs about a tenth of the load itself. A
+        # gives the total for the progress bar; it costs about a twentieth of the load itself. A
         # resumed job has made it already.
         total = reading.count_records(storage.open(name, "rb"))
         ImportJob.objects.filter(pk=job.pk).update(total_rows=total)
