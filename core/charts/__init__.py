@@ -5,11 +5,12 @@ the PDF reports render the same figures as images.
 """
 
 from .axes import x_range
+from .cached import cached_sparkline
 from .control import ChartNote, ControlPoint, control_chart, control_table
 from .figures import comparison_bars, heatmap, lines, pareto, sparkline
 from .moving_range import RangeLimits, RangePoint, range_chart
 from .palette import PALETTE, SYMBOLS
-from .tables import Chart, Table, figure_json, figure_table
+from .tables import Chart, FigureJSON, Table, figure_json, figure_table
 
 __all__ = [
     "PALETTE",
@@ -17,9 +18,11 @@ __all__ = [
     "Chart",
     "ChartNote",
     "ControlPoint",
+    "FigureJSON",
     "RangeLimits",
     "RangePoint",
     "Table",
+    "cached_sparkline",
     "comparison_bars",
     "control_chart",
     "control_table",

@@ -47,12 +47,29 @@ def _defused(cell: Cell) -> Cell:
 
 
 @dataclass(frozen=True)
+class FigureJSON:
+    """A figure already written as plotly.js JSON: what a cached figure keeps (`cached.py`).
+
+    Building a plotly figure validates every property; a page drawing dozens of the same small
+    figures (the dashboard's sparklines) would spend most of its time doing that again.
+    """
+
+    text: str
+
+    def figure(self) -> go.Figure:
+        """Return the figure built again from its JSON (a PDF report draws it as an image)."""
+        import plotly.graph_objects as go  # loaded on first use: the site starts without plotly
+
+        return go.Figure(json.loads(self.text))
+
+
+@dataclass(frozen=True)
 class Chart:
     """A figure with its title, its table equivalent and how the page shows it."""
 
     key: str  # unique within the page, a slug: the DOM id is "chart-<key>"
     title: str  # shown above the chart; the CSV file name
-    figure: go.Figure
+    figure: go.Figure | FigureJSON
     table: Table
     description: str = ""  # one sentence for screen readers (aria-describedby)
     compact: bool = False  # sparklines: no table toggle, no CSV link, no mode bar
@@ -71,6 +88,10 @@ class Chart:
         """Return the CSV download's file name."""
         return f"{slugify(self.title) or self.key}.csv"
 
+    def plotly_figure(self) -> go.Figure:
+        """Return the figure as a plotly figure, built from its JSON when it was cached."""
+        return self.figure.figure() if isinstance(self.figure, FigureJSON) else self.figure
+
     def payload(self) -> dict[str, Any]:
         """Return what the page script draws: the figures and the table (for the CSV)."""
         return {
@@ -81,8 +102,11 @@ class Chart:
         }
 
 
-def figure_json(figure: go.Figure) -> dict[str, Any]:
+def figure_json(figure: go.Figure | FigureJSON) -> dict[str, Any]:
     """Return a figure as plain JSON data (dates as ISO text), as plotly.js takes it."""
+    if isinstance(figure, FigureJSON):
+        cached: dict[str, Any] = json.loads(figure.text)
+        return cached
     import plotly.io  # loaded on first use: the site starts without plotly
 
     data: dict[str, Any] = json.loads(plotly.io.to_json(figure, validate=False))

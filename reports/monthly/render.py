@@ -63,7 +63,7 @@ def _draw(chart: Any, section_title: str, problems: list[dict[str, str]]) -> Ren
         key=chart.key, title=chart.title, description=chart.description, table=chart.table
     )
     try:
-        rendered.image = images.data_uri(images.svg(chart.figure))
+        rendered.image = images.data_uri(images.svg(chart.plotly_figure()))
     except Exception as error:
         logger.exception("The chart %s could not be drawn", chart.key)
         rendered.error = f"{error.__class__.__name__}: {error}"

@@ -6,7 +6,7 @@ from datetime import date
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from core.charts import Chart, Table, figure_table, lines, sparkline
+from core.charts import Chart, Table, cached_sparkline, figure_table, lines
 
 from ..selectors.scorecards import MonthScore, band_limits
 
@@ -23,7 +23,7 @@ def score_sparkline(partner_id: int, name: str, trend: Sequence[MonthScore]) -> 
     return Chart(
         key=f"scorecard-trend-{partner_id}",
         title=_("%(partner)s: score over 12 months") % {"partner": name},
-        figure=sparkline(values, labels=labels, higher_is_better=True),
+        figure=cached_sparkline(values, labels=labels, higher_is_better=True),
         table=Table(
             columns=[_("Month"), _("Score")],
             rows=[list(pair) for pair in zip(labels, values, strict=True)],

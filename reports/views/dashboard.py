@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from core.charts import Chart, Table, heatmap, sparkline
+from core.charts import Chart, Table, cached_sparkline, heatmap
 from core.pagination import page_of
 from metrics import periods
 from metrics.templatetags.metrics_format import number, period_label
@@ -37,7 +37,7 @@ def _sparkline(row: MatrixRow) -> Chart | None:
     return Chart(
         key=f"spark-{indicator.code}",
         title=indicator.name,
-        figure=sparkline(
+        figure=cached_sparkline(
             row.sparkline_values,
             labels=labels,
             higher_is_better=indicator.higher_is_better,

@@ -19,9 +19,11 @@ from core.charts import (
     RangeLimits,
     RangePoint,
     Table,
+    cached_sparkline,
     comparison_bars,
     control_chart,
     control_table,
+    figure_json,
     figure_table,
     heatmap,
     lines,
@@ -319,6 +321,35 @@ def test_sparkline_marks_each_earlier_special_cause_by_its_shape() -> None:
     # May is the last point: its stored verdict ("common") marks it, not the states.
     assert (list(concerning.x), concerning.marker.symbol) == (["Apr"], SYMBOLS["concerning"])
     assert improving.marker.symbol != concerning.marker.symbol
+
+
+def test_a_cached_sparkline_is_the_sparkline_built_once_per_set_of_inputs() -> None:
+    """The dashboard's sparklines come from the cache: the same JSON as building the figure, built
+    again only when an input changes (a recompute's new value, a new verdict, another language's
+    labels), so a cached line is never stale."""
+    inputs: dict[str, Any] = {
+        "labels": ["Jan", "Feb", "Mar"],
+        "higher_is_better": True,
+        "last_state": "improving",
+        "states": [None, "concerning", None],
+    }
+    built = figure_json(sparkline([3.0, 1.0, 5.0], **inputs))
+
+    first = cached_sparkline([3.0, 1.0, 5.0], **inputs)
+    again = cached_sparkline([3.0, 1.0, 5.0], **inputs)
+    recomputed = cached_sparkline([3.0, 1.0, 6.0], **inputs)
+    relabelled = cached_sparkline([3.0, 1.0, 5.0], **(inputs | {"labels": ["jan", "feb", "mrt"]}))
+    judged = cached_sparkline([3.0, 1.0, 5.0], **(inputs | {"last_state": "concerning"}))
+
+    assert figure_json(first) == built
+    assert again is first  # not built again
+    assert figure_json(recomputed)["data"][0]["y"] == [3.0, 1.0, 6.0]
+    assert figure_json(relabelled)["data"][0]["x"] == ["jan", "feb", "mrt"]
+    assert figure_json(judged)["data"][-1]["marker"]["color"] == PALETTE["concerning"]
+    # A PDF report draws the chart from the same JSON as a plotly figure.
+    chart = Chart(key="s", title="Trend", figure=first, table=Table(columns=[], rows=[]))
+    assert list(chart.plotly_figure().data[0].y) == [3.0, 1.0, 5.0]
+    assert chart.payload()["figure"] == built
 
 
 def test_comparison_bars_give_each_series_its_own_colour_and_pattern() -> None:

@@ -44,7 +44,7 @@ def test_the_chart_labels_periods_as_people_name_them_and_keeps_march_unjudged()
     assert chart.table.rows[2][-1] == "in progress: not judged"
     assert chart.title == "Net Promoter Score: control chart"
     assert chart.dom_id == "control-chart"
-    names = [trace.name for trace in chart.figure.data]
+    names = [trace.name for trace in chart.plotly_figure().data]
     assert "Target 12 points" in names
     assert "So far (period in progress)" in names
 
@@ -57,7 +57,7 @@ def test_a_series_without_limits_per_period_is_drawn_with_the_summarys() -> None
     chart = indicator_chart(indicator(), payload=bare, annotations=[], limit_segments=[])
 
     assert chart is not None
-    centre = [trace for trace in chart.figure.data if trace.name == "Centre line"]
+    centre = [trace for trace in chart.plotly_figure().data if trace.name == "Centre line"]
     assert [list(trace.y) for trace in centre] == [[10.0, 10.0, 10.0]]
 
 
@@ -67,13 +67,13 @@ def test_the_moving_range_under_the_chart_takes_the_summarys_limits_for_one_segm
     assert chart is not None
     assert chart.below is not None
     assert chart.below.dom_id == "secondary-chart"
-    limits = [trace for trace in chart.below.figure.data if trace.meta == "secondary-limit"]
+    limits = [trace for trace in chart.below.plotly_figure().data if trace.meta == "secondary-limit"]
     assert [(trace.name, list(trace.y)) for trace in limits] == [
         ("CL", [2.0, 2.0]),
         ("UCL", [6.5, 6.5]),
     ]
     # March's range is drawn hollow: its period has not ended.
-    assert list(chart.below.figure.data[0].marker.symbol) == ["circle", "circle-open"]
+    assert list(chart.below.plotly_figure().data[0].marker.symbol) == ["circle", "circle-open"]
     assert chart.table.columns[6] == "Moving range"
 
 

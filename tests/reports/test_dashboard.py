@@ -341,7 +341,7 @@ def test_matrix_sparkline_marks_the_stored_signals_by_their_side_of_the_centre(
     assert states.pop(date(2025, 10, 1)) == "improving"
     assert states.pop(date(2026, 1, 1)) == "concerning"
     assert set(states.values()) == {None}
-    marked = {trace.name: list(trace.x) for trace in nps["chart"].figure.data[1:]}
+    marked = {trace.name: list(trace.x) for trace in nps["chart"].plotly_figure().data[1:]}
     assert len(marked["Special cause, improving"]) == 1
     assert len(marked["Special cause, concerning"]) == 1
 
