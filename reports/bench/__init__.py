@@ -300,25 +300,26 @@ def workers_bench(results: Results, *, broker: str = BROKER, within: float = 3_6
 
 
 def import_bench(results: Results) -> None:
-    """Import customer activity through the importer against a raw COPY of the same rows."""
+    """Import customer activity, survey answers and customers, each through its importer
+    against a raw COPY of the same rows."""
+    from .imports import imports_against_copy
     from .pages import bench_user
-    from .writes import import_against_copy
 
     started = time.perf_counter()
-    seconds, floor, detail = import_against_copy(bench_user(), rows=results.scale.import_rows)
-    results.figures.append(
-        Figure(
-            "import customer activity (CSV)",
-            seconds,
-            detail,
-            floor=floor,
-            floor_name="the same rows by COPY",
-            # A rate at least 0.3 times COPY's is a time at most 1 / 0.3 times COPY's.
-            target=round(1 / 0.3, 3),
+    for figure in imports_against_copy(bench_user(), rows=results.scale.import_rows):
+        results.figures.append(
+            Figure(
+                figure.name,
+                figure.seconds,
+                figure.detail,
+                floor=figure.floor,
+                floor_name="the same rows by COPY",
+                # A rate at least 0.3 times COPY's is a time at most 1 / 0.3 times COPY's.
+                target=round(1 / 0.3, 3),
+            )
         )
-    )
-    _step(results, "import against COPY", started)
-    _memory(results, "after the import")
+    _step(results, "imports against COPY", started)
+    _memory(results, "after the imports")
 
 
 def _memory(results: Results, moment: str) -> None:
