@@ -14,7 +14,7 @@ touchpoint handed to another partner) logs the days of the tracked rows referrin
 through `changes_follow_deletions`, whatever deletes it (a service, a cascade, the admin).
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime, time
 from typing import Any, ClassVar
 
@@ -45,6 +45,16 @@ def local_day(value: date | datetime) -> date:
             return timezone.localtime(value).date()
         return value.date()
     return value
+
+
+def local_days(values: Iterable[date | datetime]) -> Iterator[date]:
+    """Yield `local_day` of each value, the time zone looked up once (a bulk load's rows)."""
+    zone = timezone.get_current_timezone()
+    for value in values:
+        if isinstance(value, datetime) and timezone.is_aware(value):
+            yield value.astimezone(zone).date()
+        else:
+            yield local_day(value)
 
 
 def local_midnight(day: date) -> datetime:
@@ -111,19 +121,33 @@ def changes_record_range(*, source: str, first_day: date, last_day: date, scope:
 
 
 def changes_record_instances(instances: Iterable[models.Model]) -> None:
-    """Log the day range of bulk-loaded rows of a tracked model (other models log nothing)."""
-    spans: dict[tuple[str, str], list[date]] = {}
+    """Log the day range of bulk-loaded rows of a tracked model (other models log nothing).
+
+    Each date field's earliest and latest values are found first and only those are placed on
+    local days: placing every row's would cost a time-zone conversion per row.
+    """
+    extremes: dict[tuple[str, str], dict[str, list[date]]] = {}
     for instance in instances:
         if not isinstance(instance, TracksChanges):
             return
-        days = instance.change_days()
-        if not days:
-            continue
-        key = (instance.CHANGE_SOURCE, instance.change_scope())
-        span = spans.setdefault(key, [min(days), max(days)])
-        span[0], span[1] = min(span[0], *days), max(span[1], *days)
-    for (source, scope), (first, last) in spans.items():
-        changes_record_range(source=source, scope=scope, first_day=first, last_day=last)
+        fields = extremes.setdefault((instance.CHANGE_SOURCE, instance.change_scope()), {})
+        for name in instance.CHANGE_DATE_FIELDS:
+            value = instance.__dict__.get(name)  # as change_days(): a deferred field is unset
+            if not isinstance(value, date):
+                continue
+            span = fields.get(name)
+            if span is None:
+                fields[name] = [value, value]
+            elif value < span[0]:
+                span[0] = value
+            elif value > span[1]:
+                span[1] = value
+    for (source, scope), fields in extremes.items():
+        days = [local_day(value) for span in fields.values() for value in span]
+        if days:
+            changes_record_range(
+                source=source, scope=scope, first_day=min(days), last_day=max(days)
+            )
 
 
 def changes_record_rows(rows: QuerySet[Any]) -> None:

@@ -257,6 +257,7 @@ class CustomerImporter(Importer):
             existing_keys=lambda keys: Customer.objects.filter(
                 external_reference__any=[key[0] for key in keys]
             ).values_list("external_reference"),
+            need_keys=False,  # only their first-seen days are read: COPY on PostgreSQL
         )
         changed: list[Customer] = []
         names: set[str] = set()

@@ -7,7 +7,7 @@ from django.contrib.auth.models import User
 
 from core.imports import registry
 from core.imports.registry import ORIGIN_API, ORIGIN_FILE
-from feedback.models import Complaint, Insight, Survey, SurveyResponse
+from feedback.models import Complaint, Insight, Survey, SurveyDay, SurveyResponse
 from journeys.models import Journey, Touchpoint
 from stakeholders.models import Customer, Partner
 
@@ -132,6 +132,37 @@ def test_responses_are_deduplicated_per_survey_and_api_ones_marked(survey: Surve
 
     assert (again.created, again.duplicates) == (0, 1)
     assert SurveyResponse.objects.get().channel == "api"
+
+
+def test_a_batch_of_answers_with_and_without_words_keeps_the_first_row_of_each_id(
+    survey: Survey,
+) -> None:
+    """Answers with words (insights, saved with their ids) and without (COPY on PostgreSQL) are
+    loaded apart: an id repeated in the batch still keeps its first row whichever kind comes
+    first, the day counts hold both kinds, and the API's second delivery adds nothing."""
+    rows = [
+        response_row(external_id="R-1", score="2"),
+        response_row(external_id="R-1", score="5", comment="Repeated: dropped"),
+        response_row(
+            external_id="R-2", score="5", comment="Lovely", responded_at="2026-02-02T09:00"
+        ),
+        response_row(external_id="R-2", score="1"),
+        response_row(external_id="R-3", score="3", responded_at="2026-02-02T23:30"),
+    ]
+
+    result = importer("survey_responses").import_rows(rows, user=None, origin=ORIGIN_FILE)
+    again = importer("survey_responses").import_rows(rows, user=None, origin=ORIGIN_API)
+
+    assert (result.created, result.duplicates) == (3, 2)
+    assert (again.created, again.duplicates) == (0, 5)
+    scores = dict(SurveyResponse.objects.values_list("external_id", "score"))
+    assert scores == {"R-1": 2, "R-2": 5, "R-3": 3}
+    assert list(Insight.objects.values_list("response__external_id", "text")) == [("R-2", "Lovely")]
+    days = SurveyDay.objects.filter(survey=survey).values_list("day", "answers", "score_total")
+    assert sorted((day.isoformat(), answers, total) for day, answers, total in days) == [
+        ("2026-02-01", 1, 2),
+        ("2026-02-02", 2, 8),  # 23:30 is still the 2nd in the organisation's time zone
+    ]
 
 
 def complaint_row(**cells: str) -> dict[str, str]:

@@ -67,7 +67,9 @@ def test_the_moving_range_under_the_chart_takes_the_summarys_limits_for_one_segm
     assert chart is not None
     assert chart.below is not None
     assert chart.below.dom_id == "secondary-chart"
-    limits = [trace for trace in chart.below.plotly_figure().data if trace.meta == "secondary-limit"]
+    limits = [
+        trace for trace in chart.below.plotly_figure().data if trace.meta == "secondary-limit"
+    ]
     assert [(trace.name, list(trace.y)) for trace in limits] == [
         ("CL", [2.0, 2.0]),
         ("UCL", [6.5, 6.5]),
