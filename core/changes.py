@@ -143,11 +143,21 @@ def changes_record_instances(instances: Iterable[models.Model]) -> None:
             elif value > span[1]:
                 span[1] = value
     for (source, scope), fields in extremes.items():
-        days = [local_day(value) for span in fields.values() for value in span]
-        if days:
-            changes_record_range(
-                source=source, scope=scope, first_day=min(days), last_day=max(days)
-            )
+        changes_record_span(
+            source=source,
+            scope=scope,
+            moments=[value for span in fields.values() for value in span],
+        )
+
+
+def changes_record_span(
+    *, source: str, moments: Iterable[date | datetime], scope: str = ""
+) -> None:
+    """Log one span of local days, from the earliest of these moments' days to the latest: a
+    bulk load's, given each date field's earliest and latest values (none: nothing is logged)."""
+    days = [local_day(moment) for moment in moments]
+    if days:
+        changes_record_range(source=source, scope=scope, first_day=min(days), last_day=max(days))
 
 
 def changes_record_rows(rows: QuerySet[Any]) -> None:

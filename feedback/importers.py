@@ -187,30 +187,15 @@ class SurveyResponseImporter(Importer):
         for _index, response in items:
             response.channel = channel
         # An answer with words becomes an insight, which needs the answer's id; the others are
-        # loaded without ids (COPY on PostgreSQL, several times faster than INSERT). A key
-        # repeated in the batch keeps its first row, as one bulk_insert_new call does.
-        seen: set[tuple[int, str]] = set()
-        worded: list[tuple[int, SurveyResponse]] = []
-        plain: list[tuple[int, SurveyResponse]] = []
-        for index, response in items:
-            key = (response.survey_id, response.external_id)
-            if key not in seen:
-                seen.add(key)
-                has_words = response.comment.strip() or response.improvement_suggestion.strip()
-                (worded if has_words else plain).append((index, response))
-
-        def natural_key(response: SurveyResponse) -> tuple[Any, ...]:
-            return (response.survey_id, response.external_id)
-
-        created, _taken = bulk_insert_new(
-            SurveyResponse, worded, natural_key=natural_key, existing_keys=existing
-        )
-        created_plain, _taken = bulk_insert_new(
+        # loaded without ids (COPY on PostgreSQL, several times faster than INSERT).
+        created, duplicates = bulk_insert_new(
             SurveyResponse,
-            plain,
-            natural_key=natural_key,
+            items,
+            natural_key=lambda response: (response.survey_id, response.external_id),
             existing_keys=existing,
-            need_keys=False,
+            need_keys=lambda response: bool(
+                response.comment.strip() or response.improvement_suggestion.strip()
+            ),
         )
         # The bulk counterpart of services.insight_from_response: every comment is an insight.
         insights = []
@@ -229,12 +214,11 @@ class SurveyResponseImporter(Importer):
                 )
         Insight.objects.bulk_create(insights)
         # The bulk counterpart of what the answer services do: the survey pages' day counts.
-        saved = created + created_plain
-        days = local_days(response.responded_at for response in saved)
+        days = local_days(response.responded_at for response in created)
         services.survey_days_refresh(
-            cells={(response.survey_id, day) for response, day in zip(saved, days, strict=True)}
+            cells={(response.survey_id, day) for response, day in zip(created, days, strict=True)}
         )
-        return LoadResult(created=len(saved), duplicates=len(items) - len(saved))
+        return LoadResult(created=len(created), duplicates=duplicates)
 
 
 class ComplaintImporter(Importer):

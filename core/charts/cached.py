@@ -5,7 +5,7 @@ recompute that changes a value changes the key, and nothing has to be invalidate
 the figures' JSON text (immutable, a few kilobytes each); the least recently used go first.
 
 The dashboard draws one sparkline per indicator row (50 a page). Building each as a plotly
-figure and writing it as JSON took about 60 % of the page's server time (cProfile on the demo);
+figure and writing it as JSON took about half the page's server time (cProfile on the demo);
 the same sparklines come back on every visit until the next recompute.
 """
 

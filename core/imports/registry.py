@@ -7,14 +7,14 @@ the same rows twice adds nothing. CSV files and the API's JSON batches use the s
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, tzinfo
+from datetime import datetime, tzinfo
 from typing import Any, ClassVar, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone, translation
 
-from ..changes import TracksChanges, changes_record_instances, changes_record_range, local_day
+from ..changes import TracksChanges, changes_record_instances, changes_record_span
 from ..history import recorded_as
 from .cells import MAX_CELL_CHARS, RowReader
 
@@ -253,26 +253,32 @@ def bulk_insert_new(
     natural_key: Callable[[Instance], tuple[Any, ...]],
     existing_keys: Callable[[list[tuple[Any, ...]]], Iterable[tuple[Any, ...]]],
     *,
-    need_keys: bool = True,
+    need_keys: bool | Callable[[Instance], bool] = True,
 ) -> tuple[list[Instance], int]:
     """Insert the instances whose natural key is neither stored nor repeated earlier in the batch.
 
     `existing_keys` answers, in one query, which of the batch's keys are stored already. Returns
-    the inserted instances and the duplicate count; with `need_keys` they have their primary
-    keys, without it PostgreSQL loads them with COPY (several times faster than INSERT).
+    the inserted instances and the duplicate count. Instances that `need_keys` asks for (all,
+    or those a predicate picks) get their primary keys from an INSERT; PostgreSQL loads the
+    others with COPY (several times faster), without keys.
     """
     keys = [natural_key(instance) for _index, instance in items]
     for attempt in range(2):
         fresh: list[Instance] = _new_only(keys, items, set(existing_keys(keys)))
+        keyed, copied = fresh, []
+        if need_keys is not True and connection.vendor == "postgresql":
+            wanted = need_keys if callable(need_keys) else (lambda _instance: False)
+            keyed = [instance for instance in fresh if wanted(instance)]
+            copied = [instance for instance in fresh if not wanted(instance)]
         try:
             # A savepoint, so that a concurrent import inserting the same keys first only costs a
             # second look at what is stored instead of failing the batch.
             with transaction.atomic():
-                if not need_keys and connection.vendor == "postgresql":
+                if keyed:
+                    model._default_manager.bulk_create(keyed)
+                if copied:
                     names = _attnames(model)
-                    _copy(model, names, ([getattr(row, name) for name in names] for row in fresh))
-                else:
-                    model._default_manager.bulk_create(fresh)
+                    _copy(model, names, ([getattr(row, name) for name in names] for row in copied))
                 # Bulk loads bypass save(): the rows' days go to the recompute's log here.
                 changes_record_instances(fresh)
         except IntegrityError:
@@ -339,14 +345,13 @@ def _changes_record_span(
     """Log, for the recompute, the days from the rows' earliest date to their latest: one span,
     as `changes_record_instances` logs. Each field's extremes are found before any is placed on
     a local day (placing every row would cost more than the load)."""
-    days: list[date] = []
+    moments = []
     for name in model.CHANGE_DATE_FIELDS:
         position = names.index(name)
         dates = [row[position] for row in rows if row[position] is not None]
         if dates:
-            days += [local_day(min(dates)), local_day(max(dates))]
-    if days:
-        changes_record_range(source=model.CHANGE_SOURCE, first_day=min(days), last_day=max(days))
+            moments += [min(dates), max(dates)]
+    changes_record_span(source=model.CHANGE_SOURCE, moments=moments)
 
 
 def _attnames(model: type[models.Model]) -> list[str]:

@@ -132,7 +132,6 @@ class ImportCase:
     def measure(self, user: User, rows: int) -> ImportFigure:
         """Write the CSV, time its floor, then the importer; return the figure."""
         lookups = self.lookups()
-        self.clean()
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / f"bench-{self.importer}.csv"
             self.csv_write(path, rows)
