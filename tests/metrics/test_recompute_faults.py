@@ -394,6 +394,16 @@ def test_two_recomputes_dispatched_at_once_do_the_work_once(stack: Stack, world:
     assert set(done.items.values_list("attempts", flat=True)) <= {1, 2}
 
 
+def backends(database_url: str, database: str) -> int:
+    """Return how many connections to the database there are, but the one asking."""
+    with psycopg.connect(with_path(database_url, "/postgres"), autocommit=True) as admin:
+        found = admin.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            [database],
+        ).fetchone()
+    return int(found[0]) if found else 0
+
+
 def terminate_backends(database_url: str, database: str) -> int:
     """End every connection to the database but the one asking, as a PostgreSQL restart would;
     return how many were ended."""
@@ -449,6 +459,12 @@ def test_the_app_recovers_when_postgresql_drops_every_connection(
     try:
         wait_until(lambda: len(answers_seen) >= 5, "traffic flowing")
         database = connection.settings_dict["NAME"]
+        # The traffic may not have reached both gunicorn workers yet: wait until the
+        # connections a restart would end are all open.
+        wait_until(
+            lambda: backends(require_postgres_and_redis.database_url, database) >= 3,
+            "gunicorn's workers and the Celery worker connected",
+        )
         ended = terminate_backends(require_postgres_and_redis.database_url, database)
         after_restart = time.monotonic()
         connection.close()  # this process's own connection was ended too
