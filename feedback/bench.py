@@ -17,14 +17,15 @@ from django.utils import timezone
 from core.changes import Source, changes_record_range, changes_record_rows, local_day
 from journeys.models import Journey
 
-from .models import Survey, SurveyResponse
+from .models import AT_RISK_SHARE, Complaint, Survey, SurveyResponse
 from .services import survey_days_refresh
 
 DAYS = 730  # two years of answers
 INSERT_BATCH = 10_000  # rows per executemany on SQLite: bounds the memory of one statement
 COMMENT_EVERY = 10  # one answer in ten carries a comment, about the demo's share
-BENCH_KINDS = ("nps", "csat", "ces")
-HIGHEST_SCORE = {"nps": 10, "csat": 5, "ces": 7}
+BENCH_KINDS = ("nps", "csat", "ces", "enps")
+LOWEST_SCORE = {"nps": 0, "csat": 1, "ces": 1, "enps": 0}
+HIGHEST_SCORE = {"nps": 10, "csat": 5, "ces": 7, "enps": 10}
 COLUMNS = (
     "survey_id, journey_id, score, responded_at, comment, improvement_suggestion, "
     "follow_up_consent, channel, external_id"
@@ -60,7 +61,7 @@ def _rows(
         yield (
             surveys[kind].pk,
             journey.pk if journey else None,
-            generator.randint(0 if kind in ("nps", "enps") else 1, HIGHEST_SCORE.get(kind, 10)),
+            generator.randint(LOWEST_SCORE[kind], HIGHEST_SCORE[kind]),
             start + timedelta(seconds=number * step),
             f"Bench comment {number}" if number % COMMENT_EVERY == 0 else "",
         )
@@ -129,7 +130,7 @@ def responses_edit_spread(*, surveys: dict[str, Survey], every: int) -> int:
     changes_record_rows(edited)
     table, survey_table = SurveyResponse._meta.db_table, Survey._meta.db_table
     turned = " ".join(
-        f"WHEN '{kind}' THEN {HIGHEST_SCORE[kind] + (0 if kind == 'nps' else 1)} - r.score"
+        f"WHEN '{kind}' THEN {HIGHEST_SCORE[kind] + LOWEST_SCORE[kind]} - r.score"
         for kind in surveys
     )
     with connection.cursor() as cursor:
@@ -170,3 +171,100 @@ def responses_remove(*, surveys: dict[str, Survey]) -> None:
     SurveyResponse.objects.filter(survey__in=surveys.values())._raw_delete("default")
     for survey in surveys.values():
         survey.delete()
+
+
+COMPLAINT_PREFIX = "BENCH-"
+OPEN_DAYS = 14  # complaints received in the last two weeks are still open; older ones closed
+ACKNOWLEDGE_HOURS = 24
+RESOLVE_DAYS = 5
+COMPLAINT_COLUMNS = (
+    "reference, description, channel, journey_id, severity, remedy_requested, "
+    "customer_reference, contact_email, customer_id, source, external_id, status, "
+    "logged_by_id, received_at, acknowledge_due_at, resolve_due_at, acknowledge_at_risk_from, "
+    "resolve_at_risk_from, acknowledged_at, responded_at, closed_at, acknowledged_within_sla, "
+    "resolved_within_sla, resolved_at_first_contact, root_cause_category, root_cause, decision, "
+    "customer_satisfaction, reopen_count"
+)
+
+
+def _complaint_rows(
+    count: int,
+    scopes: Sequence[Journey | None],
+    customers: range,
+    logged_by: int,
+    start: datetime,
+    days: int,
+) -> Iterator[tuple[Any, ...]]:
+    """Yield `count` complaints evenly over `days` from `start`, each journey of `scopes` in
+    turn: acknowledged within 0.5-36 hours, answered within 2-200 hours (so some miss their
+    SLA), the older ones closed and rated by three customers in five."""
+    generator = random.Random(count)  # noqa: S311 - synthetic data
+    channels = Complaint.Channel.values
+    step = days * 86_400 / max(count, 1)
+    still_open = timezone.now() - timedelta(days=OPEN_DAYS)
+    acknowledge, resolve = timedelta(hours=ACKNOWLEDGE_HOURS), timedelta(days=RESOLVE_DAYS)
+    for number in range(count):
+        received = start + timedelta(seconds=number * step)
+        acknowledged = received + timedelta(hours=generator.uniform(0.5, 36))
+        responded = received + timedelta(hours=generator.uniform(2, 200))
+        closed = received < still_open
+        status = Complaint.Status.CLOSED if closed else Complaint.Status.ACKNOWLEDGED
+        journey = scopes[number % len(scopes)]
+        rated = closed and generator.random() < 0.6
+        yield (
+            f"{COMPLAINT_PREFIX}{number:08d}",
+            f"Synthetic complaint {number}",
+            channels[number % len(channels)],
+            journey.pk if journey else None,
+            generator.randint(1, 4),
+            "",
+            "",
+            "",
+            customers[generator.randrange(len(customers))] if customers else None,
+            Complaint.Source.IMPORT,
+            "",
+            status,
+            logged_by,
+            received,
+            received + acknowledge,
+            received + resolve,
+            received + acknowledge * (1 - AT_RISK_SHARE),
+            received + resolve * (1 - AT_RISK_SHARE),
+            acknowledged,
+            responded if closed else None,
+            responded + timedelta(days=1) if closed else None,
+            acknowledged <= received + acknowledge,
+            responded <= received + resolve if closed else None,
+            generator.random() < 0.3,
+            "",
+            "",
+            "Bench decision" if closed else "",
+            generator.randint(1, 5) if rated else None,
+            0,
+        )
+
+
+@transaction.atomic
+def complaints_load(
+    *,
+    count: int,
+    journeys: Sequence[Journey],
+    customers: range,
+    logged_by: int,
+    start: datetime,
+    days: int = DAYS,
+) -> None:
+    """Load `count` complaints over `days` from `start` (PostgreSQL's COPY), to no journey and
+    to each of `journeys` in turn, by customers of `customers`, and log their day range."""
+    rows = _complaint_rows(count, [None, *journeys], customers, logged_by, start, days)
+    with connection.cursor() as cursor:
+        raw_cursor: Any = cursor.cursor  # psycopg's own cursor: Django has no COPY
+        table = Complaint._meta.db_table
+        with raw_cursor.copy(f"COPY {table} ({COMPLAINT_COLUMNS}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    changes_record_range(
+        source=Source.COMPLAINT,
+        first_day=local_day(start),
+        last_day=local_day(start + timedelta(days=days)),
+    )

@@ -16,46 +16,75 @@ from datetime import date
 from django.conf import settings
 from django.db import connection
 
-from feedback.models import Survey, SurveyResponse
+from feedback.models import Complaint, Survey, SurveyResponse
+from feedback.selectors.surveys import ANONYMITY_THRESHOLD
 from journeys.models import Journey
+from stakeholders.models import CustomerActivity
 
+from .computations.definitions import CUSTOMER_COMPUTATIONS, charts_for
 from .models import Indicator, RecomputeRun, Snapshot
 from .recompute import recompute_start
 from .services import indicator_create
 
 PREFIX = "bench-"
-KINDS = ("nps", "csat", "ces")
 GRAINS = ("day", "week", "month")
+Computation = Indicator.Computation
+# Every computation over the synthetic organisation's answers, complaints and customer activity
+# (mystery shopping, ideas and observed values read a few rows per period at any scale).
+COMPUTATIONS = (
+    Computation.NPS,
+    Computation.CSAT,
+    Computation.CES,
+    Computation.ENPS,
+    Computation.COMPLAINT_COUNT,
+    Computation.COMPLAINT_RATE,
+    Computation.TIME_TO_ACKNOWLEDGE,
+    Computation.TIME_TO_RESOLVE,
+    Computation.SLA_COMPLIANCE,
+    Computation.FIRST_CONTACT_RESOLUTION,
+    Computation.COMPLAINT_SATISFACTION,
+    Computation.RETENTION,
+    Computation.CHURN,
+    Computation.REPEAT_PURCHASE,
+    Computation.REFERRAL_RATE,
+)
 # Two values agree when they differ by less than this (floats summed in another order).
 TOLERANCE = 1e-9
 
-# The value of each computation as one SQL aggregate over the answers `r` of a period.
-VALUE_SQL = {
-    "nps": "100.0 * (count(*) FILTER (WHERE r.score >= 9) - count(*) FILTER (WHERE r.score <= 6))"
-    " / count(*)",
-    "csat": "100.0 * count(*) FILTER (WHERE r.score >= 4) / count(*)",
-    "ces": "avg(r.score)",
-}
+
+def _chart(computation: str) -> str:
+    """Return the chart of the computation's own statistic (p, c or u), else XmR."""
+    for chart in ("p", "c", "u"):
+        if chart in charts_for(computation):
+            return chart
+    return "xmr"
 
 
 def bench_indicators_create(*, count: int, journeys: Sequence[Journey]) -> list[Indicator]:
-    """Create `count` bench indicators over the answers: every survey computation at every
-    grain, for the whole organisation and for each journey in turn."""
-    scopes: list[Journey | None] = [None, *journeys]
-    combos = itertools.cycle(itertools.product(scopes, GRAINS, KINDS))
+    """Create `count` bench indicators: every computation at every grain, for the whole
+    organisation and then for each journey in turn (customer activity has no journey: those
+    computations are the organisation's only)."""
+    combos = [
+        (journey, grain, computation)
+        for journey in (None, *journeys)
+        for grain in GRAINS
+        for computation in COMPUTATIONS
+        if journey is None or computation not in CUSTOMER_COMPUTATIONS
+    ]
     created = []
-    for number in range(count):
-        journey, grain, kind = next(combos)
+    for number, (journey, grain, computation) in zip(
+        range(count), itertools.cycle(combos), strict=False
+    ):
         created.append(
             indicator_create(
-                code=f"{PREFIX}{number:03d}-{kind}-{grain}",
-                name=f"Bench {number} {kind} by {grain}"
+                code=f"{PREFIX}{number:03d}-{computation}-{grain}",
+                name=f"Bench {number} {computation} by {grain}"
                 + (f" ({journey.name})" if journey else ""),
                 kind="lagging",
                 stakeholder_group="customers",
-                computation=kind,
+                computation=computation,
                 grain=grain,
-                chart_type="p" if kind == "csat" else "xmr",
+                chart_type=_chart(computation),
                 journey=journey,
             )
         )
@@ -89,20 +118,131 @@ def recompute_time(mode: str) -> Timed:
     )
 
 
-def _floor_query(indicator: Indicator) -> tuple[str, list[str | int]]:
-    survey = Survey._meta.db_table
-    response = SurveyResponse._meta.db_table
-    params: list[str | int] = [indicator.grain, settings.TIME_ZONE, indicator.computation]
-    journey = ""
-    if indicator.journey_id:
-        journey = " AND r.journey_id = %s"
-        params.append(indicator.journey_id)
-    sql = (
-        "SELECT date_trunc(%s, r.responded_at AT TIME ZONE %s)::date AS period, "  # noqa: S608
-        f"({VALUE_SQL[indicator.computation]})::float AS value "
-        f"FROM {response} r JOIN {survey} s ON s.id = r.survey_id "
-        f"WHERE s.kind = %s{journey} GROUP BY 1"
-    )
+# Each computation's value in a period as SQL aggregates over its rows `r` (answers or
+# complaints), and the condition a period needs to have a value at all.
+ANSWER_SQL = {
+    "nps": "100.0 * (count(*) FILTER (WHERE r.score >= 9) - count(*) FILTER (WHERE r.score <= 6))"
+    " / count(*)",
+    "csat": "100.0 * count(*) FILTER (WHERE r.score >= 4) / count(*)",
+    "ces": "avg(r.score)",
+}
+ANSWER_SQL["enps"] = ANSWER_SQL["nps"]
+HOURS = (
+    "percentile_cont(0.5) WITHIN GROUP "
+    "(ORDER BY extract(epoch FROM (r.{end} - r.received_at)) / 3600.0)"
+)
+COMPLAINT_SQL = {
+    "complaint_count": ("count(*)", "true"),
+    "time_to_acknowledge": (HOURS.format(end="acknowledged_at"), "true"),
+    "time_to_resolve": (HOURS.format(end="responded_at"), "true"),
+    "sla_compliance": (
+        "100.0 * count(*) FILTER (WHERE r.resolved_within_sla)"
+        " / count(*) FILTER (WHERE r.resolved_within_sla IS NOT NULL)",
+        "count(*) FILTER (WHERE r.resolved_within_sla IS NOT NULL) > 0",
+    ),
+    "first_contact_resolution": (
+        "100.0 * count(*) FILTER (WHERE r.resolved_at_first_contact) / count(*)",
+        "true",
+    ),
+    "complaint_satisfaction": (
+        "100.0 * count(*) FILTER (WHERE r.customer_satisfaction >= 4)"
+        " / count(*) FILTER (WHERE r.customer_satisfaction IS NOT NULL)",
+        "count(*) FILTER (WHERE r.customer_satisfaction IS NOT NULL) > 0",
+    ),
+}
+# The rows each median reads: those whose clock has stopped.
+COMPLAINT_ROWS = {
+    "time_to_acknowledge": "r.acknowledged_at IS NOT NULL",
+    "time_to_resolve": "r.responded_at IS NOT NULL",
+}
+ACTIVE = "('purchase', 'renewal', 'referral')"  # the kinds that make a customer active
+# The customer ratios by the previous-period definition of an active customer, in the periods
+# that have any activity: {period} is a row's period, {previous} the period before `p`.
+CUSTOMER_SQL = {
+    "retention": """
+        WITH active AS (SELECT DISTINCT a.customer_id, {period} AS p FROM {activity} a
+                        WHERE a.kind IN {active}),
+             periods AS (SELECT DISTINCT {period} AS p FROM {activity} a)
+        SELECT periods.p, 100.0 * count(now.customer_id) / count(*)
+        FROM periods JOIN active before ON before.p = {previous}
+        LEFT JOIN active now ON now.customer_id = before.customer_id AND now.p = periods.p
+        GROUP BY periods.p""",
+    "churn": """
+        WITH active AS (SELECT {period} AS p, count(DISTINCT a.customer_id) AS n
+                        FROM {activity} a WHERE a.kind IN {active} GROUP BY 1),
+             gone AS (SELECT {period} AS p, count(DISTINCT a.customer_id) AS n
+                      FROM {activity} a WHERE a.kind = 'cancellation' GROUP BY 1),
+             periods AS (SELECT DISTINCT {period} AS p FROM {activity} a)
+        SELECT periods.p, 100.0 * coalesce(gone.n, 0) / before.n
+        FROM periods JOIN active before ON before.p = {previous}
+        LEFT JOIN gone ON gone.p = periods.p""",
+    "repeat_purchase": """
+        SELECT p, 100.0 * count(*) FILTER (WHERE purchases >= 2) / count(*)
+        FROM (SELECT {period} AS p, a.customer_id, count(*) AS purchases FROM {activity} a
+              WHERE a.kind = 'purchase' GROUP BY 1, 2) buyers
+        GROUP BY p""",
+    "referral_rate": """
+        SELECT p, 100.0 * count(*) FILTER (WHERE referred) / count(*)
+        FROM (SELECT {period} AS p, a.customer_id, bool_or(a.kind = 'referral') AS referred
+              FROM {activity} a WHERE a.kind IN {active} GROUP BY 1, 2) customers
+        GROUP BY p""",
+}
+
+
+def _period(column: str) -> str:
+    """Return the SQL of a row's local period at the grain (the first parameter pair)."""
+    return f"date_trunc(%(grain)s, {column} AT TIME ZONE %(zone)s)::date"
+
+
+def _floor_query(indicator: Indicator) -> tuple[str, dict[str, str | int]]:
+    """Return the hand-written SQL of the indicator's values by period, and its parameters."""
+    computation = indicator.computation
+    params: dict[str, str | int] = {
+        "grain": indicator.grain,
+        "zone": settings.TIME_ZONE,
+        "kind": computation,
+        "journey": indicator.journey_id or 0,
+        "step": f"1 {indicator.grain}",
+        # Fewer employees' answers could be told apart: such a period has no eNPS.
+        "fewest": ANONYMITY_THRESHOLD if computation == Computation.ENPS else 1,
+    }
+    journey = " AND r.journey_id = %(journey)s" if indicator.journey_id else ""
+    activity = CustomerActivity._meta.db_table
+    complaint = Complaint._meta.db_table
+    if computation in ANSWER_SQL:
+        sql = (
+            f"SELECT {_period('r.responded_at')}, ({ANSWER_SQL[computation]})::float "  # noqa: S608 - fixed names
+            f"FROM {SurveyResponse._meta.db_table} r "
+            f"JOIN {Survey._meta.db_table} s ON s.id = r.survey_id "
+            f"WHERE s.kind = %(kind)s{journey} GROUP BY 1 HAVING count(*) >= %(fewest)s"
+        )
+    elif computation in COMPLAINT_SQL:
+        value, having = COMPLAINT_SQL[computation]
+        rows = COMPLAINT_ROWS.get(computation, "true")
+        sql = (
+            f"SELECT {_period('r.received_at')}, ({value})::float FROM {complaint} r "  # noqa: S608 - fixed names
+            f"WHERE {rows}{journey} GROUP BY 1 HAVING {having}"
+        )
+    elif computation == Computation.COMPLAINT_RATE:
+        # Per 1,000 activities, from the period of the first complaint on record on.
+        sql = (
+            f"WITH base AS (SELECT {_period('a.occurred_at')} AS p, count(*) AS n "  # noqa: S608 - fixed names
+            f"FROM {activity} a GROUP BY 1), "
+            f"counted AS (SELECT {_period('r.received_at')} AS p, count(*) AS n "
+            f"FROM {complaint} r WHERE true{journey} GROUP BY 1) "
+            "SELECT base.p, (1000.0 * coalesce(counted.n, 0) / base.n)::float "
+            "FROM base LEFT JOIN counted ON counted.p = base.p "
+            f"WHERE base.p >= (SELECT min({_period('r.received_at')}) FROM {complaint} r "
+            f"WHERE true{journey})"
+        )
+    else:
+        template = CUSTOMER_SQL[computation]
+        sql = f"SELECT p, value::float FROM ({template}) cells (p, value)".format(  # noqa: S608
+            period=_period("a.occurred_at"),
+            previous="(periods.p - %(step)s::interval)::date",
+            activity=activity,
+            active=ACTIVE,
+        )
     return sql, params
 
 

@@ -22,6 +22,7 @@ import resource
 import subprocess
 import time
 from dataclasses import asdict, dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +31,9 @@ from django.db import connection
 from django.utils import timezone
 
 from feedback.bench import (
+    DAYS,
     bench_surveys,
+    complaints_load,
     responses_add_recent,
     responses_edit_spread,
     responses_load,
@@ -39,6 +42,7 @@ from journeys.models import Journey
 from journeys.services import journey_create
 from metrics import bench as metrics_bench
 from metrics.models import Indicator, RecomputeRun
+from stakeholders.bench import customers_load
 
 RESULTS = Path(settings.BASE_DIR) / "bench" / "results"
 # The Redis the worker figure uses (a database of its own: the bench empties its queue).
@@ -53,6 +57,9 @@ class Scale:
     name: str
     responses: int
     indicators: int
+    customers: int = 0
+    activities: int = 0
+    complaints: int = 0
     import_rows: int = 20_000
 
 
@@ -60,9 +67,32 @@ SCALES = {
     scale.name: scale
     for scale in (
         # 60: the dashboard's first page (50 rows) is as full at every scale.
-        Scale("small", responses=50_000, indicators=60),
-        Scale("1m", responses=1_000_000, indicators=300, import_rows=100_000),
-        Scale("10m", responses=10_000_000, indicators=300, import_rows=100_000),
+        Scale(
+            "small",
+            responses=50_000,
+            indicators=60,
+            customers=5_000,
+            activities=50_000,
+            complaints=1_000,
+        ),
+        Scale(
+            "1m",
+            responses=1_000_000,
+            indicators=300,
+            customers=100_000,
+            activities=1_000_000,
+            complaints=20_000,
+            import_rows=100_000,
+        ),
+        Scale(
+            "10m",
+            responses=10_000_000,
+            indicators=300,
+            customers=1_000_000,
+            activities=10_000_000,
+            complaints=200_000,
+            import_rows=100_000,
+        ),
     )
 }
 NEW_SHARE = 0.01  # the incremental run follows 1 % new answers...
@@ -130,7 +160,10 @@ def _step(results: Results, name: str, started: float) -> None:
 
 
 def organisation_load(scale: Scale, results: Results) -> None:
-    """Load the synthetic organisation: journeys, surveys, answers and indicators."""
+    """Load the synthetic organisation: journeys, surveys and answers, customers and their
+    activity, complaints, and indicators over every computation."""
+    from .pages import bench_user
+
     started = time.perf_counter()
     journeys = [
         Journey.objects.filter(name=name).first() or journey_create(name=name, status="active")
@@ -139,6 +172,21 @@ def organisation_load(scale: Scale, results: Results) -> None:
     surveys = bench_surveys()
     responses_load(surveys=surveys, count=scale.responses, journeys=journeys)
     _step(results, f"load {scale.responses:,} answers", started)
+    started = time.perf_counter()
+    history_start = timezone.now() - timedelta(days=DAYS)
+    customers = customers_load(
+        customers=scale.customers, activities=scale.activities, start=history_start, days=DAYS
+    )
+    _step(results, f"load {scale.customers:,} customers, {scale.activities:,} activities", started)
+    started = time.perf_counter()
+    complaints_load(
+        count=scale.complaints,
+        journeys=journeys,
+        customers=customers,
+        logged_by=bench_user().pk,
+        start=history_start,
+    )
+    _step(results, f"load {scale.complaints:,} complaints", started)
     started = time.perf_counter()
     metrics_bench.bench_indicators_create(count=scale.indicators, journeys=journeys)
     with connection.cursor() as cursor:

@@ -1,0 +1,98 @@
+"""Synthetic customers and their activity for the benchmark (`make bench`; PostgreSQL's COPY).
+
+The rows go straight into the tables, as a bulk load from another system would, and the load
+logs its day range for the recompute as the importers do.
+"""
+
+import random
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection, transaction
+
+from core.changes import Source, changes_record_range, local_day
+
+from .models import Customer, CustomerActivity
+
+PREFIX = "BENCH-CUST-"
+CONTRACT_EVERY = 3  # one customer in three holds a one-year contract
+# Each activity's kind, by its share: mostly purchases, then renewals, referrals, cancellations.
+KINDS = (
+    (CustomerActivity.Kind.PURCHASE, 0.70),
+    (CustomerActivity.Kind.RENEWAL, 0.15),
+    (CustomerActivity.Kind.REFERRAL, 0.08),
+    (CustomerActivity.Kind.CANCELLATION, 0.07),
+)
+
+
+def _copy(table: str, columns: str, rows: Iterator[tuple[Any, ...]]) -> None:
+    with connection.cursor() as cursor:
+        raw: Any = cursor.cursor  # psycopg's own cursor: Django has no COPY
+        with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+
+
+def _customers(count: int, start: datetime) -> Iterator[tuple[Any, ...]]:
+    first_day = local_day(start)
+    for number in range(count):
+        contract = number % CONTRACT_EVERY == 0
+        yield (
+            f"{PREFIX}{number:07d}",
+            first_day - timedelta(days=number % 365),
+            "One year" if contract else "",
+            12 if contract else None,
+        )
+
+
+def _activities(
+    count: int, first_id: int, customers: int, start: datetime, days: int
+) -> Iterator[tuple[Any, ...]]:
+    """Yield `count` activities evenly over `days` from `start`; a few customers are frequent,
+    most are occasional (the square of a uniform draw skews towards the first ids)."""
+    generator = random.Random(count)  # noqa: S311 - synthetic data
+    kinds = [kind for kind, _share in KINDS]
+    weights = [share for _kind, share in KINDS]
+    step = days * 86_400 / max(count, 1)
+    paid = {CustomerActivity.Kind.PURCHASE, CustomerActivity.Kind.RENEWAL}
+    for number in range(count):
+        kind = generator.choices(kinds, weights)[0]
+        yield (
+            first_id + int(customers * generator.random() ** 2),
+            start + timedelta(seconds=number * step),
+            kind,
+            Decimal(generator.randint(1_000, 50_000)) / 100 if kind in paid else None,
+            "",
+        )
+
+
+@transaction.atomic
+def customers_load(*, customers: int, activities: int, start: datetime, days: int) -> range:
+    """Load `customers` customers and `activities` activities of theirs over `days` from
+    `start`, and log the activities' day range for the recompute; return the customers' ids."""
+    if not customers:
+        return range(0)
+    _copy(
+        Customer._meta.db_table,
+        "external_reference, first_seen, contract_type, contract_term_months",
+        _customers(customers, start),
+    )
+    first_id = (
+        Customer.objects.filter(external_reference=f"{PREFIX}{0:07d}")
+        .values_list("pk", flat=True)
+        .get()
+    )
+    # One COPY in one transaction numbers the customers without gaps.
+    _copy(
+        CustomerActivity._meta.db_table,
+        "customer_id, occurred_at, kind, amount, external_id",
+        _activities(activities, first_id, customers, start, days),
+    )
+    changes_record_range(
+        source=Source.CUSTOMER_ACTIVITY,
+        first_day=local_day(start),
+        last_day=local_day(start + timedelta(days=days)),
+    )
+    return range(first_id, first_id + customers)
