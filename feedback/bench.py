@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from core.changes import Source, changes_record_range, changes_record_rows, local_day
@@ -194,17 +194,18 @@ def _complaint_rows(
     logged_by: int,
     start: datetime,
     days: int,
+    first_number: int = 0,
 ) -> Iterator[tuple[Any, ...]]:
     """Yield `count` complaints evenly over `days` from `start`, each journey of `scopes` in
     turn: acknowledged within 0.5-36 hours, answered within 2-200 hours (so some miss their
     SLA), the older ones closed and rated by three customers in five."""
-    generator = random.Random(count)  # noqa: S311 - synthetic data
+    generator = random.Random(count + first_number)  # noqa: S311 - synthetic data
     channels = Complaint.Channel.values
     step = days * 86_400 / max(count, 1)
     still_open = timezone.now() - timedelta(days=OPEN_DAYS)
     acknowledge, resolve = timedelta(hours=ACKNOWLEDGE_HOURS), timedelta(days=RESOLVE_DAYS)
-    for number in range(count):
-        received = start + timedelta(seconds=number * step)
+    for number in range(first_number, first_number + count):
+        received = start + timedelta(seconds=(number - first_number) * step)
         acknowledged = received + timedelta(hours=generator.uniform(0.5, 36))
         responded = received + timedelta(hours=generator.uniform(2, 200))
         closed = received < still_open
@@ -256,7 +257,10 @@ def complaints_load(
 ) -> None:
     """Load `count` complaints over `days` from `start` (PostgreSQL's COPY), to no journey and
     to each of `journeys` in turn, by customers of `customers`, and log their day range."""
-    rows = _complaint_rows(count, [None, *journeys], customers, logged_by, start, days)
+    first_number = Complaint.objects.filter(reference__startswith=COMPLAINT_PREFIX).count()
+    rows = _complaint_rows(
+        count, [None, *journeys], customers, logged_by, start, days, first_number
+    )
     with connection.cursor() as cursor:
         raw_cursor: Any = cursor.cursor  # psycopg's own cursor: Django has no COPY
         table = Complaint._meta.db_table
@@ -267,4 +271,21 @@ def complaints_load(
         source=Source.COMPLAINT,
         first_day=local_day(start),
         last_day=local_day(start + timedelta(days=days)),
+    )
+
+
+@transaction.atomic
+def complaints_edit_spread(*, every: int) -> int:
+    """Correct one bench complaint in `every` across the history, as late corrections are: its
+    first-contact resolution flips and a rating turns round (1 becomes 5); log their days
+    first. Return how many changed."""
+    edited = (
+        Complaint.objects.filter(reference__startswith=COMPLAINT_PREFIX)
+        .alias(place=F("id") % every)
+        .filter(place=0)
+    )
+    changes_record_rows(edited)
+    return edited.update(
+        resolved_at_first_contact=~Q(resolved_at_first_contact=True),
+        customer_satisfaction=6 - F("customer_satisfaction"),
     )

@@ -7,6 +7,7 @@ checks that it gives every snapshot's value, so the two sides measure the same w
 PostgreSQL only (`FILTER`, `date_trunc`, `AT TIME ZONE`), as the bench is.
 """
 
+import importlib
 import itertools
 import time
 from collections.abc import Mapping, Sequence
@@ -102,6 +103,13 @@ class Timed:
 
     seconds: float
     detail: str
+
+
+def warm_up() -> None:
+    """Load what a recompute worker loads with its first task only (pandas, numpy, scipy's
+    statistics: a few seconds, once per process), so that the bench times the runs' own work."""
+    importlib.import_module("pandas")
+    importlib.import_module("scipy.stats")
 
 
 def recompute_time(mode: str) -> Timed:

@@ -11,8 +11,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import F, Max, Min
+from django.utils import timezone
 
-from core.changes import Source, changes_record_range, local_day
+from core.changes import Source, changes_record_range, changes_record_rows, local_day
 
 from .models import Customer, CustomerActivity
 
@@ -48,11 +50,11 @@ def _customers(count: int, start: datetime) -> Iterator[tuple[Any, ...]]:
 
 
 def _activities(
-    count: int, first_id: int, customers: int, start: datetime, days: int
+    count: int, first_id: int, customers: int, start: datetime, days: int, *, seed: int = 0
 ) -> Iterator[tuple[Any, ...]]:
     """Yield `count` activities evenly over `days` from `start`; a few customers are frequent,
     most are occasional (the square of a uniform draw skews towards the first ids)."""
-    generator = random.Random(count)  # noqa: S311 - synthetic data
+    generator = random.Random(seed or count)  # noqa: S311 - synthetic data
     kinds = [kind for kind, _share in KINDS]
     weights = [share for _kind, share in KINDS]
     step = days * 86_400 / max(count, 1)
@@ -96,3 +98,58 @@ def customers_load(*, customers: int, activities: int, start: datetime, days: in
         last_day=local_day(start + timedelta(days=days)),
     )
     return range(first_id, first_id + customers)
+
+
+@transaction.atomic
+def activities_add_recent(*, count: int, customers: range, days: int = 7) -> None:
+    """Load `count` new activities of the bench's customers over the last `days` whole days,
+    logged as an import logs them."""
+    start = timezone.now() - timedelta(days=days + 1)
+    _copy(
+        CustomerActivity._meta.db_table,
+        "customer_id, occurred_at, kind, amount, external_id",
+        _activities(count, customers.start, len(customers), start, days, seed=-count),
+    )
+    changes_record_range(
+        source=Source.CUSTOMER_ACTIVITY,
+        first_day=local_day(start),
+        last_day=local_day(start + timedelta(days=days)),
+    )
+
+
+# A late correction of an activity's kind: each kind becomes the next one.
+CORRECTED = {
+    CustomerActivity.Kind.PURCHASE: CustomerActivity.Kind.RENEWAL,
+    CustomerActivity.Kind.RENEWAL: CustomerActivity.Kind.REFERRAL,
+    CustomerActivity.Kind.REFERRAL: CustomerActivity.Kind.CANCELLATION,
+    CustomerActivity.Kind.CANCELLATION: CustomerActivity.Kind.PURCHASE,
+}
+
+
+@transaction.atomic
+def activities_edit_spread(*, customers: range, every: int) -> int:
+    """Correct the kind of one activity in `every` of the bench's customers, spread over the
+    whole history as late corrections are; log their days first. Return how many changed."""
+    edited = (
+        CustomerActivity.objects.filter(customer_id__gte=customers.start)
+        .filter(customer_id__lt=customers.stop)
+        .alias(place=F("id") % every)
+        .filter(place=0)
+    )
+    changes_record_rows(edited)
+    turned = " ".join(f"WHEN '{kind}' THEN '{then}'" for kind, then in CORRECTED.items())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {CustomerActivity._meta.db_table} SET kind = CASE kind {turned} END "  # noqa: S608
+            "WHERE id %% %s = 0 AND customer_id >= %s AND customer_id < %s",
+            [every, customers.start, customers.stop],
+        )
+        return cursor.rowcount
+
+
+def bench_customers() -> range:
+    """Return the ids of the bench's customers (one COPY numbered them without gaps)."""
+    ids = Customer.objects.filter(external_reference__startswith=PREFIX).aggregate(
+        first=Min("pk"), last=Max("pk")
+    )
+    return range(ids["first"], ids["last"] + 1) if ids["first"] is not None else range(0)

@@ -33,6 +33,7 @@ from django.utils import timezone
 from feedback.bench import (
     DAYS,
     bench_surveys,
+    complaints_edit_spread,
     complaints_load,
     responses_add_recent,
     responses_edit_spread,
@@ -42,7 +43,12 @@ from journeys.models import Journey
 from journeys.services import journey_create
 from metrics import bench as metrics_bench
 from metrics.models import Indicator, RecomputeRun
-from stakeholders.bench import customers_load
+from stakeholders.bench import (
+    activities_add_recent,
+    activities_edit_spread,
+    bench_customers,
+    customers_load,
+)
 
 RESULTS = Path(settings.BASE_DIR) / "bench" / "results"
 # The Redis the worker figure uses (a database of its own: the bench empties its queue).
@@ -96,7 +102,8 @@ SCALES = {
     )
 }
 NEW_SHARE = 0.01  # the incremental run follows 1 % new answers...
-EDIT_EVERY = 1_000  # ...and one answer in a thousand (0.1 %) corrected across the history
+EDIT_EVERY = 1_000  # ...and one row in a thousand (0.1 %) corrected across the history
+RECENT_DAYS = 7  # the new rows fall in the last week
 
 
 @dataclass
@@ -197,8 +204,10 @@ def organisation_load(scale: Scale, results: Results) -> None:
 
 def recompute_bench(scale: Scale, results: Results) -> None:
     """Time the full recompute against its SQL floor, then an incremental run after new and
-    edited answers as a share of the full run; check the numbers each time."""
+    edited answers, activities and complaints as a share of the full run; check the numbers
+    each time."""
     indicators = metrics_bench.bench_indicators()
+    metrics_bench.warm_up()
     full = metrics_bench.recompute_time(RecomputeRun.Mode.FULL)
     floor_seconds, floor = metrics_bench.floor_values(indicators)
     results.checks["full recompute equals its SQL floor"] = metrics_bench.differences(
@@ -214,11 +223,8 @@ def recompute_bench(scale: Scale, results: Results) -> None:
             target=1.5,
         )
     )
-    journeys = list(Journey.objects.filter(name__in=JOURNEYS).order_by("pk"))
-    surveys = bench_surveys()
-    new_answers = max(1, int(scale.responses * NEW_SHARE))
     # A night without late edits first: only the last week's periods are due.
-    responses_add_recent(surveys=surveys, count=new_answers, journeys=journeys)
+    _add_recent(scale)
     nightly = metrics_bench.recompute_time(RecomputeRun.Mode.INCREMENTAL)
     results.figures.append(
         Figure(
@@ -230,9 +236,11 @@ def recompute_bench(scale: Scale, results: Results) -> None:
         )
     )
     started = time.perf_counter()
-    responses_add_recent(surveys=surveys, count=new_answers, journeys=journeys)
-    edited = responses_edit_spread(surveys=surveys, every=EDIT_EVERY)
-    _step(results, f"add 1 % new answers, edit {edited:,} across the history", started)
+    _add_recent(scale)
+    edited = responses_edit_spread(surveys=bench_surveys(), every=EDIT_EVERY)
+    edited += activities_edit_spread(customers=bench_customers(), every=EDIT_EVERY)
+    edited += complaints_edit_spread(every=EDIT_EVERY)
+    _step(results, f"add 1 % new rows, edit {edited:,} across the history", started)
     incremental = metrics_bench.recompute_time(RecomputeRun.Mode.INCREMENTAL)
     after_incremental = metrics_bench.snapshot_values(indicators)
     full_again = metrics_bench.recompute_time(RecomputeRun.Mode.FULL)
@@ -250,6 +258,31 @@ def recompute_bench(scale: Scale, results: Results) -> None:
         )
     )
     _memory(results, "after the recompute runs")
+
+
+def _add_recent(scale: Scale) -> None:
+    """Load 1 % new answers, activities and complaints over the last week, as a night's
+    imports would."""
+    from .pages import bench_user
+
+    journeys = list(Journey.objects.filter(name__in=JOURNEYS).order_by("pk"))
+    responses_add_recent(
+        surveys=bench_surveys(),
+        count=max(1, int(scale.responses * NEW_SHARE)),
+        journeys=journeys,
+    )
+    customers = bench_customers()
+    if customers:
+        activities_add_recent(count=max(1, int(scale.activities * NEW_SHARE)), customers=customers)
+    recent = timezone.now() - timedelta(days=RECENT_DAYS + 1)
+    complaints_load(
+        count=int(scale.complaints * NEW_SHARE),
+        journeys=journeys,
+        customers=customers,
+        logged_by=bench_user().pk,
+        start=recent,
+        days=RECENT_DAYS,
+    )
 
 
 PAGE_PREFIX = "page p95: "
