@@ -170,11 +170,15 @@ CUSTOMER_SQL = {
     "retention": """
         WITH active AS (SELECT DISTINCT a.customer_id, {period} AS p FROM {activity} a
                         WHERE a.kind IN {active}),
+             customers AS (SELECT p, count(*) AS n FROM active GROUP BY p),
+             kept AS (SELECT p, count(*) AS n FROM (
+                        SELECT p, lag(p) OVER (PARTITION BY customer_id ORDER BY p) AS last
+                        FROM active) runs
+                      WHERE last = (p - %(step)s::interval)::date GROUP BY p),
              periods AS (SELECT DISTINCT {period} AS p FROM {activity} a)
-        SELECT periods.p, 100.0 * count(now.customer_id) / count(*)
-        FROM periods JOIN active before ON before.p = {previous}
-        LEFT JOIN active now ON now.customer_id = before.customer_id AND now.p = periods.p
-        GROUP BY periods.p""",
+        SELECT periods.p, 100.0 * coalesce(kept.n, 0) / before.n
+        FROM periods JOIN customers before ON before.p = {previous}
+        LEFT JOIN kept ON kept.p = periods.p""",
     "churn": """
         WITH active AS (SELECT {period} AS p, count(DISTINCT a.customer_id) AS n
                         FROM {activity} a WHERE a.kind IN {active} GROUP BY 1),

@@ -119,16 +119,19 @@ _STEP = {
     clock.MONTH: "interval '1 month'",
 }
 _GROUPED: dict[str, str] = {
+    # A customer active in a period is kept in the next when their active periods, in order,
+    # have that one next (a window over each customer's periods: no join of the pairs).
     Computation.RETENTION: f"""
 {_PERIODS},
   kept AS (
-    SELECT periods.p, count(now.customer_id) AS numerator, count(*) AS denominator
-    FROM periods JOIN active before ON before.p = periods.before
-    LEFT JOIN active now ON now.customer_id = before.customer_id AND now.p = periods.p
-    GROUP BY periods.p)
-  SELECT periods.p, coalesce(kept.numerator, 0), coalesce(kept.denominator, 0),
+    SELECT p, count(*) AS n FROM (
+      SELECT p, lag(p) OVER (PARTITION BY customer_id ORDER BY p) AS last FROM active) runs
+    WHERE last = (p - {{step}})::date GROUP BY p),
+  customers AS (SELECT p, count(*) AS n FROM active GROUP BY p)
+  SELECT periods.p, coalesce(kept.n, 0), coalesce(customers.n, 0),
          coalesce(previous.active_rows, 0)
   FROM periods LEFT JOIN kept ON kept.p = periods.p
+  LEFT JOIN customers ON customers.p = periods.before
   LEFT JOIN periods previous ON previous.p = periods.before""",  # noqa: S608 - fixed choices
     Computation.CHURN: f"""
 {_PERIODS},
