@@ -170,20 +170,13 @@ class Importer:
         column chosen so is required in no row.
         """
         options = options or {}
-        context = self.prepare(rows)
-        batch = Batch(
-            now=timezone.now(),
-            zone=timezone.get_current_timezone(),
-            language=translation.get_language(),
-            options=options,
-        )
         valid: list[tuple[int, Any]] = []
         errors: list[RowError] = []
-        required = [
-            column.name for column in self.columns if column.required and column.name not in options
-        ]
+        readable: list[tuple[int, dict[str, str]]] = []
         for index, row in enumerate(rows):
-            # One look at the row's cells together; each cell only when one is too long or NUL.
+            # One look at the row's cells together; each cell only when one is too long or NUL
+            # (such a row is refused before `prepare` looks its references up: PostgreSQL
+            # refuses a NUL in a query's text).
             cells = row.values()
             if max(map(len, cells), default=0) > MAX_CELL_CHARS or "\x00" in "".join(cells):
                 errors += [
@@ -191,7 +184,19 @@ class Importer:
                     for name, value in row.items()
                     if (reason := _unreadable(value))
                 ]
-                continue
+            else:
+                readable.append((index, row))
+        context = self.prepare([row for _index, row in readable])
+        batch = Batch(
+            now=timezone.now(),
+            zone=timezone.get_current_timezone(),
+            language=translation.get_language(),
+            options=options,
+        )
+        required = [
+            column.name for column in self.columns if column.required and column.name not in options
+        ]
+        for index, row in readable:
             plain = self.build_plain(row, context, batch)
             if plain is not None:
                 valid.append((index, plain))
@@ -206,6 +211,7 @@ class Importer:
                 errors += [RowError(index, column, reason) for column, reason in reader.errors]
             else:
                 valid.append((index, instance))
+        errors.sort(key=lambda error: error.index)  # stable: a row's columns keep their order
         return valid, errors
 
     def import_rows(
@@ -292,7 +298,7 @@ def bulk_insert_new(
 
 
 def insert_new_rows(
-    model: type[TracksChanges],
+    model: type[models.Model],
     fields: Sequence[str],
     items: list[tuple[int, tuple[Any, ...]]],
     *,
@@ -302,13 +308,15 @@ def insert_new_rows(
     `key` field is neither stored nor repeated earlier in the batch; return how many were
     inserted and how many were duplicates.
 
-    `bulk_insert_new` for the largest imports (customer activity by the million): no model
-    instance per row, the stored keys asked for as one array, the rows loaded with COPY on
-    PostgreSQL, and the recompute's log given the span of the rows' days from their earliest and
-    latest dates. So the model's changes must concern every reader (no per-row scope), and the
-    key must be a text field that no valid row leaves blank.
+    `bulk_insert_new` for the largest imports (customer activity by the million, customers by
+    the hundred thousand): no model instance per row, the stored keys asked for as one array,
+    the rows loaded with COPY on PostgreSQL, and (for a model whose changes the recompute
+    follows) the recompute's log given the span of the rows' days from their earliest and
+    latest dates. So such a model's changes must concern every reader (no per-row scope), and
+    the key must be a text field that no valid row leaves blank.
     """
-    if model.change_scope is not TracksChanges.change_scope:
+    tracked = issubclass(model, TracksChanges)
+    if tracked and model.change_scope is not TracksChanges.change_scope:
         raise ValueError(f"{model.__name__}'s changes name a reader per row: use bulk_insert_new.")
     names = list(fields)
     position = names.index(key)
@@ -330,7 +338,8 @@ def insert_new_rows(
                     model._default_manager.bulk_create(
                         model(**dict(zip(names, row, strict=True))) for row in fresh
                     )
-                _changes_record_span(model, names, fresh)
+                if tracked:
+                    _changes_record_span(model, names, fresh)
         except IntegrityError:
             if attempt:
                 raise
