@@ -2,19 +2,25 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, NamedTuple
 
 from django.utils import timezone
 
-from core.imports.cells import RowReader, choice_lookup, read_decimal, read_moment, text_refusals
+from core.imports.cells import (
+    RowReader,
+    choice_lookup,
+    day_refusal,
+    read_decimal,
+    read_moment,
+    text_refusals,
+)
 from core.imports.registry import (
     Batch,
     Column,
     Importer,
     LoadResult,
-    bulk_insert_new,
     insert_new_rows,
     register,
 )
@@ -28,6 +34,15 @@ REFERENCE_CHARS = 80  # Customer.external_reference's max_length
 CONTRACT_TYPE_CHARS = 40  # Customer.contract_type's max_length
 LONGEST_TERM_MONTHS = 120  # Customer.contract_term_months's validator
 UPDATE_BATCH = 1_000  # customers per UPDATE statement of a re-import
+# A new customer's fields, in the order its row's values are inserted, with their defaults.
+NEW_CUSTOMER: dict[str, Any] = {
+    "external_reference": "",
+    "segment_id": None,
+    "first_seen": None,
+    "contract_type": "",
+    "contract_term_months": None,
+}
+NAMES = list(NEW_CUSTOMER)
 
 
 def customer_ids(references: Sequence[str]) -> dict[str, int]:
@@ -236,6 +251,48 @@ class CustomerImporter(Importer):
             context["announced"].add(reference)
         return CustomerRow(reference=reference, fields=fields)
 
+    def build_plain(
+        self, row: dict[str, str], context: dict[str, Any], batch: Batch
+    ) -> CustomerRow | None:
+        """Read a row whose cells are all plainly valid, as nearly every row of a CRM export is,
+        with build's rules but without a RowReader; any other row is left to build."""
+        reference = row.get("customer_reference", "").strip()
+        if not reference or text_refusals(reference, REFERENCE_CHARS):
+            return None
+        fields: dict[str, Any] = {}
+        if "segment" in row:
+            name = row["segment"].strip()
+            fields["segment_id"] = context["segments"].get(name.lower()) if name else None
+            if name and (fields["segment_id"] is None or text_refusals(name)):
+                return None
+        if seen := row.get("first_seen", "").strip():
+            try:
+                day = date.fromisoformat(seen)
+            except ValueError:
+                return None
+            if day > batch.now.astimezone(batch.zone).date() or day_refusal(day):
+                return None
+            fields["first_seen"] = day
+        elif reference not in context["known"] and reference not in context["announced"]:
+            return None
+        if "contract_type" in row:
+            fields["contract_type"] = row["contract_type"].strip()
+            if text_refusals(fields["contract_type"], CONTRACT_TYPE_CHARS):
+                return None
+        if "contract_term_months" in row:
+            term = None
+            if cell := row["contract_term_months"].strip():
+                try:
+                    term = int(cell)
+                except ValueError:
+                    return None
+                if not 1 <= term <= LONGEST_TERM_MONTHS:
+                    return None
+            fields["contract_term_months"] = term
+        if "first_seen" in fields:
+            context["announced"].add(reference)
+        return CustomerRow(reference=reference, fields=fields)
+
     def load(self, items: list[tuple[int, Any]], *, user: Any, origin: str) -> LoadResult:
         latest: dict[str, dict[str, Any]] = {}
         for _index, item in items:
@@ -246,19 +303,13 @@ class CustomerImporter(Importer):
             for customer in Customer.objects.filter(external_reference__any=list(latest))
         }
         fresh = [
-            (0, Customer(external_reference=reference, **fields))
+            (0, tuple({**NEW_CUSTOMER, "external_reference": reference, **fields}.values()))
             for reference, fields in latest.items()
             if reference not in stored
         ]
-        created, _taken = bulk_insert_new(
-            Customer,
-            fresh,
-            natural_key=lambda customer: (customer.external_reference,),
-            existing_keys=lambda keys: Customer.objects.filter(
-                external_reference__any=[key[0] for key in keys]
-            ).values_list("external_reference"),
-            need_keys=False,  # only their first-seen days are read: COPY on PostgreSQL
-        )
+        # Tuples, not instances: a model instance per row was a third of the import's time
+        # (profiled on 20,000 new customers).
+        created, _taken = insert_new_rows(Customer, NAMES, fresh, key="external_reference")
         changed: list[Customer] = []
         names: set[str] = set()
         reread: list[int] = []
@@ -278,12 +329,15 @@ class CustomerImporter(Importer):
         if changed:
             names = {"segment" if name == "segment_id" else name for name in names}
             Customer.objects.bulk_update(changed, sorted(names), batch_size=UPDATE_BATCH)
-        days = [customer.first_seen for customer in created] + [
+        # New customers' days (those a concurrent import stored first, too: a day more is only
+        # recomputed once more).
+        first_seen = NAMES.index("first_seen")
+        days = [row[first_seen] for _index, row in fresh] + [
             customer.first_seen for customer in changed
         ]
         if reread or days:
             customers_changes_record(changed=reread, first_seen=min(days, default=None))
-        return LoadResult(created=len(created), duplicates=len(items) - len(created))
+        return LoadResult(created=created, duplicates=len(items) - created)
 
 
 register(CustomerActivityImporter())

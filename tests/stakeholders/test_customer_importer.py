@@ -248,3 +248,75 @@ def test_a_changed_term_of_a_customer_with_activity_is_logged_for_the_recompute(
     assert change.source == "customer_activity"
     assert change.first_day == date(2025, 1, 10)
     assert change.last_day >= timezone.localdate() - timedelta(days=1)
+
+
+def customer_row(**cells: str) -> dict[str, str]:
+    return {
+        "customer_reference": "CRM-1",
+        "segment": "Households",
+        "first_seen": "2025-03-01",
+        "contract_type": "One year",
+        "contract_term_months": "12",
+    } | cells
+
+
+# Rows a CRM export might hold: plainly valid ones, and every way a cell can be refused.
+VARIED_ROWS = [
+    customer_row(),
+    # New, with a blank first-seen day: refused.
+    customer_row(customer_reference=" CRM-2 ", segment=" small BUSINESSES ", first_seen=" "),
+    customer_row(customer_reference=" CRM-3 ", segment=" small BUSINESSES "),
+    customer_row(
+        customer_reference="CRM-30", segment="", contract_type="", contract_term_months=""
+    ),
+    customer_row(customer_reference="CRM-4", contract_term_months=" 1 "),
+    customer_row(customer_reference="CRM-5", contract_term_months="+12"),
+    customer_row(customer_reference="CRM-6", contract_term_months="1_2"),
+    customer_row(customer_reference="CRM-7", contract_term_months="0"),
+    customer_row(customer_reference="CRM-8", contract_term_months="121"),
+    customer_row(customer_reference="CRM-9", contract_term_months="twelve"),
+    customer_row(customer_reference="CRM-10", segment="Yachts"),
+    customer_row(customer_reference="CRM-11", segment="=HYPERLINK(1)"),
+    customer_row(customer_reference="CRM-12", first_seen=""),  # new, no first-seen day
+    customer_row(customer_reference="CRM-13", first_seen="01/02/2025"),
+    customer_row(customer_reference="CRM-14", first_seen="2999-01-01"),
+    customer_row(customer_reference="CRM-15", first_seen="1999-12-31"),
+    customer_row(customer_reference="CRM-16", contract_type="x" * 41),
+    customer_row(customer_reference="CRM-17", contract_type="@SUM(1)"),
+    customer_row(customer_reference="x" * 81),
+    customer_row(customer_reference="=1+1"),
+    customer_row(customer_reference=""),
+    customer_row(customer_reference="CRM-18\x00"),
+    {"customer_reference": "CRM-19", "first_seen": "2025-01-01"},  # columns left out
+    {"customer_reference": "CRM-1", "contract_term_months": "24"},  # known from row 0
+    {"customer_reference": "CRM-20"},  # new and nothing else
+    customer_row(customer_reference="CRM-21", first_seen=timezone.localdate().isoformat()),
+]
+
+
+def test_plainly_valid_rows_are_read_as_the_row_reader_reads_them(
+    segments: None, importer: registry.Importer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fast reading of plain rows (build_plain) saves and refuses exactly what build does."""
+    fast_valid, fast_errors = importer.validate(VARIED_ROWS)
+    monkeypatch.setattr(importer, "build_plain", lambda *args: None)
+
+    valid, errors = importer.validate(VARIED_ROWS)
+
+    assert fast_valid == valid
+    assert fast_errors == errors
+    assert [index for index, _row in valid] == [0, 2, 3, 4, 5, 6, 22, 23, 25]
+
+
+def test_plainly_valid_rows_skip_the_row_reader(
+    segments: None, importer: registry.Importer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The import of a CRM's hundreds of thousands of customers must not pay for a RowReader
+    per row."""
+    monkeypatch.setattr(importer, "build", lambda *args: pytest.fail("read by the RowReader"))
+
+    valid, errors = importer.validate(
+        [customer_row(), customer_row(customer_reference="CRM-2", segment="")]
+    )
+
+    assert (len(valid), errors) == (2, [])
