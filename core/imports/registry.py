@@ -315,8 +315,8 @@ def insert_new_rows(
     latest dates. So such a model's changes must concern every reader (no per-row scope), and
     the key must be a text field that no valid row leaves blank.
     """
-    tracked = issubclass(model, TracksChanges)
-    if tracked and model.change_scope is not TracksChanges.change_scope:
+    tracked = model if issubclass(model, TracksChanges) else None
+    if tracked and tracked.change_scope is not TracksChanges.change_scope:
         raise ValueError(f"{model.__name__}'s changes name a reader per row: use bulk_insert_new.")
     names = list(fields)
     position = names.index(key)
@@ -339,7 +339,7 @@ def insert_new_rows(
                         model(**dict(zip(names, row, strict=True))) for row in fresh
                     )
                 if tracked:
-                    _changes_record_span(model, names, fresh)
+                    _changes_record_span(tracked, names, fresh)
         except IntegrityError:
             if attempt:
                 raise
