@@ -168,23 +168,26 @@ ACTIVE = "('purchase', 'renewal', 'referral')"  # the kinds that make a customer
 # that have any activity: {period} is a row's period, {previous} the period before `p`.
 CUSTOMER_SQL = {
     "retention": """
-        WITH active AS (SELECT DISTINCT a.customer_id, {period} AS p FROM {activity} a
-                        WHERE a.kind IN {active}),
-             customers AS (SELECT p, count(*) AS n FROM active GROUP BY p),
+        WITH r AS (SELECT a.customer_id, a.kind, {period} AS p FROM {activity} a),
+             pairs AS (SELECT DISTINCT customer_id, p FROM r WHERE kind IN {active}),
+             active AS (SELECT p, count(*) AS n FROM pairs GROUP BY p),
              kept AS (SELECT p, count(*) AS n FROM (
                         SELECT p, lag(p) OVER (PARTITION BY customer_id ORDER BY p) AS last
-                        FROM active) runs
+                        FROM pairs) runs
                       WHERE last = (p - %(step)s::interval)::date GROUP BY p),
-             periods AS (SELECT DISTINCT {period} AS p FROM {activity} a)
+             periods AS (SELECT DISTINCT p FROM r)
         SELECT periods.p, 100.0 * coalesce(kept.n, 0) / before.n
-        FROM periods JOIN customers before ON before.p = {previous}
+        FROM periods JOIN active before ON before.p = {previous}
         LEFT JOIN kept ON kept.p = periods.p""",
     "churn": """
-        WITH active AS (SELECT {period} AS p, count(DISTINCT a.customer_id) AS n
-                        FROM {activity} a WHERE a.kind IN {active} GROUP BY 1),
-             gone AS (SELECT {period} AS p, count(DISTINCT a.customer_id) AS n
-                      FROM {activity} a WHERE a.kind = 'cancellation' GROUP BY 1),
-             periods AS (SELECT DISTINCT {period} AS p FROM {activity} a)
+        WITH r AS (SELECT a.customer_id, a.kind, {period} AS p FROM {activity} a),
+             pairs AS (SELECT DISTINCT customer_id, p FROM r WHERE kind IN {active}),
+             active AS (SELECT p, count(*) AS n FROM pairs GROUP BY p),
+             gone AS (SELECT r.p, count(DISTINCT r.customer_id) AS n
+                      FROM r JOIN pairs ON pairs.customer_id = r.customer_id
+                        AND pairs.p = (r.p - %(step)s::interval)::date
+                      WHERE r.kind = 'cancellation' GROUP BY 1),
+             periods AS (SELECT DISTINCT p FROM r)
         SELECT periods.p, 100.0 * coalesce(gone.n, 0) / before.n
         FROM periods JOIN active before ON before.p = {previous}
         LEFT JOIN gone ON gone.p = periods.p""",

@@ -136,8 +136,10 @@ _GROUPED: dict[str, str] = {
     Computation.CHURN: f"""
 {_PERIODS},
   customers AS (SELECT p, count(*) AS n FROM active GROUP BY p),
-  gone AS (SELECT p, count(DISTINCT customer_id) AS n FROM rows
-           WHERE kind = 'cancellation' GROUP BY p)
+  gone AS (SELECT gone.p, count(DISTINCT gone.customer_id) AS n FROM rows gone
+           JOIN active ON active.customer_id = gone.customer_id
+                      AND active.p = (gone.p - {{step}})::date
+           WHERE gone.kind = 'cancellation' GROUP BY gone.p)
   SELECT periods.p, coalesce(gone.n, 0), coalesce(customers.n, 0),
          coalesce(previous.active_rows, 0) + periods.gone_rows
   FROM periods LEFT JOIN customers ON customers.p = periods.before
@@ -223,8 +225,10 @@ def _churn(
 ) -> tuple[int, int, int]:
     previous = _window(activities.filter(kind__in=ACTIVE_KINDS), before, start)
     cancelled = _window(activities.filter(kind=CustomerActivity.Kind.CANCELLATION), start, after)
+    # Those of the base who cancelled: a churn rate is a share of the customers at risk.
+    leavers = cancelled.filter(customer_id__in=previous.values("customer_id"))
     return (
-        _distinct_customers(cancelled),
+        _distinct_customers(leavers),
         _distinct_customers(previous),
         previous.count() + cancelled.count(),
     )

@@ -95,7 +95,10 @@ def _previous_formula(indicator: Indicator, start: date) -> tuple[str, str]:
     active_before = _("customers active in %(period)s") % {"period": before}
     computation = indicator.computation
     if computation == Computation.CHURN:
-        return _("customers who cancelled in %(period)s") % {"period": now}, active_before
+        return _("%(active)s who cancelled in %(period)s") % {
+            "active": active_before,
+            "period": now,
+        }, active_before
     if computation == Computation.RETENTION:
         return _("%(active)s and again in %(period)s") % {
             "active": active_before,

@@ -152,7 +152,7 @@ def test_the_indicator_page_writes_out_the_formula_with_its_own_dates(
         ("retention", "trailing_window", "customers active on 1 Nov 2026 and still on 1 Dec"),
         ("repeat_purchase", "contract", "customers who bought or renewed from 1 Nov 2026 to 30"),
         ("referral_rate", "contract", "customers who referred someone from 1 Nov 2026"),
-        ("churn", "previous_period", "customers active in Oct 2026"),
+        ("churn", "previous_period", "customers active in Oct 2026 who cancelled in Nov 2026"),
     ],
 )
 def test_each_customer_ratio_is_written_out(

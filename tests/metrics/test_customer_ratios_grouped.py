@@ -1,11 +1,11 @@
 """The previous-period customer ratios as one grouped query (PostgreSQL) against the per-period
 queries they replace there (and which SQLite still runs).
 
-A hand-computed case first: three customers over three months (retention, churn, repeat purchase
-and referral rate as defined in tests/metrics/test_active_customers.py, after Fader & Hardie,
-2009). Then a seeded history of forty customers, where both paths must give the same cells, rows
-read included, at every grain, for a full run and for a list of periods, some without activity
-and some whose period before lies outside the list.
+A hand-computed case first, on either database: three customers over three months
+(retention, churn, repeat purchase and referral rate as the README defines them by the previous
+period, after Fader & Hardie, 2009). Then a seeded history of forty customers, where both paths
+must give the same cells, rows read included, at every grain, for a full run and for a list of
+periods, some without activity and some whose period before lies outside the list.
 """
 
 import random
@@ -15,6 +15,7 @@ import pytest
 from django.utils import timezone
 
 from metrics import services
+from metrics.computations import compute_cells
 from metrics.computations.customers import (
     _churn,
     _customer_ratio_each,
@@ -53,11 +54,16 @@ def at(day: date, hour: int = 12) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(hour)))
 
 
-def test_the_grouped_ratios_give_the_hand_computed_months(require_postgres_and_redis) -> None:
+def test_the_previous_period_ratios_give_the_hand_computed_months() -> None:
     """January: Ann buys twice, Bob buys and refers, Cy buys. February: Ann renews, Bob
-    cancels. Retention in February = 1 of the 3 active in January (Ann) = 33.3 %; churn = 1
-    cancelled (Bob) / 3 = 33.3 %; repeat purchase in January = 1 of 3 buyers (Ann) = 33.3 %;
-    referral rate in January = 1 of 3 active (Bob) = 33.3 %, in February 0 of 1 (Ann)."""
+    cancels. March: Cy cancels, though not active in February.
+
+    Retention in February = 1 of the 3 active in January (Ann) = 33.3 %; churn = 1 of them
+    cancelled (Bob) / 3 = 33.3 %. In March the base is Ann alone: retention 0 of 1, churn 0 of 1
+    (Cy was not at risk in February: a churn rate is a share of the customers at risk).
+    Repeat purchase in January = 1 of 3 buyers (Ann) = 33.3 %; referral rate in January = 1 of
+    3 active (Bob) = 33.3 %, in February 0 of 1 (Ann). On SQLite the per-period queries give
+    them, on PostgreSQL the grouped query."""
     ann, bob, cy = (
         Customer.objects.create(external_reference=name, first_seen=date(2025, 12, 1))
         for name in ("ann", "bob", "cy")
@@ -70,18 +76,22 @@ def test_the_grouped_ratios_give_the_hand_computed_months(require_postgres_and_r
         (cy, "purchase", date(2026, 1, 31)),
         (ann, "renewal", date(2026, 2, 3)),
         (bob, "cancellation", date(2026, 2, 10)),
+        (cy, "cancellation", date(2026, 3, 2)),
     ):
         CustomerActivity.objects.create(customer=who, kind=kind, occurred_at=at(day))
 
     def cells(computation: str) -> dict[date, tuple[float | None, ...]]:
-        result = _customer_ratio_grouped(indicator(computation), None)
+        result = compute_cells(indicator(computation), None)
         return {
             cell.period: (cell.numerator, cell.denominator, cell.value) for cell in result.cells
         }
 
-    january, february = date(2026, 1, 1), date(2026, 2, 1)
-    assert cells("retention") == {february: (1, 3, pytest.approx(100 / 3))}
-    assert cells("churn") == {february: (1, 3, pytest.approx(100 / 3))}
+    january, february, march = date(2026, 1, 1), date(2026, 2, 1), date(2026, 3, 1)
+    assert cells("retention") == {
+        february: (1, 3, pytest.approx(100 / 3)),
+        march: (0, 1, 0.0),
+    }
+    assert cells("churn") == {february: (1, 3, pytest.approx(100 / 3)), march: (0, 1, 0.0)}
     assert cells("repeat_purchase") == {january: (1, 3, pytest.approx(100 / 3))}
     assert cells("referral_rate") == {
         january: (1, 3, pytest.approx(100 / 3)),
