@@ -8,12 +8,15 @@ must give the same cells, rows read included, at every grain, for a full run and
 periods, some without activity and some whose period before lies outside the list.
 """
 
+import importlib
 import random
 from datetime import date, datetime, time, timedelta
 
 import pytest
+from django.apps import apps as django_apps
 from django.utils import timezone
 
+from core.models import SourceChange
 from metrics import services
 from metrics.computations import compute_cells
 from metrics.computations.customers import (
@@ -138,3 +141,24 @@ def test_the_grouped_query_gives_the_per_period_cells(require_postgres_and_redis
             assert grouped.rows_scanned == each.rows_scanned
             assert grouped.cells, "the history gives every computation cells"
         measure.delete()
+
+
+def test_an_upgrade_has_the_churn_indicators_recomputed_by_the_new_rule() -> None:
+    """The migration that came with the at-risk rule logs the activity's whole span as changed
+    when a churn indicator by the previous period exists, so that the next run redoes it; with
+    none, it logs nothing."""
+    upgrade = importlib.import_module("metrics.migrations.0011_churn_of_customers_at_risk")
+    ann = Customer.objects.create(external_reference="ann", first_seen=date(2025, 12, 1))
+    for day in (date(2026, 1, 5), date(2026, 3, 9)):
+        CustomerActivity.objects.create(customer=ann, kind="purchase", occurred_at=at(day))
+    SourceChange.objects.all().delete()  # what the activities' saves logged
+
+    upgrade.log_activity_changed(django_apps, None)
+    assert not SourceChange.objects.exists()
+
+    indicator("churn")
+    upgrade.log_activity_changed(django_apps, None)
+    change = SourceChange.objects.get()
+    assert change.source == "customer_activity"
+    assert change.first_day <= date(2026, 1, 5)
+    assert change.last_day >= date(2026, 3, 9)
