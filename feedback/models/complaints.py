@@ -5,7 +5,7 @@ from datetime import datetime
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +20,20 @@ from stakeholders.models import Customer, Department, Partner
 
 # A clock is "at risk" once less than this share of its window is left.
 AT_RISK_SHARE = 0.25
+# The statuses whose resolution clock runs (the complaint is acknowledged, not yet answered).
+RUNNING_RESOLUTION = ("acknowledged", "investigating")
+
+
+def running_clock(acknowledge: str, resolve: str) -> Case:
+    """Return one of the running SLA clock's moments: the acknowledgement's (`acknowledge`, a
+    field) while the complaint is received, the resolution's (`resolve`) while that clock runs,
+    none once it is answered."""
+    return Case(
+        When(status="received", then=F(acknowledge)),
+        When(status__in=RUNNING_RESOLUTION, then=F(resolve)),
+        default=None,
+        output_field=models.DateTimeField(),
+    )
 
 
 class Severity(models.IntegerChoices):
@@ -284,6 +298,15 @@ class Complaint(ConstraintErrorsOnFields, TracksChanges, models.Model):
             ),
             models.Index(fields=["received_at"], name="complaint_received"),
             models.Index(fields=["journey", "received_at"], name="complaint_journey_time"),
+            # The queue's order (soonest due first, then the newest): its first page is read
+            # from this index instead of sorting every complaint. Ascending puts nulls last on
+            # PostgreSQL, as the queue does (SQLite refuses NULLS LAST in an index).
+            models.Index(
+                running_clock("acknowledge_due_at", "resolve_due_at"),
+                F("received_at").desc(),
+                F("id").desc(),
+                name="complaint_queue_order",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -3,6 +3,7 @@
 aggregates already applied, so that pages, exports and the API read the same rows.
 """
 
+from ..models.complaints import RUNNING_RESOLUTION
 from .complaint_messages import (
     active_reply_templates,
     complaint_invitations,
@@ -12,7 +13,6 @@ from .complaint_messages import (
 )
 from .complaints import (
     OPEN,
-    RUNNING_RESOLUTION,
     QueueFilters,
     complaint_detail,
     complaint_queue,

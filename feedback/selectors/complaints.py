@@ -5,25 +5,22 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import (
-    Case,
     Count,
-    DateTimeField,
     Exists,
     F,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
-    When,
 )
 from django.utils import timezone
 
 from stakeholders.models import Partner
 
 from ..models import Complaint, ComplaintEvent, ComplaintMessage
+from ..models.complaints import running_clock
 
 OPEN = [str(status) for status in Complaint.OPEN_STATUSES]
-RUNNING_RESOLUTION = [Complaint.Status.ACKNOWLEDGED, Complaint.Status.INVESTIGATING]
 
 
 def complaints_visible_to(user: Any) -> QuerySet[Complaint]:
@@ -53,18 +50,8 @@ def complaints_at_partners() -> QuerySet[Complaint]:
 def with_clock(rows: QuerySet[Complaint]) -> QuerySet[Any]:
     """Annotate the running SLA clock: `next_due` and `next_at_risk` (null once responded)."""
     return rows.annotate(
-        next_due=Case(
-            When(status=Complaint.Status.RECEIVED, then=F("acknowledge_due_at")),
-            When(status__in=RUNNING_RESOLUTION, then=F("resolve_due_at")),
-            default=None,
-            output_field=DateTimeField(),
-        ),
-        next_at_risk=Case(
-            When(status=Complaint.Status.RECEIVED, then=F("acknowledge_at_risk_from")),
-            When(status__in=RUNNING_RESOLUTION, then=F("resolve_at_risk_from")),
-            default=None,
-            output_field=DateTimeField(),
-        ),
+        next_due=running_clock("acknowledge_due_at", "resolve_due_at"),
+        next_at_risk=running_clock("acknowledge_at_risk_from", "resolve_at_risk_from"),
     )
 
 
