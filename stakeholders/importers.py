@@ -13,6 +13,7 @@ from core.imports.cells import (
     choice_lookup,
     day_refusal,
     read_decimal,
+    read_integer,
     read_moment,
     text_refusals,
 )
@@ -282,11 +283,8 @@ class CustomerImporter(Importer):
         if "contract_term_months" in row:
             term = None
             if cell := row["contract_term_months"].strip():
-                try:
-                    term = int(cell)
-                except ValueError:
-                    return None
-                if not 1 <= term <= LONGEST_TERM_MONTHS:
+                term, refused = read_integer(cell, 1, LONGEST_TERM_MONTHS)
+                if refused:
                     return None
             fields["contract_term_months"] = term
         if "first_seen" in fields:

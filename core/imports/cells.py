@@ -1,6 +1,7 @@
 """Reading the cells of one imported row: text, numbers, dates, choices, with clear refusals."""
 
 import functools
+import re
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta, tzinfo
 from decimal import Decimal, InvalidOperation
@@ -63,6 +64,20 @@ def read_decimal(value: str, max_digits: int, places: int) -> tuple[Decimal | No
     if len(rounded.as_tuple().digits) > max_digits or abs(rounded) >= 10 ** (max_digits - places):
         return None, f"{value[:40]} is too large."
     return rounded, ""
+
+
+WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
+
+
+def read_integer(value: str, low: int, high: int) -> tuple[int | None, str]:
+    """Return a non-empty cell as a whole number between `low` and `high` in ASCII digits (not
+    Python's "1_2" or other scripts' digits), or None and why it is refused."""
+    if not WHOLE_NUMBER.fullmatch(value):
+        return None, f"{value[:40]!r} is not a whole number."
+    number = int(value)
+    if not low <= number <= high:
+        return None, f"{number} is outside {low} to {high}."
+    return number, ""
 
 
 def read_moment(
@@ -143,14 +158,9 @@ class RowReader:
         value = self.cell(column)
         if not value:
             return None
-        try:
-            number = int(value)
-        except ValueError:
-            self.refuse(column, f"{value[:40]!r} is not a whole number.")
-            return None
-        if not low <= number <= high:
-            self.refuse(column, f"{number} is outside {low} to {high}.")
-            return None
+        number, reason = read_integer(value, low, high)
+        if reason:
+            self.refuse(column, reason)
         return number
 
     def decimal(self, column: str, max_digits: int, places: int) -> Decimal | None:

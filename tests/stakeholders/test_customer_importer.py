@@ -271,7 +271,8 @@ VARIED_ROWS = [
     ),
     customer_row(customer_reference="CRM-4", contract_term_months=" 1 "),
     customer_row(customer_reference="CRM-5", contract_term_months="+12"),
-    customer_row(customer_reference="CRM-6", contract_term_months="1_2"),
+    customer_row(customer_reference="CRM-6", contract_term_months="1_2"),  # Python reads 12
+    customer_row(customer_reference="CRM-60", contract_term_months="١٢"),  # Arabic-Indic 12
     customer_row(customer_reference="CRM-7", contract_term_months="0"),
     customer_row(customer_reference="CRM-8", contract_term_months="121"),
     customer_row(customer_reference="CRM-9", contract_term_months="twelve"),
@@ -305,7 +306,9 @@ def test_plainly_valid_rows_are_read_as_the_row_reader_reads_them(
 
     assert fast_valid == valid
     assert fast_errors == errors
-    assert [index for index, _row in valid] == [0, 2, 3, 4, 5, 6, 22, 23, 25]
+    assert [index for index, _row in valid] == [0, 2, 3, 4, 5, 23, 24, 26]
+    refused = {error.index: error.reason for error in errors}
+    assert refused[6] == "'1_2' is not a whole number."
 
 
 def test_plainly_valid_rows_skip_the_row_reader(
