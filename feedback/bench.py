@@ -15,6 +15,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from core.changes import Source, changes_record_range, changes_record_rows, local_day
+from core.imports.registry import copy_rows
 from journeys.models import Journey
 
 from .models import AT_RISK_SHARE, Complaint, Survey, SurveyResponse
@@ -177,13 +178,36 @@ COMPLAINT_PREFIX = "BENCH-"
 OPEN_DAYS = 14  # complaints received in the last two weeks are still open; older ones closed
 ACKNOWLEDGE_HOURS = 24
 RESOLVE_DAYS = 5
-COMPLAINT_COLUMNS = (
-    "reference, description, channel, journey_id, severity, remedy_requested, "
-    "customer_reference, contact_email, customer_id, source, external_id, status, "
-    "logged_by_id, received_at, acknowledge_due_at, resolve_due_at, acknowledge_at_risk_from, "
-    "resolve_at_risk_from, acknowledged_at, responded_at, closed_at, acknowledged_within_sla, "
-    "resolved_within_sla, resolved_at_first_contact, root_cause_category, root_cause, decision, "
-    "customer_satisfaction, reopen_count"
+COMPLAINT_FIELDS = (
+    "reference",
+    "description",
+    "channel",
+    "journey_id",
+    "severity",
+    "remedy_requested",
+    "customer_reference",
+    "contact_email",
+    "customer_id",
+    "source",
+    "external_id",
+    "status",
+    "logged_by_id",
+    "received_at",
+    "acknowledge_due_at",
+    "resolve_due_at",
+    "acknowledge_at_risk_from",
+    "resolve_at_risk_from",
+    "acknowledged_at",
+    "responded_at",
+    "closed_at",
+    "acknowledged_within_sla",
+    "resolved_within_sla",
+    "resolved_at_first_contact",
+    "root_cause_category",
+    "root_cause",
+    "decision",
+    "customer_satisfaction",
+    "reopen_count",
 )
 
 
@@ -261,12 +285,7 @@ def complaints_load(
     rows = _complaint_rows(
         count, [None, *journeys], customers, logged_by, start, days, first_number
     )
-    with connection.cursor() as cursor:
-        raw_cursor: Any = cursor.cursor  # psycopg's own cursor: Django has no COPY
-        table = Complaint._meta.db_table
-        with raw_cursor.copy(f"COPY {table} ({COMPLAINT_COLUMNS}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
+    copy_rows(Complaint, COMPLAINT_FIELDS, rows)
     changes_record_range(
         source=Source.COMPLAINT,
         first_day=local_day(start),

@@ -15,10 +15,13 @@ from django.db.models import F, Max, Min
 from django.utils import timezone
 
 from core.changes import Source, changes_record_range, changes_record_rows, local_day
+from core.imports.registry import copy_rows
 
 from .models import Customer, CustomerActivity
 
 PREFIX = "BENCH-CUST-"
+CUSTOMER_FIELDS = ("external_reference", "first_seen", "contract_type", "contract_term_months")
+ACTIVITY_FIELDS = ("customer_id", "occurred_at", "kind", "amount", "external_id")
 CONTRACT_EVERY = 3  # one customer in three holds a one-year contract
 # Each activity's kind, by its share: mostly purchases, then renewals, referrals, cancellations.
 KINDS = (
@@ -27,14 +30,6 @@ KINDS = (
     (CustomerActivity.Kind.REFERRAL, 0.08),
     (CustomerActivity.Kind.CANCELLATION, 0.07),
 )
-
-
-def _copy(table: str, columns: str, rows: Iterator[tuple[Any, ...]]) -> None:
-    with connection.cursor() as cursor:
-        raw: Any = cursor.cursor  # psycopg's own cursor: Django has no COPY
-        with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
 
 
 def _customers(count: int, start: datetime) -> Iterator[tuple[Any, ...]]:
@@ -76,20 +71,17 @@ def customers_load(*, customers: int, activities: int, start: datetime, days: in
     `start`, and log the activities' day range for the recompute; return the customers' ids."""
     if not customers:
         return range(0)
-    _copy(
-        Customer._meta.db_table,
-        "external_reference, first_seen, contract_type, contract_term_months",
-        _customers(customers, start),
-    )
+    # One COPY in one transaction numbers the customers without gaps (on the bench's own
+    # database, where nothing else inserts).
+    copy_rows(Customer, CUSTOMER_FIELDS, _customers(customers, start))
     first_id = (
         Customer.objects.filter(external_reference=f"{PREFIX}{0:07d}")
         .values_list("pk", flat=True)
         .get()
     )
-    # One COPY in one transaction numbers the customers without gaps.
-    _copy(
-        CustomerActivity._meta.db_table,
-        "customer_id, occurred_at, kind, amount, external_id",
+    copy_rows(
+        CustomerActivity,
+        ACTIVITY_FIELDS,
         _activities(activities, first_id, customers, start, days),
     )
     changes_record_range(
@@ -105,9 +97,9 @@ def activities_add_recent(*, count: int, customers: range, days: int = 7) -> Non
     """Load `count` new activities of the bench's customers over the last `days` whole days,
     logged as an import logs them."""
     start = timezone.now() - timedelta(days=days + 1)
-    _copy(
-        CustomerActivity._meta.db_table,
-        "customer_id, occurred_at, kind, amount, external_id",
+    copy_rows(
+        CustomerActivity,
+        ACTIVITY_FIELDS,
         _activities(count, customers.start, len(customers), start, days, seed=-count),
     )
     changes_record_range(

@@ -284,7 +284,9 @@ def bulk_insert_new(
                     model._default_manager.bulk_create(keyed)
                 if copied:
                     names = _attnames(model)
-                    _copy(model, names, ([getattr(row, name) for name in names] for row in copied))
+                    copy_rows(
+                        model, names, ([getattr(row, name) for name in names] for row in copied)
+                    )
                 # Bulk loads bypass save(): the rows' days go to the recompute's log here.
                 changes_record_instances(fresh)
         except IntegrityError:
@@ -333,7 +335,7 @@ def insert_new_rows(
         try:
             with transaction.atomic():  # a savepoint, as in bulk_insert_new
                 if connection.vendor == "postgresql":
-                    _copy(model, names, fresh)
+                    copy_rows(model, names, fresh)
                 else:
                     model._default_manager.bulk_create(
                         model(**dict(zip(names, row, strict=True))) for row in fresh
@@ -368,8 +370,11 @@ def _attnames(model: type[models.Model]) -> list[str]:
     return [field.attname for field in model._meta.concrete_fields if not field.primary_key]
 
 
-def _copy(model: type[models.Model], names: list[str], rows: Iterable[Sequence[Any]]) -> None:
-    """COPY rows (values for the fields whose attributes are `names`) into the model's table."""
+def copy_rows(
+    model: type[models.Model], names: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> None:
+    """COPY rows (values for the fields whose attributes are `names`) into the model's table
+    (PostgreSQL only: the importers' bulk path, the benchmark's synthetic data)."""
     column = {field.attname: field.column for field in model._meta.concrete_fields}
     table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(column[name]) for name in names)
