@@ -1,18 +1,20 @@
 """The whole-product benchmark behind `make bench` and `manage.py bench --scale small|1m|10m`.
 
 It fills an empty PostgreSQL database with a synthetic organisation at the chosen scale (COPY,
-deterministic), measures each figure against its floor (what the database itself needs for the
-same work) and writes one JSON file of results under `bench/results/`, with the machine, the
-commit and the scale, then prints a table of each figure, its floor and the ratio.
+deterministic: answers, customers and their activity, complaints, indicators over every
+computation they feed), measures each figure against its floor (what the database itself needs
+for the same work) and writes one JSON file of results under `bench/results/`, with the
+machine, the commit and the scale, then prints a table of each figure, its floor and the ratio.
 
 Measured: the full recompute against its SQL floor (with a check that both give the same
-numbers); an incremental run after 1 % new answers only (a quiet night), then one after another
-1 % new and 0.1 % edited answers as a share of a full run (with a check that its snapshots equal
-a full recompute's); every list and dashboard page (`pages`) and logging a complaint through the
-page and the API (`writes`), through one live gunicorn; the same full recompute on a Celery
-worker of one and of two processes, with each process's peak memory (`workers`, on the Redis at
-BENCH_BROKER); the customer-activity import against a raw COPY of the same rows (`writes`); this
-process's peak memory after each part (the recompute and the importer run in it).
+numbers); an incremental run after 1 % new answers, activities and complaints (a quiet night),
+then one after another 1 % new and 0.1 % of each corrected, as a share of a full run (with a
+check that its snapshots equal a full recompute's); every list and dashboard page (`pages`) and
+logging a complaint through the page and the API (`writes`), through one live gunicorn; the
+same full recompute on a Celery worker of one and of two processes, with each process's peak
+memory (`workers`, on the Redis at BENCH_BROKER); the customer-activity, survey-answer and
+customer imports, each against a raw COPY of the same rows (`imports`); this process's peak
+memory after each part (the recompute and the importer run in it).
 """
 
 import json
