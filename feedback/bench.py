@@ -1,7 +1,8 @@
-"""Synthetic survey responses for the benchmarks (`make bench`, `bench_dashboards`).
+"""Synthetic survey responses (`make bench`, `bench_dashboards`) and complaints (`make bench`).
 
-Rows go straight into the table (COPY on PostgreSQL, batched INSERTs on SQLite), as a bulk load
-from another system would, and are logged for the recompute like the importers log theirs.
+Rows go straight into the table (COPY on PostgreSQL; answers by batched INSERTs on SQLite), as
+a bulk load from another system would, and are logged for the recompute like the importers log
+theirs.
 """
 
 import random
