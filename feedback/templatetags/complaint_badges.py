@@ -1,0 +1,112 @@
+"""A complaint's badges: severity, status and SLA clock, drawn in Python.
+
+    {% load complaint_badges %}
+    {% severity_badge complaint.severity complaint.get_severity_display %}
+    {% status_badge complaint.status complaint.get_status_display %}
+    {% sla_badge complaint.sla_state complaint.next_due %}
+    {% queue_sla complaint now %}
+
+They sit in every row of the complaint queue, twice (the table and the phone's cards), and on
+the complaint pages, the customer's complaints and the partner portal. Drawn as included
+templates they took about a sixth of the queue's server time (72 -> 61 ms for a quality manager
+on the demo, measured one after the other).
+"""
+
+from datetime import datetime
+from typing import Any
+
+from django import template
+from django.template.defaultfilters import date as date_filter
+from django.template.defaultfilters import timeuntil_filter
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+SEVERITY_CLASSES = {
+    4: "text-bg-danger",
+    3: "text-bg-warning",
+    2: "text-bg-light border",
+}
+SEVERITY_LOWEST_CLASS = "text-bg-light border text-body-secondary"
+STATUS_CLASSES = {
+    "received": "text-bg-secondary",
+    "acknowledged": "text-bg-info",
+    "investigating": "text-bg-primary",
+    "responded": "text-bg-warning",
+}
+STATUS_ENDED_CLASS = "text-bg-success"
+
+
+@register.simple_tag
+def severity_badge(severity: int, label: Any) -> SafeString:
+    """Return a severity (1-4) as a badge: red from 4, amber at 3, plain below."""
+    css = SEVERITY_CLASSES.get(min(severity, 4), SEVERITY_LOWEST_CLASS)
+    return format_html('<span class="badge {}">{}</span>', css, label)
+
+
+@register.simple_tag
+def status_badge(status: str, label: Any) -> SafeString:
+    """Return a complaint's status as a pill, coloured by how far along it is."""
+    return format_html(
+        '<span class="badge rounded-pill status-{} {}" data-status="{}">{}</span>',
+        status,
+        STATUS_CLASSES.get(status, STATUS_ENDED_CLASS),
+        status,
+        label,
+    )
+
+
+@register.simple_tag
+def sla_badge(state: str, due: datetime | None) -> SafeString:
+    """Return the running SLA clock's badge ("overdue", "at_risk", "on_track"; else nothing)."""
+    if state == "overdue":
+        return format_html(
+            '<span class="badge text-bg-danger" data-sla="overdue" title="{} {}">'
+            '<i class="bi bi-alarm" aria-hidden="true"></i> {}</span>',
+            _("Due"),
+            date_filter(due, "D j M H:i"),
+            _("Overdue"),
+        )
+    if state == "at_risk":
+        return format_html(
+            '<span class="badge text-bg-warning" data-sla="at_risk" title="{} {}">'
+            '<i class="bi bi-hourglass-split" aria-hidden="true"></i> {}</span>',
+            _("Due"),
+            date_filter(due, "D j M H:i"),
+            _("At risk"),
+        )
+    if state == "on_track":
+        return format_html(
+            '<span class="badge text-bg-light border" data-sla="on_track">{}</span>',
+            _("due in %(when)s") % {"when": timeuntil_filter(due)},
+        )
+    return SafeString("")
+
+
+@register.simple_tag
+def queue_sla(complaint: Any, now: datetime) -> SafeString:
+    """Return a queue row's SLA clock: the running clock's badge and due time, or how it ended.
+
+    The complaint comes from the queue's selector, which annotates `next_due` and
+    `next_at_risk` (the running clock's, or none once it stopped).
+    """
+    if complaint.next_due:
+        if complaint.next_due < now:
+            state = "overdue"
+        elif complaint.next_at_risk is not None and complaint.next_at_risk <= now:
+            state = "at_risk"
+        else:
+            state = "on_track"
+        return format_html(
+            '{}<div class="small text-body-secondary">{} {}</div>',
+            sla_badge(state, complaint.next_due),
+            _("due"),
+            date_filter(complaint.next_due, "j M H:i"),
+        )
+    if complaint.resolved_within_sla is False:
+        return format_html('<span class="small text-danger">{}</span>', _("resolved late"))
+    if complaint.resolved_within_sla:
+        return format_html('<span class="small text-success">{}</span>', _("resolved in time"))
+    return SafeString("")
