@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from django.contrib.auth.models import User
 from django.test import Client, override_settings
-from playwright.sync_api import ViewportSize
+from playwright.sync_api import Page, ViewportSize
 
 from metrics.models import Indicator
 from tests.browser.conftest import PageWithConsole, screenshot, sign_in
@@ -44,6 +44,28 @@ def element(html: str, testid: str, closing: str) -> str | None:
     return None if start < 0 else html[start : html.index(closing, start)]
 
 
+def check_balance_beside_attention(page: Page, *, side_by_side: bool) -> None:
+    """Side by side (laptop), the balance card is as tall as its tiles, not as the lists of what
+    needs attention, which scroll within the same height; stacked (tablet), both show whole."""
+    balance, attention = page.get_by_test_id("balance"), page.get_by_test_id("needs-attention")
+    balance_box, attention_box = balance.bounding_box(), attention.bounding_box()
+    assert balance_box is not None
+    assert attention_box is not None
+    last_tile = balance.locator(".balance-tile").last.bounding_box()
+    assert last_tile is not None
+    scroll_height, client_height = attention.evaluate("(e) => [e.scrollHeight, e.clientHeight]")
+    if side_by_side:
+        assert attention_box["y"] == balance_box["y"]
+        assert abs(attention_box["height"] - balance_box["height"]) < 1
+        # Below the last tile: the card's padding, not an empty area.
+        empty = balance_box["y"] + balance_box["height"] - (last_tile["y"] + last_tile["height"])
+        assert empty < 40, f"{empty:.0f} px empty under the balance tiles"
+        assert scroll_height > client_height  # the demo's lists are longer: they scroll
+    else:
+        assert attention_box["y"] > balance_box["y"] + balance_box["height"]
+        assert scroll_height <= client_height
+
+
 def check_the_dashboard(
     live_url: str, open_page: Callable[[ViewportSize], PageWithConsole]
 ) -> None:
@@ -65,6 +87,7 @@ def check_the_dashboard(
             )
             assert drawn == charts.count() > 1  # the sparklines and the heat map
             assert page.get_by_test_id("chart-journey-heat").is_visible()
+            check_balance_beside_attention(page, side_by_side=viewport is LAPTOP)
             screenshot(page, f"dashboard-{name}")
             assert browser_page.errors == []
 
