@@ -19,6 +19,7 @@ from feedback.models import Complaint, SurveyDay, SurveyResponse
 from metrics.bench import COMPUTATIONS, differences
 from metrics.models import Indicator, RecomputeRun
 from reports import bench
+from reports.bench.imports import IMPORT_CUSTOMERS, bench_customers
 from reports.bench.pages import bench_pages
 from stakeholders.models import Customer, CustomerActivity
 from tests.metrics.factories import IndicatorFactory
@@ -195,6 +196,19 @@ def test_each_import_is_set_against_a_copy_of_the_same_rows(require_postgres_and
     assert SurveyDay.objects.filter(survey__name="Bench import NPS").exists()
     assert Customer.objects.filter(external_reference__startswith="BENCH-IMP-").count() == 500
     assert "after the imports" in results.memory_mb
+
+
+@pytest.mark.django_db
+def test_the_imports_read_only_their_own_customers() -> None:
+    """The rows the activity and answer imports refer to are the import's own customers: the
+    synthetic organisation's (a million at 10m, also named BENCH-...) are not read with them."""
+    Customer.objects.create(external_reference="BENCH-CUST-0000001", first_seen=date(2024, 1, 1))
+    Customer.objects.create(external_reference="BENCH-IMP-000000001", first_seen=date(2024, 1, 1))
+
+    customers = bench_customers()
+
+    assert len(customers) == IMPORT_CUSTOMERS
+    assert set(customers) == {f"BENCH-{number:06d}" for number in range(IMPORT_CUSTOMERS)}
 
 
 @pytest.mark.django_db(transaction=True)  # the worker processes read what the test wrote
