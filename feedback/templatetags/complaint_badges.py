@@ -21,6 +21,7 @@ from django.template.defaultfilters import timeuntil_filter
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 register = template.Library()
 
@@ -37,6 +38,11 @@ STATUS_CLASSES = {
     "responded": "text-bg-warning",
 }
 STATUS_ENDED_CLASS = "text-bg-success"
+# A running clock past due, or past its warning: colour, icon and words (translated when drawn).
+ALARMS = {
+    "overdue": ("text-bg-danger", "bi-alarm", gettext_noop("Overdue")),
+    "at_risk": ("text-bg-warning", "bi-hourglass-split", gettext_noop("At risk")),
+}
 
 
 @register.simple_tag
@@ -61,21 +67,17 @@ def status_badge(status: str, label: Any) -> SafeString:
 @register.simple_tag
 def sla_badge(state: str, due: datetime | None) -> SafeString:
     """Return the running SLA clock's badge ("overdue", "at_risk", "on_track"; else nothing)."""
-    if state == "overdue":
+    if state in ALARMS:
+        css, icon, words = ALARMS[state]
         return format_html(
-            '<span class="badge text-bg-danger" data-sla="overdue" title="{} {}">'
-            '<i class="bi bi-alarm" aria-hidden="true"></i> {}</span>',
+            '<span class="badge {}" data-sla="{}" title="{} {}">'
+            '<i class="bi {}" aria-hidden="true"></i> {}</span>',
+            css,
+            state,
             _("Due"),
             date_filter(due, "D j M H:i"),
-            _("Overdue"),
-        )
-    if state == "at_risk":
-        return format_html(
-            '<span class="badge text-bg-warning" data-sla="at_risk" title="{} {}">'
-            '<i class="bi bi-hourglass-split" aria-hidden="true"></i> {}</span>',
-            _("Due"),
-            date_filter(due, "D j M H:i"),
-            _("At risk"),
+            icon,
+            _(words),
         )
     if state == "on_track":
         return format_html(
