@@ -23,6 +23,8 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from feedback.models import Complaint
+
 register = template.Library()
 
 SEVERITY_CLASSES = {
@@ -88,24 +90,16 @@ def sla_badge(state: str, due: datetime | None) -> SafeString:
 
 
 @register.simple_tag
-def queue_sla(complaint: Any, now: datetime) -> SafeString:
-    """Return a queue row's SLA clock: the running clock's badge and due time, or how it ended.
-
-    The complaint comes from the queue's selector, which annotates `next_due` and
-    `next_at_risk` (the running clock's, or none once it stopped).
-    """
-    if complaint.next_due:
-        if complaint.next_due < now:
-            state = "overdue"
-        elif complaint.next_at_risk is not None and complaint.next_at_risk <= now:
-            state = "at_risk"
-        else:
-            state = "on_track"
+def queue_sla(complaint: Complaint, now: datetime) -> SafeString:
+    """Return a queue row's SLA clock: the running clock's badge and due time (the model's own
+    `sla_state` and `next_due_at`), or how it ended."""
+    state = complaint.sla_state(now)
+    if state:
         return format_html(
             '{}<div class="small text-body-secondary">{} {}</div>',
-            sla_badge(state, complaint.next_due),
+            sla_badge(state, complaint.next_due_at),
             _("due"),
-            date_filter(complaint.next_due, "j M H:i"),
+            date_filter(complaint.next_due_at, "j M H:i"),
         )
     if complaint.resolved_within_sla is False:
         return format_html('<span class="small text-danger">{}</span>', _("resolved late"))

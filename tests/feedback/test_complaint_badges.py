@@ -1,10 +1,11 @@
 """The complaint badges drawn in Python (feedback/templatetags/complaint_badges.py)."""
 
 from datetime import UTC, datetime, timedelta
-from types import SimpleNamespace
 
 import pytest
 from django.template import Context, Template
+
+from feedback.models import Complaint
 
 NOW = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
 
@@ -38,18 +39,20 @@ def test_status_label_is_escaped_and_ended_statuses_are_green() -> None:
 
 
 @pytest.mark.parametrize(
-    ("due", "at_risk", "state"),
+    ("status", "due", "at_risk", "state"),
     [
-        (NOW - timedelta(minutes=1), NOW - timedelta(hours=2), "overdue"),
-        (NOW + timedelta(hours=1), NOW - timedelta(minutes=1), "at_risk"),
-        (NOW + timedelta(hours=5), NOW + timedelta(hours=3), "on_track"),
-        # A clock without an at-risk time is on track until it is due.
-        (NOW + timedelta(hours=5), None, "on_track"),
+        ("received", NOW - timedelta(minutes=1), NOW - timedelta(hours=2), "overdue"),
+        ("acknowledged", NOW + timedelta(hours=1), NOW - timedelta(minutes=1), "at_risk"),
+        ("investigating", NOW + timedelta(hours=5), NOW + timedelta(hours=3), "on_track"),
     ],
 )
-def test_queue_clock_states(due: datetime, at_risk: datetime | None, state: str) -> None:
-    """A running clock is overdue past its due time, at risk past its warning, else on track."""
-    complaint = SimpleNamespace(next_due=due, next_at_risk=at_risk, resolved_within_sla=None)
+def test_queue_clock_states(status: str, due: datetime, at_risk: datetime, state: str) -> None:
+    """A running clock is overdue past its due time, at risk past its warning, else on track;
+    the acknowledgement's clock runs until acknowledged, then the resolution's."""
+    clock = "acknowledge" if status == "received" else "resolve"
+    complaint = Complaint(
+        status=status, **{f"{clock}_due_at": due, f"{clock}_at_risk_from": at_risk}
+    )
     html = draw("{% queue_sla complaint now %}", complaint=complaint, now=NOW)
     assert f'data-sla="{state}"' in html
     assert "due " in html
@@ -60,7 +63,7 @@ def test_queue_clock_states(due: datetime, at_risk: datetime | None, state: str)
 )
 def test_a_stopped_clock_says_how_it_ended(within: bool | None, words: str) -> None:
     """Once responded, the row says whether the SLA was met, or nothing when not judged."""
-    complaint = SimpleNamespace(next_due=None, next_at_risk=None, resolved_within_sla=within)
+    complaint = Complaint(status="responded", resolved_within_sla=within)
     html = draw("{% queue_sla complaint now %}", complaint=complaint, now=NOW)
     assert html.strip() == (
         f'<span class="small text-{"success" if within else "danger"}">{words}</span>'
