@@ -43,9 +43,6 @@ ROLES_BY_KEY = {
 SHARED_DEMO_FOLDERS = ("tests/demo/", "tests/feedback/demo/")
 
 
-# Modules whose tests are shared out one by one: each is long (20 s or more) and sets up little,
-# so a worker each shortens the run more than the repeated set-up costs.
-SPLIT_MODULES = ("tests/test_api_schema_fuzz.py",)
 # The longest units (a demo load, a walk of every route, live processes), handed out first: a
 # worker idle at the end while another runs a long unit is the run's largest waste on two cores.
 LONGEST_FIRST = (
@@ -75,15 +72,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.hookimpl(optionalhook=True)  # xdist's hook: unknown when it is off (-p no:xdist)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
-    """Schedule by file, except that a shared-demo folder goes to one worker as one unit and a
-    split module's tests go out one by one."""
+    """Schedule by file, except that a shared-demo folder goes to one worker as one unit."""
     from xdist.scheduler import LoadFileScheduling
 
     class DemoFoldersTogether(LoadFileScheduling):
         def _split_scope(self, nodeid: str) -> str:
             path = nodeid.split("::", 1)[0]
-            if path in SPLIT_MODULES:
-                return nodeid
             return next((folder for folder in SHARED_DEMO_FOLDERS if path.startswith(folder)), path)
 
     return DemoFoldersTogether(config, log)
