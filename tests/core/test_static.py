@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.urls import reverse
@@ -73,6 +74,15 @@ def test_static_files_hold_no_other_plotly_js() -> None:
     ]
 
     assert scripts == [settings.PLOTLY_JS]
+
+
+def test_collectstatic_leaves_out_redoc_and_keeps_swagger_ui() -> None:
+    """The API docs run Swagger UI; the ReDoc bundle beside it in the sidecar is never served."""
+    ignored = apps.get_app_config("staticfiles").ignore_patterns
+    collected = {path for finder in finders.get_finders() for path, _ in finder.list(ignored)}
+
+    assert "drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in collected
+    assert not [path for path in collected if "redoc" in path]
 
 
 # Run in a fresh interpreter: production settings (DEBUG off, the manifest storage) are read at
