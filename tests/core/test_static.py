@@ -11,6 +11,7 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.apps import StaticFilesConfig
 from django.urls import reverse
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -78,7 +79,9 @@ def test_static_files_hold_no_other_plotly_js() -> None:
 
 def test_collectstatic_leaves_out_redoc_and_keeps_swagger_ui() -> None:
     """The API docs run Swagger UI; the ReDoc bundle beside it in the sidecar is never served."""
-    ignored = apps.get_app_config("staticfiles").ignore_patterns
+    config = apps.get_app_config("staticfiles")
+    assert isinstance(config, StaticFilesConfig)
+    ignored = config.ignore_patterns
     collected = {path for finder in finders.get_finders() for path, _ in finder.list(ignored)}
 
     assert "drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in collected
