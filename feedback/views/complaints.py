@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.forms import service_errors
-from core.pagination import page_of
+from core.pagination import COUNT_LIMIT, page_of
 from core.roles import acting_user
 from core.spreadsheets import EXPORT_BATCH, csv_download
 
@@ -88,7 +88,7 @@ def complaint_queue(request: HttpRequest) -> HttpResponse:
         "feedback/complaints/complaint_queue.html",
         {
             "form": form,
-            "page_obj": page_of(request, rows),
+            "page_obj": page_of(request, rows, counted_up_to=COUNT_LIMIT),
             "counts": selectors.queue_counts(request.user),
             "can_manage": can_manage,
             "assignees": assignees if can_manage else [],

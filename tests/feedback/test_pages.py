@@ -335,6 +335,52 @@ def test_queue_query_count_does_not_grow_with_complaints(make_user, log_complain
     assert large == small
 
 
+def test_queue_counts_only_up_to_its_limit_and_says_so(
+    make_user, log_complaint, monkeypatch
+) -> None:
+    """Past the limit the queue says "more than", pages stop at the limit and say where, and the
+    count query stops there (a LIMIT) instead of counting every complaint."""
+    monkeypatch.setattr("feedback.views.complaints.COUNT_LIMIT", 30)
+    client = signed_in(make_user("quality_manager"))
+    manager = make_user("quality_manager")
+    for _number in range(31):
+        log_complaint(logged_by=manager)
+    url = reverse("feedback:complaint-queue")
+
+    with CaptureQueriesContext(connection) as queries:
+        first = client.get(url).content.decode()
+    counts = [
+        query["sql"]
+        for query in queries.captured_queries
+        if "COUNT(*)" in query["sql"] and "feedback_complaint" in query["sql"]
+    ]
+    last = client.get(url + "?page=2").content.decode()
+
+    assert len(counts) == 1
+    assert "LIMIT 31" in counts[0]
+    assert first.count("More than 30 complaints, soonest due first") == 2  # table and cards
+    assert "Page 1 of more than 2" in first
+    assert "filter it to reach the others" not in first
+    assert "Page 2 of more than 2" in last
+    assert "The list stops after the first 30: filter it to reach the others." in last
+    # Rows 26 to 30 only, each in the table and in the phone's cards.
+    assert len(re.findall(r'name="complaints" value="\d+"', last)) == 2 * 5
+
+
+def test_queue_under_its_limit_counts_exactly(make_user, log_complaint, monkeypatch) -> None:
+    monkeypatch.setattr("feedback.views.complaints.COUNT_LIMIT", 30)
+    client = signed_in(make_user("quality_manager"))
+    for _number in range(30):
+        log_complaint()
+
+    html = client.get(reverse("feedback:complaint-queue") + "?page=2").content.decode()
+
+    assert html.count("30 complaints, soonest due first") == 2
+    assert "More than" not in html
+    assert "Page 2 of 2" in html
+    assert "filter it to reach the others" not in html
+
+
 def test_bulk_assign_assigns_the_ticked_complaints(
     make_user, log_complaint, mailoutbox, django_capture_on_commit_callbacks
 ) -> None:
