@@ -290,10 +290,15 @@ def _add_recent(scale: Scale) -> None:
 PAGE_PREFIX = "page p95: "
 
 
-def small_reference(folder: Path = RESULTS) -> dict[str, Any] | None:
-    """Return the newest small-scale results in `folder` (the pages' reference), if any."""
-    files = sorted(folder.glob("*-small.json"))
-    return json.loads(files[-1].read_text()) if files else None
+def small_reference(folder: Path = RESULTS, *, commit: str = "") -> dict[str, Any] | None:
+    """Return the pages' reference: the newest small-scale results in `folder` measured on
+    `commit`, else the newest of any commit (None without any).
+
+    A page's queries may change between commits, so a reference from another commit can flag a
+    query count that the code measured does not have at the small scale."""
+    documents = [json.loads(path.read_text()) for path in sorted(folder.glob("*-small.json"))]
+    same_commit = [document for document in documents if document.get("commit") == commit]
+    return (same_commit or documents or [None])[-1]
 
 
 def served_bench(

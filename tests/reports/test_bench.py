@@ -212,6 +212,25 @@ def test_the_imports_read_only_their_own_customers() -> None:
 
 
 @pytest.mark.django_db(transaction=True)  # the worker processes read what the test wrote
+def test_the_pages_reference_is_the_small_run_of_the_same_commit(tmp_path: Path) -> None:
+    """A newer small run of another commit may count a page's queries differently: the run of
+    the commit measured is the reference; without one, the newest of any commit."""
+    for name, commit in [
+        ("20261201T080000-small.json", "aaa1111"),
+        ("20261202T080000-small.json", "aaa1111"),
+        ("20261203T080000-small.json", "bbb2222"),
+        ("20261203T090000-1m.json", "aaa1111"),
+    ]:
+        (tmp_path / name).write_text(json.dumps({"commit": commit, "measured_at": name[:15]}))
+
+    same = bench.small_reference(tmp_path, commit="aaa1111")
+    other = bench.small_reference(tmp_path, commit="ccc3333")
+
+    assert same == {"commit": "aaa1111", "measured_at": "20261202T080000"}
+    assert other == {"commit": "bbb2222", "measured_at": "20261203T080000"}
+    assert bench.small_reference(tmp_path / "nothing-here", commit="aaa1111") is None
+
+
 def test_the_full_run_is_timed_on_one_and_two_worker_processes(
     require_postgres_and_redis, settings
 ) -> None:

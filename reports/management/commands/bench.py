@@ -38,7 +38,7 @@ class Command(BaseCommand):
             bench.recompute_bench(chosen, results)
             bench.workers_bench(results)
             if not skip_pages:
-                bench.served_bench(results, reference=bench.small_reference())
+                bench.served_bench(results, reference=bench.small_reference(commit=results.commit))
             bench.import_bench(results)
         finally:
             current_app.conf.task_always_eager = eager
