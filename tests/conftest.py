@@ -1,5 +1,6 @@
 """Fixtures shared by every test module."""
 
+import importlib
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -7,9 +8,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from django.apps import apps as django_apps
 from django.contrib.auth.models import User
 from django.db import connection
 from django.test import Client, override_settings
+from pytest_django.plugin import blocking_manager_key
 
 from core.roles import Role, sync_roles
 from journeys.models import Journey, QualityObjective, Stage, Touchpoint
@@ -122,6 +125,35 @@ def check_deferred_constraints_once() -> None:
     every test re-checks the whole demo (3 s a test).
     """
     connection.check_constraints()
+
+
+# Rows the migrations write (their data steps), which a flush after a transactional test removes.
+SEEDING_MIGRATIONS = [
+    ("feedback.migrations.0002_default_severity_policies", "create_policies"),
+    ("reports.migrations.0001_scorecards", "create_criteria"),
+]
+FLUSHING_FIXTURES = {"transactional_db", "live_server", "django_db_reset_sequences"}
+
+
+def _flushes_its_database(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return bool(
+        FLUSHING_FIXTURES & set(getattr(item, "fixturenames", ()))
+        or (marker is not None and marker.kwargs.get("transaction", False))
+    )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """After a test whose database was flushed, write the migrations' rows again (SLA policies,
+    scorecard criteria), so that the tests after it find the database as migrations left it,
+    whatever order the files run in. (After the last test the database itself is gone.)"""
+    result = yield
+    if nextitem is not None and _flushes_its_database(item):
+        with item.config.stash[blocking_manager_key].unblock():
+            for module, function in SEEDING_MIGRATIONS:
+                getattr(importlib.import_module(module), function)(django_apps, None)
+    return result
 
 
 @pytest.fixture
