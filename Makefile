@@ -15,10 +15,8 @@ PYTEST_ARGS ?=
 # Test files are shared out whole to one worker per core (pytest-xdist); each worker has its own
 # test database, live server port, Celery queue and temporary folders. PYTEST_WORKERS=0 runs in
 # this process (for pdb); a single file or test run with plain `pytest` is not distributed.
-# The files go out longest first (tests/conftest.py), not by how many tests each holds (xdist's
-# own order), so that no long file is left to run alone at the end.
 PYTEST_WORKERS ?= auto
-PYTEST_PARALLEL = -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder
+PYTEST_PARALLEL = -n $(PYTEST_WORKERS) --dist loadfile
 
 .PHONY: help install run test test-fast lint fmt migrate demo worker beat bench bench-first-page bench-dashboards bench-report browser-deps vendor-plotly screenshots load audit backup restore access-doc
 
