@@ -211,7 +211,6 @@ def test_the_imports_read_only_their_own_customers() -> None:
     assert set(customers) == {f"BENCH-{number:06d}" for number in range(IMPORT_CUSTOMERS)}
 
 
-@pytest.mark.django_db(transaction=True)  # the worker processes read what the test wrote
 def test_the_pages_reference_is_the_small_run_of_the_same_commit(tmp_path: Path) -> None:
     """A newer small run of another commit may count a page's queries differently: the run of
     the commit measured is the reference; without one, the newest of any commit."""
@@ -231,6 +230,7 @@ def test_the_pages_reference_is_the_small_run_of_the_same_commit(tmp_path: Path)
     assert bench.small_reference(tmp_path / "nothing-here", commit="aaa1111") is None
 
 
+@pytest.mark.django_db(transaction=True)  # the worker processes read what the test wrote
 def test_the_full_run_is_timed_on_one_and_two_worker_processes(
     require_postgres_and_redis, settings
 ) -> None:
