@@ -49,8 +49,8 @@ SHARED_DEMO_FOLDERS = ("tests/demo/", "tests/feedback/demo/")
 # The longest units (a demo load, a walk of every route, live processes), put first: a worker
 # idle at the end while another runs a long unit is the run's largest waste on two cores.
 # (pytest-xdist's `--dist loadfile` then hands files out by how many tests each holds, unless
-# given `--no-loadscope-reorder`; with that flag a CI run on PostgreSQL timed out the bench's
-# worker test, so `make test` keeps xdist's order for now.)
+# given `--no-loadscope-reorder`; a run with that flag was not faster here, so `make test`
+# keeps xdist's order for now.)
 LONGEST_FIRST = (
     *SHARED_DEMO_FOLDERS,
     "tests/browser/test_readme_screenshots.py",
