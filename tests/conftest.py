@@ -1,21 +1,28 @@
 """Fixtures shared by every test module."""
 
+import contextlib
 import importlib
 import os
+import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+import psycopg
 import pytest
 from django.apps import apps as django_apps
 from django.contrib.auth.models import User
 from django.db import connection
 from django.test import Client, override_settings
+from django.utils import timezone
+from psycopg import sql
 from pytest_django.plugin import blocking_manager_key
 
 from core.roles import Role, sync_roles
+from feedback.models import SeverityPolicy
 from journeys.models import Journey, QualityObjective, Stage, Touchpoint
+from reports.models import ScorecardCriterion
 from stakeholders.models import Customer, CustomerSegment, Department, Partner
 from tests.core.factories import UserFactory
 from tests.journeys.factories import (
@@ -56,6 +63,7 @@ LONGEST_FIRST = (
     "tests/browser/test_readme_screenshots.py",
     "tests/test_api_schema_fuzz.py",
     "tests/test_access.py",
+    "tests/core/test_migrations.py",
     "tests/deploy/",
     "tests/metrics/test_recompute",
     "tests/browser/test_complaint_life_cycle.py",
@@ -130,7 +138,9 @@ def check_deferred_constraints_once() -> None:
     connection.check_constraints()
 
 
-# Rows the migrations write (their data steps), which a flush after a transactional test removes.
+# Rows the migrations' data steps write. Test databases are built from the models, without the
+# migrations, and a flush after a transactional test removes these rows too. (The role groups come
+# from core's post_migrate handler, which building the tables and flushing both run.)
 SEEDING_MIGRATIONS = [
     ("feedback.migrations.0002_default_severity_policies", "create_policies"),
     ("reports.migrations.0001_scorecards", "create_criteria"),
@@ -146,6 +156,31 @@ def _flushes_its_database(item: pytest.Item) -> bool:
     )
 
 
+def write_migration_rows() -> None:
+    """Write the rows the migrations' data steps write (they are idempotent), as they leave them.
+
+    A migration writes through frozen models, which keep no history (django-simple-history):
+    called with the app registry's models, the steps do, so those history entries are removed.
+    """
+    started = timezone.now()
+    for module, function in SEEDING_MIGRATIONS:
+        getattr(importlib.import_module(module), function)(django_apps, None)
+    for model in (SeverityPolicy, ScorecardCriterion):
+        model.history.filter(history_date__gte=started).delete()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+    """The test database, built from the models (`--no-migrations` in pyproject.toml) and holding
+    the rows the migrations' data steps write.
+
+    Running every migration took about 22 s a worker, most of it Django rendering model states;
+    tests/core/test_migrations.py runs them all once, on an empty database of their own.
+    """
+    with django_db_blocker.unblock():
+        write_migration_rows()
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
     """After a test whose database was flushed, write the migrations' rows again (SLA policies,
@@ -154,8 +189,7 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     result = yield
     if nextitem is not None and _flushes_its_database(item):
         with item.config.stash[blocking_manager_key].unblock():
-            for module, function in SEEDING_MIGRATIONS:
-                getattr(importlib.import_module(module), function)(django_apps, None)
+            write_migration_rows()
     return result
 
 
@@ -288,6 +322,27 @@ def require_postgres_and_redis() -> ServiceUrls:
             pytest.fail(f"{reason} (REQUIRE_SERVICES=1 forbids skipping)", pytrace=False)
         pytest.skip(reason)
     return ServiceUrls(database_url=database_url, broker_url=broker_url)
+
+
+def with_path(url: str, path: str) -> str:
+    """Return the URL with its path replaced (same server, credentials and options)."""
+    return urlsplit(url)._replace(path=path).geturl()
+
+
+@contextlib.contextmanager
+def throwaway_postgres_database(database_url: str) -> Iterator[str]:
+    """Create an empty database on DATABASE_URL's server, yield its URL, then drop it."""
+    maintenance_url = with_path(database_url, "/postgres")
+    name = f"loyaltyqms_throwaway_{secrets.token_hex(6)}"
+    with psycopg.connect(maintenance_url, autocommit=True) as server:
+        server.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        yield with_path(database_url, f"/{name}")
+    finally:
+        with psycopg.connect(maintenance_url, autocommit=True) as server:
+            server.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
 
 
 @pytest.fixture

@@ -20,15 +20,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
-from urllib.parse import urlsplit
 
-import psycopg
 import pytest
 from celery import Celery
 from celery.exceptions import TimeoutError as CeleryTimeoutError
-from psycopg import sql
 
-from tests.conftest import ServiceUrls
+from tests.conftest import ServiceUrls, throwaway_postgres_database, with_path
 
 ROOT = Path(__file__).resolve().parents[2]
 ENTRYPOINT = ROOT / "loyaltyqms" / "entrypoint.sh"
@@ -46,11 +43,6 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
-
-
-def with_path(url: str, path: str) -> str:
-    """Return the URL with its path replaced (same server, credentials and options)."""
-    return urlsplit(url)._replace(path=path).geturl()
 
 
 @dataclass
@@ -187,17 +179,8 @@ def ping_through_broker(broker_url: str, token: str) -> object:
 @pytest.fixture
 def throwaway_database(require_postgres_and_redis: ServiceUrls) -> Iterator[str]:
     """Create an empty PostgreSQL database next to DATABASE_URL's; drop it afterwards."""
-    maintenance_url = with_path(require_postgres_and_redis.database_url, "/postgres")
-    name = f"loyaltyqms_stack_{secrets.token_hex(6)}"
-    with psycopg.connect(maintenance_url, autocommit=True) as connection:
-        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
-        yield with_path(require_postgres_and_redis.database_url, f"/{name}")
-    finally:
-        with psycopg.connect(maintenance_url, autocommit=True) as connection:
-            connection.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
+    with throwaway_postgres_database(require_postgres_and_redis.database_url) as url:
+        yield url
 
 
 @pytest.fixture
