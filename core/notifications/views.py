@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from core.pagination import page_of
+from core.pagination import COUNT_LIMIT, page_of
 from core.roles import acting_user
 
 from . import selectors, services
@@ -46,7 +46,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     rows = selectors.notifications_visible_to(user)
     if unread_only:
         rows = rows.filter(read_at__isnull=True)
-    page = page_of(request, rows)
+    page = page_of(request, rows, counted_up_to=COUNT_LIMIT)  # a years-old account holds many
     return render(
         request,
         "core/notifications/notification_list.html",

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from core.forms import service_errors
 from core.models import WebhookDelivery, WebhookEndpoint
-from core.pagination import page_of
+from core.pagination import COUNT_LIMIT, page_of
 from core.roles import acting_user
 
 from . import selectors, services
@@ -58,7 +58,8 @@ def endpoint_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def endpoint_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Show an endpoint and its delivery log: each delivery and each of its attempts."""
     endpoint = get_object_or_404(WebhookEndpoint, pk=pk)
-    page = page_of(request, selectors.webhook_delivery_list(endpoint))
+    # Every event of every day, for years: counted up to a limit.
+    page = page_of(request, selectors.webhook_delivery_list(endpoint), counted_up_to=COUNT_LIMIT)
     return render(
         request, "core/webhooks/endpoint_detail.html", {"endpoint": endpoint, "page_obj": page}
     )

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.forms import service_errors
-from core.pagination import page_of
+from core.pagination import COUNT_LIMIT, page_of
 from core.roles import acting_user
 from core.spreadsheets import EXPORT_BATCH, csv_download
 
@@ -34,7 +34,11 @@ def insight_list(request: HttpRequest) -> HttpResponse:
         "feedback/insights/insight_list.html",
         {
             "form": form,
-            "page_obj": page_of(request, selectors.insight_list(request.user, filters)),
+            "page_obj": page_of(
+                request,
+                selectors.insight_list(request.user, filters),
+                counted_up_to=COUNT_LIMIT,
+            ),
             "trend": selectors.theme_counts_by_month(request.user, filters),
             "themes": list(selectors.active_themes()),
             "can_tag": request.user.has_perm("feedback.change_insight"),

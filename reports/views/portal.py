@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.forms import service_errors
-from core.pagination import page_of
+from core.pagination import COUNT_LIMIT, page_of
 from core.roles import acting_user
 from feedback.models import Complaint
 from feedback.services import complaint_add_partner_note
@@ -56,7 +56,11 @@ def portal_complaint_list(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("state", "all")
     if state not in STATES:
         state = "all"
-    page = page_of(request, in_state(partner_complaints_visible_to(request.user), state))
+    page = page_of(
+        request,
+        in_state(partner_complaints_visible_to(request.user), state),
+        counted_up_to=COUNT_LIMIT,  # a national courier's complaints over the years
+    )
     page.object_list = with_categories(page.object_list)
     return render(
         request,

@@ -4,6 +4,8 @@ delivery log and replay; frontline staff reach none of it."""
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -65,6 +67,32 @@ def test_the_delivery_log_shows_each_attempt_and_offers_a_replay(client_for: Any
     assert delivery.event.message_id in html
     assert "321 ms" in html
     assert reverse("webhooks:delivery-replay", args=[delivery.pk]) in html
+
+
+@pytest.mark.django_db
+def test_the_delivery_log_counts_only_up_to_its_limit(
+    client_for: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past the limit the pager says "more than" and the count stops there (a LIMIT)."""
+    monkeypatch.setattr("core.webhooks.views.COUNT_LIMIT", 30)
+    endpoint = WebhookEndpointFactory.create()
+    WebhookDeliveryFactory.create_batch(31, endpoint=endpoint)
+    client = client_for("quality_manager")
+    url = reverse("webhooks:endpoint-detail", args=[endpoint.pk])
+
+    with CaptureQueriesContext(connection) as queries:
+        first = client.get(url).content.decode()
+    counts = [
+        query["sql"]
+        for query in queries.captured_queries
+        if "COUNT(*)" in query["sql"] and "core_webhookdelivery" in query["sql"]
+    ]
+    last = client.get(url, {"page": 2}).content.decode()
+
+    assert any("LIMIT 31" in sql for sql in counts), counts
+    assert "Page 1 of more than 2" in first
+    assert last.count("data-delivery=") == 5  # the list stops at the limit
+    assert "The list stops after the first 30" in last
 
 
 @pytest.mark.django_db

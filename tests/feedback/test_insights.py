@@ -239,6 +239,30 @@ def test_insight_page_searches_and_filters(make_user, themes, note) -> None:
     assert "The parcel came late again" not in untagged.content.decode()
 
 
+def test_insight_page_counts_only_up_to_its_limit_and_says_so(make_user, note, monkeypatch) -> None:
+    """Past the limit (a million comments become a million insights) the caption says "more
+    than" and the count query stops there; under it the count is exact."""
+    monkeypatch.setattr("feedback.views.insights.COUNT_LIMIT", 3)
+    client = signed_in(make_user("quality_manager"))
+    for number in range(4):
+        note(f"Comment {number}")
+    url = reverse("feedback:insight-list")
+
+    with CaptureQueriesContext(connection) as queries:
+        capped = client.get(url).content.decode()
+    counts = [
+        query["sql"]
+        for query in queries.captured_queries
+        if "COUNT(*)" in query["sql"] and "feedback_insight" in query["sql"]
+    ]
+    exact = client.get(url, {"q": "Comment 1"}).content.decode()
+
+    assert "More than 3 insights, newest first" in capped
+    assert any("LIMIT 4" in sql for sql in counts), counts
+    assert "1 insight, newest first" in exact
+    assert "More than" not in exact
+
+
 def test_quality_manager_tags_inline_with_htmx_and_gets_the_row_back(quality, themes, note) -> None:
     insight = note()
     client = signed_in(quality)
