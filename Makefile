@@ -20,7 +20,10 @@ PYTEST_ARGS ?=
 # test database, live server port, Celery queue and temporary folders. PYTEST_WORKERS=0 runs in
 # this process (for pdb); a single file or test run with plain `pytest` is not distributed.
 PYTEST_WORKERS ?= auto
-PYTEST_PARALLEL = -n $(PYTEST_WORKERS) --dist loadfile
+# --no-loadscope-reorder keeps the suite's own order (longest units first, tests/conftest.py):
+# xdist would otherwise hand out the files with fewest tests last, the longest single tests
+# among them, and one worker idled up to two minutes at the end while the other ran them.
+PYTEST_PARALLEL = -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder
 # The suite starts many Python processes (its workers, and manage.py, web and worker processes):
 # they may keep the project's compiled modules (in __pycache__/, ignored by git) even where
 # PYTHONDONTWRITEBYTECODE is set, so each module is compiled once, not once per process.
