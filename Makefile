@@ -10,7 +10,8 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 # Installed packages are compiled to bytecode once, at install. Where PYTHONDONTWRITEBYTECODE is
 # set (as on these machines) every Python process would otherwise compile again each library
-# module it imports: about 14 s for the test suite's collection, in each process.
+# module it imports: about 6 s of each test process's collection (21 s with nothing compiled,
+# 7 s with the project's own modules compiled too, below).
 export UV_COMPILE_BYTECODE := 1
 UV = $(PYTHON) -m uv
 # Development targets run with DEBUG on unless the caller says otherwise.
