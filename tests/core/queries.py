@@ -46,10 +46,11 @@ def get_with_counts(client: Client, url: str, table: str, **params: str) -> tupl
 
 def assert_counted_up_to(
     client: Client, url: str, table: str, *, limit: int, row_marker: str, **params: str
-) -> tuple[str, str]:
+) -> tuple[str, str, list[str]]:
     """Assert a list of `limit` + 1 rows (25 a page) is counted up to its limit and says so: the
     count query stops at the limit (a `LIMIT`), the pager says "more than", and the pages end at
-    the limit with a line saying so. Return the first and the last page's HTML."""
+    the limit with a line saying so. Return the first and the last page's HTML, and the first
+    page's count queries over the table."""
     first, counts = get_with_counts(client, url, table, **params)
     last = client.get(url, {**params, "page": "2"}).content.decode()
 
@@ -58,4 +59,4 @@ def assert_counted_up_to(
     assert "filter it to reach the others" not in first
     assert last.count(row_marker) == limit - 25  # the list stops at the limit
     assert f"The list stops after the first {limit}: filter it to reach the others." in last
-    return first, last
+    return first, last, counts

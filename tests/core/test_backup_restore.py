@@ -18,7 +18,7 @@ from django.db import connection
 from psycopg import sql
 
 from feedback.models import Complaint
-from tests.conftest import ServiceUrls
+from tests.conftest import ServiceUrls, throwaway_postgres_database
 from tests.core.records import records_of_every_kind
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -66,16 +66,8 @@ def sequence_values(url: str) -> dict[str, int | None]:
 @pytest.fixture
 def restore_target(require_postgres_and_redis: ServiceUrls) -> Iterator[str]:
     """Create an empty database beside the test database; yield its URL, then drop it."""
-    name = f"{connection.settings_dict['NAME']}_restored"[:63]
-    drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-    with psycopg.connect(database_url("postgres"), autocommit=True) as server:
-        server.execute(drop)
-        server.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
-        yield database_url(name)
-    finally:
-        with psycopg.connect(database_url("postgres"), autocommit=True) as server:
-            server.execute(drop)
+    with throwaway_postgres_database(database_url(connection.settings_dict["NAME"])) as url:
+        yield url
 
 
 def make(target: str, *, database: str, backup: Path) -> subprocess.CompletedProcess[str]:

@@ -7,8 +7,6 @@ migrations themselves run: all of them, from nothing, as `make run` and a deploy
 
 import os
 import sqlite3
-import subprocess
-import sys
 from collections.abc import Iterator
 from io import StringIO
 from pathlib import Path
@@ -23,8 +21,8 @@ from django.test import override_settings
 from feedback.models import SeverityPolicy
 from reports.models import ScorecardCriterion
 from tests.conftest import throwaway_postgres_database
+from tests.core.test_settings import run_manage
 
-ROOT = Path(__file__).resolve().parents[2]
 # Tables Django keeps for itself (the migration ledger) or SQLite keeps for its counters.
 BOOKKEEPING_TABLES = {"django_migrations", "sqlite_sequence"}
 SEEDED = (Group, SeverityPolicy, ScorecardCriterion)
@@ -55,36 +53,28 @@ def empty_database(tmp_path: Path) -> Iterator[str]:
         yield f"sqlite:///{tmp_path / 'migrated.sqlite3'}"
 
 
+def rows_of(database_url: str, query: str) -> list[tuple[object, ...]]:
+    """Return the rows a query reads from the migrated database (SQLite or PostgreSQL)."""
+    if database_url.startswith("sqlite"):
+        with sqlite3.connect(database_url.removeprefix("sqlite:///")) as database:
+            return database.execute(query).fetchall()
+    with psycopg.connect(database_url) as database:
+        return database.execute(query).fetchall()
+
+
 def columns_by_table(database_url: str) -> dict[str, set[str]]:
     """Return each table's columns, read from the database's own catalogue."""
-    if database_url.startswith("sqlite"):
-        with sqlite3.connect(database_url.removeprefix("sqlite:///")) as database:
-            rows = database.execute(
-                "SELECT m.name, p.name FROM sqlite_master AS m, pragma_table_xinfo(m.name) AS p"
-                " WHERE m.type = 'table'"
-            ).fetchall()
-    else:
-        with psycopg.connect(database_url) as database:
-            rows = database.execute(
-                "SELECT table_name, column_name FROM information_schema.columns"
-                " WHERE table_schema = 'public'"
-            ).fetchall()
+    catalogue = (
+        "SELECT m.name, p.name FROM sqlite_master AS m, pragma_table_xinfo(m.name) AS p"
+        " WHERE m.type = 'table'"
+        if database_url.startswith("sqlite")
+        else "SELECT table_name, column_name FROM information_schema.columns"
+        " WHERE table_schema = 'public'"
+    )
     tables: dict[str, set[str]] = {}
-    for table, column in rows:
-        tables.setdefault(table, set()).add(column)
+    for table, column in rows_of(database_url, catalogue):
+        tables.setdefault(str(table), set()).add(str(column))
     return {table: columns for table, columns in tables.items() if table not in BOOKKEEPING_TABLES}
-
-
-def row_count(database_url: str, table: str) -> int:
-    """Return how many rows a table of the migrated database holds."""
-    query = f"SELECT COUNT(*) FROM {table}"  # noqa: S608 (a table name of SEEDED, not input)
-    if database_url.startswith("sqlite"):
-        with sqlite3.connect(database_url.removeprefix("sqlite:///")) as database:
-            return int(database.execute(query).fetchone()[0])
-    with psycopg.connect(database_url) as database:
-        row = database.execute(query).fetchone()
-        assert row is not None
-        return int(row[0])
 
 
 def models_columns_by_table() -> dict[str, set[str]]:
@@ -103,26 +93,18 @@ def test_migrations_build_from_nothing_the_tables_the_models_declare(
     """`manage.py migrate` on an empty database succeeds, leaves exactly the models' tables and
     columns, and writes the rows the test databases are seeded with (role groups, SLA policies,
     scorecard criteria)."""
-    environment = {
-        "PATH": os.environ["PATH"],
-        "HOME": os.environ.get("HOME", str(tmp_path)),
-        "DEBUG": "true",
-        "VAR_DIR": str(tmp_path / "var"),
-        "DATABASE_URL": empty_database,
-    }
-
-    migrated = subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--no-input"],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
+    migrated = run_manage(
+        "migrate",
+        "--no-input",
+        env={"DEBUG": "true", "DATABASE_URL": empty_database},
+        tmp_path=tmp_path,
         timeout=300,
-        check=False,
     )
 
     assert migrated.returncode == 0, migrated.stdout + migrated.stderr
     assert columns_by_table(empty_database) == models_columns_by_table()
     for model in SEEDED:
         table = model._meta.db_table
-        assert row_count(empty_database, table) == model.objects.count() > 0, table
+        query = f"SELECT COUNT(*) FROM {table}"  # noqa: S608 (a model's table, not input)
+        assert rows_of(empty_database, query) == [(model.objects.count(),)], table
+        assert model.objects.exists(), table

@@ -25,8 +25,11 @@ PRODUCTION_ENV = {
 }
 
 
-def run_manage(*args: str, env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess:
-    """Run manage.py in a clean environment holding only PATH, HOME and the given variables."""
+def run_manage(
+    *args: str, env: dict[str, str], tmp_path: Path, timeout: int = 120
+) -> subprocess.CompletedProcess:
+    """Run manage.py in a clean environment holding only PATH, HOME, VAR_DIR (tmp_path) and the
+    given variables."""
     clean = {
         "PATH": os.environ["PATH"],
         "HOME": os.environ.get("HOME", str(tmp_path)),
@@ -38,7 +41,7 @@ def run_manage(*args: str, env: dict[str, str], tmp_path: Path) -> subprocess.Co
         env={**clean, **env},
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=timeout,
         check=False,
     )
 

@@ -249,7 +249,7 @@ def test_insight_page_counts_only_up_to_its_limit_and_says_so(make_user, note, m
         note(f"Comment {number}")
     url = reverse("feedback:insight-list")
 
-    capped, _last = assert_counted_up_to(
+    capped, _last, _counts = assert_counted_up_to(
         client, url, "feedback_insight", limit=30, row_marker="data-insight="
     )
     exact = client.get(url, {"q": "Comment 12"}).content.decode()

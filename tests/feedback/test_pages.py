@@ -347,7 +347,7 @@ def test_queue_counts_only_up_to_its_limit_and_says_so(
     for _number in range(31):
         log_complaint(logged_by=manager)
 
-    first, last = assert_counted_up_to(
+    first, last, counts = assert_counted_up_to(
         client,
         reverse("feedback:complaint-queue"),
         "feedback_complaint",
@@ -355,6 +355,7 @@ def test_queue_counts_only_up_to_its_limit_and_says_so(
         row_marker="<tr data-complaint=",
     )
 
+    assert len(counts) == 1
     assert first.count("More than 30 complaints, soonest due first") == 2  # table and cards
     assert "Page 2 of more than 2" in last
     assert "Pagination controls" not in first  # the template's comment is not shown
