@@ -7,7 +7,12 @@ they can happen. Clients then see the real shapes, and the schemathesis run
 (tests/test_api_schema_fuzz.py) can hold every status code to the schema.
 """
 
-from typing import Any
+from typing import Any, ClassVar
+
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.utils import translation
+from drf_spectacular.generators import SchemaGenerator
 
 from .idempotency import HEADER as IDEMPOTENCY_HEADER
 
@@ -96,3 +101,25 @@ def add_error_responses(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]
                 declared = responses.setdefault(code, answer)
                 declared.setdefault("content", answer["content"])
     return result
+
+
+class CachedSchemaGenerator(SchemaGenerator):
+    """Build the API schema once per process, API version and language.
+
+    It changes only with the code and the settings, and building it walks every view and
+    serializer: about a second a request otherwise (`/api/schema/`, which any API client or
+    signed-in person may fetch). A changed setting (tests) forgets what was built.
+    """
+
+    built: ClassVar[dict[tuple[str | None, str | None, bool], dict[str, Any]]] = {}
+
+    def get_schema(self, request: Any = None, public: bool = False) -> dict[str, Any]:
+        key = (self.api_version, translation.get_language(), public)
+        if key not in self.built:
+            self.built[key] = super().get_schema(request=request, public=public)
+        return self.built[key]
+
+
+@receiver(setting_changed)
+def _schemas_forget(**kwargs: Any) -> None:
+    CachedSchemaGenerator.built.clear()

@@ -5,6 +5,8 @@ from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from core.openapi import CachedSchemaGenerator
+
 urlpatterns = [
     path("", include("core.urls")),
     path("accounts/", include("core.account_urls")),
@@ -35,7 +37,11 @@ urlpatterns = [
     path("api/v1/", include("metrics.api_urls")),
     path("api/v1/", include("improvement.api_urls")),
     path("api/v1/", include("reports.api_urls")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path(
+        "api/schema/",
+        SpectacularAPIView.as_view(generator_class=CachedSchemaGenerator),
+        name="api-schema",
+    ),
     # The docs are a page for people: signing in leads back to them (DRF would answer 403).
     # The split view serves Swagger UI's start-up script as a file (?script), not inline, so the
     # page keeps the strict Content-Security-Policy; templates/core/api_docs.html links its CSS.

@@ -1,12 +1,16 @@
 """The API's foundations: authentication, the business-error handler and the schema."""
 
+from typing import Any
+
 import pytest
 from django.urls import reverse
+from drf_spectacular.generators import SchemaGenerator
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient, APIRequestFactory
 
 from core.api import exception_handler
 from core.exceptions import ApplicationError
+from core.openapi import CachedSchemaGenerator
 
 pytestmark = pytest.mark.django_db
 
@@ -54,6 +58,34 @@ def test_schema_documents_the_api(client_for) -> None:
     schema = response.json()
     assert schema["openapi"].startswith("3.")
     assert "/api/v1/me/" in schema["paths"]
+
+
+def test_the_schema_is_built_once_and_served_to_everyone_after(
+    client_for, monkeypatch: pytest.MonkeyPatch, settings
+) -> None:
+    """Building the schema walks every view and serializer (about a second): the next request,
+    whoever asks, gets what the first built; a changed setting builds it again."""
+    CachedSchemaGenerator.built.clear()
+    builds = []
+    build = SchemaGenerator.get_schema
+
+    def counted(self: SchemaGenerator, *args: Any, **kwargs: Any) -> Any:
+        builds.append(self.api_version)
+        return build(self, *args, **kwargs)
+
+    monkeypatch.setattr(SchemaGenerator, "get_schema", counted)
+    url = reverse("api-schema")
+
+    first = client_for("quality_manager").get(url, {"format": "json"})
+    second = client_for("frontline").get(url, {"format": "json"})
+    assert (first.status_code, second.status_code) == (200, 200)
+    assert first.json() == second.json()
+    assert len(builds) == 1
+
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "PAGE_SIZE": 7}
+    third = client_for("executive").get(url, {"format": "json"})
+    assert third.status_code == 200
+    assert len(builds) == 2
 
 
 def test_api_docs_page_loads_swagger_from_our_own_static_files(client_for) -> None:
