@@ -102,7 +102,9 @@ beat: install ## Start the Celery beat scheduler
 
 # The whole-product benchmark on PostgreSQL: a new database BENCH_DATABASE (dropped first if an
 # earlier run left it) on the server at BENCH_SERVER, filled at SCALE (small, 1m or 10m).
+# PARTITIONED=1 then partitions the answers and the activity by month and measures again.
 SCALE ?= small
+PARTITIONED ?=
 BENCH_SERVER ?= postgres://postgres@127.0.0.1:5432
 BENCH_DATABASE ?= loyaltyqms_bench
 BENCH_BROKER ?= redis://127.0.0.1:6379/14
@@ -112,7 +114,7 @@ bench: install ## Measure the product at SCALE (small, 1m, 10m) against its floo
 	psql "$(BENCH_SERVER)/postgres" --no-psqlrc --quiet --command "CREATE DATABASE $(BENCH_DATABASE)"; \
 	export DATABASE_URL="$(BENCH_SERVER)/$(BENCH_DATABASE)" VAR_DIR="$$(mktemp -d)" BENCH_BROKER="$(BENCH_BROKER)"; \
 	$(DEV_ENV) $(BIN)/python manage.py migrate --verbosity 0; \
-	$(DEV_ENV) $(BIN)/python manage.py bench --scale $(SCALE)
+	$(DEV_ENV) $(BIN)/python manage.py bench --scale $(SCALE) $(if $(PARTITIONED),--partitioned)
 
 bench-first-page: ## Time a fresh clone's `make run` up to its first served page
 	@bash tests/bench/fresh_clone_first_page.sh

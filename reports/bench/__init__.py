@@ -26,7 +26,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import connection
@@ -51,6 +51,9 @@ from stakeholders.bench import (
     bench_customers,
     customers_load,
 )
+
+if TYPE_CHECKING:
+    from .pages import PageFigure
 
 RESULTS = Path(settings.BASE_DIR) / "bench" / "results"
 # The Redis the worker figure uses (a database of its own: the bench empties its queue).
@@ -357,6 +360,88 @@ def served_bench(
             )
         )
     _memory(results, "after the pages and complaint logging (this process)")
+
+
+PARTITIONED_PREFIX = "partitioned by month, "
+
+
+def partitioned_bench(results: Results, *, pages: bool = True, repeat: int | None = None) -> None:
+    """Time a full recompute and the pages on the tables as they are, partition the answers and
+    the customer activity by month (`partitioning`), then time the same again: same data, one
+    after the other. Check that both recomputes leave the same snapshots and each page keeps
+    its queries."""
+    from feedback.models import SurveyResponse
+    from stakeholders.models import CustomerActivity
+
+    from .partitioning import partition_by_month
+
+    indicators = metrics_bench.bench_indicators()
+    flat_full = metrics_bench.recompute_time(RecomputeRun.Mode.FULL)
+    before = metrics_bench.snapshot_values(indicators)
+    flat_pages = _pages_timed(results, "pages through gunicorn, before partitioning", repeat)
+    started = time.perf_counter()
+    converted = [
+        partition_by_month(SurveyResponse, "responded_at"),
+        partition_by_month(CustomerActivity, "occurred_at"),
+    ]
+    _step(results, "partition the answers and the activity by month", started)
+    for table in converted:
+        results.notes.append(
+            f"Partitioned {table.table} by month of {table.column}: {table.rows:,} rows into "
+            f"{table.partitions} partitions and a default one in {table.seconds:.1f} s; "
+            f"unique only with the moment: {', '.join(table.unique_with_moment) or 'none'}; "
+            f"foreign keys to it dropped: {', '.join(table.foreign_keys_dropped) or 'none'}."
+        )
+    full = metrics_bench.recompute_time(RecomputeRun.Mode.FULL)
+    results.checks["the partitioned tables' full recompute equals the one before"] = (
+        metrics_bench.differences(before, metrics_bench.snapshot_values(indicators))
+    )
+    results.figures.append(
+        Figure(
+            PARTITIONED_PREFIX + "full recompute",
+            full.seconds,
+            full.detail,
+            floor=flat_full.seconds,
+            floor_name="the same full recompute just before partitioning",
+            # No slower: within the spread of one full recompute run twice (up to 5 %).
+            target=1.05,
+        )
+    )
+    if pages:
+        partitioned = _pages_timed(results, "pages through gunicorn, partitioned", repeat)
+        problems = []
+        for page, before_page in zip(partitioned, flat_pages, strict=True):
+            results.figures.append(
+                Figure(
+                    PARTITIONED_PREFIX + PAGE_PREFIX + page.name,
+                    page.p95,
+                    f"{page.path}: p50 {1000 * page.p50:.0f} ms, {page.queries} queries",
+                    floor=before_page.p95,
+                    floor_name=f"p95 just before partitioning ({before_page.queries} queries)",
+                    target=1.2,
+                    queries=page.queries,
+                )
+            )
+            if before_page.queries != page.queries:
+                problems.append(
+                    f"{page.name}: {page.queries} queries against {before_page.queries}"
+                )
+        results.checks["partitioned pages keep their query counts"] = problems
+    _memory(results, "after partitioning")
+
+
+def _pages_timed(results: Results, step: str, repeat: int | None) -> list["PageFigure"]:
+    """Time the bench's pages through a live gunicorn (`pages.pages_measure`)."""
+    from .pages import bench_user, gunicorn_serving, pages_measure, session_key
+
+    user = bench_user()
+    started = time.perf_counter()
+    with gunicorn_serving() as base:
+        timed = pages_measure(
+            base, session_key(user), user, **({"repeat": repeat} if repeat else {})
+        )
+    _step(results, step, started)
+    return timed
 
 
 def workers_bench(results: Results, *, broker: str = BROKER, within: float = 3_600) -> None:

@@ -22,8 +22,16 @@ class Command(BaseCommand):
             action="store_true",
             help="leave out the pages and complaint logging (no gunicorn)",
         )
+        parser.add_argument(
+            "--partitioned",
+            action="store_true",
+            help="then partition the answers and activity by month and measure the full "
+            "recompute and the pages again (docs/scaling.md, step 3)",
+        )
 
-    def handle(self, *args: Any, scale: str, skip_pages: bool, **options: Any) -> None:
+    def handle(
+        self, *args: Any, scale: str, skip_pages: bool, partitioned: bool, **options: Any
+    ) -> None:
         try:
             bench.database_check()
         except bench.BenchRefused as refusal:
@@ -39,6 +47,8 @@ class Command(BaseCommand):
             bench.workers_bench(results)
             if not skip_pages:
                 bench.served_bench(results, reference=bench.small_reference(commit=results.commit))
+            if partitioned:
+                bench.partitioned_bench(results, pages=not skip_pages)
             bench.import_bench(results)
         finally:
             current_app.conf.task_always_eager = eager
