@@ -23,6 +23,7 @@ from metrics.computations import (
     compute_cells,
     periods_affected,
 )
+from metrics.computations import customers as customers_module
 from metrics.models import Indicator
 from metrics.periods import periods_between
 from stakeholders.contracts import add_months
@@ -326,3 +327,45 @@ def test_records_that_begin_after_the_customers_count_from_a_term_later(
     cells = compute_cells(indicator("churn"), None).cells
 
     assert cells[0].period == date(2026, 4, 1)
+
+
+@pytest.mark.parametrize(
+    ("computation", "definition", "grain"),
+    [
+        ("churn", "contract", "month"),
+        ("retention", "contract", "week"),
+        ("referral_rate", "trailing_window", "month"),
+        ("repeat_purchase", "contract", "day"),
+    ],
+)
+def test_queries_compiled_once_count_what_building_each_period_counts(
+    contracts: None,
+    set_today: Callable[[date], None],
+    monkeypatch: pytest.MonkeyPatch,
+    computation: str,
+    definition: str,
+    grain: str,
+) -> None:
+    """Each kind of count is compiled once per indicator and run with every period's own
+    moments: every query takes that path (terms of 1 and 12 months and none, or a window), and
+    the cells are those of building every period's queries anew, as before."""
+    set_today(date(2026, 3, 10))
+    defined = indicator(computation, definition=definition)
+    defined.grain = grain
+    compiled: dict[str, object] = {}
+    compile_once = customers_module._PeriodCounts._compile
+
+    def recorded(self: Any, name: str) -> Any:
+        compiled[name] = compile_once(self, name)
+        return compiled[name]
+
+    monkeypatch.setattr(customers_module._PeriodCounts, "_compile", recorded)
+    once = compute_cells(defined, None).cells
+    assert compiled
+    assert None not in compiled.values()
+
+    monkeypatch.setattr(customers_module._PeriodCounts, "_compile", lambda self, name: None)
+    each = compute_cells(defined, None).cells
+
+    assert len(once) > 3
+    assert once == each
