@@ -151,8 +151,10 @@ class BenchRefused(Exception):
     """The database at hand is not one the bench may fill."""
 
 
-def database_check() -> None:
-    """Refuse anything but an empty PostgreSQL database (the bench fills it with its rows)."""
+def database_check(*, loaded: bool = False) -> bool:
+    """Refuse anything but an empty PostgreSQL database (the bench fills it with its rows), or,
+    when `loaded` may be, one an earlier bench run filled and left unpartitioned; return whether
+    it is loaded."""
     if connection.vendor != "postgresql":
         raise BenchRefused(
             "The bench measures PostgreSQL: set DATABASE_URL to an empty database "
@@ -163,8 +165,17 @@ def database_check() -> None:
             "This database holds indicators of its own: run the bench on an empty database "
             "(make bench creates one), never on one in use."
         )
-    if Indicator.objects.exists():
+    if not Indicator.objects.exists():
+        return False
+    if not loaded:
         raise BenchRefused("This database holds an earlier bench run: start from a new one.")
+    from feedback.models import SurveyResponse
+
+    from .partitioning import is_partitioned
+
+    if is_partitioned(SurveyResponse):
+        raise BenchRefused("This database's tables are partitioned already: start from a new one.")
+    return True
 
 
 def _step(results: Results, name: str, started: float) -> None:

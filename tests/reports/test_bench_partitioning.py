@@ -77,10 +77,17 @@ def test_partitioned_tables_keep_their_rows_reads_writes_and_snapshots(
     answers = list(SurveyResponse.objects.order_by("pk").values_list())
     activities = list(CustomerActivity.objects.order_by("pk").values_list())
 
+    # `--partitioned-only` measures a database an earlier run loaded, until it is partitioned.
+    assert bench.database_check(loaded=True) is True
+    with pytest.raises(bench.BenchRefused, match="earlier bench run"):
+        bench.database_check()
+
     converted = [
         partition_by_month(SurveyResponse, "responded_at"),
         partition_by_month(CustomerActivity, "occurred_at"),
     ]
+    with pytest.raises(bench.BenchRefused, match="partitioned already"):
+        bench.database_check(loaded=True)
 
     assert is_partitioned(SurveyResponse)
     assert is_partitioned(CustomerActivity)

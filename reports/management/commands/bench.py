@@ -28,12 +28,24 @@ class Command(BaseCommand):
             help="then partition the answers and activity by month and measure the full "
             "recompute and the pages again (docs/scaling.md, step 3)",
         )
+        parser.add_argument(
+            "--partitioned-only",
+            action="store_true",
+            help="measure only that step, on this database as an earlier run loaded it (or "
+            "loaded now when empty)",
+        )
 
     def handle(
-        self, *args: Any, scale: str, skip_pages: bool, partitioned: bool, **options: Any
+        self,
+        *args: Any,
+        scale: str,
+        skip_pages: bool,
+        partitioned: bool,
+        partitioned_only: bool,
+        **options: Any,
     ) -> None:
         try:
-            bench.database_check()
+            loaded = bench.database_check(loaded=partitioned_only)
         except bench.BenchRefused as refusal:
             raise CommandError(str(refusal)) from None
         chosen = bench.SCALES[scale]
@@ -42,16 +54,29 @@ class Command(BaseCommand):
         eager = current_app.conf.task_always_eager
         current_app.conf.task_always_eager = True  # time the work itself, in this process
         try:
-            bench.organisation_load(chosen, results)
-            bench.recompute_bench(chosen, results)
-            bench.workers_bench(results)
-            if not skip_pages:
-                bench.served_bench(results, reference=bench.small_reference(commit=results.commit))
-            if partitioned:
+            if partitioned_only:
+                if not loaded:
+                    bench.organisation_load(chosen, results)
+                results.notes.append(
+                    "Only the partitioning step was measured (--partitioned-only), on the "
+                    + ("organisation an earlier run loaded." if loaded else "organisation loaded.")
+                )
                 bench.partitioned_bench(results, pages=not skip_pages)
-            bench.import_bench(results)
+            else:
+                bench.organisation_load(chosen, results)
+                bench.recompute_bench(chosen, results)
+                bench.workers_bench(results)
+                if not skip_pages:
+                    reference = bench.small_reference(commit=results.commit)
+                    bench.served_bench(results, reference=reference)
+                if partitioned:
+                    bench.partitioned_bench(results, pages=not skip_pages)
+                bench.import_bench(results)
         finally:
             current_app.conf.task_always_eager = eager
+        self._results(results)
+
+    def _results(self, results: bench.Results) -> None:
         document = bench.results_document(results)
         path = bench.results_write(document)
         self.stdout.write(bench.results_table(document))
