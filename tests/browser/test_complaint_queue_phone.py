@@ -1,7 +1,8 @@
-"""The complaint queue on a small phone (364x800): cards instead of the wide table, filters folded.
+"""The complaint queue on a small phone (364x800): each row laid out as a card, filters folded.
 
-The desktop keeps the table; on a phone the first complaint's reference, status, SLA clock and
-owner are on the first screen, nothing scrolls sideways, and bulk assignment still works.
+The queue is one table; from md up it shows as a table with its header, on a phone its header is
+hidden and each row is a card. There the first complaint's reference, status, SLA clock and owner
+are on the first screen, nothing scrolls sideways, and bulk assignment still works.
 """
 
 from datetime import timedelta
@@ -70,9 +71,9 @@ def test_phone_queue_shows_cards_with_folded_filters(
     page.goto(f"{live_server.url}/feedback/complaints/")
 
     assert_no_sideways_scroll(page)
-    expect(page.locator("table")).to_be_hidden()
-    card = page.locator("[data-queue-card]").first
-    expect(card).to_have_attribute("data-queue-card", overdue.reference)
+    expect(page.locator("thead")).to_be_hidden()
+    card = page.locator("tr[data-complaint]").first
+    expect(card).to_have_attribute("data-complaint", overdue.reference)
     first_screen = [
         card.get_by_role("link", name=overdue.reference),
         card.locator("[data-status]"),
@@ -87,6 +88,12 @@ def test_phone_queue_shows_cards_with_folded_filters(
         assert box["x"] + box["width"] <= SMALL_PHONE["width"]
         assert box["y"] + box["height"] <= SMALL_PHONE["height"]
     expect(card.locator("[data-sla]")).to_have_text("Overdue")
+    # A card, not a table row: the status goes on the line below the reference.
+    reference_box = first_screen[0].bounding_box()
+    status_box = first_screen[1].bounding_box()
+    assert reference_box is not None
+    assert status_box is not None
+    assert status_box["y"] >= reference_box["y"] + reference_box["height"]
     expect(card.locator("[data-owner]")).to_contain_text("SwiftParcel")
     screenshot(page, "complaint-queue-small-phone")
 
@@ -133,7 +140,7 @@ def test_phone_queue_bulk_assigns_the_ticked_cards(
     expect(page.locator(".alert-success")).to_contain_text("1 complaints assigned to Quinn Okafor")
     overdue.refresh_from_db()
     assert overdue.assignee == manager
-    card = page.locator(f'[data-queue-card="{overdue.reference}"]')
+    card = page.locator(f'tr[data-complaint="{overdue.reference}"]')
     expect(card.locator("[data-assignee]")).to_contain_text("Quinn Okafor")
     assert phone.errors == []
 
@@ -150,8 +157,8 @@ def test_frontline_phone_queue_has_cards_without_tick_boxes(
 
     page.goto(f"{live_server.url}/feedback/complaints/")
 
-    expect(page.locator("[data-queue-card]").first).to_have_attribute(
-        "data-queue-card", overdue.reference
+    expect(page.locator("tr[data-complaint]").first).to_have_attribute(
+        "data-complaint", overdue.reference
     )
     expect(page.get_by_role("checkbox")).to_have_count(0)
     assert_no_sideways_scroll(page)
@@ -162,7 +169,7 @@ def test_frontline_phone_queue_has_cards_without_tick_boxes(
 def test_desktop_queue_keeps_the_table(
     live_server, make_user, open_page, touchpoint: Touchpoint, delivery: Touchpoint
 ) -> None:
-    """From the md breakpoint up the queue is the table, filters in view, no cards."""
+    """From the md breakpoint up the queue is a table with its header, filters in view."""
     manager = make_user("quality_manager")
     overdue = fill_queue(make_user("frontline"), touchpoint, delivery)
     desktop = open_page(DESKTOP)
@@ -172,7 +179,15 @@ def test_desktop_queue_keeps_the_table(
     page.goto(f"{live_server.url}/feedback/complaints/")
 
     expect(page.locator(f'tr[data-complaint="{overdue.reference}"]')).to_be_visible()
-    expect(page.locator("[data-queue-card]").first).to_be_hidden()
+    expect(page.get_by_role("columnheader", name="Assignee")).to_be_visible()
+    row = page.locator(f'tr[data-complaint="{overdue.reference}"]')
+    # Laid out as a table row, not a phone's card: the status stands in its own column, right
+    # of the complaint's cell (on a phone it goes on the line below the reference).
+    reference_box = row.get_by_role("link", name=overdue.reference).bounding_box()
+    status_box = row.locator("[data-status]").bounding_box()
+    assert reference_box is not None
+    assert status_box is not None
+    assert status_box["x"] > reference_box["x"] + reference_box["width"]
     expect(page.get_by_label("Status", exact=True)).to_be_visible()
     expect(page.get_by_role("button", name="Filters")).to_be_hidden()
     assert desktop.errors == []

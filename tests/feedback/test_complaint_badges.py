@@ -26,16 +26,21 @@ def draw(source: str, **context: object) -> str:
     ],
 )
 def test_severity_colour_follows_the_level(severity: int, css: str) -> None:
-    """Severity 4 and above is red, 3 amber, 2 and 1 plain: the label is always written."""
-    html = draw("{% severity_badge s 'Label' %}", s=severity)
-    assert html == f'<span class="badge {css}">Label</span>'
+    """Severity 4 and above is red, 3 amber, 2 and 1 plain: the words are the model's own
+    label for the level (the number itself for a level without one)."""
+    html = draw("{% severity_badge s %}", s=severity)
+    label = Complaint(severity=severity).get_severity_display()
+    assert html == f'<span class="badge {css}">{label}</span>'
 
 
-def test_status_label_is_escaped_and_ended_statuses_are_green() -> None:
-    """A closed complaint's pill is green; labels are escaped like any template value."""
-    html = draw("{% status_badge 'closed' label %}", label="<b>Closed</b>")
-    assert 'class="badge rounded-pill status-closed text-bg-success"' in html
-    assert "&lt;b&gt;Closed&lt;/b&gt;" in html
+@pytest.mark.parametrize("status", Complaint.Status.values)
+def test_status_pill_names_the_status_in_the_models_words(status: str) -> None:
+    """Each status's pill says what the model's `get_status_display` says; only a closed
+    complaint's pill is green."""
+    html = draw("{% status_badge s %}", s=status)
+    label = Complaint(status=status).get_status_display()
+    assert html.endswith(f'data-status="{status}">{label}</span>')
+    assert ("text-bg-success" in html) == (status == Complaint.Status.CLOSED)
 
 
 @pytest.mark.parametrize(
