@@ -6,6 +6,8 @@ number of queries whatever the history. A filter with an invalid value is named 
 field and the page answers 400, drawn with the default in its place.
 """
 
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from django.contrib.auth.decorators import permission_required
@@ -59,6 +61,18 @@ def _sparkline(row: MatrixRow) -> Chart | None:
         },
         compact=True,
     )
+
+
+@dataclass
+class MatrixItem:
+    """A matrix row and its sparkline, built only when the row is drawn: a row kept from an
+    earlier visit (reports/templatetags/dashboard_matrix.py) needs no chart."""
+
+    row: MatrixRow
+
+    @cached_property
+    def chart(self) -> Chart | None:
+        return _sparkline(self.row)
 
 
 def _heat_chart(heat: JourneyHeat) -> Chart | None:
@@ -168,7 +182,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "month_in_progress": heat.in_progress,
             "page_obj": page,
-            "matrix": [{"row": row, "chart": _sparkline(row)} for row in rows],
+            "matrix": [MatrixItem(row) for row in rows],
             "sort": sort,
             "sort_links": _sort_links(request, sort),
             "balance": selectors.balance(filters),

@@ -24,6 +24,7 @@ from improvement.services import actions
 from metrics.models import Driver, Indicator, Snapshot
 from reports.selectors.dashboard.heat import month_windows
 from reports.selectors.dashboard.periods import window_for
+from reports.templatetags import dashboard_matrix
 from stakeholders.constants import StakeholderGroup
 from tests.core.factories import UserFactory
 from tests.feedback.factories import ComplaintFactory, SurveyFactory
@@ -247,13 +248,11 @@ def row_html(html: str, code: str) -> str:
 
 
 def matrix_row(response: Any, code: str) -> Any:
-    return next(
-        item["row"] for item in response.context["matrix"] if item["row"].indicator.code == code
-    )
+    return next(item.row for item in response.context["matrix"] if item.row.indicator.code == code)
 
 
 def matrix_codes(response: Any) -> list[str]:
-    return [item["row"].indicator.code for item in response.context["matrix"]]
+    return [item.row.indicator.code for item in response.context["matrix"]]
 
 
 # The periods ---------------------------------------------------------------------------------
@@ -301,7 +300,7 @@ def test_matrix_shows_the_month_the_previous_one_and_last_years(world: Any, clie
     staff turnover, where lower is better, rose from 12 % to 15 % (+3, worse)."""
     response = page(client_for("quality_manager"))
 
-    rows = {item["row"].indicator.code: item["row"] for item in response.context["matrix"]}
+    rows = {item.row.indicator.code: item.row for item in response.context["matrix"]}
     nps, turnover, weekly = rows["nps"], rows["turnover"], rows["weekly-complaints"]
     assert (nps.value, nps.previous, nps.last_year) == (42.0, 35.0, 30.0)
     assert (nps.change_previous.difference, nps.change_previous.better) == (7.0, True)
@@ -317,12 +316,12 @@ def test_matrix_sparkline_holds_the_last_twelve_complete_periods(world: Any, cli
     the 13th back) and its last point takes the stored variation's colour, "improving"."""
     response = page(client_for("quality_manager"))
 
-    nps = next(item for item in response.context["matrix"] if item["row"].indicator.code == "nps")
-    row = nps["row"]
+    nps = next(item for item in response.context["matrix"] if item.row.indicator.code == "nps")
+    row = nps.row
     assert row.sparkline_periods == months_from(date(2025, 7, 1), 12)
     assert row.sparkline_values == NPS_VALUES[1:13]
     assert row.last_state == "improving"
-    assert nps["chart"].compact is True
+    assert nps.chart.compact is True
 
 
 def test_matrix_sparkline_marks_the_stored_signals_by_their_side_of_the_centre(
@@ -336,12 +335,12 @@ def test_matrix_sparkline_marks_the_stored_signals_by_their_side_of_the_centre(
 
     response = page(client_for("quality_manager"))
 
-    nps = next(item for item in response.context["matrix"] if item["row"].indicator.code == "nps")
-    states = dict(zip(nps["row"].sparkline_periods, nps["row"].sparkline_states, strict=True))
+    nps = next(item for item in response.context["matrix"] if item.row.indicator.code == "nps")
+    states = dict(zip(nps.row.sparkline_periods, nps.row.sparkline_states, strict=True))
     assert states.pop(date(2025, 10, 1)) == "improving"
     assert states.pop(date(2026, 1, 1)) == "concerning"
     assert set(states.values()) == {None}
-    marked = {trace.name: list(trace.x) for trace in nps["chart"].plotly_figure().data[1:]}
+    marked = {trace.name: list(trace.x) for trace in nps.chart.plotly_figure().data[1:]}
     assert len(marked["Special cause, improving"]) == 1
     assert len(marked["Special cause, concerning"]) == 1
 
@@ -390,9 +389,7 @@ def test_an_earlier_month_compares_with_its_own_previous_and_last_year(world, cl
     """May 2026: NPS is 35 against 36 in April (-1, worse) and no value in May 2025."""
     response = page(client_for("quality_manager"), "?period=2026-05")
 
-    nps = next(
-        item["row"] for item in response.context["matrix"] if item["row"].indicator.code == "nps"
-    )
+    nps = next(item.row for item in response.context["matrix"] if item.row.indicator.code == "nps")
     assert (nps.value, nps.previous, nps.last_year) == (35.0, 36.0, None)
     assert nps.change_previous.better is False
     # The stored verdicts judge June, not May: the last point of May's sparkline is not coloured.
@@ -403,9 +400,7 @@ def test_the_month_in_progress_shows_values_so_far_without_a_verdict(world, clie
     """July 2026 so far: NPS 44 against June's 42, a change that is neither better nor worse."""
     response = page(client_for("quality_manager"), "?period=2026-07")
 
-    nps = next(
-        item["row"] for item in response.context["matrix"] if item["row"].indicator.code == "nps"
-    )
+    nps = next(item.row for item in response.context["matrix"] if item.row.indicator.code == "nps")
     assert (nps.value, nps.in_progress) == (44.0, True)
     assert (nps.change_previous.difference, nps.change_previous.better) == (2.0, None)
     assert nps.sparkline_periods[-1] == JUNE  # the period in progress is not drawn
@@ -652,6 +647,70 @@ def test_the_dashboard_costs_the_same_queries_however_long_the_history(
 
     with django_assert_num_queries(len(before)):
         page(client)
+
+
+# Rows kept by their inputs (reports/templatetags/dashboard_matrix.py) -------------------------
+
+
+@pytest.fixture
+def rows_drawn(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Start with no row kept in this process; return the list of rows drawn since (by code)."""
+    drawn: list[str] = []
+    draw = dashboard_matrix.render_to_string
+
+    def counting(template_name: str, context: dict[str, Any]) -> str:
+        drawn.append(context["indicator"].code)
+        return draw(template_name, context)
+
+    dashboard_matrix.forget_rows()
+    monkeypatch.setattr(dashboard_matrix, "render_to_string", counting)
+    return drawn
+
+
+def test_a_second_visit_draws_no_row_and_shows_the_same_matrix(
+    world: Any, client_for, rows_drawn: list[str]
+) -> None:
+    """Rows are drawn on the first visit; the next visit, by another reader, draws none and
+    shows the same rows."""
+    first = page(client_for("quality_manager")).content.decode()
+    assert sorted(rows_drawn) == sorted(["nps", "turnover", "weekly-complaints", "courier-on-time"])
+    rows_drawn.clear()
+
+    second = page(client_for("executive")).content.decode()
+
+    assert rows_drawn == []
+    for code in ("nps", "turnover", "weekly-complaints", "courier-on-time"):
+        assert row_html(second, code) == row_html(first, code)
+
+
+def test_a_kept_row_is_drawn_again_when_what_it_shows_changes(
+    world: Any, client_for, rows_drawn: list[str]
+) -> None:
+    """A new value, a new verdict, another open cycle or a renamed journey or touchpoint each
+    draw the row again with what changed; the rows that did not change stay kept."""
+    client = client_for("quality_manager")
+    page(client)
+    rows_drawn.clear()
+
+    Snapshot.objects.filter(indicator=world.nps, period=JUNE).update(value=47.5)
+    nps = row_html(page(client).content.decode(), "nps")
+    assert rows_drawn == ["nps"]
+    assert 'data-value="47.5"' in nps
+
+    Indicator.objects.filter(pk=world.nps.pk).update(status=Indicator.Status.RED)
+    assert 'data-status="red"' in row_html(page(client).content.decode(), "nps")
+
+    planned_cycle(world.manager, world.nps)
+    assert 'data-open-cycles="2"' in row_html(page(client).content.decode(), "nps")
+
+    world.support.name = "Get help"
+    world.support.save()
+    assert "Get help" in row_html(page(client).content.decode(), "nps")
+
+    world.courier.touchpoint.name = "Phone line"
+    world.courier.touchpoint.save()
+    assert "Phone line" in row_html(page(client).content.decode(), "courier-on-time")
+    assert rows_drawn.count("turnover") == 0
 
 
 # Who reads it, and where each role lands -------------------------------------------------------
