@@ -275,7 +275,10 @@ def _save_answer(
     )
     if improvement_suggestion and response.idea_id is None:
         validated_save(response, idea=_idea_from_suggestion(response))
-    insight_from_response(response=response)
+    if not created or response.comment or response.improvement_suggestion:
+        # A new answer without words has no insight to keep, and none to delete: most answers
+        # are a score alone, and looking for one cost three of their queries.
+        insight_from_response(response=response)
     cells.add((survey.pk, local_day(response.responded_at)))
     survey_days_refresh(cells=cells)
     # Employee answers stay in LoyaltyQMS, where eNPS is shown only for groups large enough to

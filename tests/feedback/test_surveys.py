@@ -8,6 +8,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -130,6 +132,24 @@ def test_invitation_answered_twice_keeps_one_updated_answer(
         customer,
     )
     assert response.invitation == invitation
+
+
+def test_an_answer_without_words_keeps_no_insight_and_a_re_answer_drops_its_own(
+    make_survey, customer: Customer
+) -> None:
+    """A new score alone has no insight and does not look for one; an invited customer who
+    answers again without the words they wrote first loses the insight those words made."""
+    survey = make_survey(comment_question="Why?")
+    with CaptureQueriesContext(connection) as queries:
+        services.survey_respond(survey=survey, score=9)
+    assert not [query for query in queries if "feedback_insight" in query["sql"]]
+    invitation = services.invitation_create(survey=survey, customer=customer)
+    services.invitation_respond(invitation=invitation, score=3, comment="Too slow")
+    assert Insight.objects.get().text == "Too slow"
+
+    services.invitation_respond(invitation=invitation, score=8)
+
+    assert not Insight.objects.exists()
 
 
 def test_improvement_suggestion_becomes_a_customer_idea_with_the_consent(make_survey) -> None:
