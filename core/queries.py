@@ -1,5 +1,6 @@
 """Query building blocks shared by the apps' selectors."""
 
+import json
 from typing import Any
 
 from django.db.models import CharField, IntegerField, Lookup, Subquery
@@ -19,7 +20,12 @@ class AnyOf(Lookup):
 
     `__in` sends a placeholder per value, and Django and psycopg prepare each one: about a seventh
     of the activity import's time went there (profiled on 20,000 rows). On PostgreSQL this sends
-    the values as one array (`= ANY(%s)`); other databases get `IN` with a placeholder per value.
+    the values as one parameter; other databases get `IN` with a placeholder per value.
+
+    The parameter is the values as one JSON array, unpacked by the database, rather than a
+    Python list: psycopg writes a list into the query value by value in Python, about 8 ms for
+    5,000 references against well under one for `json.dumps` (a tenth of the customer import's
+    time, py-spy on 100,000 rows). The database still probes the index once per value.
     """
 
     lookup_name = "any"
@@ -29,7 +35,8 @@ class AnyOf(Lookup):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         values = [str(value) for value in self.rhs]
         if connection.vendor == "postgresql":
-            return f"{lhs} = ANY(%s::text[])", [*lhs_params, values]
+            unpacked = "ARRAY(SELECT jsonb_array_elements_text(%s::jsonb))"
+            return f"{lhs} = ANY({unpacked})", [*lhs_params, json.dumps(values)]
         if not values:
             return "1 = 0", list(lhs_params)
         return f"{lhs} IN ({', '.join(['%s'] * len(values))})", [*lhs_params, *values]

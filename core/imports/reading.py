@@ -107,7 +107,7 @@ def records(binary: IO[bytes]) -> Records:
             for cells in reader:
                 start = header_lines + consumed + 1
                 consumed = reader.line_num
-                if any(cell.strip() for cell in cells):
+                if "".join(cells).strip():  # a cell that is not blank (one call per row)
                     yield start, cells
         except UnicodeDecodeError:
             line = header_lines + consumed + 1

@@ -39,6 +39,7 @@ from django.utils import dateformat, timezone
 
 from core import outbox
 from core.exceptions import ApplicationError
+from core.heap import long_lived_frozen
 from core.heartbeat import beating, stale_before, stopped_words
 from core.models import ImportJob, OutboxMessage
 from core.spreadsheets import defused
@@ -306,7 +307,10 @@ def import_job_run(*, job_id: int, worker: str = "") -> ImportJob | None:
         return job
     outcome: dict[str, Any] = {"status": ImportJob.Status.DONE}
     try:
-        with beating(ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.RUNNING)):
+        with (
+            beating(ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.RUNNING)),
+            long_lived_frozen(),
+        ):
             _load(job, _importer(job.importer))
     except _TakenOver:
         logger.warning("Import %s was queued again while it ran; its next run goes on", job_id)

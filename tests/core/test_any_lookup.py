@@ -49,3 +49,17 @@ def test_any_sends_thousands_of_values_as_one_parameter_on_postgresql(customers:
     assert len(found) == 5
     if connection.vendor == "postgresql":
         assert "= ANY(" in queries[0]["sql"]
+
+
+def test_any_finds_values_that_need_quoting_exactly(customers: None) -> None:
+    """Quotes, backslashes, commas, braces, spaces, accents and the empty text travel as they
+    are: each finds its own row and no other."""
+    awkward = ['O"Brien', "back\\slash", "a,b", "{braces}", " padded ", "Zoë", "", "NULL"]
+    Customer.objects.bulk_create(
+        Customer(external_reference=reference, first_seen=date(2025, 1, 1)) for reference in awkward
+    )
+
+    for reference in awkward:
+        found = references(Customer.objects.filter(external_reference__any=[reference, "CRM-0"]))
+        assert found == sorted([reference, "CRM-0"])
+    assert references(Customer.objects.filter(external_reference__any=awkward)) == sorted(awkward)
