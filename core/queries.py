@@ -16,8 +16,13 @@ class SubqueryCount(Subquery):
 def array_literal(values: Iterable[str]) -> str:
     """Return PostgreSQL's text form of a text array: each value in double quotes, a double
     quote or backslash inside it escaped with a backslash (no text may hold a NUL)."""
-    quoted = (value.replace("\\", "\\\\").replace('"', '\\"') for value in values)
-    return "{" + ",".join(f'"{value}"' for value in quoted) + "}"
+    items = list(values)
+    if not items:
+        return "{}"
+    every = "".join(items)
+    if '"' in every or "\\" in every:  # rare: only then is each value looked at
+        items = [item.replace("\\", "\\\\").replace('"', '\\"') for item in items]
+    return '{"' + '","'.join(items) + '"}'
 
 
 @CharField.register_lookup

@@ -271,7 +271,7 @@ class CustomerImporter(Importer):
                 day = date.fromisoformat(seen)
             except ValueError:
                 return None
-            if day > batch.now.astimezone(batch.zone).date() or day_refusal(day):
+            if day > batch.today or day_refusal(day):
                 return None
             fields["first_seen"] = day
         elif reference not in context["known"] and reference not in context["announced"]:

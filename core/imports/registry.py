@@ -7,7 +7,8 @@ the same rows twice adds nothing. CSV files and the API's JSON batches use the s
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
+from functools import cached_property
 from typing import Any, ClassVar, TypeVar
 
 from django.core.exceptions import ValidationError
@@ -64,6 +65,11 @@ class Batch:
     zone: tzinfo
     language: str | None
     options: Mapping[str, str]
+
+    @cached_property
+    def today(self) -> date:
+        """The batch's local day (a date in the zone): no day after it has happened yet."""
+        return self.now.astimezone(self.zone).date()
 
 
 @dataclass
