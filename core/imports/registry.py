@@ -5,7 +5,7 @@ cell, then loads the valid ones in bulk, skipping rows whose natural key is alre
 the same rows twice adds nothing. CSV files and the API's JSON batches use the same importers.
 """
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 from functools import cached_property
@@ -311,10 +311,15 @@ def insert_new_rows(
     items: list[tuple[int, tuple[Any, ...]]],
     *,
     key: str,
+    stored_keys: Collection[str] | None = None,
 ) -> tuple[int, int]:
     """Insert rows given as tuples of values for `fields` (attribute names: `customer_id`), whose
     `key` field is neither stored nor repeated earlier in the batch; return how many were
     inserted and how many were duplicates.
+
+    `stored_keys`: which of the rows' keys the caller has just read as stored, in this
+    transaction; the first attempt trusts it instead of reading the keys again. A row another
+    import stored since then is refused by the unique key, and the second attempt reads them.
 
     `bulk_insert_new` for the largest imports (customer activity by the million, customers by
     the hundred thousand): no model instance per row, the stored keys asked for as one array,
@@ -332,12 +337,14 @@ def insert_new_rows(
     for attempt in range(2):
         # The blank test matches a partial unique index's condition (`<> ''`), so PostgreSQL can
         # use that index.
-        stored = model._default_manager.filter(**{f"{key}__any": [one for (one,) in keys]}).exclude(
-            **{key: ""}
-        )
-        fresh: list[tuple[Any, ...]] = _new_only(
-            keys, items, set(stored.order_by().values_list(key))
-        )
+        if attempt == 0 and stored_keys is not None:
+            known = {(one,) for one in stored_keys}
+        else:
+            stored = model._default_manager.filter(
+                **{f"{key}__any": [one for (one,) in keys]}
+            ).exclude(**{key: ""})
+            known = set(stored.order_by().values_list(key))
+        fresh: list[tuple[Any, ...]] = _new_only(keys, items, known)
         try:
             with transaction.atomic():  # a savepoint, as in bulk_insert_new
                 if connection.vendor == "postgresql":
@@ -384,8 +391,10 @@ def copy_rows(
     column = {field.attname: field.column for field in model._meta.concrete_fields}
     table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(column[name]) for name in names)
-    with connection.cursor() as cursor:
-        raw_cursor: Any = cursor.cursor  # psycopg's own cursor: Django has no COPY
+    # psycopg's own cursor (Django has no COPY) raises psycopg's errors: Django's wrapper turns
+    # them into its own, so that a duplicate key is the IntegrityError callers retry on.
+    with connection.cursor() as cursor, connection.wrap_database_errors:
+        raw_cursor: Any = cursor.cursor
         with raw_cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from core.exceptions import ApplicationError
-from core.imports import reading, selectors, services
+from core.imports import reading, registry, selectors, services
 from core.imports.api import MAX_ITEMS
 from core.models import ImportJob
 from core.spreadsheets import is_formula
@@ -547,3 +547,41 @@ def test_frontline_staff_may_not_bulk_load(client_for: Any, path: str) -> None:
     response = client_for("frontline").post(path, {"items": [{}]}, content_type="application/json")
 
     assert response.status_code == 403
+
+
+def test_new_rows_stored_by_someone_else_meanwhile_count_as_duplicates(roles: None) -> None:
+    """A caller that read the stored keys a moment ago passes them on; a customer another
+    import stored since is refused by the unique key, and the second attempt reads the keys
+    again: it counts as a duplicate, the others are saved, nothing fails."""
+    from stakeholders.importers import NAMES, NEW_CUSTOMER
+    from stakeholders.models import Customer
+
+    stakeholder_services.customer_create(external_reference="CRM-1", first_seen=date(2025, 1, 1))
+    rows = [
+        (
+            index,
+            tuple(
+                {
+                    **NEW_CUSTOMER,
+                    "external_reference": reference,
+                    "first_seen": date(2026, 1, 5),
+                }.values()
+            ),
+        )
+        for index, reference in enumerate(["CRM-1", "CRM-2", "CRM-3"])
+    ]
+
+    created, duplicates = registry.insert_new_rows(
+        Customer,
+        NAMES,
+        rows,
+        key="external_reference",
+        stored_keys=set(),  # read before CRM-1
+    )
+
+    assert (created, duplicates) == (2, 1)
+    assert sorted(Customer.objects.values_list("external_reference", flat=True)) == [
+        "CRM-1",
+        "CRM-2",
+        "CRM-3",
+    ]
