@@ -1,9 +1,9 @@
 """Python's cyclic garbage collector during long bulk work (imports of many thousand rows).
 
-A full collection walks every object the process holds: in a worker, Django's own and the
-project's, about 120,000 before the work starts. A bulk import makes objects fast enough to set
-off about one full collection per 10,000 rows, each walking all of those again: a sixth of a
-100,000-row customer import went there (py-spy; 3.1 s against 2.5-2.6 s with them set aside).
+A full collection walks every object the process holds: with Django and the project loaded,
+about 120,000 before the work starts. A bulk import makes objects fast enough to set off about
+one full collection per 10,000 rows, each walking all of those again: about a sixth of a
+100,000-row customer import went there (py-spy; 3.1 s against 2.5-2.8 s with them set aside).
 
 `long_lived_frozen()` moves everything the process holds into the collector's permanent
 generation (`gc.freeze()`), which full collections skip, for the length of the work; what the

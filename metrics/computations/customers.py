@@ -647,13 +647,13 @@ def _held_cells(
         else:
             if held_on != period:  # the first of consecutive periods counts everyone
                 held = count("held")
-            left, acted, stayed = count("left"), count("acted"), count("stayed")
+            left, stayed = count("left"), count("stayed")
             numerator, denominator = left, held
             if computation == Computation.RETENTION:
                 numerator = held - left
             elif computation == Computation.REFERRAL_RATE:
                 # Of the customers active at some time in the period, those who referred.
-                numerator, denominator = count("referrers"), held + acted
+                numerator, denominator = count("referrers"), held + count("acted")
             held, held_on = held - left + stayed, until
         rows = count("rows")
         result.rows_scanned += rows
