@@ -11,7 +11,6 @@ from django.utils import timezone
 from core.imports.cells import (
     RowReader,
     choice_lookup,
-    day_refusal,
     read_decimal,
     read_integer,
     read_moment,
@@ -25,6 +24,7 @@ from core.imports.registry import (
     insert_new_rows,
     register,
 )
+from core.validation import LATEST_DATE
 
 from .models import Customer, CustomerActivity, CustomerSegment
 from .services import customers_changes_record
@@ -50,9 +50,9 @@ def customer_ids(references: Sequence[str]) -> dict[str, int]:
     """Return the ids of the customers with these references, in one query."""
     wanted = {reference.strip() for reference in references if reference.strip()}
     return dict(
-        Customer.objects.filter(external_reference__any=wanted).values_list(
-            "external_reference", "id"
-        )
+        Customer.objects.filter(external_reference__any=wanted)
+        .order_by()
+        .values_list("external_reference", "id")
     )
 
 
@@ -172,6 +172,7 @@ class CustomerRow:
 
     reference: str
     fields: dict[str, Any]
+    stored: Customer | None  # the customer with this reference, as the batch found it
 
 
 class CustomerImporter(Importer):
@@ -221,11 +222,14 @@ class CustomerImporter(Importer):
             "segments": {
                 name.lower(): pk for pk, name in CustomerSegment.objects.values_list("pk", "name")
             },
-            "known": set(
-                Customer.objects.filter(external_reference__any=references).values_list(
-                    "external_reference", flat=True
-                )
-            ),
+            # Read once for the batch: build tells a new customer from a known one by it, and
+            # load brings the known ones up to date (a second read cost a tenth of the import).
+            "stored": {
+                customer.external_reference: customer
+                for customer in Customer.objects.filter(
+                    external_reference__any=references
+                ).order_by()
+            },
             "announced": set(),  # references given a first-seen day earlier in the batch
         }
 
@@ -239,7 +243,7 @@ class CustomerImporter(Importer):
                 row.refuse("segment", f"No customer segment is named {name[:80]!r}.")
         if row.text("first_seen"):
             fields["first_seen"] = row.day("first_seen", not_future=True)
-        elif reference not in context["known"] and reference not in context["announced"]:
+        elif reference not in context["stored"] and reference not in context["announced"]:
             row.refuse("first_seen", "A new customer needs the day they were first seen.")
         if "contract_type" in row.row:
             fields["contract_type"] = row.text("contract_type", max_length=CONTRACT_TYPE_CHARS)
@@ -250,7 +254,7 @@ class CustomerImporter(Importer):
             return None
         if "first_seen" in fields:
             context["announced"].add(reference)
-        return CustomerRow(reference=reference, fields=fields)
+        return CustomerRow(reference, fields, context["stored"].get(reference))
 
     def build_plain(
         self, row: dict[str, str], context: dict[str, Any], batch: Batch
@@ -271,10 +275,10 @@ class CustomerImporter(Importer):
                 day = date.fromisoformat(seen)
             except ValueError:
                 return None
-            if day > batch.today or day_refusal(day):
+            if not batch.first_day <= day <= batch.today or day > LATEST_DATE:
                 return None
             fields["first_seen"] = day
-        elif reference not in context["known"] and reference not in context["announced"]:
+        elif reference not in context["stored"] and reference not in context["announced"]:
             return None
         if "contract_type" in row:
             fields["contract_type"] = row["contract_type"].strip()
@@ -289,17 +293,16 @@ class CustomerImporter(Importer):
             fields["contract_term_months"] = term
         if "first_seen" in fields:
             context["announced"].add(reference)
-        return CustomerRow(reference=reference, fields=fields)
+        return CustomerRow(reference, fields, context["stored"].get(reference))
 
     def load(self, items: list[tuple[int, Any]], *, user: Any, origin: str) -> LoadResult:
         latest: dict[str, dict[str, Any]] = {}
+        stored: dict[str, Customer] = {}
         for _index, item in items:
             # A reference repeated in the batch: its rows apply in order, the last cell wins.
             latest.setdefault(item.reference, {}).update(item.fields)
-        stored = {
-            customer.external_reference: customer
-            for customer in Customer.objects.filter(external_reference__any=list(latest))
-        }
+            if item.stored is not None:
+                stored[item.reference] = item.stored
         fresh = [
             (0, tuple({**NEW_CUSTOMER, "external_reference": reference, **fields}.values()))
             for reference, fields in latest.items()
@@ -307,7 +310,7 @@ class CustomerImporter(Importer):
         ]
         # Tuples, not instances: a model instance per row was a third of the import's time
         # (profiled on 20,000 new customers).
-        # The stored references were read just now, in this transaction: no second look.
+        # The stored customers were read by prepare, in this transaction: no second look.
         created, _taken = insert_new_rows(
             Customer, NAMES, fresh, key="external_reference", stored_keys=stored.keys()
         )

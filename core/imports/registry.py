@@ -11,12 +11,14 @@ from datetime import date, datetime, tzinfo
 from functools import cached_property
 from typing import Any, ClassVar, TypeVar
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone, translation
 
 from ..changes import TracksChanges, changes_record_instances, changes_record_span
 from ..history import recorded_as
+from ..queries import index_probes_priced_as_cached
 from .cells import MAX_CELL_CHARS, RowReader
 
 # Where rows come from; importers record it (a response's channel, a complaint's source).
@@ -65,6 +67,12 @@ class Batch:
     zone: tzinfo
     language: str | None
     options: Mapping[str, str]
+
+    @cached_property
+    def first_day(self) -> date:
+        """The earliest day a cell may hold (QMS_EARLIEST_DATE): a setting, slow to read per row."""
+        earliest: date = settings.QMS_EARLIEST_DATE
+        return earliest
 
     @cached_property
     def today(self) -> date:
@@ -184,7 +192,10 @@ class Importer:
             # (such a row is refused before `prepare` looks its references up: PostgreSQL
             # refuses a NUL in a query's text).
             cells = row.values()
-            if max(map(len, cells), default=0) > MAX_CELL_CHARS or "\x00" in "".join(cells):
+            every = "".join(cells)  # no cell is longer than all of them together
+            if "\x00" in every or (
+                len(every) > MAX_CELL_CHARS and max(map(len, cells)) > MAX_CELL_CHARS
+            ):
                 errors += [
                     RowError(index, name, reason)
                     for name, value in row.items()
@@ -230,8 +241,11 @@ class Importer:
     ) -> LoadResult:
         """Validate a batch and save its valid rows in one transaction; the rows' histories name
         the person who started the import, also when the worker runs it."""
-        valid, errors = self.validate(rows, options=options)
         with transaction.atomic(), recorded_as(user):
+            # What prepare reads is what load finds stored, and the batch's lookups of
+            # thousands of keys use their index at any size of table.
+            index_probes_priced_as_cached()
+            valid, errors = self.validate(rows, options=options)
             result = self.load(valid, user=user, origin=origin)
         result.errors = sorted(errors + result.errors, key=lambda error: error.index)
         return result
