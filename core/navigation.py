@@ -16,9 +16,10 @@ from django.utils.translation import gettext_lazy as _
 from .roles import Role, has_role, is_portal_user
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class NavItem:
-    """One menu entry."""
+    """One menu entry, registered once: two entries are the same only if they are one object
+    (the menu compares each entry with the page's; comparing fields translated every label)."""
 
     label: str | Promise
     url_name: str

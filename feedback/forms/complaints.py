@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import ListedModelChoiceField
 from journeys.models import Journey
 from stakeholders.models import Department, Partner
 
@@ -206,7 +207,7 @@ class QueueFilterForm(forms.Form):
             ("escalated", _("Escalated")),
         ],
     )
-    journey = forms.ModelChoiceField(
+    journey = ListedModelChoiceField(
         label=_("Journey"),
         required=False,
         queryset=Journey.objects.order_by("name"),

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from core.forms import ListedModelChoiceField
 from core.roles import staff_users
 from journeys.models import Touchpoint
 
@@ -34,7 +35,7 @@ def touchpoint_label(touchpoint: Touchpoint) -> str:
     return f"{touchpoint.stage.journey.name} · {touchpoint.stage.name} · {touchpoint.name}"
 
 
-class TouchpointChoiceField(forms.ModelChoiceField):
+class TouchpointChoiceField(ListedModelChoiceField):
     """A touchpoint, labelled with its journey and stage."""
 
     def label_from_instance(self, obj: Any) -> str:
