@@ -5,7 +5,7 @@ the PDF reports render the same figures as images.
 """
 
 from .axes import x_range
-from .cached import cached_sparkline
+from .cached import cached_heatmap, cached_sparkline
 from .control import ChartNote, ControlPoint, control_chart, control_table
 from .figures import comparison_bars, heatmap, lines, pareto, sparkline
 from .moving_range import RangeLimits, RangePoint, range_chart
@@ -22,6 +22,7 @@ __all__ = [
     "RangeLimits",
     "RangePoint",
     "Table",
+    "cached_heatmap",
     "cached_sparkline",
     "comparison_bars",
     "control_chart",

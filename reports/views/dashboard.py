@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from core.charts import Chart, Table, cached_sparkline, heatmap
+from core.charts import Chart, Table, cached_heatmap, cached_sparkline
 from core.pagination import page_of
 from metrics import periods
 from metrics.templatetags.metrics_format import number, period_label
@@ -100,7 +100,7 @@ def _heat_chart(heat: JourneyHeat) -> Chart | None:
         table_links += [[None, cell.url, None, None, None] for cell in row.cells]
     measure = heat.measure
     month = period_label(heat.month, "month")
-    figure = heatmap(
+    figure = cached_heatmap(
         rows=[row.journey.name for row in heat.rows],
         columns=[_("Stage %(number)s") % {"number": position} for position in range(1, width + 1)],
         values=values,
@@ -109,9 +109,6 @@ def _heat_chart(heat: JourneyHeat) -> Chart | None:
         value_label=str(measure.value_label),
         links=links,
     )
-    # plotly.js fills a colour bar's gradient through a style attribute, which the
-    # Content-Security-Policy refuses: the page says in words which way the colour runs.
-    figure.update_traces(showscale=False)
     return Chart(
         key="journey-heat",
         title=_("Journey health: %(measure)s, %(month)s")

@@ -19,6 +19,7 @@ from core.charts import (
     RangeLimits,
     RangePoint,
     Table,
+    cached_heatmap,
     cached_sparkline,
     comparison_bars,
     control_chart,
@@ -350,6 +351,39 @@ def test_a_cached_sparkline_is_the_sparkline_built_once_per_set_of_inputs() -> N
     chart = Chart(key="s", title="Trend", figure=first, table=Table(columns=[], rows=[]))
     assert list(chart.plotly_figure().data[0].y) == [3.0, 1.0, 5.0]
     assert chart.payload()["figure"] == built
+
+
+def test_a_cached_heatmap_is_the_heatmap_built_once_per_set_of_inputs() -> None:
+    """The dashboard's journey heat map comes from the cache: the same JSON as building it,
+    built again when a cell's value, text or link, a journey, or the measure changes."""
+    inputs: dict[str, Any] = {
+        "rows": ["Buy", "Support"],
+        "columns": ["Stage 1", "Stage 2"],
+        "values": [[3.0, None], [1.0, 0.0]],
+        "text": [["3", "-"], ["1", "0"]],
+        "higher_is_better": False,
+        "value_label": "Complaints",
+        "links": [["/t/1/", None], ["/t/2/", "/t/3/"]],
+    }
+    built = figure_json(heatmap(**inputs))
+
+    first = cached_heatmap(**inputs)
+    again = cached_heatmap(**inputs)
+    changes = {
+        "values": [[4.0, None], [1.0, 0.0]],
+        "text": [["4", "-"], ["1", "0"]],
+        "links": [["/t/9/", None], ["/t/2/", "/t/3/"]],
+        "rows": ["Buy", "Get help"],
+        "higher_is_better": True,
+        "value_label": "CSAT",
+    }
+
+    assert figure_json(first) == built
+    assert again is first  # not built again
+    for name, value in changes.items():
+        changed = figure_json(cached_heatmap(**(inputs | {name: value})))
+        assert changed == figure_json(heatmap(**(inputs | {name: value}))), name
+        assert changed != built, name
 
 
 def test_comparison_bars_give_each_series_its_own_colour_and_pattern() -> None:

@@ -592,6 +592,25 @@ def test_needs_attention_counts_what_is_waiting(world: Any, client_for) -> None:
     assert 'data-attention="overdue-actions"' in response.content.decode()
 
 
+def test_needs_attention_counts_past_the_five_it_lists(world: Any, client_for) -> None:
+    """Seven breached complaints: the list shows the latest five and counts seven (the count
+    and the rows come from one query); a list with nothing waiting counts nought."""
+    for days in range(2, 9):
+        ComplaintFactory.create(received_at=timezone.now() - timedelta(days=days, hours=1))
+
+    response = page(client_for("quality_manager"))
+
+    lists = {item.key: item for item in response.context["attention"]}
+    breaches = lists["sla-breaches"]
+    assert breaches.count == 7
+    assert len(breaches.items) == 5
+    received = [complaint.received_at for complaint in breaches.items]
+    assert received == sorted(received, reverse=True)
+    Indicator.objects.update(status=Indicator.Status.MEETS_TARGET)
+    again = {item.key: item for item in page(client_for("quality_manager")).context["attention"]}
+    assert (again["red"].count, again["red"].items) == (0, [])
+
+
 def test_needs_attention_shows_frontline_only_their_complaints(world: Any, make_user) -> None:
     """A colleague's breached complaint is not counted for a frontline member of staff; their
     own is."""
