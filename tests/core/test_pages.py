@@ -277,3 +277,17 @@ def test_home_query_count_does_not_grow_with_the_organisation(
 
     assert response.status_code == 200
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+@pytest.mark.parametrize(
+    "url_name", ["feedback:complaint-queue", "reports:dashboard", "metrics:indicator-list"]
+)
+def test_the_menu_marks_the_page_it_is_on_and_no_other(make_user, url_name: str) -> None:
+    """Menu entries are compared as the registered objects they are (comparing their fields
+    translated every label on every page): the entry of the page is the one marked."""
+    client = Client()
+    client.force_login(make_user("quality_manager"))
+
+    html = client.get(reverse(url_name)).content.decode()
+
+    assert re.findall(r'data-nav="([^"]+)" aria-current="page"', html) == [url_name]
