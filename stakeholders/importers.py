@@ -11,6 +11,7 @@ from django.utils import timezone
 from core.imports.cells import (
     RowReader,
     choice_lookup,
+    day_refusal,
     read_decimal,
     read_integer,
     read_moment,
@@ -24,7 +25,6 @@ from core.imports.registry import (
     insert_new_rows,
     register,
 )
-from core.validation import LATEST_DATE
 
 from .models import Customer, CustomerActivity, CustomerSegment
 from .services import customers_changes_record
@@ -149,7 +149,9 @@ class CustomerActivityImporter(Importer):
             or text_refusals(reference)
         ):
             return None
-        occurred_at, _reason = read_moment(occurred, now=batch.now, zone=batch.zone)
+        occurred_at, _reason = read_moment(
+            occurred, now=batch.now, zone=batch.zone, earliest=batch.first_day
+        )
         if occurred_at is None:
             return None
         amount = None
@@ -275,7 +277,7 @@ class CustomerImporter(Importer):
                 day = date.fromisoformat(seen)
             except ValueError:
                 return None
-            if not batch.first_day <= day <= batch.today or day > LATEST_DATE:
+            if day > batch.today or day_refusal(day, earliest=batch.first_day):
                 return None
             fields["first_seen"] = day
         elif reference not in context["stored"] and reference not in context["announced"]:

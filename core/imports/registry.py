@@ -70,7 +70,8 @@ class Batch:
 
     @cached_property
     def first_day(self) -> date:
-        """The earliest day a cell may hold (QMS_EARLIEST_DATE): a setting, slow to read per row."""
+        """The earliest day a cell may hold (QMS_EARLIEST_DATE), for `cells.day_refusal`: a
+        setting, slow to read per row."""
         earliest: date = settings.QMS_EARLIEST_DATE
         return earliest
 
