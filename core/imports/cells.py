@@ -107,7 +107,7 @@ def day_refusal(day: date, *, earliest: date | None = None) -> str:
     """Return why a day is refused (before QMS_EARLIEST_DATE, after LATEST_DATE), or "".
 
     `earliest`: QMS_EARLIEST_DATE as the caller read it once (a batch's `first_day`): reading a
-    setting per row of a bulk import cost 4 % of it."""
+    setting per row took about 3 % of the customer import (py-spy, 100,000 rows)."""
     earliest = earliest or settings.QMS_EARLIEST_DATE
     if day < earliest:
         return f"The date is before {earliest.isoformat()}, the earliest accepted."
